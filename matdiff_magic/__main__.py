@@ -1,0 +1,3 @@
+from matdiff_magic.cli import main
+
+main()

@@ -1,0 +1,123 @@
+"""A derivation: a list of steps, each an equality (or implication) with the rules it used.
+
+Steps hold data only (expressions, rules, a message key for explanations); the printers in
+``printing/`` render them, in English or Chinese.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from matdiff_magic.rules.rule import Rule
+from matdiff_magic.tree.base import Expr
+
+
+@dataclass(frozen=True)
+class Step:
+    """``lhs relation expr``, reached from the previous step by ``rules``.
+
+    ``new_lhs`` marks a step that starts a new left-hand side (a new equation line rather than
+    a continuation ``= ...``). ``note`` is an i18n message key with ``params`` for steps that
+    need a sentence beyond the rule's own explanation.
+    """
+
+    lhs: Expr
+    expr: Expr
+    rules: tuple[Rule, ...] = ()
+    relation: str = "="  # "=" or "implies"
+    new_lhs: bool = False
+    note: str | None = None
+    params: tuple[tuple[str, str], ...] = field(default=())
+    check: bool = True  # whether the step can be checked numerically against the previous one
+
+    @property
+    def rule(self) -> Rule | None:
+        return self.rules[0] if self.rules else None
+
+    @property
+    def latex(self) -> str:
+        from matdiff_magic.printing.steps import step_latex
+
+        return step_latex(self)
+
+    @property
+    def text(self) -> str:
+        from matdiff_magic.printing.steps import step_text
+
+        return step_text(self)
+
+    def explanation(self, lang: str = "en") -> str:
+        from matdiff_magic.printing.steps import step_explanation
+
+        return step_explanation(self, lang)
+
+    def __repr__(self) -> str:
+        names = ", ".join(r.key for r in self.rules)
+        return f"<Step {self.text} [{names}]>"
+
+
+class Derivation(list):
+    """The steps of one method, in order (a plain list with printing helpers)."""
+
+    def latex(self, lang: str = "en", rules: bool = True) -> str:
+        from matdiff_magic.printing.steps import derivation_latex
+
+        return derivation_latex(self, lang=lang, with_rules=rules)
+
+    def text(self, lang: str = "en", rules: bool = True) -> str:
+        from matdiff_magic.printing.steps import derivation_text
+
+        return derivation_text(self, lang=lang, with_rules=rules)
+
+
+def _looks_same(a: Expr, b: Expr) -> bool:
+    from matdiff_magic.printing.latex import latex
+
+    return latex(a) == latex(b)
+
+
+class Builder:
+    """Collects steps, dropping a step that would repeat the previous expression."""
+
+    def __init__(self) -> None:
+        self.steps = Derivation()
+
+    def start(
+        self,
+        lhs: Expr,
+        expr: Expr,
+        rules: tuple[Rule, ...] = (),
+        *,
+        relation: str = "=",
+        note: str | None = None,
+        params: tuple[tuple[str, str], ...] = (),
+        check: bool = True,
+    ) -> None:
+        if self.steps and relation == "=" and self.steps[-1].lhs == lhs:
+            self.then(expr, rules, note=note, params=params)
+            return
+        self.steps.append(Step(lhs, expr, rules, relation, True, note, params, check))
+
+    def then(
+        self,
+        expr: Expr,
+        rules: tuple[Rule, ...] = (),
+        *,
+        note: str | None = None,
+        params: tuple[tuple[str, str], ...] = (),
+        force: bool = False,
+    ) -> None:
+        last = self.steps[-1]
+        if not force and (expr == last.expr or _looks_same(expr, last.expr)):
+            # Nothing visible changed, but the identities still hold for that line: keep them.
+            extra = tuple(r for r in rules if r not in last.rules)
+            if extra:
+                from dataclasses import replace
+
+                self.steps[-1] = replace(last, rules=last.rules + extra)
+            return
+        self.steps.append(Step(last.lhs, expr, rules, "=", False, note, params))
+
+    @property
+    def last(self) -> Step:
+        return self.steps[-1]

@@ -1,0 +1,511 @@
+"""From syntax to a typed tree: declarations, inferred sizes, and the language's meaning.
+
+Sizes of undeclared names are inferred by unification while the tree is built (a ``Unifier``
+is active, so node constructors unify instead of compare). Afterwards every inferred size gets
+a readable name (n, m, p, ...) and the tree is rebuilt with final sizes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import sympy
+
+from matdiff_magic import dims
+from matdiff_magic.errors import MatDiffError, ParseError, ShapeError, Span, UnsupportedError
+from matdiff_magic.language import syntax as S
+from matdiff_magic.language.functions import FUNCTIONS
+from matdiff_magic.language.parser import Parser
+from matdiff_magic.tree import build as B
+from matdiff_magic.tree import nodes as N
+from matdiff_magic.tree.base import Expr
+
+_ROW_NAMES = ["m", "p", "k", "r", "s", "t", "u", "v"]
+_COL_NAMES = ["n", "q", "l", "j", "w", "z", "a", "b"]
+
+
+@dataclass(frozen=True)
+class Definition:
+    """An intermediate ``name = expr`` written before the function (used by the chain rule)."""
+
+    name: str
+    var: N.Var  # the intermediate as a variable of the right shape
+    expr: Expr  # its right-hand side, in terms of variables and earlier intermediates
+    inlined: Expr  # its right-hand side with every intermediate substituted
+    span: Span
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A parsed input: the function to differentiate and everything declared around it."""
+
+    source: str
+    expr: Expr  # the function, intermediates substituted
+    outer: Expr  # the function in terms of the intermediates
+    name: str | None  # the function's name if written as "f = ..."
+    variables: dict[str, N.Var]  # every variable, declared or inferred, in order
+    declared: frozenset[str]
+    definitions: tuple[Definition, ...] = field(default=())
+
+    def variable(self, name: str) -> N.Var | None:
+        return self.variables.get(name)
+
+    @property
+    def definition_names(self) -> tuple[str, ...]:
+        return tuple(d.name for d in self.definitions)
+
+
+def parse_type(text: str) -> S.TypeSpec:
+    """Parse a type such as ``"matrix(m, n)"`` or ``"R^{m×n}"`` (for the ``variables`` dict)."""
+    parser = Parser(text)
+    spec = parser.parse_type()
+    if parser.tok.kind != "EOF":
+        raise parser.error(f"unexpected {parser.tok} after the type")
+    return spec
+
+
+class _Builder:
+    def __init__(self, source: str, unifier: dims.Unifier) -> None:
+        self.source = source
+        self.unifier = unifier
+        self.vars: dict[str, N.Var] = {}
+        self.declared: dict[str, str] = {}  # name -> how it was declared (for messages)
+        self.auto: set[str] = set()
+        self.defs: dict[str, tuple[N.Var, Expr, Span]] = {}
+        self.def_order: list[str] = []
+
+    # -- declarations -------------------------------------------------------------------------
+    def declare(self, name: str, spec: S.TypeSpec, span: Span | None, source: str) -> None:
+        shape_dims = [dims.as_dim(d) for d in spec.dims]
+        if spec.kind == "scalar":
+            var = N.Var(name, dims.ONE, dims.ONE)
+        elif spec.kind == "vector":
+            var = N.Var(name, shape_dims[0], dims.ONE)
+        elif spec.kind == "symmetric":
+            var = N.Var(name, shape_dims[0], shape_dims[0], symmetric=True)
+        else:
+            var = N.Var(name, shape_dims[0], shape_dims[1])
+        described = _describe_spec(spec)
+        if name in self.declared:
+            if self.vars[name] != var:
+                raise ParseError(
+                    f"{name} is declared twice: as {self.declared[name]} and as {described}",
+                    source=source,
+                    span=span,
+                )
+            return
+        if name in self.defs:
+            raise ParseError(
+                f"{name} is already defined as an intermediate", source=source, span=span
+            )
+        self.vars[name] = var
+        self.declared[name] = described
+
+    # -- names --------------------------------------------------------------------------------
+    def name(self, node: S.Name) -> Expr:
+        found = self.defs.get(node.name)
+        if found is not None:
+            return found[0]
+        var = self.vars.get(node.name)
+        if var is not None:
+            return var
+        if node.name == "I":
+            return N.Identity(self.unifier.fresh("n_I"))
+        first = node.name[0]
+        if first.isupper():
+            var = N.Var(
+                node.name,
+                self.unifier.fresh(f"m_{node.name}"),
+                self.unifier.fresh(f"n_{node.name}"),
+            )
+        else:
+            var = N.Var(node.name, self.unifier.fresh(f"n_{node.name}"), dims.ONE)
+        self.vars[node.name] = var
+        self.auto.add(node.name)
+        return var
+
+    # -- expressions --------------------------------------------------------------------------
+    def text(self, node: S.Node) -> str:
+        return self.source[node.span.start : node.span.end]
+
+    def guarded(self, make: Callable[[], Expr], operands: tuple[S.Node, ...], span: Span) -> Expr:
+        """Run a constructor; re-word its shape error with the operands as the user wrote them."""
+        try:
+            return make()
+        except ShapeError as err:
+            labels = tuple(self.text(op) for op in operands)
+            err = N.relabel(err, labels) if hasattr(err, "operands") else err
+            hint = self._hint(operands)
+            if hint and not err.hint:
+                err = ShapeError(err.message, hint=hint)
+            raise err.located(self.source, span) from None
+
+    def _hint(self, operands: tuple[S.Node, ...]) -> str | None:
+        names = []
+        for op in operands:
+            text = self.text(op).strip("() ")
+            if text in self.auto and text not in names:
+                names.append(text)
+        if not names:
+            return None
+        vectors = [n for n in names if not n[0].isupper()]
+        matrices = [n for n in names if n[0].isupper()]
+        parts = []
+        if vectors:
+            parts.append(
+                f"{_join(vectors)} {'was' if len(vectors) == 1 else 'were'} not "
+                f"declared, so {'it is' if len(vectors) == 1 else 'they are'} taken to "
+                f"be {'a column vector' if len(vectors) == 1 else 'column vectors'}"
+            )
+        if matrices:
+            parts.append(
+                f"{_join(matrices)} {'was' if len(matrices) == 1 else 'were'} not "
+                f"declared, so {'it is a matrix' if len(matrices) == 1 else 'they are matrices'}"
+            )
+        example = vectors[0] if vectors else matrices[0]
+        return f"hint: {'; '.join(parts)}; declare sizes, e.g. `{example}: scalar`"
+
+    def build(self, node: S.Node) -> Expr:
+        method = getattr(self, "_build_" + type(node).__name__)
+        return method(node)
+
+    def _build_Num(self, node: S.Num) -> Expr:
+        return B.const(node.value)
+
+    def _build_Name(self, node: S.Name) -> Expr:
+        return self.name(node)
+
+    def _build_Unary(self, node: S.Unary) -> Expr:
+        operand = self.build(node.operand)
+        return B.neg(operand) if node.op == "-" else operand
+
+    def _build_Call(self, node: S.Call) -> Expr:
+        spec = FUNCTIONS[node.func]
+        args = [self.build(a) for a in node.args]
+        return self.guarded(lambda: spec.build(*args), node.args, node.span)
+
+    def _build_Sum(self, node: S.Sum) -> Expr:
+        terms: list[Expr] = []
+        shape: dims.Shape | None = None
+        start = node.items[0][2]
+        for op, op_span, sub in node.items:
+            term = self.build(sub)
+            if op == "-":
+                term = B.neg(term)
+            if not term.is_scalar:
+                if shape is None:
+                    shape = term.shape
+                elif not (dims.same(shape[0], term.rows) and dims.same(shape[1], term.cols)):
+                    prefix = self.source[start.span.start : _before(node, sub).end]
+                    template = (
+                        "cannot add {0} and {1}" if op == "+" else "cannot subtract {1} from {0}"
+                    )
+                    err = N.shape_mismatch(
+                        template,
+                        (N.Zero(*shape), term),
+                        f"{dims.shape_text(_resolved(shape))} ≠ "
+                        f"{dims.shape_text(_resolved(term.shape))}",
+                    )
+                    err = N.relabel(err, (prefix, self.text(sub)))
+                    raise ShapeError(
+                        err.message,
+                        source=self.source,
+                        span=op_span or sub.span,
+                        hint=self._hint((start, sub)),
+                    ) from None
+            terms.append(term)
+        if shape is not None:
+            terms = [B.broadcast(t, *shape) if t.is_scalar else t for t in terms]
+        return B.add(*terms)
+
+    def _build_Product(self, node: S.Product) -> Expr:
+        first = node.items[0][2]
+        acc = self.build(first)
+        for op, op_span, sub in node.items[1:]:
+            rhs = self.build(sub)
+            prefix = S.Num(first.span.join(_before(node, sub)), 0)  # a stand-in for its span
+            make = self._product_maker(op, acc, rhs)
+            acc = self.guarded(make, (prefix, sub), op_span if op != "juxt" else sub.span)
+        return acc
+
+    def _product_maker(self, op: str | None, a: Expr, b: Expr) -> Callable[[], Expr]:
+        if op in ("juxt", "*", "@"):
+            return lambda: B.mul(a, b)
+        if op == ".*":
+            return lambda: B.mul(a, b) if (a.is_scalar or b.is_scalar) else B.hadamard(a, b)
+        if op == "./":
+
+            def divide() -> Expr:
+                if b.is_scalar:
+                    return B.mul(a, B.power(b, B.const(-1)))
+                if a.is_scalar:
+                    return B.hadamard_div(B.broadcast(a, *b.shape), b)
+                return B.hadamard_div(a, b)
+
+            return divide
+        if op == "/":
+
+            def scalar_divide() -> Expr:
+                if not b.is_scalar:
+                    raise N.shape_mismatch(
+                        "cannot divide {0} by {1}",
+                        (a, b),
+                        "the divisor must be a scalar (use ./ to divide "
+                        "entrywise, or inv(...) for a matrix inverse)",
+                    )
+                return B.mul(a, B.power(b, B.const(-1)))
+
+            return scalar_divide
+        if op == "⊗":
+            return lambda: B.kron(a, b)
+        raise AssertionError(op)
+
+    def _build_Postfix(self, node: S.Postfix) -> Expr:
+        base = self.build(node.operand)
+        op = node.op
+        if op == "T":
+            return B.transpose(base)
+        if op in ("inv", "invT"):
+            inv = self.guarded(lambda: B.inverse(base), (node.operand,), node.op_span)
+            return B.transpose(inv) if op == "invT" else inv
+        assert node.exponent is not None
+        exponent = self.build(node.exponent)
+        if not exponent.is_scalar:
+            raise ShapeError(
+                f"the exponent {self.text(node.exponent)} must be a scalar",
+                source=self.source,
+                span=node.exponent.span,
+            )
+        if op == "hpow":
+            k = _constant(exponent)
+            if k is None:
+                raise UnsupportedError(
+                    "the exponent of .^ must be a number",
+                    source=self.source,
+                    span=node.exponent.span,
+                )
+            return B.hadamard_pow(base, k)
+        if base.is_scalar:
+            return B.power(base, exponent)
+        k = _constant(exponent)
+        if k is None or not k.is_integer:
+            raise UnsupportedError(
+                f"a matrix can only be raised to an integer power, not "
+                f"{self.text(node.exponent)} (use .^ for entrywise powers)",
+                source=self.source,
+                span=node.exponent.span,
+            )
+        if abs(int(k)) > 64:
+            raise UnsupportedError(
+                "matrix powers are limited to |k| <= 64",
+                source=self.source,
+                span=node.exponent.span,
+            )
+        if not dims.same(base.rows, base.cols):
+            err = N.shape_mismatch(
+                "cannot raise {0} to a power",
+                (base,),
+                "it is not square (use .^ for entrywise powers)",
+            )
+            err = N.relabel(err, (self.text(node.operand),))
+            raise err.located(self.source, node.op_span)
+        return B.matpow(base, int(k))
+
+
+def _join(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _constant(e: Expr) -> sympy.Expr | None:
+    if isinstance(e, N.Const):
+        return e.value
+    if isinstance(e, N.Zero):
+        return sympy.Integer(0)
+    return None
+
+
+def _before(node: S.Node, sub: S.Node) -> Span:
+    """The span of everything in a chain before operand ``sub``."""
+    items = node.items  # type: ignore[attr-defined]
+    previous = None
+    for _, _, item in items:
+        if item is sub:
+            break
+        previous = item
+    return previous.span if previous is not None else sub.span
+
+
+def _resolved(shape: dims.Shape) -> dims.Shape:
+    return (dims.resolve(shape[0]), dims.resolve(shape[1]))
+
+
+def _describe_spec(spec: S.TypeSpec) -> str:
+    if spec.kind == "scalar":
+        return "scalar"
+    return f"{spec.kind}({', '.join(str(d) for d in spec.dims)})"
+
+
+def parse_problem(source: str, variables: dict[str, str] | None = None) -> Problem:
+    """Parse user text (declarations, definitions, one function) into a :class:`Problem`."""
+    if not isinstance(source, str):
+        raise ParseError("the expression must be text")
+    known = set(variables or ())
+    statements = Parser(source, known).parse_program()
+    unifier = dims.Unifier()
+    with dims.unifying(unifier):
+        b = _Builder(source, unifier)
+        for name, type_text in (variables or {}).items():
+            if not isinstance(name, str) or not name.isidentifier():
+                raise ParseError(f"not a variable name: {name!r}")
+            if not isinstance(type_text, str):
+                raise ParseError(
+                    f"the type of {name} must be text such as 'matrix(m, n)', "
+                    f"not {type(type_text).__name__}"
+                )
+            b.declare(name, parse_type(type_text), None, type_text)
+        final: S.Node | None = None
+        final_name: str | None = None
+        for i, stmt in enumerate(statements):
+            last = i == len(statements) - 1
+            if isinstance(stmt, S.Declaration):
+                for name, span in stmt.names:
+                    b.declare(name, stmt.type, span, source)
+                if last:
+                    raise ParseError(
+                        "expected an expression to differentiate after the declarations",
+                        source=source,
+                        span=Span(len(source), len(source) + 1),
+                    )
+            elif isinstance(stmt, S.Definition):
+                if stmt.name in b.defs or stmt.name in b.declared:
+                    raise ParseError(
+                        f"{stmt.name} is defined twice"
+                        if stmt.name in b.defs
+                        else f"{stmt.name} is declared and also defined",
+                        source=source,
+                        span=stmt.name_span,
+                    )
+                if last:
+                    final, final_name = stmt.expr, stmt.name
+                else:
+                    rhs = b.build(stmt.expr)
+                    var = N.Var(stmt.name, rhs.rows, rhs.cols)
+                    b.defs[stmt.name] = (var, rhs, stmt.span)
+                    b.def_order.append(stmt.name)
+            else:
+                if not last:
+                    raise ParseError(
+                        "only the last line may be the expression to "
+                        "differentiate; earlier lines declare (x: vector(n)) or "
+                        "define (e = X θ - y)",
+                        source=source,
+                        span=stmt.span,
+                    )
+                final = stmt.expr
+        if final is None:
+            raise ParseError(
+                "expected an expression to differentiate",
+                source=source,
+                span=Span(len(source), len(source) + 1),
+            )
+        outer = b.build(final)
+    return _finish(source, b, unifier, outer, final_name)
+
+
+def _finish(
+    source: str, b: _Builder, unifier: dims.Unifier, outer: Expr, final_name: str | None
+) -> Problem:
+    naming = _name_fresh_dims(b, unifier)
+
+    def final_dim(d: sympy.Expr) -> sympy.Expr:
+        return unifier.find(d).xreplace(naming) if d.free_symbols else d
+
+    memo: dict[Expr, Expr] = {}
+
+    def fix(e: Expr) -> Expr:
+        found = memo.get(e)
+        if found is None:
+            found = type(e)(*e.map_init(fix, final_dim))
+            memo[e] = found
+        return found
+
+    variables = {name: fix(var) for name, var in b.vars.items()}
+    definitions: list[Definition] = []
+    substitution: dict[str, Expr] = {}
+    for name in b.def_order:
+        var, rhs, span = b.defs[name]
+        var_f, rhs_f = fix(var), fix(rhs)
+        inlined = substitute(rhs_f, substitution) if substitution else rhs_f
+        definitions.append(Definition(name, var_f, rhs_f, inlined, span))
+        substitution[name] = inlined
+    outer_f = fix(outer)
+    expr = substitute(outer_f, substitution) if substitution else outer_f
+    used = {v.name for v in expr.walk() if isinstance(v, N.Var)}
+    ordered = {n: v for n, v in variables.items() if n in used or n in b.declared}
+    return Problem(
+        source, expr, outer_f, final_name, ordered, frozenset(b.declared), tuple(definitions)
+    )
+
+
+def substitute(e: Expr, mapping: dict[str, Expr]) -> Expr:
+    """Replace variables by name (through the smart constructors)."""
+    memo: dict[Expr, Expr] = {}
+
+    def go(node: Expr) -> Expr:
+        found = memo.get(node)
+        if found is not None:
+            return found
+        if isinstance(node, N.Var):
+            out = mapping.get(node.name, node)
+        elif node.args:
+            out = B.rebuild(node, tuple(go(a) for a in node.args))
+        else:
+            out = node
+        memo[node] = out
+        return out
+
+    return go(e)
+
+
+def _name_fresh_dims(b: _Builder, unifier: dims.Unifier) -> dict[sympy.Symbol, sympy.Expr]:
+    taken = {
+        str(s)
+        for v in b.vars.values()
+        for d in v.shape
+        for s in d.free_symbols
+        if not unifier.is_fresh(s)
+    }
+    taken |= set(b.vars) | set(b.defs)
+    naming: dict[sympy.Symbol, sympy.Expr] = {}
+
+    def pick(prefer_rows: bool) -> sympy.Symbol:
+        pools = (_ROW_NAMES, _COL_NAMES) if prefer_rows else (_COL_NAMES, _ROW_NAMES)
+        for pool in pools:
+            for name in pool:
+                if name not in taken:
+                    taken.add(name)
+                    return dims.symbol(name)
+        i = 1
+        while f"d{i}" in taken:
+            i += 1
+        taken.add(f"d{i}")
+        return dims.symbol(f"d{i}")
+
+    def visit(d: sympy.Expr, prefer_rows: bool) -> None:
+        root = unifier.find(d)
+        for s in sorted(root.free_symbols, key=str):
+            if unifier.is_fresh(s) and s not in naming:
+                naming[s] = pick(prefer_rows)
+
+    for var in b.vars.values():
+        is_matrix = var.shape[1] != dims.ONE
+        visit(var.shape[0], prefer_rows=is_matrix)
+        visit(var.shape[1], prefer_rows=False)
+    for root in unifier.fresh_roots():
+        if root not in naming:
+            naming[root] = pick(False)
+    return naming
+
+
+__all__ = ["Definition", "Problem", "parse_problem", "parse_type", "substitute", "MatDiffError"]

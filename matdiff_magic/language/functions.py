@@ -1,0 +1,69 @@
+"""The functions the language knows: one row each (entrywise ones come from their own table)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from matdiff_magic.tree import build as B
+from matdiff_magic.tree import nodes as N
+from matdiff_magic.tree.base import Expr
+from matdiff_magic.tree.elementwise import ELEMENTWISE
+
+
+@dataclass(frozen=True)
+class FunctionSpec:
+    name: str
+    arity: int
+    build: Callable[..., Expr]
+    summary: str
+    aliases: tuple[str, ...] = ()
+
+
+def _diag(a: Expr) -> Expr:
+    if a.is_scalar:
+        return a
+    if a.is_column:
+        return B.diag_mat(a)
+    if a.is_row:
+        raise N.shape_mismatch(
+            "cannot take diag of {0}", (a,), "diag needs a column vector or a square matrix"
+        )
+    return B.diag_vec(a)
+
+
+def _softmax(a: Expr) -> Expr:
+    return B.softmax(a)
+
+
+_ROWS = [
+    FunctionSpec("tr", 1, B.trace, "trace of a square matrix", ("trace",)),
+    FunctionSpec("det", 1, B.det, "determinant |X|"),
+    FunctionSpec("logdet", 1, B.logdet, "log of the determinant, log|X|"),
+    FunctionSpec("inv", 1, B.inverse, "inverse X^{-1}", ("inverse",)),
+    FunctionSpec("sum", 1, B.total, "sum of all entries"),
+    FunctionSpec("norm", 1, B.norm, "2-norm of a vector, Frobenius norm of a matrix"),
+    FunctionSpec("vec", 1, B.vec, "stack the columns into one column"),
+    FunctionSpec("diag", 1, _diag, "diagonal matrix of a vector; diagonal of a matrix"),
+    FunctionSpec("kron", 2, B.kron, "Kronecker product A ⊗ B"),
+    FunctionSpec("softmax", 1, _softmax, "softmax of a vector"),
+    FunctionSpec("logsumexp", 1, B.logsumexp, "log Σ exp of the entries", ("lse",)),
+]
+for _f in ELEMENTWISE.values():
+    _ROWS.append(
+        FunctionSpec(
+            _f.name,
+            1,
+            (lambda name: lambda a: B.elementwise(name, a))(_f.name),
+            f"{_f.name_en}, entrywise",
+            _f.aliases,
+        )
+    )
+
+FUNCTIONS: dict[str, FunctionSpec] = {}
+for _row in _ROWS:
+    FUNCTIONS[_row.name] = _row
+    for _alias in _row.aliases:
+        FUNCTIONS[_alias] = _row
+
+FUNCTION_NAMES = sorted(FUNCTIONS)

@@ -1,0 +1,200 @@
+"""Tokens of the matdiff language.
+
+The lexer normalizes the many spellings of an operator (``⊙``, ``∘``, ``\\odot`` and ``.*``
+are one token) so the parser sees one form. It never evaluates anything.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from fractions import Fraction
+
+from matdiff_magic.errors import ParseError, Span
+
+MAX_SOURCE_LENGTH = 20_000
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str  # NAME, NUMBER, OP, NEWLINE, EOF
+    value: str
+    span: Span
+    space_before: bool = False
+    number: Fraction | None = None
+
+    def is_op(self, *values: str) -> bool:
+        return self.kind == "OP" and self.value in values
+
+    def __str__(self) -> str:
+        if self.kind == "EOF":
+            return "the end of the input"
+        if self.kind == "NEWLINE":
+            return "the end of the line"
+        return f"'{self.value}'"
+
+
+# Longest spellings first. Each maps to the canonical operator the parser knows.
+_OPERATORS: list[tuple[str, str]] = [
+    ("⁻ᵀ", "⁻ᵀ"),
+    ("⁻¹", "⁻¹"),
+    (".^", ".^"),
+    (".*", ".*"),
+    ("./", "./"),
+    ("||", "||"),
+    ("'", "'"),
+    ("’", "'"),
+    ("ᵀ", "ᵀ"),
+    ("⊤", "⊤"),
+    ("²", "²"),
+    ("³", "³"),
+    ("^", "^"),
+    ("*", "*"),
+    ("@", "@"),
+    ("/", "/"),
+    ("+", "+"),
+    ("-", "-"),
+    ("−", "-"),
+    ("·", "*"),
+    ("⋅", "*"),
+    ("×", "×"),
+    ("∘", ".*"),
+    ("⊙", ".*"),
+    ("⊘", "./"),
+    ("⊗", "⊗"),
+    ("(", "("),
+    (")", ")"),
+    ("{", "{"),
+    ("}", "}"),
+    ("[", "["),
+    ("]", "]"),
+    (",", ","),
+    (";", ";"),
+    (":", ":"),
+    ("=", "="),
+    ("∈", "∈"),
+    ("|", "|"),
+    ("‖", "‖"),
+]
+
+_COMMANDS = {
+    "top": ("OP", "⊤"),
+    "intercal": ("OP", "⊤"),
+    "otimes": ("OP", "⊗"),
+    "odot": ("OP", ".*"),
+    "circ": ("OP", ".*"),
+    "oslash": ("OP", "./"),
+    "cdot": ("OP", "*"),
+    "times": ("OP", "×"),
+    "in": ("OP", "∈"),
+    "|": ("OP", "‖"),
+    "lVert": ("OP", "‖"),
+    "rVert": ("OP", "‖"),
+    "Vert": ("OP", "‖"),
+    "lvert": ("OP", "|"),
+    "rvert": ("OP", "|"),
+    "left": None,
+    "right": None,
+    ",": None,
+    ";": None,
+    "!": None,
+    "quad": None,
+}
+
+_NUMBER = re.compile(r"\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|\.\d+")
+_NOT_NAME = set("ᵀ²³⁻¹")
+
+
+def _name_char(ch: str, first: bool) -> bool:
+    if ch in _NOT_NAME:
+        return False
+    if ch == "_" or ch.isalpha():
+        return True
+    return not first and ch in "0123456789"
+
+
+def tokenize(source: str) -> list[Token]:
+    if len(source) > MAX_SOURCE_LENGTH:
+        raise ParseError(
+            f"the input is too long ({len(source)} characters; the limit is {MAX_SOURCE_LENGTH})",
+            source=source,
+            span=Span(MAX_SOURCE_LENGTH, MAX_SOURCE_LENGTH + 1),
+        )
+    tokens: list[Token] = []
+    depth = 0  # inside (), {}, [] a newline does not end a statement
+    i, n = 0, len(source)
+    space = False
+    while i < n:
+        ch = source[i]
+        if ch == "#":
+            while i < n and source[i] != "\n":
+                i += 1
+            continue
+        if ch == "\n":
+            if depth == 0:
+                tokens.append(Token("NEWLINE", "\n", Span(i, i + 1), space))
+            i += 1
+            space = True
+            continue
+        if ch.isspace():
+            i += 1
+            space = True
+            continue
+        start = i
+        if ch == "\\":
+            j = i + 1
+            if j < n and not source[j].isalpha():
+                name = source[j]
+                j += 1
+            else:
+                while j < n and source[j].isalpha():
+                    j += 1
+                name = source[i + 1 : j]
+            if name in _COMMANDS:
+                found = _COMMANDS[name]
+                if found is not None:
+                    tokens.append(Token(found[0], found[1], Span(start, j), space))
+                i, space = j, found is None or space
+                continue
+            from matdiff_magic.printing.names import GREEK
+
+            if name in GREEK:
+                tokens.append(Token("NAME", name, Span(start, j), space))
+                i, space = j, False
+                continue
+            raise ParseError(f"unknown command '\\{name}'", source=source, span=Span(start, j))
+        if (
+            ch == "."
+            and i + 1 < n
+            and source[i + 1] == "T"
+            and (i + 2 >= n or not _name_char(source[i + 2], False))
+        ):
+            tokens.append(Token("OP", ".T", Span(i, i + 2), space))
+            i, space = i + 2, False
+            continue
+        match = _NUMBER.match(source, i)
+        if match and (ch.isdigit() or (ch == "." and not source.startswith((".^", ".*", "./"), i))):
+            text = match.group(0)
+            tokens.append(Token("NUMBER", text, Span(i, match.end()), space, Fraction(text)))
+            i, space = match.end(), False
+            continue
+        if _name_char(ch, True):
+            j = i + 1
+            while j < n and _name_char(source[j], False):
+                j += 1
+            tokens.append(Token("NAME", source[i:j], Span(i, j), space))
+            i, space = j, False
+            continue
+        for spelling, canonical in _OPERATORS:
+            if source.startswith(spelling, i):
+                if canonical in "([{":
+                    depth += 1
+                elif canonical in ")]}":
+                    depth = max(0, depth - 1)
+                tokens.append(Token("OP", canonical, Span(i, i + len(spelling)), space))
+                i, space = i + len(spelling), False
+                break
+        else:
+            raise ParseError(f"unexpected character '{ch}'", source=source, span=Span(i, i + 1))
+    tokens.append(Token("EOF", "", Span(n, n + 1), space))
+    return tokens

@@ -1,0 +1,58 @@
+"""Layouts as a pure transform of a finished result (it never re-derives).
+
+numerator: the derivative has the rows of the numerator (Jacobian convention).
+denominator: the transpose of numerator layout (gradient convention).
+mixed: scalar-by-vector and scalar-by-matrix in denominator layout, everything else in
+numerator layout, as in machine learning.
+"""
+
+from __future__ import annotations
+
+from matdiff_magic import notation
+from matdiff_magic.derivation import Derivation, Step
+from matdiff_magic.errors import MatDiffError
+from matdiff_magic.rules import conclusions as C
+from matdiff_magic.tree import build as B
+from matdiff_magic.tree import nodes as N
+from matdiff_magic.tree.base import Expr
+from matdiff_magic.tree.tidy import tidy
+
+LAYOUTS = ("numerator", "denominator", "mixed")
+
+
+def check_layout(layout: str) -> str:
+    if layout not in LAYOUTS:
+        raise MatDiffError(f"unknown layout {layout!r}: use one of {', '.join(LAYOUTS)}")
+    return layout
+
+
+def orientation(layout: str, f_kind: str, x_kind: str) -> str:
+    """numerator or denominator: what ``layout`` means for this kind of derivative."""
+    check_layout(layout)
+    if layout == "mixed":
+        if f_kind == "scalar" and x_kind in ("vector", "matrix"):
+            return notation.DENOMINATOR
+        return notation.NUMERATOR
+    return layout
+
+
+def transform(
+    value: Expr,
+    natural: str,
+    wanted: str,
+    steps: Derivation,
+    fname: str,
+    f_shape: tuple,
+    wrt: N.Var,
+) -> tuple[Expr, Derivation]:
+    """The value (and steps) in orientation ``wanted``, transposing when it differs."""
+    both_scalar = notation.kind_of(f_shape) == "scalar" and notation.kind_of(wrt.shape) == "scalar"
+    if natural == "hessian" or wanted == natural or both_scalar:
+        return value, Derivation(steps)
+    new = tidy(B.transpose(value))
+    lhs = notation.derivative(fname, f_shape, wrt, wanted)
+    out = Derivation(steps)
+    out.append(Step(lhs, N.Transpose(value), (C.LAYOUT,), "=", True))
+    if new != N.Transpose(value):
+        out.append(Step(lhs, new, (C.SIMPLIFY,), "=", False))
+    return new, out

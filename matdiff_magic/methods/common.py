@@ -1,0 +1,203 @@
+"""What every method shares: the problem context, taking d step by step, linear terms.
+
+``push_differential`` applies the differential rules of ``rules/differential.py`` one layer per
+step (all d(...) at the same depth at once), recording which rules each step used: the
+student sees d(x^T A x) = d(x^T) A x + x^T A dx, then dx^T A x + x^T A dx.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from matdiff_magic import notation
+from matdiff_magic.derivation import Builder, Derivation
+from matdiff_magic.errors import UnsupportedError
+from matdiff_magic.rules import conclusions as C
+from matdiff_magic.rules import differential as DR
+from matdiff_magic.rules.rule import Rule
+from matdiff_magic.tree import build as B
+from matdiff_magic.tree import nodes as N
+from matdiff_magic.tree.base import Expr
+from matdiff_magic.tree.tidy import tidy
+
+
+@dataclass
+class Context:
+    """The function being differentiated and the variable, with memoized dependency tests."""
+
+    f: Expr
+    wrt: N.Var
+    fname: str
+    _depends: dict[Expr, bool] = field(default_factory=dict)
+    _has_dx: dict[Expr, bool] = field(default_factory=dict)
+
+    @property
+    def dx(self) -> N.Differential:
+        return N.Differential(self.wrt)
+
+    def depends(self, e: Expr) -> bool:
+        """Whether ``e`` contains the variable (so its differential is not zero)."""
+        found = self._depends.get(e)
+        if found is None:
+            if isinstance(e, N.Var):
+                found = e.name == self.wrt.name
+            else:
+                found = any(self.depends(a) for a in e.args)
+            self._depends[e] = found
+        return found
+
+    def has_dx(self, e: Expr) -> bool:
+        found = self._has_dx.get(e)
+        if found is None:
+            if isinstance(e, N.Differential):
+                found = e.var.name == self.wrt.name
+            else:
+                found = any(self.has_dx(a) for a in e.args)
+            self._has_dx[e] = found
+        return found
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A method's layout-independent answer: ``value`` in its natural ``orientation``."""
+
+    method: str
+    f: Expr
+    fname: str
+    wrt: N.Var
+    value: Expr
+    orientation: str  # "numerator", "denominator", or "hessian" (the same in every layout)
+    steps: Derivation
+    order: int = 1
+
+
+def push_differential(ctx: Context, b: Builder, lhs: Expr | None = None) -> Expr:
+    """Take d of ``ctx.f`` with the rule table, one layer per step; return the linear form."""
+    lhs = lhs if lhs is not None else notation.differential(ctx.fname, ctx.f.shape)
+    start = N.D(ctx.f)
+    b.start(lhs, start, (C.DIFFERENTIAL,))
+    if not ctx.depends(ctx.f):
+        zero = B.zero_like(ctx.f)
+        b.then(zero, (DR.RULES["d.constant"],))
+        return zero
+    state: Expr = start
+    with B.keeping_terms():
+        while True:
+            used: list[Rule] = []
+            state = _expand_once(state, ctx, used)
+            b.then(state, tuple(used))
+            if not any(isinstance(n, N.D) for n in state.walk()):
+                return state
+
+
+def _expand_once(e: Expr, ctx: Context, used: list[Rule]) -> Expr:
+    constant = DR.RULES["d.constant"]
+
+    def note(rule: Rule) -> None:
+        if rule not in used:
+            used.append(rule)
+
+    def d(child: Expr) -> Expr:
+        if not ctx.depends(child):
+            if not isinstance(child, N.Const | N.Identity | N.Ones | N.Zero):
+                note(constant)
+            return B.zero_like(child)
+        if isinstance(child, N.Var):
+            return N.Differential(ctx.wrt)
+        return N.D(child)
+
+    def apply(sub: Expr) -> Expr:
+        if not ctx.depends(sub):
+            note(constant)
+            return B.zero_like(sub)
+        if isinstance(sub, N.Var):
+            return N.Differential(ctx.wrt)
+        rule = DR.rule_for(sub)
+        if rule is None or rule.apply is None:
+            raise UnsupportedError(f"no differential rule for {type(sub).__name__}")
+        note(rule)
+        return rule.apply(sub, d)
+
+    memo: dict[Expr, Expr] = {}
+
+    def go(node: Expr) -> Expr:
+        found = memo.get(node)
+        if found is not None:
+            return found
+        if isinstance(node, N.D):
+            out = apply(node.arg)
+        elif not node.args:
+            out = node
+        else:
+            args = tuple(go(a) for a in node.args)
+            out = (
+                node
+                if all(x is y for x, y in zip(args, node.args, strict=True))
+                else B.rebuild(node, args)
+            )
+        memo[node] = out
+        return out
+
+    return go(e)
+
+
+def expand_terms(e: Expr, has: callable) -> list[Expr]:
+    """A linear form in dX as a list of terms, each with dX in exactly one place."""
+    if not has(e):
+        return []
+    if isinstance(e, N.Add):
+        return [t for term in e.terms for t in expand_terms(term, has)]
+    if isinstance(e, N.Differential):
+        return [e]
+    args = e.args
+    inside = [i for i, a in enumerate(args) if has(a)]
+    if len(inside) != 1:
+        raise AssertionError("a differential must be linear in dX")
+    i = inside[0]
+    parts = expand_terms(args[i], has)
+    if len(parts) == 1 and parts[0] is args[i]:
+        return [e]
+    out = []
+    for part in parts:
+        with B.keeping_terms():
+            term = B.rebuild(e, (*args[:i], part, *args[i + 1 :]))
+        out.extend(expand_terms(term, has) if isinstance(term, N.Add) else [term])
+    return [t for t in out if not isinstance(t, N.Zero)]
+
+
+def replace_differential(e: Expr, ctx: Context, by: Expr) -> Expr:
+    memo: dict[Expr, Expr] = {}
+
+    def go(node: Expr) -> Expr:
+        found = memo.get(node)
+        if found is not None:
+            return found
+        if isinstance(node, N.Differential):
+            out = by if node.var.name == ctx.wrt.name else node
+        elif node.args:
+            args = tuple(go(a) for a in node.args)
+            out = (
+                node
+                if all(x is y for x, y in zip(args, node.args, strict=True))
+                else B.rebuild(node, args)
+            )
+        else:
+            out = node
+        memo[node] = out
+        return out
+
+    return go(e)
+
+
+def read_scalar_variable(ctx: Context, b: Builder, linear: Expr, method: str) -> Outcome:
+    """dF = G dt  =>  ∂F/∂t = G (the same in both layouts up to the transpose)."""
+    g = tidy(B.canonical(replace_differential(linear, ctx, B.const(1))))
+    if not isinstance(linear, N.Zero):
+        b.then(B.mul(g, ctx.dx), (C.FACTOR_SCALAR,))
+    lhs = notation.derivative(ctx.fname, ctx.f.shape, ctx.wrt, notation.NUMERATOR)
+    b.start(lhs, g, (C.READ_SCALAR,), relation="implies")
+    return Outcome(method, ctx.f, ctx.fname, ctx.wrt, g, notation.NUMERATOR, b.steps)
+
+
+def kinds(ctx: Context) -> tuple[str, str]:
+    return notation.kind_of(ctx.f.shape), notation.kind_of(ctx.wrt.shape)

@@ -1,0 +1,91 @@
+"""The matrix-differential method with the trace trick (矩阵微分法, 迹技巧).
+
+df is split into terms, each wrapped in a trace; the identities of ``rules/trace.py`` move dX
+to the right end of every term; the terms are collected into tr(M dX) and the derivative is read
+off: ∂f/∂X = M^T (denominator layout).
+"""
+
+from __future__ import annotations
+
+from matdiff_magic import notation
+from matdiff_magic.derivation import Builder
+from matdiff_magic.errors import UnsupportedError
+from matdiff_magic.methods.common import (
+    Context,
+    Outcome,
+    expand_terms,
+    kinds,
+    push_differential,
+    read_scalar_variable,
+)
+from matdiff_magic.rules import conclusions as C
+from matdiff_magic.rules import trace as T
+from matdiff_magic.rules.rule import Rule
+from matdiff_magic.tree import build as B
+from matdiff_magic.tree import nodes as N
+from matdiff_magic.tree.base import Expr
+from matdiff_magic.tree.factor import factor
+from matdiff_magic.tree.tidy import tidy
+
+State = tuple[Expr | None, Expr]
+
+
+def _show(state: State) -> Expr:
+    m, e = state
+    if m is None:
+        return e if isinstance(e, N.Trace) else N.Trace(e)
+    return N.Trace(B.mul(m, e))
+
+
+def _show_all(states: list[State]) -> Expr:
+    shown = [_show(s) for s in states]
+    return shown[0] if len(shown) == 1 else N.Add(tuple(shown))
+
+
+def derive(ctx: Context) -> Outcome:
+    fk, xk = kinds(ctx)
+    if fk != "scalar" and xk != "scalar":
+        raise UnsupportedError(
+            "the matrix-differential method (trace trick) needs a scalar function (or a scalar "
+            f"variable); {ctx.fname} is a {fk}, so use method='vectorization'"
+        )
+    b = Builder()
+    linear = push_differential(ctx, b)
+    if xk == "scalar":
+        return read_scalar_variable(ctx, b, linear, "differential")
+    dx = ctx.dx
+    states: list[State] = [(None, t) for t in expand_terms(linear, ctx.has_dx)]
+    if states:
+        already = all(isinstance(e, N.Trace) for _, e in states)
+        b.then(_show_all(states), (T.LINEAR,) if already else (T.SCALAR,))
+    while any(e is not dx and e != dx for _, e in states):
+        used: list[Rule] = []
+        moved: list[State] = []
+        for m, e in states:
+            if e == dx:
+                moved.append((m, e))
+                continue
+            rule, m2, e2 = T.step(m, e, ctx.has_dx)
+            if rule is not None and rule not in used:
+                used.append(rule)
+            moved.append((m2, e2))
+        states = moved
+        b.then(_show_all(states), tuple(used))
+    # M is n×m for dX m×n; a scalar M (from tr(α dX), say) means α I.
+    ms = [
+        B.identity(dx.rows)
+        if m is None
+        else (B.mul(m, B.identity(dx.rows)) if m.is_scalar and not dx.is_scalar else m)
+        for m, _ in states
+    ]
+    total = factor(B.add(*ms)) if ms else B.zero(dx.cols, dx.rows)
+    if len(states) > 1:
+        b.then(N.Trace(B.mul(total, dx)), (T.LINEAR,))
+    gradient = tidy(B.transpose(total))
+    lhs = notation.derivative(ctx.fname, ctx.f.shape, ctx.wrt, notation.DENOMINATOR)
+    raw = N.Transpose(total) if not isinstance(total, N.Zero) else gradient
+    b.start(lhs, raw, (C.READ_GRADIENT,), relation="implies")
+    b.then(gradient, (C.SIMPLIFY,))
+    return Outcome(
+        "differential", ctx.f, ctx.fname, ctx.wrt, gradient, notation.DENOMINATOR, b.steps
+    )

@@ -1,0 +1,102 @@
+"""The vectorization method (向量化): vec(dF) = J vec(dX), read off J.
+
+dF is split into terms; the identities of ``rules/vectorization.py`` (vec(A X B) = (B^T ⊗ A)
+vec(X), the commutation matrix, diag(vec(·)) for Hadamard factors, ...) pull every term into
+J_i vec(dX); J = Σ J_i is the Jacobian d vec(F) / d vec(X)^T (numerator layout).
+"""
+
+from __future__ import annotations
+
+from matdiff_magic import notation
+from matdiff_magic.derivation import Builder
+from matdiff_magic.methods.common import (
+    Context,
+    Outcome,
+    expand_terms,
+    kinds,
+    push_differential,
+    read_scalar_variable,
+)
+from matdiff_magic.rules import conclusions as C
+from matdiff_magic.rules import vectorization as V
+from matdiff_magic.rules.rule import Rule
+from matdiff_magic.tree import build as B
+from matdiff_magic.tree import nodes as N
+from matdiff_magic.tree.base import Expr
+from matdiff_magic.tree.tidy import tidy
+
+State = tuple[Expr | None, Expr]
+
+
+def _show(state: State) -> Expr:
+    j, e = state
+    v = B.vec(e)
+    return v if j is None else B.mul(j, v)
+
+
+def _show_all(states: list[State]) -> Expr:
+    shown = [_show(s) for s in states]
+    return shown[0] if len(shown) == 1 else N.Add(tuple(shown))
+
+
+def jacobian(ctx: Context, b: Builder, linear: Expr, lhs: Expr | None = None) -> Expr:
+    """Turn the linear form dF (in ``linear``) into J with vec(dF) = J vec(dX), with steps."""
+    dx = ctx.dx
+    size = dx.rows * dx.cols
+    states: list[State] = [(None, t) for t in expand_terms(linear, ctx.has_dx)]
+    if not states:
+        return B.zero(ctx.f.rows * ctx.f.cols, size)
+    if lhs is None:
+        lhs = notation.vec_differential(ctx.fname, ctx.f.shape)
+    b.start(lhs, _show_all(states), (V.VECTORIZE,))
+    while any(e != dx for _, e in states):
+        used: list[Rule] = []
+        moved: list[State] = []
+        for j, e in states:
+            if e == dx:
+                moved.append((j, e))
+                continue
+            rule, j2, e2 = V.step(j, e, ctx.has_dx)
+            if rule is not None and rule not in used:
+                used.append(rule)
+            moved.append((j2, e2))
+        states = moved
+        b.then(_show_all(states), tuple(used))
+        simplified = [(None if j is None else B.canonical(j), e) for j, e in states]
+        if simplified != states:
+            states = simplified
+            b.then(_show_all(states), (C.SIMPLIFY,))
+    rows = ctx.f.rows * ctx.f.cols
+    js = [
+        B.identity(size)
+        if j is None
+        else (B.mul(j, B.identity(size)) if j.is_scalar and (rows, size) != j.shape else j)
+        for j, _ in states
+    ]
+    total = tidy(B.add(*js))
+    if len(states) > 1:
+        b.then(B.mul(total, B.vec(dx)), (V.VECTORIZE,))
+    return total
+
+
+def derive(ctx: Context) -> Outcome:
+    fk, xk = kinds(ctx)
+    b = Builder()
+    linear = push_differential(ctx, b)
+    if xk == "scalar":
+        return read_scalar_variable(ctx, b, linear, "vectorization")
+    total = jacobian(ctx, b, linear)
+    lhs = notation.derivative(ctx.fname, ctx.f.shape, ctx.wrt, notation.NUMERATOR)
+    b.start(lhs, total, (C.READ_JACOBIAN,), relation="implies")
+    if fk == "scalar" and xk == "matrix":
+        # One row vec(G)^T: reshape it into the gradient G (denominator layout).
+        m, n = ctx.wrt.shape
+        gradient = tidy(B.canonical(B.unvec(B.transpose(total), m, n)))
+        lhs = notation.derivative(ctx.fname, ctx.f.shape, ctx.wrt, notation.DENOMINATOR)
+        raw = N.Unvec(N.Transpose(total), m, n) if not isinstance(total, N.Zero) else gradient
+        b.start(lhs, raw, (C.UNVEC,), relation="implies")
+        b.then(gradient, (C.SIMPLIFY,))
+        return Outcome(
+            "vectorization", ctx.f, ctx.fname, ctx.wrt, gradient, notation.DENOMINATOR, b.steps
+        )
+    return Outcome("vectorization", ctx.f, ctx.fname, ctx.wrt, total, notation.NUMERATOR, b.steps)

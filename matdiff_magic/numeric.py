@@ -1,0 +1,287 @@
+"""NumPy evaluation of expressions, and binding user values to declared variables.
+
+``d(...)`` nodes (unevaluated differentials inside a derivation) evaluate as central finite
+differences along the given directions, so every step of a derivation can be checked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+import sympy
+
+from matdiff_magic.dims import ONE, dim_text
+from matdiff_magic.errors import EvaluationError, ShapeError
+from matdiff_magic.tree import nodes as N
+from matdiff_magic.tree.base import Expr
+from matdiff_magic.tree.elementwise import ELEMENTWISE
+
+
+@dataclass
+class Env:
+    """Values of variables (2-D arrays), sizes of dimension symbols, differential directions."""
+
+    values: dict[str, np.ndarray]
+    sizes: dict[sympy.Symbol, int]
+    directions: dict[str, np.ndarray] = field(default_factory=dict)
+    fd_step: float = 1e-6
+
+    def size(self, d: sympy.Expr) -> int:
+        if d.is_Integer:
+            return int(d)
+        missing = [s for s in d.free_symbols if s not in self.sizes]
+        if missing:
+            raise EvaluationError(
+                f"the size {dim_text(missing[0])} is not known: give values for "
+                f"the variables that have it"
+            )
+        return int(d.xreplace(self.sizes))
+
+    def number(self, v: sympy.Expr) -> float:
+        if v.free_symbols:
+            v = v.xreplace({s: self.sizes[s] for s in v.free_symbols if s in self.sizes})
+        return float(v)
+
+
+def as_matrix(value: object, name: str) -> np.ndarray:
+    """A user value as a 2-D float array (scalars 1×1, 1-D arrays as columns)."""
+    try:
+        arr = np.asarray(value, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise EvaluationError(f"the value of {name} is not a real number array: {exc}") from None
+    if arr.ndim == 0:
+        arr = arr.reshape(1, 1)
+    elif arr.ndim == 1:
+        arr = arr.reshape(-1, 1)
+    elif arr.ndim > 2:
+        raise ShapeError(
+            f"the value of {name} has {arr.ndim} dimensions; matdiff handles "
+            "scalars, vectors and matrices"
+        )
+    if not np.all(np.isfinite(arr)):
+        raise EvaluationError(f"the value of {name} contains NaN or infinity")
+    return arr
+
+
+def bind(
+    variables: Mapping[str, N.Var], values: Mapping[str, object], needed: set[str] | None = None
+) -> Env:
+    """Check values against declarations and infer every size from them."""
+    sizes: dict[sympy.Symbol, int] = {}
+    origin: dict[sympy.Symbol, str] = {}
+    arrays: dict[str, np.ndarray] = {}
+    for name, var in variables.items():
+        if name not in values:
+            if needed is None or name in needed:
+                raise EvaluationError(f"no value was given for {name} ({_describe(var)})")
+            continue
+        arr = as_matrix(values[name], name)
+        if var.is_scalar and arr.size == 1:
+            arr = arr.reshape(1, 1)
+        if arr.shape[1] != 1 and var.shape[1] == ONE and arr.shape[0] == 1:
+            arr = arr.reshape(-1, 1)  # a row given for a column vector
+        for axis, d in enumerate(var.shape):
+            actual = arr.shape[axis]
+            if d.is_Integer:
+                if int(d) != actual:
+                    raise ShapeError(
+                        f"{name} is declared {_describe(var)} but its value has "
+                        f"shape {arr.shape[0]}×{arr.shape[1]}"
+                    )
+            elif isinstance(d, sympy.Symbol):
+                if d in sizes and sizes[d] != actual:
+                    raise ShapeError(
+                        f"the size {dim_text(d)} is {sizes[d]} from the value of "
+                        f"{origin[d]} but {actual} from the value of {name}"
+                    )
+                sizes[d] = actual
+                origin[d] = name
+        if var.symmetric and not np.allclose(arr, arr.T, rtol=1e-9, atol=1e-12):
+            raise ShapeError(f"{name} is declared symmetric but its value is not symmetric")
+        arrays[name] = arr
+    return Env(arrays, sizes)
+
+
+def _describe(var: N.Var) -> str:
+    if var.is_scalar:
+        return "scalar"
+    if var.symmetric:
+        return f"symmetric({dim_text(var.rows)})"
+    if var.shape[1] == ONE:
+        return f"vector({dim_text(var.rows)})"
+    return f"matrix({dim_text(var.rows)}, {dim_text(var.cols)})"
+
+
+class Evaluator:
+    """Evaluates one expression tree in one environment (subtrees shared are computed once)."""
+
+    def __init__(self, env: Env) -> None:
+        self.env = env
+        self._memo: dict[Expr, np.ndarray] = {}
+
+    def __call__(self, e: Expr) -> np.ndarray:
+        key = e
+        found = self._memo.get(key)
+        if found is None:
+            found = getattr(self, "_eval_" + type(e).__name__)(e)
+            self._memo[key] = found
+        return found
+
+    # -- leaves ------------------------------------------------------------------------------
+    def _eval_Var(self, e: N.Var) -> np.ndarray:
+        try:
+            return self.env.values[e.name]
+        except KeyError:
+            raise EvaluationError(f"no value was given for {e.name}") from None
+
+    def _eval_Const(self, e: N.Const) -> np.ndarray:
+        return np.array([[self.env.number(e.value)]])
+
+    def _eval_Identity(self, e: N.Identity) -> np.ndarray:
+        return np.eye(self.env.size(e.n))
+
+    def _eval_Zero(self, e: N.Zero) -> np.ndarray:
+        return np.zeros((self.env.size(e.rows), self.env.size(e.cols)))
+
+    def _eval_Ones(self, e: N.Ones) -> np.ndarray:
+        return np.ones((self.env.size(e.rows), self.env.size(e.cols)))
+
+    def _eval_Commutation(self, e: N.Commutation) -> np.ndarray:
+        m, n = self.env.size(e.m), self.env.size(e.n)
+        return commutation_matrix(m, n)
+
+    def _eval_Differential(self, e: N.Differential) -> np.ndarray:
+        try:
+            return self.env.directions[e.var.name]
+        except KeyError:
+            raise EvaluationError(f"no direction was given for d{e.var.name}") from None
+
+    def _eval_Opaque(self, e: N.Opaque) -> np.ndarray:
+        try:
+            return self.env.values[e.key]
+        except KeyError:
+            raise EvaluationError(f"no value was given for {e.text}") from None
+
+    # -- algebra -----------------------------------------------------------------------------
+    def _eval_Add(self, e: N.Add) -> np.ndarray:
+        total = self(e.terms[0])
+        for t in e.terms[1:]:
+            total = total + self(t)
+        return total
+
+    def _eval_Mul(self, e: N.Mul) -> np.ndarray:
+        c = self.env.number(e.coeff)
+        for s in e.scalars:
+            c = c * self(s)[0, 0]
+        return np.array([[c]]) if e.body is None else c * self(e.body)
+
+    def _eval_MatMul(self, e: N.MatMul) -> np.ndarray:
+        return (
+            np.linalg.multi_dot([self(f) for f in e.factors])
+            if len(e.factors) > 2
+            else self(e.factors[0]) @ self(e.factors[1])
+        )
+
+    def _eval_Transpose(self, e: N.Transpose) -> np.ndarray:
+        return self(e.arg).T
+
+    def _eval_Inverse(self, e: N.Inverse) -> np.ndarray:
+        try:
+            return np.linalg.inv(self(e.arg))
+        except np.linalg.LinAlgError:
+            raise EvaluationError("a matrix to be inverted is singular") from None
+
+    def _eval_MatPow(self, e: N.MatPow) -> np.ndarray:
+        return np.linalg.matrix_power(self(e.arg), e.k)
+
+    def _eval_Power(self, e: N.Power) -> np.ndarray:
+        with np.errstate(all="ignore"):
+            return np.power(self(e.base), self(e.exponent))
+
+    def _eval_Trace(self, e: N.Trace) -> np.ndarray:
+        return np.array([[np.trace(self(e.arg))]])
+
+    def _eval_Det(self, e: N.Det) -> np.ndarray:
+        return np.array([[np.linalg.det(self(e.arg))]])
+
+    def _eval_LogDet(self, e: N.LogDet) -> np.ndarray:
+        # log|det X|: its differential tr(X^{-1} dX) holds whatever the sign of det X.
+        _, logabs = np.linalg.slogdet(self(e.arg))
+        return np.array([[logabs]])
+
+    def _eval_Norm(self, e: N.Norm) -> np.ndarray:
+        return np.array([[np.linalg.norm(self(e.arg))]])
+
+    def _eval_Sum(self, e: N.Sum) -> np.ndarray:
+        return np.array([[np.sum(self(e.arg))]])
+
+    def _eval_Vec(self, e: N.Vec) -> np.ndarray:
+        return self(e.arg).reshape(-1, 1, order="F")
+
+    def _eval_Unvec(self, e: N.Unvec) -> np.ndarray:
+        return self(e.arg).reshape(self.env.size(e.m), self.env.size(e.n), order="F")
+
+    def _eval_DiagMat(self, e: N.DiagMat) -> np.ndarray:
+        return np.diag(self(e.arg).ravel())
+
+    def _eval_DiagVec(self, e: N.DiagVec) -> np.ndarray:
+        return np.diag(self(e.arg)).reshape(-1, 1).copy()
+
+    def _eval_Kron(self, e: N.Kron) -> np.ndarray:
+        return np.kron(self(e.left), self(e.right))
+
+    def _eval_Softmax(self, e: N.Softmax) -> np.ndarray:
+        z = self(e.arg)
+        w = np.exp(z - z.max())
+        return w / w.sum()
+
+    def _eval_LogSumExp(self, e: N.LogSumExp) -> np.ndarray:
+        z = self(e.arg)
+        top = z.max()
+        return np.array([[top + np.log(np.exp(z - top).sum())]])
+
+    def _eval_Elementwise(self, e: N.Elementwise) -> np.ndarray:
+        with np.errstate(all="ignore"):
+            return ELEMENTWISE[e.func].numpy(self(e.arg))
+
+    def _eval_Hadamard(self, e: N.Hadamard) -> np.ndarray:
+        out = self(e.factors[0])
+        for f in e.factors[1:]:
+            out = out * self(f)
+        return out
+
+    def _eval_HadamardDiv(self, e: N.HadamardDiv) -> np.ndarray:
+        with np.errstate(all="ignore"):
+            return self(e.num) / self(e.den)
+
+    def _eval_HadamardPow(self, e: N.HadamardPow) -> np.ndarray:
+        with np.errstate(all="ignore"):
+            return np.power(self(e.base), self.env.number(e.exponent))
+
+    def _eval_D(self, e: N.D) -> np.ndarray:
+        """The directional derivative of the argument along the directions (central FD)."""
+        h = self.env.fd_step
+        results = []
+        for sign in (1.0, -1.0):
+            values = dict(self.env.values)
+            for name, direction in self.env.directions.items():
+                if name in values:
+                    values[name] = values[name] + sign * h * direction
+            shifted = Env(values, self.env.sizes, self.env.directions, h)
+            results.append(Evaluator(shifted)(e.arg))
+        return (results[0] - results[1]) / (2 * h)
+
+
+def commutation_matrix(m: int, n: int) -> np.ndarray:
+    """K with K vec(A) = vec(A^T) for A of size m×n (vec stacks columns)."""
+    k = np.zeros((m * n, m * n))
+    for i in range(m):
+        for j in range(n):
+            k[i * n + j, j * m + i] = 1.0
+    return k
+
+
+def evaluate(e: Expr, env: Env) -> np.ndarray:
+    return Evaluator(env)(e)

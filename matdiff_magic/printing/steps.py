@@ -1,0 +1,83 @@
+"""Rendering derivation steps as aligned LaTeX or as plain text, with rule names."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from matdiff_magic.derivation import Step
+from matdiff_magic.printing.latex import LatexPrinter
+from matdiff_magic.printing.text import TextPrinter
+
+_TEXT_ESCAPES = {
+    "\\": r"\backslash ",
+    "{": r"\{",
+    "}": r"\}",
+    "_": r"\_",
+    "%": r"\%",
+    "&": r"\&",
+    "#": r"\#",
+    "$": r"\$",
+    "^": r"\^{}",
+}
+
+
+def latex_text(s: str) -> str:
+    """A string safe inside \\text{...}."""
+    return "".join(_TEXT_ESCAPES.get(ch, ch) for ch in s)
+
+
+def rule_names(step: Step, lang: str = "en") -> str:
+    return "; ".join(r.name(lang) for r in step.rules)
+
+
+def step_latex(step: Step) -> str:
+    p = LatexPrinter()
+    return p.doprint(step.lhs) + " = " + p.doprint(step.expr)
+
+
+def step_text(step: Step) -> str:
+    p = TextPrinter()
+    return p.doprint(step.lhs) + " = " + p.doprint(step.expr)
+
+
+def step_explanation(step: Step, lang: str = "en") -> str:
+    parts = [r.explain(lang) for r in step.rules if r.explain(lang)]
+    return " ".join(parts)
+
+
+def derivation_latex(steps: Sequence[Step], lang: str = "en", with_rules: bool = True) -> str:
+    """The steps as one aligned block: each line lhs &= rhs, with the rule names beside it."""
+    p = LatexPrinter()
+    lines = []
+    for step in steps:
+        rhs = p.doprint(step.expr)
+        if step.new_lhs:
+            lead = p.doprint(step.lhs)
+            if step.relation == "implies":
+                lead = r"\Longrightarrow\quad " + lead
+            line = lead + " &= " + rhs
+        else:
+            line = "&= " + rhs
+        if with_rules and step.rules:
+            line += r" && \text{" + latex_text(rule_names(step, lang)) + "}"
+        lines.append(line)
+    return r"\begin{aligned}" + r" \\ ".join(lines) + r"\end{aligned}"
+
+
+def derivation_text(steps: Sequence[Step], lang: str = "en", with_rules: bool = True) -> str:
+    p = TextPrinter()
+    rows = []
+    for step in steps:
+        lead = ""
+        if step.new_lhs:
+            lead = ("⇒ " if step.relation == "implies" else "") + p.doprint(step.lhs)
+        rows.append((lead, p.doprint(step.expr), rule_names(step, lang) if with_rules else ""))
+    width = max((len(lead) for lead, _, _ in rows), default=0)
+    body_width = max((len(body) for _, body, _ in rows), default=0)
+    out = []
+    for lead, body, names in rows:
+        line = f"{lead.rjust(width)} = {body}"
+        if names:
+            line = f"{line.ljust(width + 3 + min(body_width, 60))}   [{names}]"
+        out.append(line.rstrip())
+    return "\n".join(out)

@@ -1,0 +1,140 @@
+"""The object ``derive`` returns: the derivative, its derivation, and how to evaluate it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+
+from matdiff_magic import layout as L
+from matdiff_magic import notation
+from matdiff_magic.derivation import Derivation, Step
+from matdiff_magic.language.builder import Problem
+from matdiff_magic.methods.common import Outcome
+from matdiff_magic.numeric import bind, evaluate
+from matdiff_magic.printing.latex import latex as to_latex
+from matdiff_magic.printing.text import text as to_text
+from matdiff_magic.tree import nodes as N
+from matdiff_magic.tree.base import Expr
+
+
+class Result:
+    """A derivative in one layout. ``with_layout`` gives another layout without re-deriving."""
+
+    def __init__(self, problem: Problem, outcome: Outcome, layout: str) -> None:
+        self.problem = problem
+        self.outcome = outcome
+        self.layout = L.check_layout(layout)
+        self.f_kind = notation.kind_of(outcome.f.shape)
+        self.wrt_kind = notation.kind_of(outcome.wrt.shape)
+        if outcome.orientation == "hessian":
+            self.orientation = "hessian"
+        else:
+            self.orientation = L.orientation(layout, self.f_kind, self.wrt_kind)
+        self.expr, self.steps = L.transform(
+            outcome.value,
+            outcome.orientation,
+            self.orientation,
+            outcome.steps,
+            outcome.fname,
+            outcome.f.shape,
+            outcome.wrt,
+        )
+
+    # -- what it is -------------------------------------------------------------------------
+    @property
+    def method(self) -> str:
+        return self.outcome.method
+
+    @property
+    def order(self) -> int:
+        return self.outcome.order
+
+    @property
+    def function(self) -> Expr:
+        return self.outcome.f
+
+    @property
+    def wrt(self) -> N.Var:
+        return self.outcome.wrt
+
+    @property
+    def name(self) -> str:
+        return self.outcome.fname
+
+    @property
+    def shape(self) -> tuple:
+        return self.expr.shape
+
+    @property
+    def symbol(self) -> N.Opaque:
+        """∂f/∂x in this layout's notation."""
+        if self.orientation == "hessian":
+            return notation.hessian(self.name, self.wrt)
+        return notation.derivative(
+            self.name,
+            self.function.shape,
+            self.wrt,
+            self.orientation if self.orientation != "hessian" else notation.NUMERATOR,
+        )
+
+    @property
+    def latex(self) -> str:
+        """The derivative in LaTeX (no surrounding $)."""
+        return to_latex(self.expr)
+
+    @property
+    def text(self) -> str:
+        return to_text(self.expr)
+
+    def derivation_latex(self, lang: str = "en") -> str:
+        return self.steps.latex(lang=lang)
+
+    def derivation_text(self, lang: str = "en") -> str:
+        return self.steps.text(lang=lang)
+
+    def with_layout(self, layout: str) -> Result:
+        """The same derivative in another layout (a transpose; nothing is re-derived)."""
+        return Result(self.problem, self.outcome, layout)
+
+    # -- numbers -----------------------------------------------------------------------------
+    def evaluate(self, values: Mapping[str, object]) -> np.ndarray:
+        """The derivative at ``values`` (a dict name -> NumPy value) as an array.
+
+        Shapes (numerator layout; denominator is the transpose): scalar by scalar 0-d; Y by
+        scalar p×q; scalar by X n×m; column by column p×m; otherwise pq×mn. Hessians mn×mn.
+        """
+        needed = {v.name for v in self.expr.walk() if isinstance(v, N.Var)}
+        env = bind(self.problem.variables | {self.wrt.name: self.wrt}, values, needed)
+        out = evaluate(self.expr, env)
+        out = np.array(out, dtype=float)
+        if out.shape != (env.size(self.shape[0]), env.size(self.shape[1])):
+            out = np.broadcast_to(out, (env.size(self.shape[0]), env.size(self.shape[1]))).copy()
+        if self.f_kind == "scalar" and self.wrt_kind == "scalar":
+            return out.reshape(())
+        return out
+
+    def function_value(self, values: Mapping[str, object]) -> np.ndarray:
+        """The function itself at ``values`` (a 2-D array; 1×1 for scalars)."""
+        needed = {v.name for v in self.function.walk() if isinstance(v, N.Var)}
+        env = bind(self.problem.variables, values, needed)
+        return evaluate(self.function, env)
+
+    def sympy(self):
+        """The derivative as a SymPy matrix expression (where SymPy can express it)."""
+        from matdiff_magic.to_sympy import to_sympy
+
+        return to_sympy(self.expr)
+
+    # -- display -----------------------------------------------------------------------------
+    def __repr__(self) -> str:
+        return f"<matdiff Result {to_text(self.symbol)} = {self.text}>"
+
+    def __str__(self) -> str:
+        return f"{to_text(self.symbol)} = {self.text}"
+
+    def _repr_latex_(self) -> str:
+        return "$$" + to_latex(self.symbol) + " = " + self.latex + "$$"
+
+
+__all__ = ["Result", "Derivation", "Step"]

@@ -1,0 +1,393 @@
+"""The matrix differential rules, one row per operation.
+
+Each row says how d passes through one kind of node: ``apply(node, d)`` builds the differential
+of ``node`` from ``d(child)`` for its children. The methods push d through a tree with these rows,
+the narrator names them, and the tests check each row numerically. Entrywise functions get their
+row from the entrywise table (``tree/elementwise.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from matdiff_magic.rules.rule import Rule, register
+from matdiff_magic.tree import build as B
+from matdiff_magic.tree import nodes as N
+from matdiff_magic.tree.base import Expr
+from matdiff_magic.tree.elementwise import ELEMENTWISE
+
+Differentiate = Callable[[Expr], Expr]
+
+
+@dataclass(frozen=True)
+class DiffRule(Rule):
+    node: type | None = None
+    apply: Callable[[Expr, Differentiate], Expr] | None = None
+
+
+RULES: dict[str, DiffRule] = {}
+
+
+def row(
+    key: str,
+    node: type | None,
+    en: str,
+    zh: str,
+    latex: str,
+    explain_en: str,
+    explain_zh: str,
+    apply: Callable[[Expr, Differentiate], Expr] | None,
+) -> DiffRule:
+    rule = DiffRule(
+        key=key,
+        name_en=en,
+        name_zh=zh,
+        latex=latex,
+        explain_en=explain_en,
+        explain_zh=explain_zh,
+        group="differential",
+        node=node,
+        apply=apply,
+    )
+    RULES[key] = rule
+    return register(rule)
+
+
+def _product(node: Expr, d: Differentiate) -> Expr:
+    factors = node.factors
+    terms = []
+    for i, f in enumerate(factors):
+        df = d(f)
+        if isinstance(df, N.Zero):
+            continue
+        terms.append(B.matmul(*factors[:i], df, *factors[i + 1 :]))
+    return B.add(*terms) if terms else B.zero_like(node)
+
+
+def _scaled(node: Expr, d: Differentiate) -> Expr:
+    assert isinstance(node, N.Mul)
+    terms = []
+    factors = node.factors
+    for i, f in enumerate(factors):
+        df = d(f)
+        if isinstance(df, N.Zero):
+            continue
+        terms.append(B.make_mul(node.coeff, (), B.matmul(*factors[:i], df, *factors[i + 1 :])))
+    return B.add(*terms) if terms else B.zero_like(node)
+
+
+def _hadamard(node: Expr, d: Differentiate) -> Expr:
+    factors = node.factors
+    terms = []
+    for i, f in enumerate(factors):
+        df = d(f)
+        if isinstance(df, N.Zero):
+            continue
+        terms.append(B.hadamard(*factors[:i], df, *factors[i + 1 :]))
+    return B.add(*terms) if terms else B.zero_like(node)
+
+
+def _matpow(node: Expr, d: Differentiate) -> Expr:
+    x, k = node.arg, node.k
+    dx = d(x)
+    return B.add(*[B.matmul(B.matpow(x, i), dx, B.matpow(x, k - 1 - i)) for i in range(k)])
+
+
+def _power(node: Expr, d: Differentiate) -> Expr:
+    base, exponent = node.base, node.exponent
+    db, de = d(base), d(exponent)
+    terms = []
+    if not isinstance(db, N.Zero):
+        terms.append(B.mul(B.mul(exponent, B.power(base, B.sub(exponent, B.const(1)))), db))
+    if not isinstance(de, N.Zero):
+        terms.append(B.mul(B.mul(node, B.elementwise("log", base)), de))
+    return B.add(*terms) if terms else B.zero_like(node)
+
+
+def _hadamard_div(node: Expr, d: Differentiate) -> Expr:
+    a, b = node.num, node.den
+    da, db = d(a), d(b)
+    terms = []
+    if not isinstance(da, N.Zero):
+        terms.append(B.hadamard_div(da, b))
+    if not isinstance(db, N.Zero):
+        terms.append(B.neg(B.hadamard(B.hadamard_div(a, B.hadamard_pow(b, 2)), db)))
+    return B.add(*terms) if terms else B.zero_like(node)
+
+
+def _norm(node: Expr, d: Differentiate) -> Expr:
+    x = node.arg
+    return B.mul(B.power(node, B.const(-1)), B.trace(B.matmul(B.transpose(x), d(x))))
+
+
+def _softmax(node: Expr, d: Differentiate) -> Expr:
+    s = node
+    jac = B.sub(B.diag_mat(s), B.matmul(s, B.transpose(s)))
+    return B.matmul(jac, d(node.arg))
+
+
+def _logsumexp(node: Expr, d: Differentiate) -> Expr:
+    x = node.arg
+    if x.is_column:
+        return B.matmul(B.transpose(B.softmax(x)), d(x))
+    e = B.elementwise("exp", x)
+    return B.mul(B.power(B.total(e), B.const(-1)), B.total(B.hadamard(e, d(x))))
+
+
+row(
+    "d.constant",
+    None,
+    "constant rule",
+    "常量的微分",
+    r"\mathrm{d}C = 0",
+    "Everything that does not depend on the variable is a constant: its differential is 0.",
+    "与自变量无关的量是常量，其微分为 0。",
+    None,
+)
+row(
+    "d.sum",
+    N.Add,
+    "sum rule",
+    "加减法则",
+    r"\mathrm{d}(X \pm Y) = \mathrm{d}X \pm \mathrm{d}Y",
+    "The differential of a sum is the sum of the differentials.",
+    "和的微分等于微分的和。",
+    lambda e, d: B.add(*[d(t) for t in e.terms]),
+)
+row(
+    "d.scale",
+    N.Mul,
+    "scalar product rule",
+    "数乘法则",
+    r"\mathrm{d}(\alpha X) = (\mathrm{d}\alpha) X + \alpha\, \mathrm{d}X",
+    "A product with scalar factors: differentiate one factor at a time.",
+    "含标量因子的乘积：逐个因子求微分再相加。",
+    _scaled,
+)
+row(
+    "d.product",
+    N.MatMul,
+    "product rule",
+    "乘法法则",
+    r"\mathrm{d}(XY) = (\mathrm{d}X) Y + X\, \mathrm{d}Y",
+    "Differentiate one factor at a time, keeping the order of the factors.",
+    "逐个因子求微分，保持因子的先后次序不变。",
+    _product,
+)
+row(
+    "d.transpose",
+    N.Transpose,
+    "transpose rule",
+    "转置法则",
+    r"\mathrm{d}(X^{T}) = (\mathrm{d}X)^{T}",
+    "The differential of a transpose is the transpose of the differential.",
+    "转置的微分等于微分的转置。",
+    lambda e, d: B.transpose(d(e.arg)),
+)
+row(
+    "d.trace",
+    N.Trace,
+    "trace rule",
+    "迹的微分",
+    r"\mathrm{d}\operatorname{tr}(X) = "
+    r"\operatorname{tr}(\mathrm{d}X)",
+    "d and tr commute: both are linear.",
+    "微分与迹可以交换次序（两者都是线性运算）。",
+    lambda e, d: B.trace(d(e.arg)),
+)
+row(
+    "d.inverse",
+    N.Inverse,
+    "inverse rule",
+    "逆矩阵的微分",
+    r"\mathrm{d}X^{-1} = -X^{-1}\, \mathrm{d}X\, X^{-1}",
+    "Take d of X X^{-1} = I: dX X^{-1} + X dX^{-1} = 0.",
+    "对 X X^{-1} = I 两边求微分：dX X^{-1} + X dX^{-1} = 0。",
+    lambda e, d: B.neg(B.matmul(e, d(e.arg), e)),
+)
+row(
+    "d.det",
+    N.Det,
+    "determinant rule",
+    "行列式的微分",
+    r"\mathrm{d}|X| = |X| \operatorname{tr}(X^{-1} \mathrm{d}X)",
+    "Jacobi's formula (X invertible).",
+    "雅可比公式（X 可逆时）。",
+    lambda e, d: B.mul(e, B.trace(B.matmul(B.inverse(e.arg), d(e.arg)))),
+)
+row(
+    "d.logdet",
+    N.LogDet,
+    "log-determinant rule",
+    "对数行列式的微分",
+    r"\mathrm{d}\log|X| = \operatorname{tr}(X^{-1} \mathrm{d}X)",
+    "Jacobi's formula divided by |X|.",
+    "雅可比公式两边除以 |X|。",
+    lambda e, d: B.trace(B.matmul(B.inverse(e.arg), d(e.arg))),
+)
+row(
+    "d.matpow",
+    N.MatPow,
+    "matrix power rule",
+    "矩阵幂的微分",
+    r"\mathrm{d}(X^{k}) = \sum_{i=0}^{k-1} X^{i}\, \mathrm{d}X\, X^{k-1-i}",
+    "The product rule applied to X X ... X.",
+    "对 X X ... X 应用乘法法则。",
+    _matpow,
+)
+row(
+    "d.power",
+    N.Power,
+    "power rule",
+    "幂函数的微分",
+    r"\mathrm{d}(a^{k}) = k a^{k-1}\, \mathrm{d}a",
+    "The scalar power rule (with d(a^b) = a^b (log a db + b da / a) for a variable exponent).",
+    "标量的幂法则（指数也含变量时 d(a^b) = a^b (log a db + b da / a)）。",
+    _power,
+)
+row(
+    "d.hadamard",
+    N.Hadamard,
+    "Hadamard product rule",
+    "逐元素乘法的微分",
+    r"\mathrm{d}(X \odot Y) = \mathrm{d}X \odot Y + X \odot \mathrm{d}Y",
+    "The product rule, entry by entry.",
+    "逐元素地应用乘法法则。",
+    _hadamard,
+)
+row(
+    "d.hadamard_div",
+    N.HadamardDiv,
+    "entrywise quotient rule",
+    "逐元素除法的微分",
+    r"\mathrm{d}(X \oslash Y) = \mathrm{d}X \oslash Y - (X \oslash Y^{\circ 2}) \odot \mathrm{d}Y",
+    "The quotient rule, entry by entry.",
+    "逐元素地应用除法法则。",
+    _hadamard_div,
+)
+row(
+    "d.hadamard_pow",
+    N.HadamardPow,
+    "entrywise power rule",
+    "逐元素幂的微分",
+    r"\mathrm{d}(X^{\circ k}) = k X^{\circ (k-1)} \odot \mathrm{d}X",
+    "The power rule, entry by entry.",
+    "逐元素地应用幂法则。",
+    lambda e, d: B.hadamard(B.scale(e.exponent, B.hadamard_pow(e.base, e.exponent - 1)), d(e.base)),
+)
+row(
+    "d.norm",
+    N.Norm,
+    "norm rule",
+    "范数的微分",
+    r"\mathrm{d}\lVert X \rVert = \frac{\operatorname{tr}(X^{T} \mathrm{d}X)}{\lVert X \rVert}",
+    "From ‖X‖² = tr(X^T X): 2‖X‖ d‖X‖ = 2 tr(X^T dX).",
+    "由 ‖X‖² = tr(X^T X) 得 2‖X‖ d‖X‖ = 2 tr(X^T dX)。",
+    _norm,
+)
+row(
+    "d.sum_entries",
+    N.Sum,
+    "sum of entries rule",
+    "元素和的微分",
+    r"\mathrm{d}\operatorname{sum}(X) = \operatorname{sum}(\mathrm{d}X)",
+    "Summing the entries is linear.",
+    "求元素和是线性运算。",
+    lambda e, d: B.total(d(e.arg)),
+)
+row(
+    "d.vec",
+    N.Vec,
+    "vec rule",
+    "向量化的微分",
+    r"\mathrm{d}\operatorname{vec}(X) = \operatorname{vec}(\mathrm{d}X)",
+    "vec is linear.",
+    "vec 是线性运算。",
+    lambda e, d: B.vec(d(e.arg)),
+)
+row(
+    "d.unvec",
+    N.Unvec,
+    "reshape rule",
+    "重排的微分",
+    r"\mathrm{d}\operatorname{vec}^{-1}(x) = \operatorname{vec}^{-1}(\mathrm{d}x)",
+    "Reshaping is linear.",
+    "重排是线性运算。",
+    lambda e, d: B.unvec(d(e.arg), e.m, e.n),
+)
+row(
+    "d.diag_mat",
+    N.DiagMat,
+    "diag rule",
+    "对角化的微分",
+    r"\mathrm{d}\operatorname{diag}(x) = \operatorname{diag}(\mathrm{d}x)",
+    "diag is linear.",
+    "diag 是线性运算。",
+    lambda e, d: B.diag_mat(d(e.arg)),
+)
+row(
+    "d.diag_vec",
+    N.DiagVec,
+    "diagonal rule",
+    "取对角元的微分",
+    r"\mathrm{d}\operatorname{diag}(X) = \operatorname{diag}(\mathrm{d}X)",
+    "Taking the diagonal is linear.",
+    "取对角元是线性运算。",
+    lambda e, d: B.diag_vec(d(e.arg)),
+)
+row(
+    "d.kron",
+    N.Kron,
+    "Kronecker product rule",
+    "克罗内克积的微分",
+    r"\mathrm{d}(X \otimes Y) = \mathrm{d}X \otimes Y + X \otimes \mathrm{d}Y",
+    "The product rule for the Kronecker product.",
+    "克罗内克积的乘法法则。",
+    lambda e, d: B.add(B.kron(d(e.left), e.right), B.kron(e.left, d(e.right))),
+)
+row(
+    "d.softmax",
+    N.Softmax,
+    "softmax rule",
+    "softmax 的微分",
+    r"\mathrm{d}\operatorname{softmax}(z) = (\operatorname{diag}(s) - s s^{T})\, \mathrm{d}z,"
+    r"\ s = \operatorname{softmax}(z)",
+    "The Jacobian of softmax is diag(s) - s s^T.",
+    "softmax 的雅可比矩阵是 diag(s) - s s^T。",
+    _softmax,
+)
+row(
+    "d.logsumexp",
+    N.LogSumExp,
+    "log-sum-exp rule",
+    "logsumexp 的微分",
+    r"\mathrm{d}\operatorname{logsumexp}(z) = \operatorname{softmax}(z)^{T}\, \mathrm{d}z",
+    "The gradient of log-sum-exp is softmax.",
+    "logsumexp 的梯度是 softmax。",
+    _logsumexp,
+)
+
+for _f in ELEMENTWISE.values():
+    row(
+        f"d.elementwise.{_f.name}",
+        N.Elementwise,
+        f"entrywise function rule ({_f.name})",
+        f"逐元素函数的微分（{_f.name_zh}）",
+        r"\mathrm{d}" + _f.latex.format("X") + r" = " + _f.derivative_latex + r" \odot \mathrm{d}X",
+        f"{_f.name} acts entry by entry: its derivative multiplies dX entrywise.",
+        f"{_f.name} 逐元素作用：其导数与 dX 逐元素相乘。",
+        (lambda f: lambda e, d: B.hadamard(f.derivative(e.arg), d(e.arg)))(_f),
+    )
+
+
+_BY_NODE: dict[type, DiffRule] = {
+    r.node: r for r in RULES.values() if r.node is not None and r.node is not N.Elementwise
+}
+
+
+def rule_for(node: Expr) -> DiffRule | None:
+    """The differential rule for a node's type (entrywise functions by name)."""
+    if isinstance(node, N.Elementwise):
+        return RULES.get(f"d.elementwise.{node.func}")
+    return _BY_NODE.get(type(node))

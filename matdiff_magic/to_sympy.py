@@ -1,0 +1,116 @@
+"""matdiff expressions as SymPy matrix expressions (where SymPy has the concept)."""
+
+from __future__ import annotations
+
+import sympy
+from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
+
+from matdiff_magic.errors import UnsupportedError
+from matdiff_magic.tree import nodes as N
+from matdiff_magic.tree.base import Expr
+
+
+class sigmoid(sympy.Function):  # noqa: N801 - SymPy function names are lower case
+    """The logistic function 1 / (1 + e^{-x}), kept as one symbol so it can cancel."""
+
+    def fdiff(self, argindex: int = 1) -> sympy.Expr:
+        s = sigmoid(self.args[0])
+        return s * (1 - s)
+
+    def _eval_rewrite_as_exp(self, arg: sympy.Expr, **kwargs: object) -> sympy.Expr:
+        return 1 / (1 + sympy.exp(-arg))
+
+    def _latex(self, printer: object) -> str:
+        return r"\sigma\left(" + sympy.latex(self.args[0]) + r"\right)"
+
+
+SCALAR_FUNCTIONS = {
+    "exp": sympy.exp,
+    "log": sympy.log,
+    "sin": sympy.sin,
+    "cos": sympy.cos,
+    "tanh": sympy.tanh,
+    "sqrt": sympy.sqrt,
+    "sigmoid": sigmoid,
+}
+
+
+def to_sympy(e: Expr) -> sympy.Basic:
+    """Convert; raises UnsupportedError for nodes SymPy cannot express (vec, K, softmax...)."""
+    memo: dict[Expr, sympy.Basic] = {}
+
+    def go(node: Expr) -> sympy.Basic:
+        found = memo.get(node)
+        if found is None:
+            found = _convert(node, go)
+            memo[node] = found
+        return found
+
+    return go(e)
+
+
+def _scalar(x: sympy.Basic) -> sympy.Basic:
+    """A 1×1 matrix expression as a scalar."""
+    if isinstance(x, sympy.MatrixExpr):
+        return x[0, 0] if x.shape == (1, 1) else x
+    return x
+
+
+def _convert(e: Expr, go) -> sympy.Basic:
+    if isinstance(e, N.Var):
+        if e.is_scalar:
+            return sympy.Symbol(e.name, real=True)
+        return sympy.MatrixSymbol(e.name, *e.shape)
+    if isinstance(e, N.Const):
+        return e.value
+    if isinstance(e, N.Identity):
+        return sympy.Identity(e.n)
+    if isinstance(e, N.Zero):
+        return sympy.Integer(0) if e.is_scalar else sympy.ZeroMatrix(*e.shape)
+    if isinstance(e, N.Ones):
+        return sympy.OneMatrix(*e.shape)
+    if isinstance(e, N.Add):
+        terms = [go(t) for t in e.terms]
+        if e.is_scalar:
+            return sympy.Add(*[_scalar(t) for t in terms])
+        return sympy.MatAdd(*terms).doit()
+    if isinstance(e, N.Mul):
+        c = e.coeff
+        for s in e.scalars:
+            c = c * _scalar(go(s))
+        return c if e.body is None else c * go(e.body)
+    if isinstance(e, N.MatMul):
+        out = sympy.MatMul(*[go(f) for f in e.factors])
+        return _scalar(out) if e.is_scalar else out
+    if isinstance(e, N.Transpose):
+        return sympy.Transpose(go(e.arg))
+    if isinstance(e, N.Inverse):
+        return sympy.Inverse(go(e.arg))
+    if isinstance(e, N.MatPow):
+        return sympy.MatPow(go(e.arg), e.k)
+    if isinstance(e, N.Power):
+        return sympy.Pow(_scalar(go(e.base)), _scalar(go(e.exponent)))
+    if isinstance(e, N.Trace):
+        return sympy.Trace(go(e.arg))
+    if isinstance(e, N.Det):
+        return sympy.Determinant(go(e.arg))
+    if isinstance(e, N.LogDet):
+        return sympy.log(sympy.Determinant(go(e.arg)))
+    if isinstance(e, N.Norm):
+        arg = go(e.arg)
+        return sympy.sqrt(sympy.Trace(sympy.Transpose(arg) * arg))
+    if isinstance(e, N.Hadamard):
+        return sympy.HadamardProduct(*[go(f) for f in e.factors])
+    if isinstance(e, N.HadamardPow):
+        return sympy.HadamardPower(go(e.base), e.exponent)
+    if isinstance(e, N.Kron):
+        return sympy.KroneckerProduct(go(e.left), go(e.right))
+    if isinstance(e, N.Elementwise):
+        func = SCALAR_FUNCTIONS[e.func]
+        arg = go(e.arg)
+        if e.is_scalar:
+            return func(_scalar(arg))
+        return ElementwiseApplyFunction(func, arg)
+    if isinstance(e, N.DiagMat):
+        return sympy.DiagMatrix(go(e.arg))
+    raise UnsupportedError(f"SymPy has no matrix expression for {type(e).__name__}")

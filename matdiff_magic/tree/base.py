@@ -1,0 +1,149 @@
+"""The base of the typed expression tree.
+
+Every node is immutable and fully described by its type and its constructor inputs (``_init``),
+which makes structural equality, hashing and generic rebuilding one-liners. Node classes list the
+names of those inputs in ``_fields``; properties with those names are generated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any, ClassVar
+
+import sympy
+
+from matdiff_magic.dims import ONE, Shape
+
+
+class Expr:
+    """A matrix expression. ``shape`` is a pair of SymPy dimensions; scalars are 1×1."""
+
+    __slots__ = ("_init", "shape", "_hash", "_ckey")
+    _fields: ClassVar[tuple[str, ...]] = ()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        for index, field in enumerate(cls.__dict__.get("_fields", ())):
+            setattr(cls, field, property(lambda self, i=index: self._init[i]))
+
+    def _setup(self, init: tuple, shape: Shape) -> None:
+        object.__setattr__(self, "_init", init)
+        object.__setattr__(self, "shape", shape)
+        object.__setattr__(self, "_hash", None)
+        object.__setattr__(self, "_ckey", None)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("matdiff expressions are immutable")
+
+    def __reduce__(self) -> tuple:
+        return (type(self), self._init)
+
+    # -- identity -------------------------------------------------------------------------
+    def __hash__(self) -> int:
+        h = self._hash
+        if h is None:
+            h = hash((type(self).__name__, self._init))
+            object.__setattr__(self, "_hash", h)
+        return h
+
+    def __eq__(self, other: object) -> bool:
+        if self is other:
+            return True
+        if type(self) is not type(other):
+            return False
+        assert isinstance(other, Expr)
+        return hash(self) == hash(other) and self._init == other._init
+
+    def __ne__(self, other: object) -> bool:
+        return not self.__eq__(other)
+
+    # -- structure ------------------------------------------------------------------------
+    @property
+    def args(self) -> tuple[Expr, ...]:
+        """Child expressions, in order."""
+        out: list[Expr] = []
+        for item in self._init:
+            if isinstance(item, Expr):
+                out.append(item)
+            elif isinstance(item, tuple):
+                out.extend(x for x in item if isinstance(x, Expr))
+        return tuple(out)
+
+    @property
+    def rows(self) -> sympy.Expr:
+        return self.shape[0]
+
+    @property
+    def cols(self) -> sympy.Expr:
+        return self.shape[1]
+
+    @property
+    def is_scalar(self) -> bool:
+        return self.shape[0] == ONE and self.shape[1] == ONE
+
+    @property
+    def is_column(self) -> bool:
+        return self.shape[1] == ONE and self.shape[0] != ONE
+
+    @property
+    def is_row(self) -> bool:
+        return self.shape[0] == ONE and self.shape[1] != ONE
+
+    @property
+    def kind(self) -> str:
+        """``scalar``, ``vector`` (a column), or ``matrix`` (anything else, rows included)."""
+        if self.is_scalar:
+            return "scalar"
+        if self.shape[1] == ONE:
+            return "vector"
+        return "matrix"
+
+    def map_init(
+        self,
+        on_expr: Callable[[Expr], Expr],
+        on_dim: Callable[[sympy.Expr], sympy.Expr] | None = None,
+    ) -> tuple:
+        """The constructor inputs with child expressions (and optionally SymPy values) mapped."""
+
+        def convert(item: object) -> object:
+            if isinstance(item, Expr):
+                return on_expr(item)
+            if isinstance(item, tuple):
+                return tuple(convert(x) for x in item)
+            if on_dim is not None and isinstance(item, sympy.Basic):
+                return on_dim(item)
+            return item
+
+        return tuple(convert(item) for item in self._init)
+
+    def with_args(self, args: tuple[Expr, ...]) -> Expr:
+        """The same node type with new children (raw constructor, validating shapes)."""
+        it = iter(args)
+
+        def take(_: Expr) -> Expr:
+            return next(it)
+
+        return type(self)(*self.map_init(take))
+
+    def walk(self) -> Iterator[Expr]:
+        """Pre-order traversal without recursion (trees may be deep)."""
+        stack: list[Expr] = [self]
+        while stack:
+            node = stack.pop()
+            yield node
+            stack.extend(reversed(node.args))
+
+    def __repr__(self) -> str:
+        from matdiff_magic.printing.text import text
+
+        return f"<{type(self).__name__} {text(self)}>"
+
+    def __str__(self) -> str:
+        from matdiff_magic.printing.text import text
+
+        return text(self)
+
+    def _repr_latex_(self) -> str:
+        from matdiff_magic.printing.latex import latex
+
+        return f"${latex(self)}$"

@@ -1,0 +1,231 @@
+"""Simplifying entrywise algebra with SymPy: σ(z) ⊙ (1 - σ(z)) ⊘ σ(z) -> 1 - σ(z).
+
+A maximal block of entrywise operations (⊙, ⊘, .^, entrywise functions, sums, scalar factors)
+is an ordinary scalar expression in its leaves (X w, y, ...). The block becomes a SymPy
+expression over fresh symbols (never user text), is cancelled and rewritten with σ where that is
+shorter, and comes back only if it got simpler.
+"""
+
+from __future__ import annotations
+
+import sympy
+
+from matdiff_magic.to_sympy import SCALAR_FUNCTIONS, sigmoid
+from matdiff_magic.tree import build as B
+from matdiff_magic.tree import nodes as N
+from matdiff_magic.tree.base import Expr
+from matdiff_magic.tree.canonical import ckey
+
+_FUNC_NAMES = {v: k for k, v in SCALAR_FUNCTIONS.items()}
+_ENTRYWISE = (N.Hadamard, N.HadamardDiv, N.HadamardPow, N.Elementwise)
+
+
+def _is_block_node(e: Expr) -> bool:
+    if isinstance(e, _ENTRYWISE):
+        return True
+    if isinstance(e, N.Add):
+        return True
+    if isinstance(e, N.Mul):
+        return e.body is not None
+    return isinstance(e, N.Ones)
+
+
+def _entrywise_ops(e: Expr) -> int:
+    if isinstance(e, _ENTRYWISE):
+        return 1 + sum(_entrywise_ops(a) for a in e.args)
+    if isinstance(e, N.Add) or (isinstance(e, N.Mul) and e.body is not None):
+        return sum(_entrywise_ops(a) for a in e.args)
+    return 0
+
+
+class _Block:
+    """Translation of one block between matdiff and SymPy."""
+
+    def __init__(self, shape: tuple) -> None:
+        self.shape = shape
+        self.leaves: dict[str, tuple[sympy.Symbol, Expr]] = {}
+        self.by_symbol: dict[sympy.Symbol, Expr] = {}
+
+    def leaf(self, e: Expr) -> sympy.Symbol:
+        key = ckey(e) + ("|s" if e.is_scalar else "")
+        found = self.leaves.get(key)
+        if found is None:
+            sym = sympy.Symbol(f"u{len(self.leaves)}", real=True)
+            found = (sym, e)
+            self.leaves[key] = found
+            self.by_symbol[sym] = e
+        return found[0]
+
+    def to_sympy(self, e: Expr) -> sympy.Expr:
+        if isinstance(e, N.Hadamard):
+            return sympy.Mul(*[self.to_sympy(f) for f in e.factors])
+        if isinstance(e, N.HadamardDiv):
+            return self.to_sympy(e.num) / self.to_sympy(e.den)
+        if isinstance(e, N.HadamardPow):
+            return self.to_sympy(e.base) ** e.exponent
+        if isinstance(e, N.Elementwise) and e.func in SCALAR_FUNCTIONS:
+            return SCALAR_FUNCTIONS[e.func](self.to_sympy(e.arg))
+        if isinstance(e, N.Add) and e.shape == self.shape:
+            return sympy.Add(*[self.to_sympy(t) for t in e.terms])
+        if isinstance(e, N.Mul) and e.body is not None and e.body.shape == self.shape:
+            out = e.coeff
+            for s in e.scalars:
+                out = out * self.leaf(s)
+            return out * self.to_sympy(e.body)
+        if isinstance(e, N.Ones) and e.shape == self.shape:
+            return sympy.Integer(1)
+        if isinstance(e, N.Zero):
+            return sympy.Integer(0)
+        return self.leaf(e)
+
+    def is_matrix(self, x: sympy.Expr) -> bool:
+        return any(not self.by_symbol[s].is_scalar for s in x.free_symbols if s in self.by_symbol)
+
+    def back(self, x: sympy.Expr) -> Expr:
+        """SymPy -> matdiff, for a subexpression of the block's shape (or scalar)."""
+        if not self.is_matrix(x):
+            scalar = self._scalar_back(x)
+            return B.mul(scalar, B.ones(*self.shape))
+        if isinstance(x, sympy.Symbol):
+            return self.by_symbol[x]
+        if isinstance(x, sympy.Add):
+            # Positive terms first: σ(X w) - y, not -y + σ(X w).
+            terms = sorted(x.args, key=lambda t: t.could_extract_minus_sign())
+            return B.add(*[self.back(t) for t in terms])
+        if isinstance(x, sympy.Mul):
+            coeff, scalars, top, bottom = sympy.Integer(1), [], [], []
+            for factor in x.args:
+                base, exp = factor.as_base_exp()
+                if not self.is_matrix(factor):
+                    if factor.is_Number:
+                        coeff = coeff * factor
+                    else:
+                        scalars.append(self._scalar_back(factor))
+                elif exp.is_Number and exp < 0:
+                    bottom.append(self.back(base**-exp))
+                else:
+                    top.append(self.back(factor))
+            body = B.hadamard(*top) if top else B.ones(*self.shape)
+            if bottom:
+                body = B.hadamard_div(body, B.hadamard(*bottom))
+            return B.make_mul(coeff, scalars, body)
+        if isinstance(x, sympy.Pow):
+            base, exp = x.args
+            if exp.is_Number:
+                if exp < 0:
+                    return B.hadamard_div(B.ones(*self.shape), self.back(base**-exp))
+                if exp == sympy.Rational(1, 2):
+                    return B.elementwise("sqrt", self.back(base))
+                return B.hadamard_pow(self.back(base), exp)
+            raise _UntranslatableError
+        if isinstance(x, sympy.Function) and type(x) in _FUNC_NAMES:
+            return B.elementwise(_FUNC_NAMES[type(x)], self.back(x.args[0]))
+        raise _UntranslatableError
+
+    def _scalar_back(self, x: sympy.Expr) -> Expr:
+        if x.is_Number:
+            return B.const(x)
+        if isinstance(x, sympy.Symbol):
+            return self.by_symbol[x]
+        if isinstance(x, sympy.Add):
+            return B.add(*[self._scalar_back(t) for t in x.args])
+        if isinstance(x, sympy.Mul):
+            return B.make_mul(sympy.Integer(1), [self._scalar_back(f) for f in x.args], None)
+        if isinstance(x, sympy.Pow) and x.args[1].is_Number:
+            return B.power(self._scalar_back(x.args[0]), B.const(x.args[1]))
+        if isinstance(x, sympy.Function) and type(x) in _FUNC_NAMES:
+            return B.elementwise(_FUNC_NAMES[type(x)], self._scalar_back(x.args[0]))
+        raise _UntranslatableError
+
+
+class _UntranslatableError(Exception):
+    pass
+
+
+def _with_sigmoid(x: sympy.Expr) -> sympy.Expr:
+    """1/(1 + e^u) -> σ(-u) and e^u/(1 + e^u) -> σ(u)."""
+
+    def rewrite(node: sympy.Expr) -> sympy.Expr:
+        if not node.args:
+            return node
+        node = node.func(*[rewrite(a) for a in node.args])
+        if isinstance(node, sympy.Pow) and node.args[1] == -1:
+            u = _one_plus_exp(node.args[0])
+            if u is not None:
+                return sigmoid(-u)
+        if isinstance(node, sympy.Mul):
+            factors = list(node.args)
+            for i, f in enumerate(factors):
+                if isinstance(f, sigmoid):
+                    u = -f.args[0]
+                    for j, g in enumerate(factors):
+                        if (
+                            j != i
+                            and isinstance(g, sympy.exp)
+                            and sympy.simplify(g.args[0] - u) == 0
+                        ):
+                            rest = [h for k, h in enumerate(factors) if k not in (i, j)]
+                            return sympy.Mul(*rest) * sigmoid(u)
+        return node
+
+    return rewrite(x)
+
+
+def _one_plus_exp(x: sympy.Expr) -> sympy.Expr | None:
+    if isinstance(x, sympy.Add) and len(x.args) == 2:
+        a, b = x.args
+        if a == 1 and isinstance(b, sympy.exp):
+            return b.args[0]
+        if b == 1 and isinstance(a, sympy.exp):
+            return a.args[0]
+    return None
+
+
+def _cost(x: sympy.Expr) -> int:
+    return int(sympy.count_ops(x, visual=False)) + len(x.atoms(sympy.exp))
+
+
+def simplify_block(e: Expr) -> Expr:
+    """Simplify one entrywise block if that makes it shorter; otherwise return it unchanged."""
+    if _entrywise_ops(e) < 2:
+        return e
+    block = _Block(e.shape)
+    original = block.to_sympy(e)
+    candidates = [original]
+    try:
+        cancelled = sympy.cancel(original)
+        candidates += [cancelled, sympy.factor_terms(cancelled)]
+    except (sympy.PolynomialError, TypeError, ValueError):
+        pass
+    candidates += [_with_sigmoid(c) for c in list(candidates)]
+    best = min(candidates, key=_cost)
+    if _cost(best) >= _cost(original):
+        return e
+    try:
+        return B.canonical(block.back(best))
+    except _UntranslatableError:
+        return e
+
+
+def simplify_entrywise(e: Expr) -> Expr:
+    """Simplify every maximal entrywise block in ``e``."""
+    memo: dict[Expr, Expr] = {}
+
+    def go(node: Expr, inside: bool) -> Expr:
+        key = (node, inside)
+        found = memo.get(key)
+        if found is not None:
+            return found
+        here = _is_block_node(node) and not node.is_scalar
+        args = tuple(go(a, here) for a in node.args)
+        out = (
+            node
+            if all(x is y for x, y in zip(args, node.args, strict=True))
+            else B.rebuild(node, args)
+        )
+        if here and not inside:
+            out = simplify_block(out)
+        memo[key] = out
+        return out
+
+    return go(e, False)

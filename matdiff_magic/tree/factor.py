@@ -1,0 +1,96 @@
+"""Factoring sums for display: x^T A^T + x^T A -> x^T (A^T + A), 2a + 2b -> 2(a + b).
+
+Only factors common to every term are pulled out (numbers, scalar factors, the leftmost and
+rightmost matrix factors), so the result is always equal to the input.
+"""
+
+from __future__ import annotations
+
+import math
+
+import sympy
+
+from matdiff_magic.tree import build as B
+from matdiff_magic.tree import nodes as N
+from matdiff_magic.tree.base import Expr
+from matdiff_magic.tree.canonical import ckey
+
+
+def _parts(term: Expr) -> tuple[sympy.Expr, list[Expr], list[Expr]]:
+    coeff, scalars, body = B.split(term)
+    chain = [] if body is None else (list(body.factors) if isinstance(body, N.MatMul) else [body])
+    return coeff, list(scalars), chain
+
+
+def _common_coeff(coeffs: list[sympy.Expr]) -> sympy.Expr:
+    if not all(c.is_Rational for c in coeffs):
+        return sympy.Integer(1)
+    nums = [abs(int(c.p)) for c in coeffs]
+    dens = [int(c.q) for c in coeffs]
+    g = sympy.Rational(math.gcd(*nums), math.lcm(*dens))
+    if all(c < 0 for c in coeffs):
+        g = -g
+    return g
+
+
+def factor(e: Expr) -> Expr:
+    """``e`` with the factors common to all terms of a sum pulled out (recursively)."""
+    if isinstance(e, N.Mul) and e.body is not None:
+        inner = factor(e.body)
+        return e if inner is e.body else B.make_mul(e.coeff, e.scalars, inner)
+    if isinstance(e, N.MatMul):
+        factors = [factor(f) for f in e.factors]
+        return (
+            B.matmul(*factors)
+            if any(a is not b for a, b in zip(factors, e.factors, strict=True))
+            else e
+        )
+    if not isinstance(e, N.Add):
+        return e
+    parts = [_parts(t) for t in e.terms]
+    g = _common_coeff([p[0] for p in parts])
+    common_scalars: list[Expr] = []
+    for s in list(parts[0][1]):
+        k = ckey(s)
+        if all(any(ckey(x) == k for x in p[1]) for p in parts[1:]):
+            common_scalars.append(s)
+            for p in parts:
+                for idx, x in enumerate(p[1]):
+                    if ckey(x) == k:
+                        del p[1][idx]
+                        break
+    left: list[Expr] = []
+    right: list[Expr] = []
+    for from_left in (True, False):
+        while all(p[2] for p in parts):
+            pick = 0 if from_left else -1
+            k = ckey(parts[0][2][pick])
+            if not all(ckey(p[2][pick]) == k for p in parts[1:]):
+                break
+            if from_left:
+                left.append(parts[0][2][0])
+            else:
+                right.insert(0, parts[0][2][-1])
+            for p in parts:
+                del p[2][pick]
+    if g == 1 and not common_scalars and not left and not right:
+        return e
+    outer = [*left, *right]
+    if all(not p[2] for p in parts):
+        # Every term was a scalar multiple of the common factors: (a + b) L.
+        weight = B.add(*[B.make_mul(c / g, sc, None) for c, sc, _ in parts])
+        core = B.mul(weight, B.matmul(*outer)) if outer else weight
+        return B.make_mul(g, common_scalars, core)
+    size = left[-1].cols if left else (right[0].rows if right else e.rows)
+    remainder = B.add(
+        *[
+            B.make_mul(
+                c / g, sc, B.matmul(*chain) if chain else (B.identity(size) if outer else None)
+            )
+            for c, sc, chain in parts
+        ]
+    )
+    if isinstance(remainder, N.Add):
+        remainder = factor(remainder)
+    core = B.matmul(*left, remainder, *right) if outer else remainder
+    return B.make_mul(g, common_scalars, core)

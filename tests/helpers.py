@@ -1,0 +1,85 @@
+"""The shared finite-difference helper every derivative test goes through.
+
+``assert_derivative`` differentiates in each layout, compares ``evaluate`` with central finite
+differences of the *function* at random inputs of distinct sizes, checks that consecutive steps
+of the derivation are equal numerically, and returns the results for further assertions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+
+import numpy as np
+
+import matdiff_magic as md
+from matdiff_magic.check import check_result, check_steps, random_values
+
+LAYOUTS = ("numerator", "denominator", "mixed")
+TOLERANCE = 2e-5
+
+
+def assert_derivative(
+    expr: str,
+    wrt: str,
+    variables: Mapping[str, str] | None = None,
+    *,
+    method: str = "auto",
+    layouts: Iterable[str] = LAYOUTS,
+    order: int = 1,
+    seeds: Iterable[int] = (0, 1),
+    sizes: Mapping[str, int] | None = None,
+    steps: bool = True,
+) -> dict[str, md.Result]:
+    results = {}
+    for layout in layouts:
+        r = md.derive(
+            expr,
+            wrt,
+            dict(variables) if variables else None,
+            layout=layout,
+            method=method,
+            order=order,
+        )
+        for seed in seeds:
+            report = check_result(r, seed=seed, sizes=sizes)
+            assert report.max_rel_error < TOLERANCE, (
+                f"{expr!r} wrt {wrt} [{layout}, {r.method}]: relative error "
+                f"{report.max_rel_error:.2e} against finite differences\n"
+                f"result: {r}\n{r.steps.text()}"
+            )
+        if steps:
+            assert_steps_equal(r)
+        results[layout] = r
+    return results
+
+
+def assert_steps_equal(r: md.Result, seed: int = 3) -> None:
+    for index, rel in check_steps(r, seed=seed):
+        assert rel < TOLERANCE, (
+            f"step {index} of {r.function} wrt {r.wrt.name} is not equal to "
+            f"the previous one (relative difference {rel:.2e}):\n"
+            f"{r.steps.text()}"
+        )
+
+
+def assert_formula(
+    r: md.Result,
+    formula: Callable[..., np.ndarray],
+    seed: int = 5,
+    sizes: Mapping[str, int] | None = None,
+) -> None:
+    """Compare the result with a closed form written in NumPy (arguments by variable name)."""
+    rng = np.random.default_rng(seed)
+    variables = dict(r.problem.variables)
+    variables.setdefault(r.wrt.name, r.wrt)
+    values = random_values(variables, rng, sizes, r.function)
+    got = r.evaluate(values)
+    import inspect
+
+    names = inspect.signature(formula).parameters
+    want = np.asarray(formula(**{n: values[n] for n in names}), dtype=float)
+    if want.ndim == 0 or got.ndim == 0:
+        want, got = want.reshape(()), np.asarray(got).reshape(())
+    assert got.shape == want.shape, f"shape {got.shape} != {want.shape} for {r}"
+    scale = max(1.0, float(np.max(np.abs(want))))
+    assert np.max(np.abs(got - want)) / scale < 1e-8, f"{r} does not match the closed form"
