@@ -9,6 +9,7 @@ Importing the package has no effect on IPython; ``%load_ext matdiff_magic`` regi
 """
 
 from matdiff_magic.api import derive
+from matdiff_magic.compare import Comparison, compare
 from matdiff_magic.errors import (
     EvaluationError,
     MatDiffError,
@@ -23,6 +24,8 @@ __version__ = "0.1.0"
 
 __all__ = [
     "derive",
+    "compare",
+    "Comparison",
     "parse_problem",
     "Result",
     "MatDiffError",

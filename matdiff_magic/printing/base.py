@@ -56,8 +56,12 @@ class Printer:
         key = e
         found = self._memo.get(key)
         if found is None:
-            method = getattr(self, "_print_" + type(e).__name__)
-            found = method(e)
+            method = getattr(self, "_print_" + type(e).__name__, None)
+            if method is not None:
+                found = method(e)
+            else:
+                # Extension point: a node class defined outside the core prints itself.
+                found = e._print_with(self)  # type: ignore[attr-defined]
             self._memo[key] = found
         return found
 

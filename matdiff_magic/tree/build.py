@@ -539,6 +539,8 @@ def vec(a: Expr) -> Expr:
         return a.arg
     if isinstance(a, N.Zero):
         return N.Zero(a.rows * a.cols, ONE)
+    if isinstance(a, N.Ones):
+        return N.Ones(a.rows * a.cols, ONE)
     return N.Vec(a)
 
 
@@ -557,6 +559,8 @@ def unvec(v: Expr, m: sympy.Expr, n: sympy.Expr) -> Expr:
         return add(*[unvec(t, m, n) for t in v.terms])
     if isinstance(v, N.Zero):
         return N.Zero(m, n)
+    if isinstance(v, N.Ones):
+        return N.Ones(m, n)
     if isinstance(v, N.Kron) and v.left.shape == (n, ONE) and v.right.shape == (m, ONE):
         return mul(v.right, transpose(v.left))  # vec(a b^T) = b ⊗ a
     if isinstance(v, N.MatMul):

@@ -114,7 +114,9 @@ def _structural(e: Expr, t: bool) -> str:
         return f"hpow({_key(e.base, t)},{e.exponent})"
     if isinstance(e, N.D):
         return f"D({_key(e.arg, t)})"
-    raise TypeError(f"no canonical key for {type(e).__name__}")
+    # Extension point: other node classes provide a key string of their own.
+    own = e._canonical_key()  # type: ignore[attr-defined]
+    return f"t({own})" if t else own
 
 
 def _trace_key(arg: Expr) -> str:

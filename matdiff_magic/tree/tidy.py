@@ -47,6 +47,68 @@ def _merge_linear_wrappers(e: Expr) -> Expr:
     return go(e)
 
 
+def _contract_pair(a: Expr, b: Expr) -> Expr | None:
+    """a b rewritten by a vec identity read backwards, or None."""
+    if isinstance(b, N.Vec):
+        c = b.arg
+        if isinstance(a, N.Kron) and c.shape == (a.right.cols, a.left.cols):
+            return B.vec(B.matmul(a.right, c, B.transpose(a.left)))  # (P ⊗ Q) vec C = vec(Q C Pᵀ)
+        if isinstance(a, N.Commutation) and c.shape == (a.m, a.n):
+            return B.vec(B.transpose(c))  # K_{m,n} vec C = vec(Cᵀ)
+        if isinstance(a, N.DiagMat) and isinstance(a.arg, N.Vec) and a.arg.arg.shape == c.shape:
+            return B.vec(B.hadamard(a.arg.arg, c))
+        if isinstance(a, N.Transpose) and isinstance(a.arg, N.Vec) and a.arg.arg.shape == c.shape:
+            return B.trace(B.matmul(B.transpose(a.arg.arg), c))  # vec(A)ᵀ vec(C) = tr(Aᵀ C)
+    if isinstance(a, N.Transpose) and isinstance(a.arg, N.Vec):
+        c = a.arg.arg
+        if isinstance(b, N.Kron) and c.shape == (b.right.rows, b.left.rows):
+            return B.transpose(B.vec(B.matmul(B.transpose(b.right), c, b.left)))
+        if isinstance(b, N.Commutation) and c.shape == (b.n, b.m):
+            return B.transpose(B.vec(B.transpose(c)))
+        if isinstance(b, N.DiagMat) and isinstance(b.arg, N.Vec) and b.arg.arg.shape == c.shape:
+            return B.transpose(B.vec(B.hadamard(c, b.arg.arg)))
+    return None
+
+
+def _contract_vec(e: Expr) -> Expr:
+    """Undo the vec trick where it shortens: (Bᵀ ⊗ A) vec(C) -> vec(A C B), and kin."""
+    memo: dict[Expr, Expr] = {}
+
+    def go(node: Expr) -> Expr:
+        found = memo.get(node)
+        if found is not None:
+            return found
+        args = tuple(go(a) for a in node.args)
+        out = node if all(x is y for x, y in zip(args, node.args, strict=True)) else B.rebuild(
+            node, args)
+        if isinstance(out, N.Unvec) and isinstance(out.arg, N.MatMul):
+            # unvec((A + B) v) = unvec(A v) + unvec(B v), so each term can contract
+            factors = out.arg.factors
+            for i, f in enumerate(factors):
+                if isinstance(f, N.Add):
+                    terms = [B.matmul(*factors[:i], t, *factors[i + 1:]) for t in f.terms]
+                    out = B.add(*[go(B.unvec(t, out.m, out.n)) for t in terms])
+                    break
+        c, s, body = B.split(out)
+        if isinstance(body, N.MatMul):
+            factors = list(body.factors)
+            changed = True
+            while changed:
+                changed = False
+                for i in range(len(factors) - 1):
+                    new = _contract_pair(factors[i], factors[i + 1])
+                    if new is not None:
+                        factors[i:i + 2] = [new]
+                        changed = True
+                        break
+            if len(factors) != len(body.factors):
+                out = B.make_mul(c, s, B.matmul(*factors))
+        memo[node] = out
+        return out
+
+    return go(e)
+
+
 def _distribute_top_transpose(e: Expr) -> Expr:
     """(A + B)^T as a whole result reads better as A^T + B^T."""
     c, s, body = B.split(e)
@@ -56,7 +118,8 @@ def _distribute_top_transpose(e: Expr) -> Expr:
 
 
 def tidy(e: Expr) -> Expr:
-    out = simplify_entrywise(e)
+    out = _contract_vec(e)
+    out = simplify_entrywise(out)
     out = _merge_linear_wrappers(out)
     out = _distribute_top_transpose(out)
     return factor(out)

@@ -1,0 +1,150 @@
+"""Run every applicable method on one problem and say whether the answers agree.
+
+A disagreement is a bug; the report shows it plainly (symbolic and numeric verdicts, the largest
+relative difference, and each method against finite differences).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from html import escape
+
+import numpy as np
+
+from matdiff_magic import check
+from matdiff_magic.api import context, run
+from matdiff_magic.errors import EvaluationError, MatDiffError, UnsupportedError
+from matdiff_magic.i18n import message
+from matdiff_magic.language.builder import Problem, parse_problem
+from matdiff_magic.layout import check_layout
+from matdiff_magic.printing.latex import latex
+from matdiff_magic.result import Result
+from matdiff_magic.tree import build as B
+from matdiff_magic.tree.canonical import ckey
+from matdiff_magic.tree.expand import TooLarge, expand
+
+METHOD_ORDER = ("definition", "differential", "chain", "vectorization")
+TOLERANCE = 1e-6
+
+
+@dataclass
+class Comparison:
+    problem: Problem
+    layout: str
+    results: dict[str, Result]
+    skipped: dict[str, str]
+    agree_symbolic: bool
+    agree_numeric: bool
+    max_rel_diff: float
+    fd_error: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.agree_numeric and all(err < 1e-5 for err in self.fd_error.values())
+
+    @property
+    def methods(self) -> list[str]:
+        return list(self.results)
+
+    def with_layout(self, layout: str) -> Comparison:
+        """The same comparison in another layout (every result transposed, nothing re-derived)."""
+        check_layout(layout)
+        return Comparison(self.problem, layout,
+                          {m: r.with_layout(layout) for m, r in self.results.items()},
+                          dict(self.skipped), self.agree_symbolic, self.agree_numeric,
+                          self.max_rel_diff, dict(self.fd_error))
+
+    def verdict(self, lang: str = "en") -> str:
+        if len(self.results) < 2:
+            agree = ""
+        elif self.agree_numeric:
+            agree = ("the methods agree" if lang == "en" else "各方法结果一致")
+        else:
+            agree = ("THE METHODS DISAGREE" if lang == "en" else "各方法结果不一致")
+        fd = ""
+        if self.fd_error:
+            worst = max(self.fd_error.values())
+            ok = worst < 1e-5
+            if lang == "zh":
+                fd = f"与有限差分{'一致' if ok else '不一致'}（最大相对误差 {worst:.1e}）"
+            else:
+                fd = (f"{'matches' if ok else 'DOES NOT MATCH'} finite differences "
+                      f"(largest relative error {worst:.1e})")
+        return "; ".join(p for p in (agree, fd) if p)
+
+    def _repr_latex_(self) -> str:
+        rows = []
+        for method, r in self.results.items():
+            name = message(f"method.{method}", "en")
+            rows.append(r"\text{" + name + r"}: &\quad " + latex(r.symbol) + " = " + r.latex)
+        return "$$\\begin{aligned}" + r" \\ ".join(rows) + "\\end{aligned}$$"
+
+    def _repr_html_(self) -> str:
+        cells = []
+        for method, r in self.results.items():
+            cells.append(
+                "<td style='vertical-align:top;padding:0 1em'>"
+                f"<b>{escape(message(f'method.{method}', 'en'))}</b>"
+                f"<div>$${escape(r.steps.latex())}$$</div></td>")
+        skipped = "".join(f"<li>{escape(message(f'method.{m}', 'en'))}: {escape(why)}</li>"
+                          for m, why in self.skipped.items())
+        colour = "#1a7f37" if self.ok else "#cf222e"
+        return (f"<div><p style='color:{colour};font-weight:bold'>{escape(self.verdict())}</p>"
+                f"<table><tr>{''.join(cells)}</tr></table>"
+                + (f"<p>Not applicable:</p><ul>{skipped}</ul>" if skipped else "") + "</div>")
+
+
+def _symbolic_key(r: Result) -> str | None:
+    try:
+        return ckey(B.canonical(expand(r.expr)))
+    except TooLarge:
+        return None
+
+
+def compare(expr: str, wrt: str, variables: dict[str, str] | None = None,
+            layout: str = "mixed", order: int = 1, seed: int = 0) -> Comparison:
+    """Derive with every method that applies and compare the answers."""
+    check_layout(layout)
+    problem = parse_problem(expr, variables)
+    results: dict[str, Result] = {}
+    skipped: dict[str, str] = {}
+    for method in METHOD_ORDER:
+        try:
+            outcome = run(context(problem, wrt), method, order)
+        except UnsupportedError as err:
+            skipped[method] = err.message
+            continue
+        results[method] = Result(problem, outcome, layout)
+    if not results:
+        raise UnsupportedError("no method applies: " + "; ".join(skipped.values()))
+    keys = {m: _symbolic_key(r) for m, r in results.items()}
+    agree_symbolic = None not in keys.values() and len(set(keys.values())) == 1
+    agree_numeric, max_diff, fd = _numeric(results, seed)
+    return Comparison(problem, layout, results, skipped, agree_symbolic, agree_numeric,
+                      max_diff, fd)
+
+
+def _numeric(results: dict[str, Result], seed: int) -> tuple[bool, float, dict[str, float]]:
+    first = next(iter(results.values()))
+    variables = dict(first.problem.variables)
+    variables.setdefault(first.wrt.name, first.wrt)
+    rng = np.random.default_rng(seed)
+    try:
+        values = check.random_values(variables, rng, None, first.function)
+    except MatDiffError:
+        return False, float("nan"), {}
+    arrays = {}
+    fd: dict[str, float] = {}
+    for method, r in results.items():
+        try:
+            arrays[method] = np.asarray(r.evaluate(values), dtype=float)
+            fd[method] = check.check_result(r, values).max_rel_error
+        except EvaluationError:
+            fd[method] = float("nan")
+    worst = 0.0
+    base = next(iter(arrays.values()), None)
+    for a in arrays.values():
+        if base is not None:
+            worst = max(worst, check.relative_error(a, base)[1])
+    agree = len(arrays) == len(results) and worst < TOLERANCE
+    return agree, worst, fd
