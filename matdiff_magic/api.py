@@ -6,7 +6,7 @@ from matdiff_magic import dims, notation
 from matdiff_magic import layout as L
 from matdiff_magic.errors import MatDiffError, ParseError, UnsupportedError
 from matdiff_magic.language.builder import Problem, parse_problem, substitute
-from matdiff_magic.methods import differential, hessian, vectorization
+from matdiff_magic.methods import chain, definition, differential, hessian, vectorization
 from matdiff_magic.methods.common import Context, Outcome, kinds
 from matdiff_magic.result import Result
 from matdiff_magic.tree import nodes as N
@@ -67,13 +67,14 @@ def _absent_variable(problem: Problem, name: str) -> N.Var:
 
 
 def run(ctx: Context, method: str, order: int) -> Outcome:
-    if method in ("definition", "chain"):
-        raise UnsupportedError(
-            f"the {method} method is not available yet; use "
-            "method='differential' or method='vectorization'"
-        )
     if order == 2:
+        if method not in ("auto", "differential", "vectorization"):
+            raise UnsupportedError(f"Hessians are derived by the differential method, not {method}")
         return hessian.derive(ctx)
+    if method == "definition":
+        return definition.derive(ctx)
+    if method == "chain":
+        return chain.derive(ctx)
     if method == "auto":
         fk, xk = kinds(ctx)
         method = "differential" if (fk == "scalar" or xk == "scalar") else "vectorization"
