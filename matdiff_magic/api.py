@@ -54,7 +54,7 @@ def context(problem: Problem, wrt: str) -> Context:
         f = substitute(problem.outer, keep)
     if var is None:
         var = _absent_variable(problem, wrt)
-    return Context(f, var, fname)
+    return Context(f, var, fname, problem)
 
 
 def _absent_variable(problem: Problem, name: str) -> N.Var:

@@ -215,17 +215,23 @@ def check_steps(
     if values is None:
         values = random_values(variables, rng, sizes, result.function)
     env = bind(variables, values)
+    for key, expr in getattr(result.outcome, "bindings", ()):
+        env.values[key] = evaluate(expr, env)
     x = env.values[result.wrt.name]
-    direction = rng.normal(size=x.shape)
-    env.directions = {result.wrt.name: direction}
+    env.directions = {result.wrt.name: rng.normal(size=x.shape)}
+    # Steps of a chain rule may differentiate with respect to an intermediate u (bound above):
+    # give every differential in the derivation a direction of its own.
+    for step in result.steps:
+        for node in step.expr.walk():
+            if isinstance(node, N.Differential) and node.var.name not in env.directions:
+                value = env.values.get(node.var.name)
+                if value is not None:
+                    env.directions[node.var.name] = rng.normal(size=value.shape)
     out = []
     previous = None
     for i, step in enumerate(result.steps):
-        if step.new_lhs or previous is None or not step.check:
-            previous = _value(step.expr, env)
-            continue
-        current = _value(step.expr, env)
-        if previous is not None and current is not None:
+        current = _value(step.expr, env) if step.check else None
+        if not step.new_lhs and previous is not None and current is not None:
             _, rel, _ = relative_error(current, previous)
             out.append((i, rel))
         previous = current

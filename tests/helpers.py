@@ -48,13 +48,13 @@ def assert_derivative(
                 f"result: {r}\n{r.steps.text()}"
             )
         if steps:
-            assert_steps_equal(r)
+            assert_steps_equal(r, sizes=sizes)
         results[layout] = r
     return results
 
 
-def assert_steps_equal(r: md.Result, seed: int = 3) -> None:
-    for index, rel in check_steps(r, seed=seed):
+def assert_steps_equal(r: md.Result, seed: int = 3, sizes: Mapping[str, int] | None = None) -> None:
+    for index, rel in check_steps(r, seed=seed, sizes=sizes):
         assert rel < TOLERANCE, (
             f"step {index} of {r.function} wrt {r.wrt.name} is not equal to "
             f"the previous one (relative difference {rel:.2e}):\n"

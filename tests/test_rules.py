@@ -77,6 +77,19 @@ EXAMPLES = {
     "layout.transpose": ("x' S x", "x", "differential"),
     "simplify": ("x' S x", "x", "differential"),
     "hessian": ("x' S x", "x", "differential"),
+    "chain.intermediate": ("norm(S x - a)^2", "x", "chain"),
+    "chain.local": ("norm(S x - a)^2", "x", "chain"),
+    "chain.scalar_form1": ("norm(S x - a)^2", "x", "chain"),
+    "chain.scalar_form2": ("norm(S x - a)^2", "x", "chain"),
+    "chain.substitute": ("norm(S x - a)^2", "x", "chain"),
+    "chain.vector": ("sigmoid(S x)", "x", "chain"),
+    "chain.linear_left": ("sum(exp(A X))", "X", "chain"),
+    "chain.linear_right": ("sum(exp(X B))", "X", "chain"),
+    "chain.linear_vector": ("u = S x\nM = u u'\nf = tr(M)", "x", "chain"),
+    "chain.linear_outer": ("sum(exp(X a))", "X", "chain"),
+    "chain.sandwich": ("sum(exp(A X B))", "X", "chain"),
+    "chain.differential": ("logdet(S' S)", "S", "chain"),
+    "chain.vec": ("exp(A X B)", "X", "chain"),
 }
 EXAMPLES.update(
     {f"d.elementwise.{name}": (f"sum({name}(X))", "X", "differential") for name in ELEMENTWISE}

@@ -1,11 +1,415 @@
-"""The chain-rule method (链式法则)."""
+"""The chain-rule method (链式法则).
+
+Intermediates come from the user's definitions (``e = X θ - y`` then ``l = e' e``) when they
+form a chain from the variable to the function, or are chosen automatically: the largest
+subexpression that holds every occurrence of the variable (an affine one if there is one, so
+least squares gets e = Xθ - y).
+
+* A scalar through vectors uses the seed's two forms: (∂z/∂x)^T = (∂z/∂y)^T ∂y/∂x^T and
+  ∂z/∂x = (∂y/∂x^T)^T ∂z/∂y, with Jacobians from the vectorization method.
+* A scalar through matrices goes backwards link by link through differentials,
+  dz = tr((∂z/∂Y)^T dY); the linear-map rules (Y = AX + B, Y = XA + B, Y = AXB, y = Ax + b,
+  y = Xa + b) are recognised and named.
+* A vector or matrix function multiplies the Jacobians (on vec(·) when matrices are involved).
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from matdiff_magic import notation
+from matdiff_magic.derivation import Builder, Derivation, Step
 from matdiff_magic.errors import UnsupportedError
-from matdiff_magic.methods.common import Context, Outcome
+from matdiff_magic.language.builder import substitute
+from matdiff_magic.methods import differential, vectorization
+from matdiff_magic.methods.common import Context, Outcome, expand_terms, kinds, push_differential
+from matdiff_magic.rules import chain as R
+from matdiff_magic.rules import conclusions as C
+from matdiff_magic.rules.rule import Rule
+from matdiff_magic.tree import build as B
+from matdiff_magic.tree import nodes as N
+from matdiff_magic.tree.base import Expr
+from matdiff_magic.tree.tidy import tidy
+
+
+@dataclass(frozen=True)
+class Link:
+    """y = expr, where expr depends on the previous link's variable (or on x)."""
+
+    var: N.Var
+    expr: Expr  # in terms of the previous link's variable and constants
+    inlined: Expr  # in terms of the problem's variables
+
+
+# -- finding the chain ---------------------------------------------------------------------------
+
+
+def _uses(e: Expr, name: str) -> bool:
+    return any(isinstance(n, N.Var) and n.name == name for n in e.walk())
+
+
+def _user_links(problem, ctx: Context) -> list[Link] | None:
+    """The chain of the user's definitions from x to f, or None if they do not form one."""
+    definitions = {d.name: d for d in problem.definitions}
+    if not definitions:
+        return None
+    depends: dict[str, bool] = {}
+
+    def reaches_x(name: str) -> bool:
+        if name not in depends:
+            d = definitions[name]
+            depends[name] = _uses(d.inlined, ctx.wrt.name)
+        return depends[name]
+
+    # Definitions that do not involve x are constants: substitute them.
+    constants = {n: d.inlined for n, d in definitions.items() if not reaches_x(n)}
+    chain: list[Link] = []
+    current = substitute(problem.outer, constants) if constants else problem.outer
+    seen = set()
+    while True:
+        refs = [n for n in definitions if n not in constants and _uses(current, n)]
+        direct = _uses(current, ctx.wrt.name)
+        if not refs:
+            if not chain:
+                return None
+            break
+        if len(refs) > 1 or direct:
+            involved = ", ".join(refs + ([ctx.wrt.name] if direct else []))
+            raise UnsupportedError(
+                f"the intermediates do not form a chain (one step depends on {involved} at "
+                "once); use method='differential'"
+            )
+        name = refs[0]
+        if name in seen:
+            break
+        seen.add(name)
+        d = definitions[name]
+        expr = substitute(d.expr, constants) if constants else d.expr
+        chain.append(Link(d.var, expr, d.inlined))
+        current = expr
+    chain.reverse()  # innermost first
+    return chain
+
+
+def _covers(f: Expr, u: Expr, x: str) -> bool:
+    """Whether every occurrence of x in f lies inside an occurrence of u."""
+    placeholder = N.Var("__u__", *u.shape)
+    return not _uses(_replace(f, u, placeholder), x)
+
+
+def _replace(e: Expr, old: Expr, new: Expr) -> Expr:
+    memo: dict[Expr, Expr] = {}
+
+    def go(node: Expr) -> Expr:
+        if node == old:
+            return new
+        if isinstance(node, N.Transpose) and node.arg == old:
+            return B.transpose(new)
+        if isinstance(node, N.MatMul) and isinstance(old, N.MatMul):
+            # a run inside a longer product: yᵀ W x with W x -> yᵀ u
+            k = len(old.factors)
+            for i in range(len(node.factors) - k + 1):
+                if node.factors[i : i + k] == old.factors:
+                    return B.matmul(
+                        *[go(f) for f in node.factors[:i]],
+                        new,
+                        *[go(f) for f in node.factors[i + k :]],
+                    )
+        found = memo.get(node)
+        if found is None:
+            if node.args:
+                args = tuple(go(a) for a in node.args)
+                found = (
+                    node
+                    if all(a is b for a, b in zip(args, node.args, strict=True))
+                    else B.rebuild(node, args)
+                )
+            else:
+                found = node
+            memo[node] = found
+        return found
+
+    return go(e)
+
+
+def _affine(e: Expr, ctx: Context) -> bool:
+    """Whether e is affine in x (its differential does not involve x)."""
+    if not ctx.depends(e):
+        return True
+    b = Builder()
+    linear = push_differential(Context(e, ctx.wrt, "u"), b)
+    return not any(isinstance(n, N.Var) and n.name == ctx.wrt.name for n in linear.walk())
+
+
+def _auto_links(ctx: Context) -> tuple[list[Link], Expr]:
+    x = ctx.wrt.name
+    candidates = []
+    for node in ctx.f.walk():
+        if (
+            node is ctx.f
+            or node == ctx.wrt
+            or not ctx.depends(node)
+            or node.is_scalar
+            and isinstance(node, N.Var)
+        ):
+            continue
+        if isinstance(node, N.Transpose) and node.arg == ctx.wrt:
+            continue
+        if node not in candidates and _covers(ctx.f, node, x):
+            candidates.append(node)
+    if not candidates:
+        raise UnsupportedError(
+            f"the chain rule needs an inner function, but {x} appears directly in "
+            f"{ctx.fname} (there is no intermediate variable); use method='differential'"
+            + ("" if ctx.f.is_scalar else " or method='vectorization'")
+        )
+    size = {c: sum(1 for _ in c.walk()) for c in candidates}
+    affine = [c for c in candidates if _affine(c, ctx)]
+    pool = affine or candidates
+    inner = max(pool, key=lambda c: size[c])
+    name = _fresh_name(ctx, inner)
+    var = N.Var(name, *inner.shape)
+    return [Link(var, inner, inner)], _replace(ctx.f, inner, var)
+
+
+def _fresh_name(ctx: Context, inner: Expr) -> str:
+    used = {n.name for n in ctx.f.walk() if isinstance(n, N.Var)} | {ctx.fname}
+    options = ["e", "u", "z", "v", "h", "s"] if not inner.kind == "matrix" else ["Y", "U", "Z", "V"]
+    for name in options:
+        if name not in used:
+            return name
+    i = 1
+    while f"u{i}" in used:
+        i += 1
+    return f"u{i}"
+
+
+# -- the method ----------------------------------------------------------------------------------
 
 
 def derive(ctx: Context) -> Outcome:
-    raise UnsupportedError("the chain method is not available yet; use "
-                           "method='differential' or method='vectorization'")
+    problem = ctx.problem
+    links = _user_links(problem, ctx) if problem is not None else None
+    if links:
+        outer = problem.outer
+        constants = {
+            d.name: d.inlined for d in problem.definitions if not _uses(d.inlined, ctx.wrt.name)
+        }
+        outer = substitute(outer, constants) if constants else outer
+    else:
+        links, outer = _auto_links(ctx)
+    b = Builder()
+    bindings: list[tuple[str, Expr]] = []
+    for link in links:
+        b.start(link.var, link.expr, (R.INTERMEDIATE,))
+        bindings.append((link.var.name, link.inlined))
+    fsym = N.Var(ctx.fname, *ctx.f.shape)
+    b.start(fsym, outer, (R.INTERMEDIATE,), check=False)
+    vars_ = [ctx.wrt] + [link.var for link in links]
+    exprs = [link.expr for link in links] + [outer]
+    fk, xk = kinds(ctx)
+    all_vectors = all(v.kind in ("vector", "scalar") for v in vars_)
+    if fk == "scalar" and all_vectors and xk == "vector":
+        value = _scalar_through_vectors(ctx, b, vars_, exprs, bindings)
+        orientation = notation.DENOMINATOR
+    elif fk == "scalar":
+        value = _scalar_backwards(ctx, b, vars_, exprs, bindings)
+        orientation = notation.DENOMINATOR if xk != "scalar" else notation.NUMERATOR
+    else:
+        value = _forward(ctx, b, vars_, exprs, bindings)
+        orientation = notation.NUMERATOR
+    return Outcome(
+        "chain", ctx.f, ctx.fname, ctx.wrt, value, orientation, b.steps, bindings=tuple(bindings)
+    )
+
+
+# -- local derivatives ---------------------------------------------------------------------------
+
+
+def _local(fname: str, expr: Expr, var: N.Var, orientation: str) -> Expr:
+    """∂(expr)/∂var in the given orientation, by the differential or vectorization method."""
+    ctx = Context(expr, var, fname)
+    fk, xk = kinds(ctx)
+    out = (
+        differential.derive(ctx)
+        if (fk == "scalar" or xk == "scalar")
+        else vectorization.derive(ctx)
+    )
+    value = out.value
+    if out.orientation != orientation and not (fk == "scalar" and xk == "scalar"):
+        value = tidy(B.transpose(value))
+    return value
+
+
+def _show_local(b: Builder, symbol: N.Opaque, value: Expr, bindings: list) -> None:
+    from matdiff_magic.dims import shape_text
+
+    b.start(
+        symbol,
+        value,
+        (R.LOCAL,),
+        note="shape",
+        params=(("latex", notation.shape_latex(value.shape)), ("text", shape_text(value.shape))),
+    )
+    bindings.append((symbol.key, value))
+
+
+def _inline(e: Expr, bindings: list[tuple[str, Expr]], keep_opaque: bool = False) -> Expr:
+    """Replace intermediates (and the local-derivative symbols) by their values."""
+    values = dict(bindings)
+    memo: dict[Expr, Expr] = {}
+
+    def go(node: Expr) -> Expr:
+        found = memo.get(node)
+        if found is not None:
+            return found
+        if isinstance(node, N.Var) and node.name in values:
+            out = go(values[node.name])
+        elif isinstance(node, N.Opaque) and node.key in values and not keep_opaque:
+            out = go(values[node.key])
+        elif node.args:
+            args = tuple(go(a) for a in node.args)
+            out = (
+                node
+                if all(a is c for a, c in zip(args, node.args, strict=True))
+                else B.rebuild(node, args)
+            )
+        else:
+            out = node
+        memo[node] = out
+        return out
+
+    return go(e)
+
+
+# -- a scalar through vectors: the seed's two forms -------------------------------------------
+
+
+def _scalar_through_vectors(
+    ctx: Context, b: Builder, vars_: list[N.Var], exprs: list[Expr], bindings: list
+) -> Expr:
+    z = ctx.fname
+    n = len(vars_) - 1
+    # Symbols: J_k = ∂y_k/∂y_{k-1}^T (numerator), g = ∂z/∂y_n (denominator).
+    jac_syms = [
+        notation.derivative(vars_[k].name, vars_[k].shape, vars_[k - 1], notation.NUMERATOR)
+        for k in range(1, n + 1)
+    ]
+    grad_sym = notation.derivative(z, ctx.f.shape, vars_[n], notation.DENOMINATOR)
+    target = notation.derivative(z, ctx.f.shape, ctx.wrt, notation.DENOMINATOR)
+    chain_product = B.matmul(*reversed(jac_syms))
+    transposed_target = N.Opaque(
+        f"T:{target.key}",
+        r"\left(" + target.latex + r"\right)^{T}",
+        "(" + target.text + ")ᵀ",
+        *reversed(target.shape),
+    )
+    b.start(
+        transposed_target, B.matmul(B.transpose(grad_sym), chain_product), (R.FORM1,), check=False
+    )
+    b.start(target, B.matmul(B.transpose(chain_product), grad_sym), (R.FORM2,), check=False)
+    for k in range(1, n + 1):
+        value = _local(vars_[k].name, exprs[k - 1], vars_[k - 1], notation.NUMERATOR)
+        _show_local(b, jac_syms[k - 1], value, bindings)
+    g = _local(z, exprs[n], vars_[n], notation.DENOMINATOR)
+    _show_local(b, grad_sym, g, bindings)
+    product = B.matmul(*[B.transpose(_inline(j, bindings)) for j in jac_syms], g)
+    b.start(target, product, (R.SUBSTITUTE,), relation="implies")
+    return _finish(b, product, bindings)
+
+
+def _finish(b: Builder, value: Expr, bindings: list) -> Expr:
+    tidy_value = tidy(value)
+    b.then(tidy_value, (C.SIMPLIFY,))
+    final = tidy(_inline(tidy_value, [(k, v) for k, v in bindings if ":" not in k]))
+    b.then(final, (R.SUBSTITUTE, C.SIMPLIFY))
+    return final
+
+
+# -- a scalar through anything: backwards through differentials -----------------------------------
+
+
+def _link_rule(link_expr: Expr, var: N.Var) -> Rule:
+    """Which closed linear-map rule describes dY in terms of dX, if any."""
+    b = Builder()
+    ctx = Context(link_expr, var, "y")
+    linear = push_differential(ctx, b)
+    if any(isinstance(n, N.Var) and n.name == var.name for n in linear.walk()):
+        return R.THROUGH_DIFFERENTIALS
+    terms = expand_terms(linear, ctx.has_dx)
+    if len(terms) != 1:
+        return R.THROUGH_DIFFERENTIALS
+    t = terms[0]
+    c, s, body = B.split(t)
+    if s:
+        return R.THROUGH_DIFFERENTIALS
+    dx = ctx.dx
+    if body == dx:
+        return R.LINEAR_LEFT if var.kind == "matrix" else R.LINEAR_VECTOR
+    if isinstance(body, N.MatMul) and dx in body.factors:
+        i = body.factors.index(dx)
+        left, right = body.factors[:i], body.factors[i + 1 :]
+        if left and right:
+            return R.SANDWICH
+        if left:
+            return R.LINEAR_LEFT if var.kind == "matrix" else R.LINEAR_VECTOR
+        if right:
+            return R.LINEAR_OUTER if link_expr.kind == "vector" else R.LINEAR_RIGHT
+    return R.THROUGH_DIFFERENTIALS
+
+
+def _scalar_backwards(
+    ctx: Context, b: Builder, vars_: list[N.Var], exprs: list[Expr], bindings: list
+) -> Expr:
+    z = ctx.fname
+    n = len(vars_) - 1
+    grads = [notation.derivative(z, ctx.f.shape, v, notation.DENOMINATOR) for v in vars_]
+    current = _local(z, exprs[n], vars_[n], notation.DENOMINATOR)
+    _show_local(b, grads[n], current, bindings)
+    for k in range(n, 0, -1):
+        # ∂z/∂y_{k-1} from ∂z/∂y_k: differentiate φ = tr((∂z/∂y_k)^T y_k(y_{k-1})), whose
+        # differential is dz = tr((∂z/∂y_k)^T dy_k).
+        link, previous = exprs[k - 1], vars_[k - 1]
+        rule = _link_rule(link, previous)
+        phi = B.trace(B.matmul(B.transpose(grads[k]), link))
+        sub = differential.derive(Context(phi, previous, z))
+        if rule is R.THROUGH_DIFFERENTIALS:
+            steps = list(sub.steps)
+            shown = N.Trace(B.matmul(B.transpose(grads[k]), N.D(vars_[k])))
+            b.steps.append(Step(steps[0].lhs, shown, (rule,), "=", True, check=False))
+            b.steps.extend(steps[1:])
+        else:
+            b.start(grads[k - 1], sub.value, (rule,))
+        current = tidy(_inline(sub.value, [(grads[k].key, current)]))
+        b.then(current, (R.SUBSTITUTE,))
+        bindings.append((grads[k - 1].key, current))
+    final = tidy(_inline(current, [(key, v) for key, v in bindings if ":" not in key]))
+    b.then(final, (R.SUBSTITUTE, C.SIMPLIFY))
+    return final
+
+
+# -- a vector or matrix function: Jacobians multiply -----------------------------------------------
+
+
+def _forward(
+    ctx: Context, b: Builder, vars_: list[N.Var], exprs: list[Expr], bindings: list
+) -> Expr:
+    z = ctx.fname
+    n = len(vars_) - 1
+    any_matrix = any(v.kind == "matrix" for v in vars_) or ctx.f.kind == "matrix"
+    names = [v.name for v in vars_[1:]] + [z]
+    shapes = [v.shape for v in vars_[1:]] + [ctx.f.shape]
+    syms = [
+        notation.derivative(names[k], shapes[k], vars_[k], notation.NUMERATOR) for k in range(n + 1)
+    ]
+    target = notation.derivative(z, ctx.f.shape, ctx.wrt, notation.NUMERATOR)
+    b.start(target, B.matmul(*reversed(syms)), (R.VEC if any_matrix else R.VECTOR,), check=False)
+    for k in range(n + 1):
+        value = _local(names[k], exprs[k], vars_[k], notation.NUMERATOR)
+        _show_local(b, syms[k], value, bindings)
+    product = B.matmul(*[_inline(s, bindings) for s in reversed(syms)])
+    b.start(target, product, (R.SUBSTITUTE,), relation="implies")
+    return _finish(b, product, bindings)
+
+
+__all__ = ["derive", "Derivation"]

@@ -28,6 +28,7 @@ class Context:
     f: Expr
     wrt: N.Var
     fname: str
+    problem: object = None  # the parsed Problem, when the method needs its definitions
     _depends: dict[Expr, bool] = field(default_factory=dict)
     _has_dx: dict[Expr, bool] = field(default_factory=dict)
 
@@ -69,6 +70,9 @@ class Outcome:
     orientation: str  # "numerator", "denominator", or "hessian" (the same in every layout)
     steps: Derivation
     order: int = 1
+    # Values for names that appear in steps but are not variables (intermediates such as e,
+    # symbols such as ∂e/∂θᵀ), in dependency order, so every step can be checked numerically.
+    bindings: tuple[tuple[str, Expr], ...] = ()
 
 
 def push_differential(ctx: Context, b: Builder, lhs: Expr | None = None) -> Expr:

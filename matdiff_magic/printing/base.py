@@ -143,16 +143,20 @@ class Printer:
                 top.append(s)
         sign = self.NEG_SIGN if negative else ""
         body = e.body
-        simple_body = body is not None and self.precedence(body) >= POW
+        simple_body = body is not None and (
+            self.precedence(body) >= POW
+            or (isinstance(body, N.Add) and not body.is_scalar and not top)
+        )
         if bottom or q != 1:
             den = ([self.number(q)] if q != 1 else []) + [
                 self._scalar_factor(b, last=len(bottom) == 1 and q == 1) for b in bottom
             ]
             num_items = top + ([body] if simple_body else [])
+            alone = len(num_items) == 1 and p == 1
             num = ([self.number(p)] if p != 1 else []) + [
-                self._scalar_factor(t, last=len(num_items) == 1 and p == 1)
+                self._scalar_factor(t, last=alone)
                 if t is not body
-                else self._body(t)
+                else (self._print(t) if alone else self._body(t))
                 for t in num_items
             ]
             head = self.frac(self.PRODUCT_SEP.join(num) or "1", self.PRODUCT_SEP.join(den))
@@ -220,6 +224,8 @@ class Printer:
 
     def _base(self, e: Expr) -> str:
         """An operand of a postfix operator (transpose, inverse, power)."""
+        if isinstance(e, N.Opaque) and ("/" in e.text or "\\frac" in e.latex):
+            return self.paren(self._print(e))  # (∂l/∂e)ᵀ, not ∂l/∂eᵀ
         return self.wrap(e, ATOM)
 
 

@@ -58,6 +58,8 @@ def derivation_latex(steps: Sequence[Step], lang: str = "en", with_rules: bool =
             line = lead + " &= " + rhs
         else:
             line = "&= " + rhs
+        if step.note == "shape":
+            line += r" \quad (" + dict(step.params)["latex"] + ")"
         if with_rules and step.rules:
             line += r" && \text{" + latex_text(rule_names(step, lang)) + "}"
         lines.append(line)
@@ -71,7 +73,10 @@ def derivation_text(steps: Sequence[Step], lang: str = "en", with_rules: bool = 
         lead = ""
         if step.new_lhs:
             lead = ("⇒ " if step.relation == "implies" else "") + p.doprint(step.lhs)
-        rows.append((lead, p.doprint(step.expr), rule_names(step, lang) if with_rules else ""))
+        body = p.doprint(step.expr)
+        if step.note == "shape":
+            body += f"   ({dict(step.params)['text']})"
+        rows.append((lead, body, rule_names(step, lang) if with_rules else ""))
     width = max((len(lead) for lead, _, _ in rows), default=0)
     body_width = max((len(body) for _, body, _ in rows), default=0)
     out = []

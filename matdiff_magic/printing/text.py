@@ -28,7 +28,8 @@ def _wrapped(s: str) -> bool:
 
 
 def _grouped(s: str) -> str:
-    if _wrapped(s) or not (" " in s or "+" in s or "-" in s[1:] or "/" in s):
+    single = len(s) > 1 and s[0] in "‖|" and s[-1] == s[0] and s[0] not in s[1:-1]
+    if _wrapped(s) or single or not (" " in s or "+" in s or "-" in s[1:] or "/" in s):
         return s
     return "(" + s + ")"
 

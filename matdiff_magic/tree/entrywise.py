@@ -181,8 +181,22 @@ def _one_plus_exp(x: sympy.Expr) -> sympy.Expr | None:
     return None
 
 
-def _cost(x: sympy.Expr) -> int:
-    return int(sympy.count_ops(x, visual=False)) + len(x.atoms(sympy.exp))
+def _cost(x: sympy.Expr) -> tuple[int, int, int]:
+    """(function calls, divisions, operations): a rewrite must remove calls or divisions, or
+    shorten clearly; expanding tanh ⊙ (1 - tanh²) into tanh - tanh³ is not progress."""
+    calls = sum(1 for node in sympy.preorder_traversal(x) if isinstance(node, sympy.Function))
+    divisions = sum(
+        1
+        for node in sympy.preorder_traversal(x)
+        if isinstance(node, sympy.Pow) and node.exp.is_negative
+    )
+    return calls, divisions, int(sympy.count_ops(x, visual=False))
+
+
+def _better(new: tuple[int, int, int], old: tuple[int, int, int]) -> bool:
+    if new[:2] != old[:2]:
+        return new[:2] < old[:2]
+    return new[2] <= old[2] - 2
 
 
 def simplify_block(e: Expr) -> Expr:
@@ -199,7 +213,7 @@ def simplify_block(e: Expr) -> Expr:
         pass
     candidates += [_with_sigmoid(c) for c in list(candidates)]
     best = min(candidates, key=_cost)
-    if _cost(best) >= _cost(original):
+    if not _better(_cost(best), _cost(original)):
         return e
     try:
         return B.canonical(block.back(best))

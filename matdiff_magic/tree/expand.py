@@ -28,8 +28,11 @@ def expand(e: Expr) -> Expr:
         if found is not None:
             return found
         args = tuple(go(a) for a in node.args)
-        out = node if all(x is y for x, y in zip(args, node.args, strict=True)) else B.rebuild(
-            node, args)
+        out = (
+            node
+            if all(x is y for x, y in zip(args, node.args, strict=True))
+            else B.rebuild(node, args)
+        )
         if isinstance(out, N.MatMul | N.Hadamard | N.Kron | N.Mul):
             parts = [_terms(f) for f in _factors(out)]
             count = 1
@@ -42,7 +45,8 @@ def expand(e: Expr) -> Expr:
         elif isinstance(out, N.Transpose) and isinstance(out.arg, N.Add):
             out = B.add(*[B.transpose(t) for t in out.arg.terms])
         elif isinstance(out, N.Trace | N.Sum | N.Vec | N.DiagMat | N.DiagVec) and isinstance(
-                out.arg, N.Add):
+            out.arg, N.Add
+        ):
             out = B.add(*[B.rebuild(out, (t,)) for t in out.arg.terms])
         memo[node] = out
         return out

@@ -59,6 +59,10 @@ def _contract_pair(a: Expr, b: Expr) -> Expr | None:
             return B.vec(B.hadamard(a.arg.arg, c))
         if isinstance(a, N.Transpose) and isinstance(a.arg, N.Vec) and a.arg.arg.shape == c.shape:
             return B.trace(B.matmul(B.transpose(a.arg.arg), c))  # vec(A)ᵀ vec(C) = tr(Aᵀ C)
+    if isinstance(a, N.DiagMat) and b.cols == 1 and not isinstance(b, N.DiagMat):
+        return B.hadamard(a.arg, b)  # diag(a) b = a ⊙ b
+    if isinstance(b, N.DiagMat) and a.rows == 1 and not isinstance(a, N.DiagMat):
+        return B.transpose(B.hadamard(b.arg, B.transpose(a)))  # aᵀ diag(b) = (a ⊙ b)ᵀ
     if isinstance(a, N.Transpose) and isinstance(a.arg, N.Vec):
         c = a.arg.arg
         if isinstance(b, N.Kron) and c.shape == (b.right.rows, b.left.rows):
@@ -79,14 +83,17 @@ def _contract_vec(e: Expr) -> Expr:
         if found is not None:
             return found
         args = tuple(go(a) for a in node.args)
-        out = node if all(x is y for x, y in zip(args, node.args, strict=True)) else B.rebuild(
-            node, args)
+        out = (
+            node
+            if all(x is y for x, y in zip(args, node.args, strict=True))
+            else B.rebuild(node, args)
+        )
         if isinstance(out, N.Unvec) and isinstance(out.arg, N.MatMul):
             # unvec((A + B) v) = unvec(A v) + unvec(B v), so each term can contract
             factors = out.arg.factors
             for i, f in enumerate(factors):
                 if isinstance(f, N.Add):
-                    terms = [B.matmul(*factors[:i], t, *factors[i + 1:]) for t in f.terms]
+                    terms = [B.matmul(*factors[:i], t, *factors[i + 1 :]) for t in f.terms]
                     out = B.add(*[go(B.unvec(t, out.m, out.n)) for t in terms])
                     break
         c, s, body = B.split(out)
@@ -98,7 +105,7 @@ def _contract_vec(e: Expr) -> Expr:
                 for i in range(len(factors) - 1):
                     new = _contract_pair(factors[i], factors[i + 1])
                     if new is not None:
-                        factors[i:i + 2] = [new]
+                        factors[i : i + 2] = [new]
                         changed = True
                         break
             if len(factors) != len(body.factors):

@@ -1,0 +1,122 @@
+"""The chain-rule identities (链式法则), one row each."""
+
+from __future__ import annotations
+
+from matdiff_magic.rules.rule import Rule, register
+
+
+def _row(key: str, en: str, zh: str, latex: str, explain_en: str, explain_zh: str) -> Rule:
+    return register(Rule(key, en, zh, latex, explain_en, explain_zh, group="chain"))
+
+
+INTERMEDIATE = _row(
+    "chain.intermediate",
+    "introduce intermediate variables",
+    "引入中间变量",
+    r"z = f(y),\ y = g(x)",
+    "Name the inner expression so the function becomes a composition.",
+    "给内层表达式命名，把函数写成复合函数。",
+)
+LOCAL = _row(
+    "chain.local",
+    "local derivative",
+    "局部导数",
+    r"\frac{\partial y}{\partial x^{T}}",
+    "Differentiate one link of the chain on its own (shape shown).",
+    "单独对链条中的一环求导（并标出尺寸）。",
+)
+VECTOR = _row(
+    "chain.vector",
+    "chain rule (vector to vector)",
+    "向量对向量的链式法则",
+    r"\frac{\partial z}{\partial x^{T}} = \frac{\partial z}{\partial y^{T}} "
+    r"\frac{\partial y}{\partial x^{T}}",
+    "Jacobians (numerator layout) multiply in the order of the chain.",
+    "雅可比矩阵（分子布局）按链条顺序相乘。",
+)
+FORM1 = _row(
+    "chain.scalar_form1",
+    "chain rule for a scalar (first form)",
+    "标量对向量的链式法则（第一种形式）",
+    r"\left(\frac{\partial z}{\partial x}\right)^{T} = "
+    r"\left(\frac{\partial z}{\partial y}\right)^{T} \frac{\partial y}{\partial x^{T}}",
+    "Transpose the scalar's gradients and the vector chain rule works.",
+    "把标量求导的部分转置，向量的链式法则就成立了。",
+)
+FORM2 = _row(
+    "chain.scalar_form2",
+    "chain rule for a scalar (second form)",
+    "标量对向量的链式法则（第二种形式）",
+    r"\frac{\partial z}{\partial x} = \left(\frac{\partial y}{\partial x^{T}}\right)^{T} "
+    r"\frac{\partial z}{\partial y}",
+    "The same rule written for the gradient itself.",
+    "直接写成导数（梯度）本身的形式。",
+)
+SUBSTITUTE = _row(
+    "chain.substitute",
+    "substitute",
+    "代入",
+    r"y = g(x)",
+    "Put the local derivatives and the intermediates back in.",
+    "把局部导数和中间变量代回去。",
+)
+LINEAR_LEFT = _row(
+    "chain.linear_left",
+    "linear map Y = AX + B",
+    "线性变换 Y = AX + B",
+    r"Y = AX + B \Rightarrow \frac{\partial z}{\partial X} = A^{T} \frac{\partial z}{\partial Y}",
+    "A matrix multiplying from the left comes back transposed, on the left.",
+    "左乘的矩阵转置后仍在左边。",
+)
+LINEAR_RIGHT = _row(
+    "chain.linear_right",
+    "linear map Y = XA + B",
+    "线性变换 Y = XA + B",
+    r"Y = XA + B \Rightarrow \frac{\partial z}{\partial X} = \frac{\partial z}{\partial Y} A^{T}",
+    "A matrix multiplying from the right comes back transposed, on the right.",
+    "右乘的矩阵转置后仍在右边。",
+)
+LINEAR_VECTOR = _row(
+    "chain.linear_vector",
+    "linear map y = Ax + b",
+    "线性变换 y = Ax + b",
+    r"y = Ax + b \Rightarrow \frac{\partial z}{\partial x} = A^{T} \frac{\partial z}{\partial y}",
+    "The gradient passes back through A^T.",
+    "梯度经过 A^T 传回。",
+)
+LINEAR_OUTER = _row(
+    "chain.linear_outer",
+    "linear map y = Xa + b",
+    "线性变换 y = Xa + b",
+    r"y = Xa + b \Rightarrow \frac{\partial z}{\partial X} = \frac{\partial z}{\partial y} a^{T}",
+    "The gradient with respect to X is an outer product.",
+    "对 X 的导数是一个外积。",
+)
+SANDWICH = _row(
+    "chain.sandwich",
+    "composite Y = AXB",
+    "复合 Y = AXB",
+    r"Y = AXB \Rightarrow \frac{\partial z}{\partial X} = "
+    r"A^{T} \frac{\partial z}{\partial Y} B^{T}",
+    "df = tr((∂f/∂Y)^T A dX B) = tr(B (∂f/∂Y)^T A dX).",
+    "df = tr((∂f/∂Y)^T A dX B) = tr(B (∂f/∂Y)^T A dX)。",
+)
+THROUGH_DIFFERENTIALS = _row(
+    "chain.differential",
+    "chain rule through differentials",
+    "通过微分的复合求导",
+    r"\mathrm{d}z = \operatorname{tr}\left(\left(\frac{\partial z}{\partial Y}\right)^{T} "
+    r"\mathrm{d}Y\right)",
+    "No closed rule applies: write dz with ∂z/∂Y, express dY by dX, and use the trace trick.",
+    "没有现成的法则：先写出 dz = tr((∂z/∂Y)^T dY)，再用 dX 表示 dY，最后用迹技巧。",
+)
+VEC = _row(
+    "chain.vec",
+    "chain rule on vec",
+    "向量化后的链式法则",
+    r"\frac{\partial \operatorname{vec}(Z)}{\partial \operatorname{vec}(X)^{T}} = "
+    r"\frac{\partial \operatorname{vec}(Z)}{\partial \operatorname{vec}(Y)^{T}} "
+    r"\frac{\partial \operatorname{vec}(Y)}{\partial \operatorname{vec}(X)^{T}}",
+    "After vectorizing, matrices are vectors and the vector chain rule applies.",
+    "向量化以后矩阵都变成向量，向量的链式法则就适用了。",
+)

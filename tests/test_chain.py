@@ -1,0 +1,139 @@
+"""The chain-rule method: the seed's examples and rules, automatic intermediates."""
+
+from __future__ import annotations
+
+import pytest
+from helpers import assert_derivative, assert_formula
+
+import matdiff_magic as md
+
+
+def lines(r: md.Result) -> list[str]:
+    return [step.text for step in r.steps]
+
+
+def rules(r: md.Result) -> set[str]:
+    return {rule.key for step in r.steps for rule in step.rules}
+
+
+def test_least_squares_exactly_as_the_seed():
+    # 设 Xθ - y = e, 则 l = e^T e;  ∂l/∂θ = (∂e/∂θ)^T ∂l/∂e;  ∂e/∂θ = X;  ∂l/∂e = 2e
+    r = assert_derivative("e = X θ - y\nl = e' e", "θ", method="chain")["mixed"]
+    text = lines(r)
+    assert text[0] == "e = X θ - y"
+    assert text[1] == "l = eᵀ e"
+    assert "∂l/∂θ = (∂e/∂θᵀ)ᵀ ∂l/∂e" in text
+    assert "(∂l/∂θ)ᵀ = (∂l/∂e)ᵀ ∂e/∂θᵀ" in text
+    assert "∂e/∂θᵀ = X" in text and "∂l/∂e = 2 e" in text
+    assert r.text == "2 Xᵀ (X θ - y)"
+    assert {"chain.scalar_form1", "chain.scalar_form2", "chain.local"} <= rules(r)
+    # each local derivative is shown with its shape
+    local = [s for s in r.steps if s.note == "shape"]
+    assert [dict(s.params)["text"] for s in local] == ["m×n", "m×1"]
+
+
+def test_least_squares_intermediate_is_found_automatically():
+    r = assert_derivative("l = (X θ - y)^T (X θ - y)", "θ", method="chain")["mixed"]
+    assert lines(r)[0] == "e = X θ - y"
+    assert r.text == "2 Xᵀ (X θ - y)"
+
+
+def test_vector_to_vector_jacobians_multiply():
+    r = assert_derivative("W: matrix(m, n); x: vector(n)\nsigmoid(W x)", "x", method="chain")[
+        "mixed"
+    ]
+    assert "chain.vector" in rules(r)
+    assert r.text == "diag(σ(W x) ⊙ (𝟏 - σ(W x))) W"
+
+
+@pytest.mark.parametrize(
+    "expr,wrt,rule,formula",
+    [
+        (
+            "A: matrix(p, m); X: matrix(m, n)\nY = A X\nf = sum(exp(Y))",
+            "X",
+            "chain.linear_left",
+            lambda A, X: A.T @ __import__("numpy").exp(A @ X),
+        ),
+        (
+            "A: matrix(n, p); X: matrix(m, n)\nY = X A\nf = sum(exp(Y))",
+            "X",
+            "chain.linear_right",
+            lambda A, X: __import__("numpy").exp(X @ A) @ A.T,
+        ),
+        (
+            "X: matrix(m, n); a: vector(n)\ny = X a\nf = sum(exp(y))",
+            "X",
+            "chain.linear_outer",
+            lambda X, a: __import__("numpy").exp(X @ a) @ a.T,
+        ),
+        (
+            "A: matrix(p, m); X: matrix(m, n); B: matrix(n, q)\nY = A X B\nf = sum(exp(Y))",
+            "X",
+            "chain.sandwich",
+            lambda A, X, B: A.T @ __import__("numpy").exp(A @ X @ B) @ B.T,
+        ),
+    ],
+)
+def test_linear_map_rules(expr, wrt, rule, formula):
+    r = assert_derivative(expr, wrt, method="chain")["mixed"]
+    assert rule in rules(r)
+    assert_formula(r, formula)
+
+
+def test_linear_vector_rule_when_a_matrix_follows():
+    r = assert_derivative(
+        "S: matrix(n, n); x: vector(n)\nu = S x\nM = u u'\nf = tr(M)", "x", method="chain"
+    )["mixed"]
+    assert {"chain.linear_vector", "chain.differential"} <= rules(r)
+    assert_formula(r, lambda S, x: 2 * S.T @ S @ x)
+
+
+def test_seed_composite_Y_equals_AXB_gives_A_T_dfdY_B_T():
+    r = md.derive(
+        "A: matrix(p, m); X: matrix(m, n); B: matrix(n, p)\ntr(A X B)", "X", method="chain"
+    )
+    assert "∂f/∂X = Aᵀ ∂f/∂Y Bᵀ" in lines(r)
+    assert r.text == "Aᵀ Bᵀ"
+
+
+def test_through_differentials_when_no_closed_rule_applies():
+    r = assert_derivative(
+        "X: matrix(m, n)\nlogdet(X' X)", "X", method="chain", sizes={"m": 5, "n": 3}
+    )["mixed"]
+    assert "chain.differential" in rules(r)
+    assert any(line.startswith("df = tr((∂f/∂Y)ᵀ dY)") for line in lines(r))
+    assert r.text == "2 X (Xᵀ X)⁻¹"
+
+
+def test_chain_on_vec_for_matrix_valued_functions():
+    r = assert_derivative(
+        "A: matrix(p, m); X: matrix(m, n); B: matrix(n, q)\nexp(A X B)", "X", method="chain"
+    )["mixed"]
+    assert "chain.vec" in rules(r)
+
+
+def test_longer_user_chains():
+    assert_derivative("u = A x\nv = tanh(u)\nf = v' v", "x", method="chain")
+    assert_derivative("u = A x\nv = tanh(u)\nf = sum(v)", "A", method="chain")
+    assert_derivative("h = tanh(W x + b)\nz = V h", "W", method="chain")
+    assert_derivative("t: scalar\nu = t a\nf = u' u", "t", method="chain")
+
+
+def test_ml_losses_by_the_chain_rule():
+    r = assert_derivative("sum(log(1 + exp(-y .* (X w))))", "w", method="chain")["mixed"]
+    assert r.text == "-Xᵀ (y ⊙ σ(-y ⊙ (X w)))"
+    r = assert_derivative("logsumexp(W x) - y' W x", "x", method="chain")["mixed"]
+    assert r.text == "Wᵀ (softmax(W x) - y)"
+
+
+def test_constant_definitions_are_inlined():
+    r = assert_derivative("C = A B\ne = C x - b\nf = e' e", "x", method="chain")["mixed"]
+    assert lines(r)[0] == "e = C x - b" or lines(r)[0] == "e = A B x - b"
+
+
+def test_where_the_chain_rule_does_not_apply():
+    with pytest.raises(md.UnsupportedError, match="method='differential'"):
+        md.derive("x' A x", "x", method="chain")
+    with pytest.raises(md.UnsupportedError, match="do not form a chain"):
+        md.derive("u = A x\nf = u' x", "x", method="chain")
