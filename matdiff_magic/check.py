@@ -126,7 +126,7 @@ def arrange(
     m, n = x_shape
     f_scalar, x_scalar = (p, q) == (1, 1), (m, n) == (1, 1)
     if orientation == "hessian":
-        return jac
+        return jac.reshape(()) if x_scalar else jac
     if f_scalar and x_scalar:
         return jac.reshape(())
     if x_scalar:

@@ -391,25 +391,77 @@ def _scalar_backwards(
 # -- a vector or matrix function: Jacobians multiply -----------------------------------------------
 
 
+def _vec_symbol(name: str, f_shape: tuple, var: N.Var) -> N.Opaque:
+    """∂vec(Y)/∂vec(X)^T (vec dropped for columns and scalars)."""
+    from matdiff_magic.printing.names import latex_name, text_name
+
+    def side(n: str, shape: tuple, latex: bool) -> str:
+        base = latex_name(n) if latex else text_name(n)
+        if shape[1] == 1:
+            return base
+        return (r"\operatorname{vec}(" + base + ")") if latex else f"vec({base})"
+
+    top_l, top_t = side(name, f_shape, True), side(name, f_shape, False)
+    bot_l, bot_t = side(var.name, var.shape, True), side(var.name, var.shape, False)
+    if not var.is_scalar:
+        bot_l, bot_t = bot_l + "^{T}", bot_t + "ᵀ"
+    rows, cols = f_shape[0] * f_shape[1], var.shape[0] * var.shape[1]
+    return N.Opaque(
+        f"V:{name}:{var.name}",
+        r"\frac{\partial " + top_l + r"}{\partial " + bot_l + "}",
+        "∂" + top_t + "/∂" + bot_t,
+        rows,
+        cols,
+    )
+
+
+def _as_vec_jacobian(value: Expr, f_shape: tuple, var: N.Var) -> Expr:
+    """A numerator-layout derivative rearranged as d vec(f)/d vec(x)^T."""
+    f_scalar = f_shape[0] == 1 and f_shape[1] == 1
+    if var.is_scalar:
+        return B.vec(value)
+    if f_scalar and var.kind == "matrix":
+        return B.transpose(B.vec(B.transpose(value)))
+    return value
+
+
 def _forward(
     ctx: Context, b: Builder, vars_: list[N.Var], exprs: list[Expr], bindings: list
 ) -> Expr:
     z = ctx.fname
     n = len(vars_) - 1
-    any_matrix = any(v.kind == "matrix" for v in vars_) or ctx.f.kind == "matrix"
+    vec_mode = any(v.kind == "matrix" for v in vars_) or ctx.f.kind == "matrix"
     names = [v.name for v in vars_[1:]] + [z]
     shapes = [v.shape for v in vars_[1:]] + [ctx.f.shape]
-    syms = [
-        notation.derivative(names[k], shapes[k], vars_[k], notation.NUMERATOR) for k in range(n + 1)
-    ]
-    target = notation.derivative(z, ctx.f.shape, ctx.wrt, notation.NUMERATOR)
-    b.start(target, B.matmul(*reversed(syms)), (R.VEC if any_matrix else R.VECTOR,), check=False)
+    if vec_mode:
+        syms = [_vec_symbol(names[k], shapes[k], vars_[k]) for k in range(n + 1)]
+        target = _vec_symbol(z, ctx.f.shape, ctx.wrt)
+    else:
+        syms = [
+            notation.derivative(names[k], shapes[k], vars_[k], notation.NUMERATOR)
+            for k in range(n + 1)
+        ]
+        target = notation.derivative(z, ctx.f.shape, ctx.wrt, notation.NUMERATOR)
+    b.start(target, B.matmul(*reversed(syms)), (R.VEC if vec_mode else R.VECTOR,), check=False)
     for k in range(n + 1):
         value = _local(names[k], exprs[k], vars_[k], notation.NUMERATOR)
+        if vec_mode:
+            value = _as_vec_jacobian(value, shapes[k], vars_[k])
         _show_local(b, syms[k], value, bindings)
     product = B.matmul(*[_inline(s, bindings) for s in reversed(syms)])
     b.start(target, product, (R.SUBSTITUTE,), relation="implies")
-    return _finish(b, product, bindings)
+    result = _finish(b, product, bindings)
+    if vec_mode and ctx.wrt.is_scalar:
+        # back from vec(dF/dt) to the p×q matrix dF/dt
+        shaped = tidy(B.unvec(result, *ctx.f.shape))
+        b.start(
+            notation.derivative(z, ctx.f.shape, ctx.wrt, notation.NUMERATOR),
+            shaped,
+            (C.UNVEC,),
+            relation="implies",
+        )
+        return shaped
+    return result
 
 
 __all__ = ["derive", "Derivation"]

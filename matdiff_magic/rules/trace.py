@@ -130,6 +130,13 @@ def step(
     m: Expr | None, e: Expr, has: Callable[[Expr], bool]
 ) -> tuple[Rule | None, Expr | None, Expr]:
     """One trace identity applied to tr(M E): the rule used (None for mere regrouping), M', E'."""
+    if (
+        (m is None or m.is_scalar)
+        and not e.is_scalar
+        and isinstance(e, N.Hadamard | N.HadamardDiv | N.DiagMat | N.DiagVec | N.Vec | N.Unvec)
+    ):
+        # tr(α E) = tr((α I) E): the entrywise identities need M as a matrix, not a scaling.
+        m = B.identity(e.rows) if m is None else B.mul(m, B.identity(e.rows))
     if isinstance(e, N.Transpose):
         return TRANSPOSE, _t(m), e.arg
     if isinstance(e, N.MatMul):
