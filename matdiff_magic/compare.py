@@ -49,18 +49,24 @@ class Comparison:
     def with_layout(self, layout: str) -> Comparison:
         """The same comparison in another layout (every result transposed, nothing re-derived)."""
         check_layout(layout)
-        return Comparison(self.problem, layout,
-                          {m: r.with_layout(layout) for m, r in self.results.items()},
-                          dict(self.skipped), self.agree_symbolic, self.agree_numeric,
-                          self.max_rel_diff, dict(self.fd_error))
+        return Comparison(
+            self.problem,
+            layout,
+            {m: r.with_layout(layout) for m, r in self.results.items()},
+            dict(self.skipped),
+            self.agree_symbolic,
+            self.agree_numeric,
+            self.max_rel_diff,
+            dict(self.fd_error),
+        )
 
     def verdict(self, lang: str = "en") -> str:
         if len(self.results) < 2:
             agree = ""
         elif self.agree_numeric:
-            agree = ("the methods agree" if lang == "en" else "各方法结果一致")
+            agree = "the methods agree" if lang == "en" else "各方法结果一致"
         else:
-            agree = ("THE METHODS DISAGREE" if lang == "en" else "各方法结果不一致")
+            agree = "THE METHODS DISAGREE" if lang == "en" else "各方法结果不一致"
         fd = ""
         if self.fd_error:
             worst = max(self.fd_error.values())
@@ -68,8 +74,10 @@ class Comparison:
             if lang == "zh":
                 fd = f"与有限差分{'一致' if ok else '不一致'}（最大相对误差 {worst:.1e}）"
             else:
-                fd = (f"{'matches' if ok else 'DOES NOT MATCH'} finite differences "
-                      f"(largest relative error {worst:.1e})")
+                fd = (
+                    f"{'matches' if ok else 'DOES NOT MATCH'} finite differences "
+                    f"(largest relative error {worst:.1e})"
+                )
         return "; ".join(p for p in (agree, fd) if p)
 
     def _repr_latex_(self) -> str:
@@ -85,13 +93,19 @@ class Comparison:
             cells.append(
                 "<td style='vertical-align:top;padding:0 1em'>"
                 f"<b>{escape(message(f'method.{method}', 'en'))}</b>"
-                f"<div>$${escape(r.steps.latex())}$$</div></td>")
-        skipped = "".join(f"<li>{escape(message(f'method.{m}', 'en'))}: {escape(why)}</li>"
-                          for m, why in self.skipped.items())
+                f"<div>$${escape(r.steps.latex())}$$</div></td>"
+            )
+        skipped = "".join(
+            f"<li>{escape(message(f'method.{m}', 'en'))}: {escape(why)}</li>"
+            for m, why in self.skipped.items()
+        )
         colour = "#1a7f37" if self.ok else "#cf222e"
-        return (f"<div><p style='color:{colour};font-weight:bold'>{escape(self.verdict())}</p>"
-                f"<table><tr>{''.join(cells)}</tr></table>"
-                + (f"<p>Not applicable:</p><ul>{skipped}</ul>" if skipped else "") + "</div>")
+        return (
+            f"<div><p style='color:{colour};font-weight:bold'>{escape(self.verdict())}</p>"
+            f"<table><tr>{''.join(cells)}</tr></table>"
+            + (f"<p>Not applicable:</p><ul>{skipped}</ul>" if skipped else "")
+            + "</div>"
+        )
 
 
 def _symbolic_key(r: Result) -> str | None:
@@ -101,8 +115,14 @@ def _symbolic_key(r: Result) -> str | None:
         return None
 
 
-def compare(expr: str, wrt: str, variables: dict[str, str] | None = None,
-            layout: str = "mixed", order: int = 1, seed: int = 0) -> Comparison:
+def compare(
+    expr: str,
+    wrt: str,
+    variables: dict[str, str] | None = None,
+    layout: str = "mixed",
+    order: int = 1,
+    seed: int = 0,
+) -> Comparison:
     """Derive with every method that applies and compare the answers."""
     check_layout(layout)
     problem = parse_problem(expr, variables)
@@ -120,8 +140,9 @@ def compare(expr: str, wrt: str, variables: dict[str, str] | None = None,
     keys = {m: _symbolic_key(r) for m, r in results.items()}
     agree_symbolic = None not in keys.values() and len(set(keys.values())) == 1
     agree_numeric, max_diff, fd = _numeric(results, seed)
-    return Comparison(problem, layout, results, skipped, agree_symbolic, agree_numeric,
-                      max_diff, fd)
+    return Comparison(
+        problem, layout, results, skipped, agree_symbolic, agree_numeric, max_diff, fd
+    )
 
 
 def _numeric(results: dict[str, Result], seed: int) -> tuple[bool, float, dict[str, float]]:

@@ -83,3 +83,30 @@ def assert_formula(
     assert got.shape == want.shape, f"shape {got.shape} != {want.shape} for {r}"
     scale = max(1.0, float(np.max(np.abs(want))))
     assert np.max(np.abs(got - want)) / scale < 1e-8, f"{r} does not match the closed form"
+
+
+def same_form(r: md.Result, expected: str, declarations: str = "") -> bool:
+    """Whether the result equals ``expected`` (matdiff language, parsed by matdiff) after
+    expanding products and canonical reordering — "the same formula up to arrangement"."""
+    from matdiff_magic.tree import build as B
+    from matdiff_magic.tree.canonical import ckey
+    from matdiff_magic.tree.expand import expand
+
+    decl = declarations or "; ".join(
+        f"{name}: {_declaration(var)}" for name, var in r.problem.variables.items())
+    want = md.parse_problem(decl + "\n" + expected).expr
+    return ckey(B.canonical(expand(r.expr))) == ckey(B.canonical(expand(want)))
+
+
+def _declaration(var) -> str:
+    if var.is_scalar:
+        return "scalar"
+    if var.symmetric:
+        return f"symmetric({var.rows})"
+    if var.cols == 1:
+        return f"vector({var.rows})"
+    return f"matrix({var.rows}, {var.cols})"
+
+
+def assert_same_form(r: md.Result, expected: str, declarations: str = "") -> None:
+    assert same_form(r, expected, declarations), f"{r} is not of the form {expected!r}"
