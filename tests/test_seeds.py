@@ -45,7 +45,7 @@ def test_quadratic_form_wrt_x_follows_the_seed():
 def test_quadratic_form_shapes_in_each_layout():
     rs = assert_derivative(QUADRATIC, "x")
     assert rs["denominator"].text == "(A + Aᵀ) x"
-    assert rs["numerator"].text == "xᵀ (Aᵀ + A)"
+    assert rs["numerator"].text == "xᵀ (A + Aᵀ)"
     assert rs["numerator"].symbol.text == "∂y/∂xᵀ"
     assert rs["denominator"].symbol.text == "∂y/∂x"
     values = {"x": np.arange(3.0), "A": np.arange(9.0).reshape(3, 3)}

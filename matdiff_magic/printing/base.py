@@ -145,7 +145,7 @@ class Printer:
         body = e.body
         simple_body = body is not None and (
             self.precedence(body) >= POW
-            or (isinstance(body, N.Add) and not body.is_scalar and not top)
+            or (isinstance(body, N.Add | N.MatMul) and not body.is_scalar and not top)
         )
         if bottom or q != 1:
             den = ([self.number(q)] if q != 1 else []) + [

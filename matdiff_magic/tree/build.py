@@ -230,12 +230,34 @@ def _cancels(a: Expr, b: Expr) -> bool:
     return False
 
 
-def _power_base(e: Expr) -> Expr:
-    return e.arg if isinstance(e, N.MatPow) else e
+def _base_exp(e: Expr) -> tuple[Expr, int]:
+    """e as base^k with an integer k: X^3 -> (X, 3), X^{-1} -> (X, -1), (X^3)^{-T} -> (X^T, -3)."""
+    if isinstance(e, N.Transpose) and isinstance(e.arg, N.Inverse | N.MatPow):
+        base, k = _base_exp(e.arg)
+        return transpose(base), k
+    if isinstance(e, N.Inverse):
+        base, k = _base_exp(e.arg)
+        return base, -k
+    if isinstance(e, N.MatPow):
+        base, k = _base_exp(e.arg)
+        return base, k * e.k
+    return e, 1
 
 
-def _power_exp(e: Expr) -> int:
-    return e.k if isinstance(e, N.MatPow) else 1
+def _from_base_exp(base: Expr, k: int) -> Expr | None:
+    """base^k (None for k = 0), written as the user would: X^{-T}, (X^3)^{-1}, (X^2)^T."""
+    if k == 0:
+        return None
+    if isinstance(base, N.Transpose):
+        inner = _from_base_exp(base.arg, k)
+        return None if inner is None else transpose(inner)
+    if k == 1:
+        return base
+    if k == -1:
+        return inverse(base)
+    if k > 1:
+        return N.MatPow(base, k)
+    return N.Inverse(N.MatPow(base, -k))
 
 
 def _push(stack: list[Expr], f: Expr, scalars: list[Expr]) -> None:
@@ -248,11 +270,16 @@ def _push(stack: list[Expr], f: Expr, scalars: list[Expr]) -> None:
         if _cancels(top, f):
             stack.pop()
             return
-        if _power_base(top) == _power_base(f) and not isinstance(f, N.Ones) and _square(f):
-            stack.pop()
-            k = _power_exp(top) + _power_exp(f)
-            f = _power_base(f) if k == 1 else N.MatPow(_power_base(f), k)
-            continue
+        if _square(f) and not isinstance(f, N.Ones):
+            base, k = _base_exp(f)
+            top_base, top_k = _base_exp(top)
+            if base == top_base:
+                stack.pop()
+                merged = _from_base_exp(base, top_k + k)
+                if merged is None:
+                    return
+                f = merged
+                continue
         if isinstance(top, N.DiagMat) and isinstance(f, N.DiagMat):
             stack.pop()
             f = diag_mat(hadamard(top.arg, f.arg))

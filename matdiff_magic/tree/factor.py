@@ -33,6 +33,65 @@ def _common_coeff(coeffs: list[sympy.Expr]) -> sympy.Expr:
     return g
 
 
+def _base_and_exponent(s: Expr) -> tuple[Expr, sympy.Expr]:
+    if isinstance(s, N.Power) and isinstance(s.exponent, N.Const):
+        return s.base, s.exponent.value
+    return s, sympy.Integer(1)
+
+
+def _pull_common_scalars(parts: list) -> list[Expr]:
+    """Scalar factors common to every term, with the exponent nearest zero:
+    ‖x‖⁻³ a + ‖x‖⁻¹ b = ‖x‖⁻¹ (‖x‖⁻² a + b). Updates each term's scalar list."""
+    tables = []
+    for _, scalars, _ in parts:
+        table: dict[str, list] = {}
+        for s in scalars:
+            base, k = _base_and_exponent(s)
+            key = ckey(base)
+            if key in table:
+                table[key][1] += k
+            else:
+                table[key] = [base, k]
+        tables.append(table)
+    common: list[Expr] = []
+    for key, (base, _) in list(tables[0].items()):
+        exps = [t[key][1] for t in tables if key in t]
+        if len(exps) != len(tables) or not (all(k > 0 for k in exps) or all(k < 0 for k in exps)):
+            continue
+        shared = min(exps, key=abs)
+        common.append(B.power(base, B.const(shared)))
+        for t in tables:
+            t[key][1] -= shared
+    if not common:
+        return []
+    for part, table in zip(parts, tables, strict=True):
+        part[1][:] = [B.power(base, B.const(k)) for base, k in table.values() if k != 0]
+    return common
+
+
+def _group_partially(terms: list[Expr]) -> Expr | None:
+    """Factor the terms sharing an end factor: A x + Aᵀ x + b -> (A + Aᵀ) x + b."""
+    if len(terms) < 3:
+        return None
+    best: tuple[int, int, str] | None = None
+    for side in (-1, 0):
+        counts: dict[str, list[int]] = {}
+        for i, t in enumerate(terms):
+            chain = _parts(t)[2]
+            if chain:
+                counts.setdefault(ckey(chain[side]), []).append(i)
+        for key, members in counts.items():
+            if 2 <= len(members) < len(terms) and (best is None or len(members) > best[0]):
+                best = (len(members), side, key)
+    if best is None:
+        return None
+    _, side, key = best
+    members = [i for i, t in enumerate(terms) if _parts(t)[2] and ckey(_parts(t)[2][side]) == key]
+    group = factor(B.add(*[terms[i] for i in members]))
+    out = [group if i == members[0] else t for i, t in enumerate(terms) if i not in members[1:]]
+    return B.add(*[factor(t) if isinstance(t, N.Add) else t for t in out])
+
+
 def factor(e: Expr) -> Expr:
     """``e`` with the factors common to all terms of a sum pulled out (recursively)."""
     if isinstance(e, N.Mul) and e.body is not None:
@@ -47,18 +106,12 @@ def factor(e: Expr) -> Expr:
         )
     if not isinstance(e, N.Add):
         return e
+    grouped = _group_partially(list(e.terms))
+    if grouped is not None:
+        return grouped
     parts = [_parts(t) for t in e.terms]
     g = _common_coeff([p[0] for p in parts])
-    common_scalars: list[Expr] = []
-    for s in list(parts[0][1]):
-        k = ckey(s)
-        if all(any(ckey(x) == k for x in p[1]) for p in parts[1:]):
-            common_scalars.append(s)
-            for p in parts:
-                for idx, x in enumerate(p[1]):
-                    if ckey(x) == k:
-                        del p[1][idx]
-                        break
+    common_scalars = _pull_common_scalars(parts)
     left: list[Expr] = []
     right: list[Expr] = []
     for from_left in (True, False):

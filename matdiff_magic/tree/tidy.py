@@ -124,7 +124,78 @@ def _distribute_top_transpose(e: Expr) -> Expr:
     return e
 
 
+def _size(e: Expr) -> int:
+    return sum(1 for _ in e.walk())
+
+
+def _expand_square_inverses(e: Expr) -> Expr:
+    """(A X B)^{-1} -> B^{-1} X^{-1} A^{-1} when every factor is square (so each is invertible
+    whenever the product is); used only when it makes the result shorter."""
+    memo: dict[Expr, Expr] = {}
+
+    def go(node: Expr) -> Expr:
+        found = memo.get(node)
+        if found is not None:
+            return found
+        args = tuple(go(a) for a in node.args)
+        out = (
+            node
+            if all(x is y for x, y in zip(args, node.args, strict=True))
+            else B.rebuild(node, args)
+        )
+        if (
+            isinstance(out, N.Inverse)
+            and isinstance(out.arg, N.MatMul)
+            and all(f.rows == f.cols for f in out.arg.factors)
+        ):
+            out = B.matmul(*[B.inverse(f) for f in reversed(out.arg.factors)])
+        memo[node] = out
+        return out
+
+    return go(e)
+
+
+def _order_sums(e: Expr) -> Expr:
+    """Positive terms first, then fewer transposes: A + Aᵀ, σ(X w) - y."""
+    memo: dict[Expr, Expr] = {}
+
+    def key(t: Expr) -> tuple[bool, int]:
+        c, _, body = B.split(t)
+        atom = body is not None and (
+            isinstance(body, N.Var)
+            or (isinstance(body, N.Transpose) and isinstance(body.arg, N.Var))
+        )
+        return (bool(c.could_extract_minus_sign()), B.count_transposes(body) if atom else 0)
+
+    def go(node: Expr) -> Expr:
+        found = memo.get(node)
+        if found is not None:
+            return found
+        args = tuple(go(a) for a in node.args)
+        out = (
+            node
+            if all(x is y for x, y in zip(args, node.args, strict=True))
+            else B.rebuild(node, args)
+        )
+        if isinstance(out, N.Add):
+            ordered = tuple(sorted(out.terms, key=key))
+            if ordered != out.terms:
+                out = N.Add(ordered)
+        memo[node] = out
+        return out
+
+    return go(e)
+
+
 def tidy(e: Expr) -> Expr:
+    expanded = _expand_square_inverses(e)
+    if expanded is not e and _size(expanded) < _size(e):
+        e = expanded
+    out = _tidy(e)
+    return _order_sums(out)
+
+
+def _tidy(e: Expr) -> Expr:
     out = _contract_vec(e)
     out = simplify_entrywise(out)
     out = _merge_linear_wrappers(out)
