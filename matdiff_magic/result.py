@@ -40,6 +40,15 @@ class Result:
             outcome.f.shape,
             outcome.wrt,
         )
+        if self.steps and self.steps[-1].note is None:
+            # The result states its shape in this layout.
+            from dataclasses import replace
+
+            from matdiff_magic.dims import shape_text
+
+            self.steps[-1] = replace(self.steps[-1], note="shape", params=(
+                ("latex", notation.shape_latex(self.expr.shape)),
+                ("text", shape_text(self.expr.shape))))
 
     # -- what it is -------------------------------------------------------------------------
     @property
