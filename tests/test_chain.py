@@ -28,7 +28,7 @@ def test_least_squares_exactly_as_the_seed():
     assert r.text == "2 Xᵀ (X θ - y)"
     assert {"chain.scalar_form1", "chain.scalar_form2", "chain.local"} <= rules(r)
     # each local derivative is shown with its shape
-    local = [s for s in r.steps if s.note == "shape"]
+    local = [s for s in r.steps if s.rule is not None and s.rule.key == "chain.local"]
     assert [dict(s.params)["text"] for s in local] == ["m×n", "m×1"]
 
 

@@ -44,6 +44,7 @@ EXAMPLES = {
     "d.kron": ("kron(S, S)", "S", "vectorization"),
     "d.softmax": ("softmax(S x)", "x", "vectorization"),
     "d.logsumexp": ("logsumexp(S x)", "x", "differential"),
+    "d.log_softmax": ("a' log(softmax(S x))", "x", "differential"),
     "tr.scalar": ("x' S x", "x", "differential"),
     "tr.linear": ("x' S x", "x", "differential"),
     "tr.transpose": ("x' S x", "x", "differential"),

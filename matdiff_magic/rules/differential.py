@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from matdiff_magic import dims
 from matdiff_magic.rules.rule import Rule, register
 from matdiff_magic.tree import build as B
 from matdiff_magic.tree import nodes as N
@@ -368,6 +369,26 @@ row(
     _logsumexp,
 )
 
+
+def _log_softmax(node: Expr, d: Differentiate) -> Expr:
+    z = node.arg.arg
+    s = B.softmax(z)
+    jac = B.sub(B.identity(z.rows), B.matmul(B.ones(z.rows, dims.ONE), B.transpose(s)))
+    return B.matmul(jac, d(z))
+
+
+row(
+    "d.log_softmax",
+    None,
+    "log-softmax rule",
+    "log-softmax 的微分",
+    r"\mathrm{d}\log\operatorname{softmax}(z) = (I - \mathbf{1} \operatorname{softmax}(z)^{T})"
+    r"\, \mathrm{d}z",
+    "log softmax(z) = z - 1 logsumexp(z), whose differential is (I - 1 softmax(z)^T) dz.",
+    "log softmax(z) = z - 1 logsumexp(z)，其微分为 (I - 1 softmax(z)^T) dz。",
+    _log_softmax,
+)
+
 for _f in ELEMENTWISE.values():
     row(
         f"d.elementwise.{_f.name}",
@@ -387,7 +408,10 @@ _BY_NODE: dict[type, DiffRule] = {
 
 
 def rule_for(node: Expr) -> DiffRule | None:
-    """The differential rule for a node's type (entrywise functions by name)."""
+    """The differential rule for a node's type (entrywise functions by name; a few compositions,
+    such as log ∘ softmax, have a row of their own because the composed rule reads better)."""
+    if isinstance(node, N.Elementwise) and node.func == "log" and isinstance(node.arg, N.Softmax):
+        return RULES["d.log_softmax"]
     if isinstance(node, N.Elementwise):
         return RULES.get(f"d.elementwise.{node.func}")
     return _BY_NODE.get(type(node))

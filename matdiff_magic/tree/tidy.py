@@ -6,6 +6,7 @@ from matdiff_magic.tree import build as B
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
 from matdiff_magic.tree.entrywise import simplify_entrywise
+from matdiff_magic.tree.expand import TooLarge, expand
 from matdiff_magic.tree.factor import factor
 
 
@@ -192,6 +193,14 @@ def tidy(e: Expr) -> Expr:
     if expanded is not e and _size(expanded) < _size(e):
         e = expanded
     out = _tidy(e)
+    try:
+        # Multiplying out and factoring again sometimes gives a shorter form:
+        # -(I - s 𝟏ᵀ) y xᵀ -> (s (𝟏ᵀ y) - y) xᵀ.
+        alternative = _tidy(B.canonical(expand(out)))
+        if _size(alternative) <= _size(out) and alternative != out:
+            out = alternative
+    except TooLarge:
+        pass
     return _order_sums(out)
 
 
