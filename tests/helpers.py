@@ -91,11 +91,14 @@ def same_form(r: md.Result, expected: str, declarations: str = "") -> bool:
     from matdiff_magic.tree import build as B
     from matdiff_magic.tree.canonical import ckey
     from matdiff_magic.tree.expand import expand
+    from matdiff_magic.tree.tidy import tidy
 
     decl = declarations or "; ".join(
-        f"{name}: {_declaration(var)}" for name, var in r.problem.variables.items())
+        f"{name}: {_declaration(var)}" for name, var in r.problem.variables.items()
+    )
     want = md.parse_problem(decl + "\n" + expected).expr
-    return ckey(B.canonical(expand(r.expr))) == ckey(B.canonical(expand(want)))
+    # Both sides get the same polish first, so diag(v) w and v ⊙ w count as one form.
+    return ckey(B.canonical(expand(tidy(r.expr)))) == ckey(B.canonical(expand(tidy(want))))
 
 
 def _declaration(var) -> str:

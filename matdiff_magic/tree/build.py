@@ -414,14 +414,12 @@ def transpose(a: Expr) -> Expr:
         return N.Transpose(a)
     if isinstance(a, N.Inverse | N.MatPow):
         return a if transpose(a.arg) == a.arg else N.Transpose(a)
-    if isinstance(a, N.Elementwise):
-        return N.Elementwise(a.func, transpose(a.arg))
-    if isinstance(a, N.Hadamard):
-        return hadamard(*[transpose(f) for f in a.factors])
-    if isinstance(a, N.HadamardDiv):
-        return hadamard_div(transpose(a.num), transpose(a.den))
-    if isinstance(a, N.HadamardPow):
-        return hadamard_pow(transpose(a.base), a.exponent)
+    if isinstance(a, N.Elementwise | N.Hadamard | N.HadamardDiv | N.HadamardPow):
+        # sin(B x)ᵀ, not sin(xᵀ Bᵀ): a transpose stays outside entrywise operations.
+        inner = [transpose(f) for f in a.args]
+        if all(t == f for t, f in zip(inner, a.args, strict=True)):
+            return a  # symmetric inside (e.g. exp(S) for a symmetric S)
+        return N.Transpose(a)
     if isinstance(a, N.Kron):
         return kron(transpose(a.left), transpose(a.right))
     return N.Transpose(a)

@@ -75,6 +75,25 @@ def _contract_pair(a: Expr, b: Expr) -> Expr | None:
     return None
 
 
+def _absorb_diagonals(factors: list[Expr]) -> list[Expr]:
+    """diag(v) after a row-valued product or before a column-valued one is a Hadamard product:
+    xᵀ A diag(v) C = ((Aᵀ x) ⊙ v)ᵀ C and A diag(v) B x = A (v ⊙ (B x))."""
+    for i, f in enumerate(factors):
+        if not isinstance(f, N.DiagMat):
+            continue
+        if i > 0 and all(g.rows == 1 for g in factors[:1]):
+            row = B.matmul(*factors[:i])
+            if row.rows == 1:
+                merged = B.transpose(B.hadamard(B.transpose(row), f.arg))
+                return _absorb_diagonals([merged, *factors[i + 1 :]])
+        if i < len(factors) - 1:
+            column = B.matmul(*factors[i + 1 :])
+            if column.cols == 1:
+                merged = B.hadamard(f.arg, column)
+                return _absorb_diagonals([*factors[:i], merged])
+    return factors
+
+
 def _contract_vec(e: Expr) -> Expr:
     """Undo the vec trick where it shortens: (Bᵀ ⊗ A) vec(C) -> vec(A C B), and kin."""
     memo: dict[Expr, Expr] = {}
@@ -109,6 +128,7 @@ def _contract_vec(e: Expr) -> Expr:
                         factors[i : i + 2] = [new]
                         changed = True
                         break
+            factors = _absorb_diagonals(factors)
             if len(factors) != len(body.factors):
                 out = B.make_mul(c, s, B.matmul(*factors))
         memo[node] = out
