@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import matdiff_magic as md  # noqa: E402
+import matdiff_magic as md
 
 SEEDS = [
     ("001 x'Ax wrt x", "x: vector(n); A: matrix(n, n)\ny = x' A x", "x", "auto"),

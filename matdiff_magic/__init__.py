@@ -8,6 +8,10 @@
 Importing the package has no effect on IPython; ``%load_ext matdiff_magic`` registers the magics.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from matdiff_magic.api import derive
 from matdiff_magic.compare import Comparison, compare
 from matdiff_magic.errors import (
@@ -20,7 +24,25 @@ from matdiff_magic.errors import (
 from matdiff_magic.language.builder import parse_problem
 from matdiff_magic.result import Result
 
+if TYPE_CHECKING:
+    from IPython.core.interactiveshell import InteractiveShell
+
 __version__ = "0.1.0"
+
+
+def load_ipython_extension(ipython: InteractiveShell) -> None:
+    """``%load_ext matdiff_magic``: register the ``%%matdiff`` and ``%matdiff`` magics."""
+    from matdiff_magic.frontend.magic import load
+
+    load(ipython)
+
+
+def unload_ipython_extension(ipython: InteractiveShell) -> None:
+    """``%unload_ext matdiff_magic``: remove the magics again."""
+    from matdiff_magic.frontend.magic import unload
+
+    unload(ipython)
+
 
 __all__ = [
     "derive",

@@ -1,0 +1,271 @@
+"""The ``%%matdiff`` cell magic and ``%matdiff`` line magic (``%load_ext matdiff_magic``).
+
+The magic is glue: options are parsed here, the work is done by ``session.solve`` (through
+the public API), strings come from ``render``, and one ``display`` call shows the widget with
+its static fallback. Errors are shown as one short message with its caret; the namespace is
+only written by ``-o NAME``, and only on success.
+"""
+
+from __future__ import annotations
+
+import base64
+from typing import TYPE_CHECKING
+
+from IPython.core.error import UsageError
+from IPython.core.magic import Magics, line_cell_magic, magics_class, no_var_expand
+from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
+from IPython.display import display
+from traitlets import Enum
+from traitlets.config import Configurable
+
+from matdiff_magic.errors import MatDiffError
+from matdiff_magic.frontend.render import Content, build_content, error_bundle
+from matdiff_magic.frontend.session import (
+    CODE_TARGETS,
+    LANGS,
+    OPTION_METHODS,
+    Options,
+    Solved,
+    describe_namespace,
+    solve,
+    split_line,
+)
+from matdiff_magic.i18n import default_language, message
+from matdiff_magic.layout import LAYOUTS
+
+if TYPE_CHECKING:
+    from IPython.core.interactiveshell import InteractiveShell
+    from matplotlib.figure import Figure
+
+
+class MatDiff(Configurable):
+    """Settings of the ``%%matdiff`` magic: ``%config MatDiff.lang = "zh"``."""
+
+    lang = Enum(
+        LANGS,
+        default_value=None,
+        allow_none=True,
+        help="Language of derivations and messages (en or zh); unset: $MATDIFF_LANG, else en.",
+    ).tag(config=True)
+
+    def language(self, override: str | None = None) -> str:
+        return override or self.lang or default_language()
+
+
+@magics_class
+class MatDiffMagics(Magics):
+    """Holds the ``matdiff`` magic; ``settings`` is the :class:`MatDiff` configurable."""
+
+    def __init__(self, shell: InteractiveShell, settings: MatDiff | None = None) -> None:
+        super().__init__(shell)
+        self.settings = settings if settings is not None else MatDiff(parent=shell)
+
+    @magic_arguments()
+    @argument(
+        "--wrt",
+        metavar="NAME",
+        help="the variable to differentiate with respect to (needed when several could be)",
+    )
+    @argument("--layout", choices=LAYOUTS, default="mixed", help="the layout shown first")
+    @argument(
+        "--method",
+        choices=OPTION_METHODS,
+        default="all",
+        help="one method, or all applicable ones side by side (default)",
+    )
+    @argument("--order", type=int, choices=(1, 2), default=1, help="2 gives the Hessian")
+    @argument(
+        "--check",
+        action="store_true",
+        help="compare with finite differences at random inputs (arrays in the namespace are "
+        "used as they are) and show the largest relative error",
+    )
+    @argument(
+        "--plot",
+        action="store_true",
+        help="plot the Taylor-model check (log-log, slope 2) and, for a Jacobian or Hessian, "
+        "a heatmap with its Kronecker blocks",
+    )
+    @argument("--code", choices=CODE_TARGETS, help="print a NumPy function for the derivative")
+    @argument("--lang", choices=LANGS, help="en or zh (default: %%config MatDiff.lang)")
+    @argument("--static", action="store_true", help="no widgets: LaTeX, Markdown and text only")
+    @argument(
+        "-o",
+        "--output",
+        metavar="NAME",
+        help="store the result (a Result, or a Comparison for several methods) as NAME",
+    )
+    @no_var_expand
+    @line_cell_magic
+    def matdiff(self, line: str, cell: str | None = None) -> None:
+        """Differentiate a matrix expression and show the derivation step by step.
+
+        Cell magic: declarations, optional definitions and comments, then the expression to
+        differentiate on the last line (bare, or as ``f = ...``)::
+
+            %%matdiff --wrt θ --check
+            X: matrix(m, n); y: vector(m)
+            e = X θ - y          # an intermediate (used by the chain rule)
+            f = e' e
+
+        Line magic, options after the expression::
+
+            %matdiff x' A x --wrt x --layout numerator
+
+        Names in the cell that are bound to NumPy arrays (or numbers) in the namespace and not
+        declared in the cell take their shapes from those arrays, and their values are used by
+        --check and --plot. The line is not subject to {}/$ expansion, so LaTeX-style braces
+        pass through. Errors are shown with a caret under the offending spot.
+        """
+        self.run(line, cell)
+
+    # -- the work ---------------------------------------------------------------------------
+    def run(self, line: str, cell: str | None = None) -> Solved | None:
+        """Run the magic; returns what was computed (None after an error)."""
+        lang = self.settings.language()
+        try:
+            if cell is None:
+                source, option_text = split_line(line)
+                if not source:
+                    raise MatDiffError(message("error.empty_line", lang))
+            else:
+                source, option_text = cell, line
+            options = self.options(option_text, lang)
+            lang = self.settings.language(options.lang)
+            solved = solve(source, options, self.shell.user_ns, lang)
+        except MatDiffError as err:
+            display(error_bundle(err, lang), raw=True)
+            return None
+        self.show(solved)
+        if options.output:
+            self.shell.user_ns[options.output] = solved.result
+        return solved
+
+    def options(self, text: str, lang: str) -> Options:
+        try:
+            args = parse_argstring(self.matdiff, text)
+        except (UsageError, ValueError) as err:
+            raise MatDiffError(message("error.option", lang).format(detail=str(err))) from None
+        return Options(
+            wrt=args.wrt,
+            layout=args.layout,
+            method=args.method,
+            order=args.order,
+            check=args.check,
+            plot=args.plot,
+            code=args.code,
+            lang=args.lang,
+            static=args.static,
+            output=args.output,
+        )
+
+    # -- showing ----------------------------------------------------------------------------
+    def show(self, solved: Solved) -> None:
+        options = solved.options
+        content = content_of(solved)
+        display(bundle(content, options.layout, static=options.static), raw=True)
+        if options.code:
+            self.show_code(solved)
+        if options.plot:
+            self.show_plots(solved)
+
+    def show_code(self, solved: Solved) -> None:
+        from matdiff_magic.printing.numpy_code import numpy_code
+
+        try:
+            print(numpy_code(solved.primary, lang=solved.lang))
+        except MatDiffError as err:
+            display(error_bundle(err, solved.lang), raw=True)
+
+    def show_plots(self, solved: Solved) -> None:
+        from matdiff_magic import plots
+
+        try:
+            figures = [plots.check_plot(solved.result, solved.values, lang=solved.lang)]
+            if wants_heatmap(solved):
+                figures.append(
+                    plots.jacobian_heatmap(solved.result, solved.values, lang=solved.lang)
+                )
+        except MatDiffError as err:
+            display(error_bundle(err, solved.lang), raw=True)
+            return
+        for fig in figures:
+            display(figure_bundle(fig), raw=True)
+
+
+def wants_heatmap(solved: Solved) -> bool:
+    """A heatmap says something for a Jacobian of a non-scalar function, or a Hessian."""
+    r = solved.primary
+    if r.orientation == "hessian":
+        return r.wrt_kind != "scalar"
+    return r.f_kind != "scalar" and r.wrt_kind != "scalar"
+
+
+def figure_bundle(fig: Figure) -> dict[str, str]:
+    from matdiff_magic.plots import figure_png
+
+    png = figure_png(fig)
+    title = fig.axes[0].get_title().replace("\n", " ") if fig.axes else "figure"
+    return {"image/png": base64.b64encode(png).decode("ascii"), "text/plain": f"<{title}>"}
+
+
+def content_of(solved: Solved) -> Content:
+    notes = []
+    if solved.declarations:
+        notes.append(
+            message("ui.from_namespace", solved.lang).format(names=describe_namespace(solved))
+        )
+        if solved.values is not None:
+            notes.append(
+                message("ui.values_from_namespace", solved.lang).format(
+                    names=", ".join(solved.declarations)
+                )
+            )
+    return build_content(
+        solved.results,
+        solved.lang,
+        comparison=solved.comparison,
+        skipped=solved.skipped,
+        checks=solved.checks,
+        check_error=solved.check_error,
+        notes=notes,
+    )
+
+
+def bundle(content: Content, layout: str, static: bool = False) -> dict[str, object]:
+    """The display bundle: the widget (unless ``static``) with text/latex, markdown, plain."""
+    data: dict[str, object] = {}
+    if not static:
+        from matdiff_magic.frontend.widgets import DerivationWidget
+
+        widget = DerivationWidget(content, layout)
+        shown = widget._repr_mimebundle_()
+        if isinstance(shown, tuple):
+            shown = shown[0]
+        data.update(shown or {})
+    data.update(content.static_bundle(layout))
+    return data
+
+
+# -- registration ----------------------------------------------------------------------------
+def load(ipython: InteractiveShell) -> MatDiffMagics:
+    settings = next((c for c in ipython.configurables if isinstance(c, MatDiff)), None)
+    if settings is None:
+        settings = MatDiff(parent=ipython)
+        ipython.configurables.append(settings)
+    magics = MatDiffMagics(ipython, settings)
+    ipython.register_magics(magics)
+    return magics
+
+
+def unload(ipython: InteractiveShell) -> None:
+    manager = ipython.magics_manager
+    for kind in ("line", "cell"):
+        bound = manager.magics[kind].get("matdiff")
+        if isinstance(getattr(bound, "__self__", None), MatDiffMagics):
+            del manager.magics[kind]["matdiff"]
+    manager.registry.pop(MatDiffMagics.__name__, None)
+    ipython.configurables[:] = [c for c in ipython.configurables if not isinstance(c, MatDiff)]
+
+
+__all__ = ["MatDiff", "MatDiffMagics", "load", "unload", "bundle", "content_of"]

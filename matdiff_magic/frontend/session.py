@@ -1,0 +1,314 @@
+"""From a cell and its options to derived results: the part of the magic that needs no IPython.
+
+Cell text goes to the public API (``parse_problem``, ``derive``, ``compare``) and nowhere else;
+the user namespace is only read, for the shapes and values of NumPy arrays named in the cell.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import keyword
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from numbers import Real
+
+import numpy as np
+
+from matdiff_magic import check
+from matdiff_magic.api import METHODS, derive
+from matdiff_magic.compare import Comparison, compare
+from matdiff_magic.dims import shape_text
+from matdiff_magic.errors import MatDiffError
+from matdiff_magic.i18n import message
+from matdiff_magic.language.builder import Problem, parse_problem
+from matdiff_magic.layout import LAYOUTS
+from matdiff_magic.result import Result
+from matdiff_magic.tree import nodes as N
+
+OPTION_METHODS = ("all", *METHODS)
+CODE_TARGETS = ("numpy",)
+LANGS = ("en", "zh")
+
+# Where the options of a one-line ``%matdiff EXPR --wrt x`` begin: the first known option.
+_OPTION_START = re.compile(
+    r"(?:(?<=\s)|^)(?:--(?:wrt|layout|method|order|check|plot|code|lang|static|output)"
+    r"(?![\w-])|-o(?=\s|=|$))"
+)
+_IDENTIFIER = re.compile(r"[^\W\d]\w*")
+# The names a statement declares or defines: ``A, B: matrix(n, n)``, ``x ∈ R^n``, ``e = ...``.
+_LEFT_SIDE = re.compile(r"\s*([^\W\d]\w*(?:\s*,\s*[^\W\d]\w*)*)\s*(?::|∈|\bin\b|=(?!=))")
+
+
+@dataclass
+class Options:
+    """The magic's options (see ``%%matdiff?``)."""
+
+    wrt: str | None = None
+    layout: str = "mixed"
+    method: str = "all"
+    order: int = 1
+    check: bool = False
+    plot: bool = False
+    code: str | None = None
+    lang: str | None = None
+    static: bool = False
+    output: str | None = None
+    seed: int = 0
+
+
+@dataclass
+class Solved:
+    """Everything the magic shows, computed once: results in every layout, checks, values."""
+
+    source: str
+    options: Options
+    lang: str
+    problem: Problem
+    wrt: str
+    declarations: dict[str, str]  # name -> type, from arrays in the namespace
+    namespace_values: dict[str, np.ndarray]  # their values
+    result: Result | Comparison  # what ``-o`` stores (in the chosen layout)
+    results: dict[str, dict[str, Result]]  # layout -> method -> result
+    skipped: dict[str, str] = field(default_factory=dict)
+    comparison: Comparison | None = None
+    checks: dict[str, check.CheckReport] = field(default_factory=dict)
+    check_error: str | None = None
+    values: dict[str, np.ndarray] | None = None  # the point used by --check and --plot
+
+    @property
+    def methods(self) -> list[str]:
+        return list(self.results[self.options.layout])
+
+    @property
+    def primary(self) -> Result:
+        """The first method's result in the chosen layout."""
+        return next(iter(self.results[self.options.layout].values()))
+
+
+def split_line(line: str) -> tuple[str, str]:
+    """``x' A x --wrt x -o r`` -> (``x' A x``, ``--wrt x -o r``): options start at a known one."""
+    match = _OPTION_START.search(line)
+    if match is None:
+        return line.strip(), ""
+    return line[: match.start()].strip(), line[match.start() :].strip()
+
+
+def declaration_for(value: object) -> str | None:
+    """A matdiff type for a NumPy array or number, or None if it is neither."""
+    if isinstance(value, bool | np.bool_):
+        return None
+    if isinstance(value, Real | np.integer | np.floating) and not isinstance(value, np.ndarray):
+        return "scalar"
+    if not isinstance(value, np.ndarray) or value.dtype.kind not in "iuf" or 0 in value.shape:
+        return None
+    if value.ndim == 0:
+        return "scalar"
+    if value.ndim == 1:
+        return f"vector({value.shape[0]})"
+    if value.ndim == 2:
+        rows, cols = value.shape
+        return f"vector({rows})" if cols == 1 else f"matrix({rows}, {cols})"
+    return None
+
+
+def _namespace_entries(names: list[str], namespace: Mapping[str, object]) -> dict[str, str]:
+    out = {}
+    for name in names:
+        if name in namespace:
+            decl = declaration_for(namespace[name])
+            if decl is not None:
+                out[name] = decl
+    return out
+
+
+def _names_in_text(source: str) -> list[str]:
+    """Identifiers that may be variables (a fallback when the cell does not parse on its own)."""
+    names: list[str] = []
+    left_sides: set[str] = set()
+    for raw in source.splitlines():
+        line = raw.split("#", 1)[0]
+        for statement in line.split(";"):
+            head = re.match(
+                r"\s*([^\W\d]\w*(?:\s*,\s*[^\W\d]\w*)*)\s*(:|∈|\bin\b|=(?!=))", statement
+            )
+            if head:
+                left_sides.update(n.strip() for n in head.group(1).split(","))
+        for name in _IDENTIFIER.findall(line):
+            if name not in names:
+                names.append(name)
+    return [n for n in names if n not in left_sides]
+
+
+def function_variables(problem: Problem) -> list[str]:
+    """The variables the function depends on, in declaration order (the --wrt candidates)."""
+    used = {v.name for v in problem.expr.walk() if isinstance(v, N.Var)}
+    return [name for name in problem.variables if name in used]
+
+
+def parse_with_namespace(
+    source: str, namespace: Mapping[str, object], lang: str = "en"
+) -> tuple[Problem, dict[str, str]]:
+    """Parse the cell; names it uses but does not declare take the shapes of namespace arrays."""
+    try:
+        first = parse_problem(source)
+    except MatDiffError as err:
+        extra = _namespace_entries(_names_in_text(source), namespace)
+        if not extra:
+            raise
+        try:
+            return parse_problem(source, extra), extra
+        except MatDiffError:
+            raise err from None
+    undeclared = [name for name in first.variables if name not in first.declared]
+    extra = _namespace_entries(undeclared, namespace)
+    if not extra:
+        return first, {}
+    try:
+        return parse_problem(source, extra), extra
+    except MatDiffError as err:
+        # The cell is fine on its own: say where the conflicting sizes came from.
+        note = message("ui.from_namespace", lang).format(
+            names=", ".join(f"{name}: {decl}" for name, decl in extra.items())
+        )
+        err.hint = f"{err.hint}\n{note}" if err.hint else note
+        raise
+
+
+def infer_wrt(problem: Problem, lang: str) -> str:
+    candidates = function_variables(problem)
+    f = problem.name or "f"
+    if len(candidates) == 1:
+        return candidates[0]
+    if not candidates:
+        raise MatDiffError(message("error.no_variable", lang).format(f=f))
+    raise MatDiffError(
+        message("error.which_wrt", lang).format(
+            f=f, names=", ".join(candidates), first=candidates[0]
+        )
+    )
+
+
+def check_options(options: Options, lang: str) -> None:
+    if options.layout not in LAYOUTS:
+        raise MatDiffError(f"unknown layout {options.layout!r}: use one of {', '.join(LAYOUTS)}")
+    if options.method not in OPTION_METHODS:
+        raise MatDiffError(
+            f"unknown method {options.method!r}: use one of {', '.join(OPTION_METHODS)}"
+        )
+    if options.output is not None and (
+        not options.output.isidentifier() or keyword.iskeyword(options.output)
+    ):
+        raise MatDiffError(message("error.output_name", lang).format(name=options.output))
+
+
+def solve(
+    source: str, options: Options, namespace: Mapping[str, object], lang: str = "en"
+) -> Solved:
+    """Parse, derive (every method or one), precompute every layout, and check numerically."""
+    check_options(options, lang)
+    if not source.strip():
+        raise MatDiffError(message("error.empty_cell", lang))
+    problem, declarations = parse_with_namespace(source, namespace, lang)
+    wrt = options.wrt or infer_wrt(problem, lang)
+    variables = declarations or None
+    comparison: Comparison | None = None
+    skipped: dict[str, str] = {}
+    if options.method == "all":
+        comparison = compare(
+            source, wrt, variables, layout=options.layout, order=options.order, seed=options.seed
+        )
+        if options.order == 2:
+            # Every method computes a Hessian the same way: show it once.
+            kept = {m: r for m, r in comparison.results.items() if r.method == m}
+            if kept and len(kept) != len(comparison.results):
+                comparison = dataclasses.replace(comparison, results=kept)
+        skipped = dict(comparison.skipped)
+        chosen: dict[str, Result] = dict(comparison.results)
+        stored: Result | Comparison = comparison
+    else:
+        r = derive(
+            source,
+            wrt,
+            variables,
+            layout=options.layout,
+            method=options.method,
+            order=options.order,
+        )
+        chosen = {r.method: r}
+        stored = r
+    results = {
+        layout: {m: r.with_layout(layout) if layout != r.layout else r for m, r in chosen.items()}
+        for layout in LAYOUTS
+    }
+    values_from_namespace = {
+        name: np.asarray(namespace[name], dtype=float) for name in declarations
+    }
+    solved = Solved(
+        source=source,
+        options=options,
+        lang=lang,
+        problem=next(iter(chosen.values())).problem,
+        wrt=wrt,
+        declarations=declarations,
+        namespace_values=values_from_namespace,
+        result=stored,
+        results=results,
+        skipped=skipped,
+        comparison=comparison,
+    )
+    if options.check or options.plot:
+        _check(solved)
+    return solved
+
+
+def point(result: Result, fixed: Mapping[str, object], seed: int = 0) -> dict[str, np.ndarray]:
+    """Values for every variable: ``fixed`` ones as given, the others random (f finite there)."""
+    variables = dict(result.problem.variables)
+    variables.setdefault(result.wrt.name, result.wrt)
+    rng = np.random.default_rng(seed)
+    known = {k: v for k, v in fixed.items() if k in variables}
+    return check.random_values(variables, rng, None, result.function, fixed=known)
+
+
+def _check(solved: Solved) -> None:
+    primary = solved.primary
+    try:
+        values = point(primary, solved.namespace_values, solved.options.seed)
+    except MatDiffError as err:
+        solved.check_error = err.message
+        return
+    solved.values = values
+    if not solved.options.check:
+        return
+    for method, r in solved.results[solved.options.layout].items():
+        try:
+            solved.checks[method] = check.check_result(r, values)
+        except MatDiffError as err:
+            solved.check_error = f"{method}: {err.message}"
+
+
+def describe_namespace(solved: Solved) -> str:
+    """``A (3×3), x (3×1)``: the names whose sizes came from the namespace."""
+    parts = []
+    for name in solved.declarations:
+        var = solved.problem.variables.get(name)
+        parts.append(f"{name} ({shape_text(var.shape)})" if var is not None else name)
+    return ", ".join(parts)
+
+
+__all__ = [
+    "Options",
+    "Solved",
+    "solve",
+    "split_line",
+    "declaration_for",
+    "parse_with_namespace",
+    "infer_wrt",
+    "function_variables",
+    "point",
+    "describe_namespace",
+    "OPTION_METHODS",
+    "CODE_TARGETS",
+    "LANGS",
+]

@@ -1,0 +1,66 @@
+"""The interactive view: layout and view toggles over precomputed content.
+
+Toggling swaps strings from a :class:`~matdiff_magic.frontend.render.Content` into one
+``HTMLMath`` widget: nothing is re-derived, and no ``Output`` widget is used (its content would
+leak into nbval comparisons).
+"""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+
+from matdiff_magic.frontend.render import ALL, Content
+from matdiff_magic.i18n import message
+
+
+class DerivationWidget(widgets.VBox):
+    """ToggleButtons for the layout and the view, a badge, and the derivation in HTMLMath."""
+
+    def __init__(self, content: Content, layout: str = "mixed", view: str | None = None) -> None:
+        self.content = content
+        lang = content.lang
+        self.layout_buttons = widgets.ToggleButtons(
+            options=[(message(f"ui.{name}", lang), name) for name in content.layouts],
+            value=layout,
+            description=message("ui.layout", lang),
+            style={"button_width": "auto"},
+        )
+        views = content.view_names
+        self.view_buttons = widgets.ToggleButtons(
+            options=[
+                (message("ui.view.all", lang) if v == ALL else content.titles[v], v) for v in views
+            ],
+            value=view or content.default_view,
+            description=message("ui.view", lang),
+            style={"button_width": "auto"},
+        )
+        self.badge = widgets.HTML(content.badge.html)
+        self.math = widgets.HTMLMath(self._value())
+        self.layout_buttons.observe(self._update, names="value")
+        self.view_buttons.observe(self._update, names="value")
+        children: list[widgets.Widget] = [self.layout_buttons]
+        if len(views) > 1:
+            children.append(self.view_buttons)
+        children += [self.badge, self.math]
+        super().__init__(children)
+
+    @property
+    def layout_value(self) -> str:
+        return self.layout_buttons.value
+
+    @property
+    def view(self) -> str:
+        return self.view_buttons.value
+
+    def _value(self) -> str:
+        return self.content.html(self.layout_buttons.value, self.view_buttons.value)
+
+    def _update(self, change: dict | None = None) -> None:
+        self.math.value = self._value()
+
+
+def derivation_widget(content: Content, layout: str = "mixed") -> DerivationWidget:
+    return DerivationWidget(content, layout)
+
+
+__all__ = ["DerivationWidget", "derivation_widget"]

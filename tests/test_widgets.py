@@ -1,0 +1,143 @@
+"""The widget without a browser: toggles swap precomputed HTMLMath content."""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+import pytest
+
+import matdiff_magic as md
+from matdiff_magic.frontend.magic import bundle
+from matdiff_magic.frontend.render import ALL, content_for
+from matdiff_magic.frontend.widgets import DerivationWidget
+
+LEAST_SQUARES = "X: matrix(m, n); y: vector(m)\ne = X θ - y\nf = e' e"
+
+
+@pytest.fixture(scope="module")
+def comparison() -> md.Comparison:
+    return md.compare(LEAST_SQUARES, "θ")
+
+
+@pytest.fixture(scope="module")
+def content(comparison):
+    return content_for(comparison, "en")
+
+
+def all_widgets(w: widgets.Widget) -> list[widgets.Widget]:
+    out = [w]
+    for child in getattr(w, "children", ()):
+        out += all_widgets(child)
+    return out
+
+
+def test_layout_toggle_swaps_in_the_other_layout(content):
+    w = DerivationWidget(content, "mixed")
+    assert w.math.value == content.html("mixed", ALL)
+    assert r"\frac{\partial f}{\partial \theta}" in w.math.value
+    w.layout_buttons.value = "numerator"
+    assert w.math.value == content.html("numerator", ALL)
+    assert r"\frac{\partial f}{\partial \theta^{T}}" in w.math.value
+    assert "2 (X \\theta - y)^{T} X" in w.math.value
+    w.layout_buttons.value = "denominator"
+    assert w.math.value == content.html("denominator", ALL)
+
+
+def test_view_toggle_shows_one_method_or_all(content, comparison):
+    w = DerivationWidget(content, "mixed")
+    methods = list(comparison.results)
+    assert len(methods) >= 2
+    assert [v for _, v in w.view_buttons.options] == [*methods, ALL]
+    assert w.view_buttons.value == ALL
+    assert "matdiff-grid" in w.math.value
+    w.view_buttons.value = methods[0]
+    assert w.math.value == content.html("mixed", methods[0])
+    assert "matdiff-grid" not in w.math.value
+    assert content.titles[methods[1]] not in w.math.value
+    w.layout_buttons.value = "numerator"  # the view is kept across layouts
+    assert w.math.value == content.html("numerator", methods[0])
+
+
+def test_toggling_does_not_rederive(content, monkeypatch):
+    w = DerivationWidget(content, "mixed")
+
+    def forbidden(*args, **kwargs):
+        raise AssertionError("toggling must not derive again")
+
+    monkeypatch.setattr(md.Result, "with_layout", forbidden)
+    monkeypatch.setattr("matdiff_magic.api.run", forbidden)
+    for layout in ("numerator", "denominator", "mixed"):
+        w.layout_buttons.value = layout
+        for _, view in w.view_buttons.options:
+            w.view_buttons.value = view
+
+
+def test_no_output_widgets(content):
+    w = DerivationWidget(content)
+    kinds = {type(x) for x in all_widgets(w)}
+    assert widgets.Output not in kinds
+    assert widgets.HTMLMath in kinds
+    assert sum(isinstance(x, widgets.ToggleButtons) for x in all_widgets(w)) == 2
+
+
+def test_badge_says_whether_the_methods_agree(content):
+    w = DerivationWidget(content)
+    assert "methods agree" in w.badge.value
+    assert "#1a7f37" in w.badge.value  # green
+
+
+def test_single_method_has_no_view_toggle():
+    c = content_for(md.derive("x' x", "x"), "en")
+    w = DerivationWidget(c)
+    assert w.view_buttons not in w.children
+    assert "one method" in w.badge.value
+
+
+def test_chinese_widget_labels():
+    c = content_for(md.derive("x' A x", "x", {"x": "vector(n)", "A": "matrix(n, n)"}), "zh")
+    w = DerivationWidget(c, "mixed")
+    labels = [label for label, _ in w.layout_buttons.options]
+    assert labels == ["分子布局", "分母布局", "混合布局"]
+    assert w.layout_buttons.description == "布局"
+    assert "矩阵微分法" in w.math.value
+    w.layout_buttons.value = "numerator"
+    assert "分子布局" in w.math.value
+
+
+def test_the_magic_bundle_holds_the_widget_and_the_fallbacks(content):
+    data = bundle(content, "mixed")
+    assert set(data) == {
+        "application/vnd.jupyter.widget-view+json",
+        "text/latex",
+        "text/markdown",
+        "text/plain",
+    }
+    model_id = data["application/vnd.jupyter.widget-view+json"]["model_id"]
+    from ipywidgets.widgets.widget import _instances
+
+    w = _instances[model_id]
+    assert isinstance(w, DerivationWidget)
+    w.layout_buttons.value = "numerator"
+    assert w.math.value == content.html("numerator", ALL)
+    assert set(bundle(content, "mixed", static=True)) == {
+        "text/latex",
+        "text/markdown",
+        "text/plain",
+    }
+
+
+def test_static_fallback_has_the_same_derivations(content, comparison):
+    static = content.static_bundle("mixed")
+    for method, r in comparison.results.items():
+        block = r.steps.latex()
+        assert block in static["text/latex"]
+        assert block in static["text/markdown"]
+        assert r"\boxed{" in static["text/latex"]
+        assert content.titles[method] in static["text/plain"]
+        assert r.steps.text() in static["text/plain"]
+    assert "matdiff-grid" not in static["text/markdown"]
+
+
+def test_html_is_escaped_for_the_browser(content):
+    html = content.html("mixed", ALL)
+    assert "&amp;=" in html  # the & of aligned reaches MathJax as text
+    assert "<script" not in html
