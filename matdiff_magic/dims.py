@@ -49,9 +49,14 @@ def dim_text(d: sympy.Expr) -> str:
             dim_text(f) if not isinstance(f, sympy.Add) else f"({dim_text(f)})"
             for f in sympy.Mul.make_args(d)
         )
+    if isinstance(d, sympy.Pow) and d.exp.is_Integer and d.exp > 0:
+        return dim_text(d.base) + str(d.exp).translate(_SUPERSCRIPTS)
     if isinstance(d, sympy.Symbol):
         return fresh_display_name(d)
     return str(d)
+
+
+_SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
 def shape_text(shape: Shape) -> str:

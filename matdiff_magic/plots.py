@@ -105,10 +105,7 @@ def point(
 
 def _gradient(r: Result) -> Result:
     """The first derivative that a Hessian result is the derivative of."""
-    from matdiff_magic.api import context, run
-
-    outcome = run(context(r.problem, r.wrt.name), "differential", 1)
-    return Result(r.problem, outcome, "denominator")
+    return r.gradient()
 
 
 @dataclass

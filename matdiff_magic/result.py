@@ -46,9 +46,14 @@ class Result:
 
             from matdiff_magic.dims import shape_text
 
-            self.steps[-1] = replace(self.steps[-1], note="shape", params=(
-                ("latex", notation.shape_latex(self.expr.shape)),
-                ("text", shape_text(self.expr.shape))))
+            self.steps[-1] = replace(
+                self.steps[-1],
+                note="shape",
+                params=(
+                    ("latex", notation.shape_latex(self.expr.shape)),
+                    ("text", shape_text(self.expr.shape)),
+                ),
+            )
 
     # -- what it is -------------------------------------------------------------------------
     @property
@@ -102,6 +107,14 @@ class Result:
     def derivation_text(self, lang: str = "en") -> str:
         return self.steps.text(lang=lang)
 
+    def gradient(self) -> Result:
+        """For a Hessian: the first derivative it is the derivative of (denominator layout)."""
+        from matdiff_magic.errors import UnsupportedError
+
+        if self.outcome.first is None:
+            raise UnsupportedError("gradient() is for Hessians (order=2)")
+        return Result(self.problem, self.outcome.first, "denominator")
+
     def with_layout(self, layout: str) -> Result:
         """The same derivative in another layout (a transpose; nothing is re-derived)."""
         return Result(self.problem, self.outcome, layout)
@@ -126,7 +139,7 @@ class Result:
     def function_value(self, values: Mapping[str, object]) -> np.ndarray:
         """The function itself at ``values`` (a 2-D array; 1×1 for scalars)."""
         needed = {v.name for v in self.function.walk() if isinstance(v, N.Var)}
-        env = bind(self.problem.variables, values, needed)
+        env = bind(self.problem.variables | {self.wrt.name: self.wrt}, values, needed)
         return evaluate(self.function, env)
 
     def sympy(self):
@@ -134,6 +147,25 @@ class Result:
         from matdiff_magic.to_sympy import to_sympy
 
         return to_sympy(self.expr)
+
+    # -- plots and code (front ends, imported when used) ------------------------------------
+    def plot_check(self, values: Mapping[str, object] | None = None, **kwargs: object):
+        """The Taylor-model check plot (log-log error against t, with a slope-2 guide)."""
+        from matdiff_magic.plots import check_plot
+
+        return check_plot(self, values=values, **kwargs)
+
+    def plot_jacobian(self, values: Mapping[str, object] | None = None, **kwargs: object):
+        """The derivative at small concrete sizes as a heatmap with its Kronecker blocks."""
+        from matdiff_magic.plots import jacobian_heatmap
+
+        return jacobian_heatmap(self, values=values, **kwargs)
+
+    def numpy_code(self, name: str = "derivative", lang: str = "en") -> str:
+        """Source of a NumPy function computing this derivative."""
+        from matdiff_magic.printing.numpy_code import numpy_code
+
+        return numpy_code(self, name=name, lang=lang)
 
     # -- display -----------------------------------------------------------------------------
     def __repr__(self) -> str:

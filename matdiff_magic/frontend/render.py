@@ -22,7 +22,7 @@ from matdiff_magic.notation import kind_of, shape_latex
 from matdiff_magic.printing.latex import latex, latex_dim
 from matdiff_magic.printing.names import latex_name, text_name
 from matdiff_magic.printing.steps import latex_text
-from matdiff_magic.printing.text import superscript, text
+from matdiff_magic.printing.text import text
 from matdiff_magic.result import Result
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
@@ -115,13 +115,6 @@ def _member(var: N.Var) -> Formula:
 
 def dim_label(d: sympy.Expr) -> str:
     """A dimension as text, powers included (m² rather than m**2)."""
-    if isinstance(d, sympy.Pow) and d.exp.is_Integer and d.exp > 0:
-        return dim_label(d.base) + (superscript(d.exp) or f"^{d.exp}")
-    if isinstance(d, sympy.Mul):
-        return "".join(
-            f"({dim_label(f)})" if isinstance(f, sympy.Add) else dim_label(f)
-            for f in sympy.Mul.make_args(d)
-        )
     return dim_text(d)
 
 

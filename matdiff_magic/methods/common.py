@@ -73,6 +73,7 @@ class Outcome:
     # Values for names that appear in steps but are not variables (intermediates such as e,
     # symbols such as ∂e/∂θᵀ), in dependency order, so every step can be checked numerically.
     bindings: tuple[tuple[str, Expr], ...] = ()
+    first: Outcome | None = None  # for a Hessian: the gradient it differentiates
 
 
 def push_differential(ctx: Context, b: Builder, lhs: Expr | None = None) -> Expr:

@@ -55,5 +55,13 @@ def derive(ctx: Context) -> Outcome:
         value = vectorization.jacobian(second, b, linear, lhs=vec_lhs)
     b.start(lhs, value, (C.HESSIAN,), relation="implies")
     return Outcome(
-        first.method, ctx.f, ctx.fname, ctx.wrt, value, "hessian", Derivation(b.steps), order=2
+        first.method,
+        ctx.f,
+        ctx.fname,
+        ctx.wrt,
+        value,
+        "hessian",
+        Derivation(b.steps),
+        order=2,
+        first=first,
     )

@@ -27,7 +27,6 @@ import sympy
 
 from matdiff_magic.dims import ONE, dim_text
 from matdiff_magic.errors import UnsupportedError
-from matdiff_magic.printing.text import superscript
 from matdiff_magic.printing.text import text as to_text
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
@@ -436,10 +435,6 @@ def numpy_code(result: Result, name: str = "derivative", lang: str = "en") -> st
 
 
 def _dim_label(d: sympy.Expr) -> str:
-    if isinstance(d, sympy.Pow) and d.exp.is_Integer:
-        return _dim_label(d.base) + (superscript(d.exp) or f"^{d.exp}")
-    if isinstance(d, sympy.Mul):
-        return "".join(_dim_label(f) for f in sympy.Mul.make_args(d))
     return dim_text(d)
 
 
