@@ -75,6 +75,20 @@ def _contract_pair(a: Expr, b: Expr) -> Expr | None:
     return None
 
 
+def _commutation_first(factors: list[Expr]) -> list[Expr]:
+    """(A ⊗ B) K_{n,q} = K_{m,p} (B ⊗ A) for A m×n, B p×q: the commutation matrix goes first,
+    as in -K (X⁻ᵀ ⊗ X⁻¹) for the Hessian of log|X|."""
+    out = list(factors)
+    for i in range(len(out) - 1):
+        a, k = out[i], out[i + 1]
+        if isinstance(a, N.Kron) and isinstance(k, N.Commutation):
+            m, n = a.left.shape
+            p, q = a.right.shape
+            if (k.m, k.n) == (n, q):
+                out[i : i + 2] = [B.commutation(m, p), B.kron(a.right, a.left)]
+    return out
+
+
 def _absorb_diagonals(factors: list[Expr]) -> list[Expr]:
     """diag(v) after a row-valued product or before a column-valued one is a Hadamard product:
     xᵀ A diag(v) C = ((Aᵀ x) ⊙ v)ᵀ C and A diag(v) B x = A (v ⊙ (B x))."""
@@ -128,8 +142,8 @@ def _contract_vec(e: Expr) -> Expr:
                         factors[i : i + 2] = [new]
                         changed = True
                         break
-            factors = _absorb_diagonals(factors)
-            if len(factors) != len(body.factors):
+            factors = _absorb_diagonals(_commutation_first(factors))
+            if factors != list(body.factors):
                 out = B.make_mul(c, s, B.matmul(*factors))
         memo[node] = out
         return out
