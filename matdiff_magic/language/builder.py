@@ -450,22 +450,9 @@ def _finish(
 
 def substitute(e: Expr, mapping: dict[str, Expr]) -> Expr:
     """Replace variables by name (through the smart constructors)."""
-    memo: dict[Expr, Expr] = {}
+    from matdiff_magic.tree.rewrite import replace
 
-    def go(node: Expr) -> Expr:
-        found = memo.get(node)
-        if found is not None:
-            return found
-        if isinstance(node, N.Var):
-            out = mapping.get(node.name, node)
-        elif node.args:
-            out = B.rebuild(node, tuple(go(a) for a in node.args))
-        else:
-            out = node
-        memo[node] = out
-        return out
-
-    return go(e)
+    return replace(e, lambda n: mapping.get(n.name) if isinstance(n, N.Var) else None)
 
 
 def _name_fresh_dims(b: _Builder, unifier: dims.Unifier) -> dict[sympy.Symbol, sympy.Expr]:

@@ -29,6 +29,7 @@ from matdiff_magic.rules.rule import Rule
 from matdiff_magic.tree import build as B
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
+from matdiff_magic.tree.rewrite import replace
 from matdiff_magic.tree.tidy import tidy
 
 
@@ -98,38 +99,26 @@ def _covers(f: Expr, u: Expr, x: str) -> bool:
 
 
 def _replace(e: Expr, old: Expr, new: Expr) -> Expr:
-    memo: dict[Expr, Expr] = {}
+    """``e`` with the subexpression ``old`` (also transposed, or as a run inside a longer
+    product: yᵀ W x with W x) replaced by ``new``."""
 
-    def go(node: Expr) -> Expr:
+    def hook(node: Expr) -> Expr | None:
         if node == old:
             return new
         if isinstance(node, N.Transpose) and node.arg == old:
             return B.transpose(new)
         if isinstance(node, N.MatMul) and isinstance(old, N.MatMul):
-            # a run inside a longer product: yᵀ W x with W x -> yᵀ u
             k = len(old.factors)
             for i in range(len(node.factors) - k + 1):
                 if node.factors[i : i + k] == old.factors:
                     return B.matmul(
-                        *[go(f) for f in node.factors[:i]],
+                        *[_replace(f, old, new) for f in node.factors[:i]],
                         new,
-                        *[go(f) for f in node.factors[i + k :]],
+                        *[_replace(f, old, new) for f in node.factors[i + k :]],
                     )
-        found = memo.get(node)
-        if found is None:
-            if node.args:
-                args = tuple(go(a) for a in node.args)
-                found = (
-                    node
-                    if all(a is b for a, b in zip(args, node.args, strict=True))
-                    else B.rebuild(node, args)
-                )
-            else:
-                found = node
-            memo[node] = found
-        return found
+        return None
 
-    return go(e)
+    return replace(e, hook)
 
 
 def _affine(e: Expr, ctx: Context) -> bool:
@@ -257,29 +246,18 @@ def _show_local(b: Builder, symbol: N.Opaque, value: Expr, bindings: list) -> No
 def _inline(e: Expr, bindings: list[tuple[str, Expr]], keep_opaque: bool = False) -> Expr:
     """Replace intermediates (and the local-derivative symbols) by their values."""
     values = dict(bindings)
-    memo: dict[Expr, Expr] = {}
 
-    def go(node: Expr) -> Expr:
-        found = memo.get(node)
-        if found is not None:
-            return found
+    def hook(node: Expr) -> Expr | None:
         if isinstance(node, N.Var) and node.name in values:
-            out = go(values[node.name])
-        elif isinstance(node, N.Opaque) and node.key in values and not keep_opaque:
-            out = go(values[node.key])
-        elif node.args:
-            args = tuple(go(a) for a in node.args)
-            out = (
-                node
-                if all(a is c for a, c in zip(args, node.args, strict=True))
-                else B.rebuild(node, args)
-            )
-        else:
-            out = node
-        memo[node] = out
-        return out
+            return inline(values[node.name])
+        if isinstance(node, N.Opaque) and node.key in values and not keep_opaque:
+            return inline(values[node.key])
+        return None
 
-    return go(e)
+    def inline(x: Expr) -> Expr:
+        return replace(x, hook)
+
+    return inline(e)
 
 
 # -- a scalar through vectors: the seed's two forms -------------------------------------------

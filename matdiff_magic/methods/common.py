@@ -18,6 +18,7 @@ from matdiff_magic.rules.rule import Rule
 from matdiff_magic.tree import build as B
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
+from matdiff_magic.tree.rewrite import replace
 from matdiff_magic.tree.tidy import tidy
 
 
@@ -123,27 +124,9 @@ def _expand_once(e: Expr, ctx: Context, used: list[Rule]) -> Expr:
         note(rule)
         return rule.apply(sub, d)
 
-    memo: dict[Expr, Expr] = {}
-
-    def go(node: Expr) -> Expr:
-        found = memo.get(node)
-        if found is not None:
-            return found
-        if isinstance(node, N.D):
-            out = apply(node.arg)
-        elif not node.args:
-            out = node
-        else:
-            args = tuple(go(a) for a in node.args)
-            out = (
-                node
-                if all(x is y for x, y in zip(args, node.args, strict=True))
-                else B.rebuild(node, args)
-            )
-        memo[node] = out
-        return out
-
-    return go(e)
+    # Only the outermost d(...) nodes are rewritten; the d(...) a rule creates wait for the
+    # next step, so each step applies one layer of rules.
+    return replace(e, lambda n: apply(n.arg) if isinstance(n, N.D) else None)
 
 
 def expand_terms(e: Expr, has: callable) -> list[Expr]:
@@ -171,27 +154,10 @@ def expand_terms(e: Expr, has: callable) -> list[Expr]:
 
 
 def replace_differential(e: Expr, ctx: Context, by: Expr) -> Expr:
-    memo: dict[Expr, Expr] = {}
-
-    def go(node: Expr) -> Expr:
-        found = memo.get(node)
-        if found is not None:
-            return found
-        if isinstance(node, N.Differential):
-            out = by if node.var.name == ctx.wrt.name else node
-        elif node.args:
-            args = tuple(go(a) for a in node.args)
-            out = (
-                node
-                if all(x is y for x, y in zip(args, node.args, strict=True))
-                else B.rebuild(node, args)
-            )
-        else:
-            out = node
-        memo[node] = out
-        return out
-
-    return go(e)
+    """``e`` with dX replaced by ``by`` (1 extracts the coefficient of a scalar dt)."""
+    return replace(
+        e, lambda n: by if isinstance(n, N.Differential) and n.var.name == ctx.wrt.name else None
+    )
 
 
 def read_scalar_variable(ctx: Context, b: Builder, linear: Expr, method: str) -> Outcome:

@@ -795,14 +795,6 @@ def rebuild(node: Expr, args: tuple[Expr, ...]) -> Expr:
 
 def canonical(e: Expr) -> Expr:
     """Rebuild every node of ``e`` bottom-up through the smart constructors."""
-    memo: dict[Expr, Expr] = {}
+    from matdiff_magic.tree.rewrite import transform
 
-    def go(node: Expr) -> Expr:
-        found = memo.get(node)
-        if found is not None:
-            return found
-        out = rebuild(node, tuple(go(a) for a in node.args)) if node.args else node
-        memo[node] = out
-        return out
-
-    return go(e)
+    return transform(e, rebuild_all=True)

@@ -7,6 +7,7 @@ from itertools import product
 from matdiff_magic.tree import build as B
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
+from matdiff_magic.tree.rewrite import transform
 
 MAX_TERMS = 512
 
@@ -21,18 +22,8 @@ def _terms(e: Expr) -> list[Expr]:
 
 def expand(e: Expr) -> Expr:
     """``e`` with every product of sums multiplied out (raises TooLarge past MAX_TERMS)."""
-    memo: dict[Expr, Expr] = {}
 
-    def go(node: Expr) -> Expr:
-        found = memo.get(node)
-        if found is not None:
-            return found
-        args = tuple(go(a) for a in node.args)
-        out = (
-            node
-            if all(x is y for x, y in zip(args, node.args, strict=True))
-            else B.rebuild(node, args)
-        )
+    def post(out: Expr) -> Expr:
         if isinstance(out, N.MatMul | N.Hadamard | N.Kron | N.Mul):
             parts = [_terms(f) for f in _factors(out)]
             count = 1
@@ -41,17 +32,16 @@ def expand(e: Expr) -> Expr:
             if count > MAX_TERMS:
                 raise TooLarge
             if count > 1:
-                out = B.add(*[_rebuild_product(out, combo) for combo in product(*parts)])
+                return B.add(*[_rebuild_product(out, combo) for combo in product(*parts)])
         elif isinstance(out, N.Transpose) and isinstance(out.arg, N.Add):
-            out = B.add(*[B.transpose(t) for t in out.arg.terms])
+            return B.add(*[B.transpose(t) for t in out.arg.terms])
         elif isinstance(out, N.Trace | N.Sum | N.Vec | N.DiagMat | N.DiagVec) and isinstance(
             out.arg, N.Add
         ):
-            out = B.add(*[B.rebuild(out, (t,)) for t in out.arg.terms])
-        memo[node] = out
+            return B.add(*[B.rebuild(out, (t,)) for t in out.arg.terms])
         return out
 
-    return go(e)
+    return transform(e, post=post)
 
 
 def _factors(e: Expr) -> tuple[Expr, ...]:

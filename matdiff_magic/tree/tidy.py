@@ -8,22 +8,14 @@ from matdiff_magic.tree.base import Expr
 from matdiff_magic.tree.entrywise import simplify_entrywise
 from matdiff_magic.tree.expand import TooLarge, expand
 from matdiff_magic.tree.factor import factor
+from matdiff_magic.tree.rewrite import transform
 
 
 def _merge_linear_wrappers(e: Expr) -> Expr:
-    """diag(a) + diag(b) -> diag(a + b), vec(A) - vec(B) -> vec(A - B) (bottom-up)."""
-    memo: dict[Expr, Expr] = {}
+    """diag(a) + diag(b) -> diag(a + b), vec(A) - vec(B) -> vec(A - B), vec(A) ⊙ vec(B) ->
+    vec(A ⊙ B)."""
 
-    def go(node: Expr) -> Expr:
-        found = memo.get(node)
-        if found is not None:
-            return found
-        args = tuple(go(a) for a in node.args)
-        out = (
-            node
-            if all(x is y for x, y in zip(args, node.args, strict=True))
-            else B.rebuild(node, args)
-        )
+    def post(out: Expr) -> Expr:
         if isinstance(out, N.Add):
             for wrapper, make in ((N.DiagMat, B.diag_mat), (N.Vec, B.vec)):
                 inner = []
@@ -34,18 +26,16 @@ def _merge_linear_wrappers(e: Expr) -> Expr:
                     inner.append(B.make_mul(c, s, body.arg))
                 else:
                     if all(x.shape == inner[0].shape for x in inner):
-                        out = make(simplify_entrywise(B.add(*inner)))
-                        break
+                        return make(simplify_entrywise(B.add(*inner)))
         if (
             isinstance(out, N.Hadamard)
             and all(isinstance(f, N.Vec) for f in out.factors)
             and all(f.arg.shape == out.factors[0].arg.shape for f in out.factors)
         ):
-            out = B.vec(B.hadamard(*[f.arg for f in out.factors]))
-        memo[node] = out
+            return B.vec(B.hadamard(*[f.arg for f in out.factors]))
         return out
 
-    return go(e)
+    return transform(e, post=post)
 
 
 def _contract_pair(a: Expr, b: Expr) -> Expr | None:
@@ -110,45 +100,32 @@ def _absorb_diagonals(factors: list[Expr]) -> list[Expr]:
 
 def _contract_vec(e: Expr) -> Expr:
     """Undo the vec trick where it shortens: (Bᵀ ⊗ A) vec(C) -> vec(A C B), and kin."""
-    memo: dict[Expr, Expr] = {}
 
-    def go(node: Expr) -> Expr:
-        found = memo.get(node)
-        if found is not None:
-            return found
-        args = tuple(go(a) for a in node.args)
-        out = (
-            node
-            if all(x is y for x, y in zip(args, node.args, strict=True))
-            else B.rebuild(node, args)
-        )
+    def post(out: Expr) -> Expr:
         if isinstance(out, N.Unvec) and isinstance(out.arg, N.MatMul):
             # unvec((A + B) v) = unvec(A v) + unvec(B v), so each term can contract
             factors = out.arg.factors
             for i, f in enumerate(factors):
                 if isinstance(f, N.Add):
                     terms = [B.matmul(*factors[:i], t, *factors[i + 1 :]) for t in f.terms]
-                    out = B.add(*[go(B.unvec(t, out.m, out.n)) for t in terms])
-                    break
+                    return B.add(*[_contract_vec(B.unvec(t, out.m, out.n)) for t in terms])
         c, s, body = B.split(out)
-        if isinstance(body, N.MatMul):
-            factors = list(body.factors)
-            changed = True
-            while changed:
-                changed = False
-                for i in range(len(factors) - 1):
-                    new = _contract_pair(factors[i], factors[i + 1])
-                    if new is not None:
-                        factors[i : i + 2] = [new]
-                        changed = True
-                        break
-            factors = _absorb_diagonals(_commutation_first(factors))
-            if factors != list(body.factors):
-                out = B.make_mul(c, s, B.matmul(*factors))
-        memo[node] = out
-        return out
+        if not isinstance(body, N.MatMul):
+            return out
+        factors = list(body.factors)
+        changed = True
+        while changed:
+            changed = False
+            for i in range(len(factors) - 1):
+                new = _contract_pair(factors[i], factors[i + 1])
+                if new is not None:
+                    factors[i : i + 2] = [new]
+                    changed = True
+                    break
+        factors = _absorb_diagonals(_commutation_first(factors))
+        return out if factors == list(body.factors) else B.make_mul(c, s, B.matmul(*factors))
 
-    return go(e)
+    return transform(e, post=post)
 
 
 def _distribute_top_transpose(e: Expr) -> Expr:
@@ -166,33 +143,21 @@ def _size(e: Expr) -> int:
 def _expand_square_inverses(e: Expr) -> Expr:
     """(A X B)^{-1} -> B^{-1} X^{-1} A^{-1} when every factor is square (so each is invertible
     whenever the product is); used only when it makes the result shorter."""
-    memo: dict[Expr, Expr] = {}
 
-    def go(node: Expr) -> Expr:
-        found = memo.get(node)
-        if found is not None:
-            return found
-        args = tuple(go(a) for a in node.args)
-        out = (
-            node
-            if all(x is y for x, y in zip(args, node.args, strict=True))
-            else B.rebuild(node, args)
-        )
+    def post(out: Expr) -> Expr:
         if (
             isinstance(out, N.Inverse)
             and isinstance(out.arg, N.MatMul)
             and all(f.rows == f.cols for f in out.arg.factors)
         ):
-            out = B.matmul(*[B.inverse(f) for f in reversed(out.arg.factors)])
-        memo[node] = out
+            return B.matmul(*[B.inverse(f) for f in reversed(out.arg.factors)])
         return out
 
-    return go(e)
+    return transform(e, post=post)
 
 
 def _order_sums(e: Expr) -> Expr:
-    """Positive terms first, then fewer transposes: A + Aᵀ, σ(X w) - y."""
-    memo: dict[Expr, Expr] = {}
+    """Positive terms first, then fewer transposes on bare names: A + Aᵀ, σ(X w) - y."""
 
     def key(t: Expr) -> tuple[bool, int]:
         c, _, body = B.split(t)
@@ -202,24 +167,14 @@ def _order_sums(e: Expr) -> Expr:
         )
         return (bool(c.could_extract_minus_sign()), B.count_transposes(body) if atom else 0)
 
-    def go(node: Expr) -> Expr:
-        found = memo.get(node)
-        if found is not None:
-            return found
-        args = tuple(go(a) for a in node.args)
-        out = (
-            node
-            if all(x is y for x, y in zip(args, node.args, strict=True))
-            else B.rebuild(node, args)
-        )
+    def post(out: Expr) -> Expr:
         if isinstance(out, N.Add):
             ordered = tuple(sorted(out.terms, key=key))
             if ordered != out.terms:
-                out = N.Add(ordered)
-        memo[node] = out
+                return N.Add(ordered)
         return out
 
-    return go(e)
+    return transform(e, post=post)
 
 
 def tidy(e: Expr) -> Expr:

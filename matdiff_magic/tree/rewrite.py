@@ -1,0 +1,50 @@
+"""One bottom-up rewriting pass, shared by every transformation of the tree.
+
+``transform(e, pre, post)`` visits each distinct subtree once: ``pre(node)`` may answer for a
+node outright (its children are then not visited); otherwise the children are transformed, the
+node is rebuilt through the smart constructors if any child changed, and ``post`` may rewrite the
+result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from matdiff_magic.tree import build as B
+from matdiff_magic.tree.base import Expr
+
+Hook = Callable[[Expr], Expr | None]
+
+
+def transform(
+    e: Expr,
+    pre: Hook | None = None,
+    post: Callable[[Expr], Expr] | None = None,
+    *,
+    rebuild_all: bool = False,
+) -> Expr:
+    """``rebuild_all`` passes every node through its smart constructor, changed or not (that is
+    what turns a raw display form such as Iᵀ into I)."""
+    memo: dict[Expr, Expr] = {}
+
+    def go(node: Expr) -> Expr:
+        found = memo.get(node)
+        if found is not None:
+            return found
+        out = pre(node) if pre is not None else None
+        if out is None:
+            args = node.args
+            new = tuple(go(a) for a in args)
+            unchanged = all(x is y for x, y in zip(new, args, strict=True))
+            out = node if unchanged and not (rebuild_all and args) else B.rebuild(node, new)
+            if post is not None:
+                out = post(out)
+        memo[node] = out
+        return out
+
+    return go(e)
+
+
+def replace(e: Expr, mapping: Callable[[Expr], Expr | None]) -> Expr:
+    """``e`` with every node for which ``mapping`` returns an expression replaced by it."""
+    return transform(e, pre=mapping)
