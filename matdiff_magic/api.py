@@ -44,7 +44,8 @@ def context(problem: Problem, wrt: str) -> Context:
     """The function and the variable to differentiate with respect to."""
     if not isinstance(wrt, str) or not wrt.isidentifier():
         raise ParseError(f"not a variable name: {wrt!r}")
-    fname = problem.name or notation.default_name(problem.expr.shape)
+    taken = set(problem.variables) | set(problem.definition_names)
+    fname = problem.name or notation.default_name(problem.expr.shape, taken)
     var = problem.variables.get(wrt)
     f = problem.expr
     if wrt in problem.definition_names:

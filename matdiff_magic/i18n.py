@@ -50,6 +50,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "sizes of {names} come from the arrays of the same name in the namespace",
         "zh": "{names} 的尺寸取自命名空间中的同名数组",
     },
+    "ui.kinds_from_namespace": {
+        "en": "taken from the namespace: {names} (sizes follow the cell's declarations)",
+        "zh": "取自命名空间：{names}（尺寸服从单元格中的声明）",
+    },
     "ui.values_from_namespace": {
         "en": "numeric values of {names} come from the namespace; the others are random",
         "zh": "{names} 的数值取自命名空间，其余为随机值",

@@ -23,8 +23,17 @@ def kind_of(shape: Shape) -> str:
     return "matrix"
 
 
-def default_name(shape: Shape) -> str:
-    return {"scalar": "f", "vector": "y", "matrix": "F"}[kind_of(shape)]
+def default_name(shape: Shape, taken: set[str] | frozenset[str] = frozenset()) -> str:
+    """f for a scalar, y for a vector, F for a matrix — or the next free name if that one is
+    already a variable of the problem."""
+    options = {"scalar": "fgh", "vector": "yzuv", "matrix": "FGH"}[kind_of(shape)]
+    for name in options:
+        if name not in taken:
+            return name
+    i = 1
+    while f"f{i}" in taken:
+        i += 1
+    return f"f{i}"
 
 
 def numerator_shape(f_shape: Shape, x_shape: Shape) -> Shape:

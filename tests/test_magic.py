@@ -307,13 +307,24 @@ def test_numbers_are_scalars(ip, shown, ns):
     assert "= c A" in plain
 
 
-def test_conflicting_array_shape_is_explained(ip, shown, ns):
-    ns["A"] = np.eye(3)
-    cell(ip, "--wrt x", "x: vector(n)\nx' A x")
+def test_array_sizes_unify_with_declared_sizes(ip, shown, ns):
+    # x: vector(n) and a 3×3 array A: A takes the symbolic size n, its values are still used
+    ns["A"] = np.eye(3) + np.arange(9.0).reshape(3, 3)
+    cell(ip, "--wrt x --check --static", "x: vector(n)\nx' A x")
     plain = only(shown)["text/plain"]
-    assert plain.startswith("error: cannot multiply")
-    assert "^" in plain
-    assert "sizes of A: matrix(3, 3) come from the arrays of the same name" in plain
+    assert "A ∈ ℝ^(n×n)" in plain
+    assert "(A + Aᵀ) x" in plain
+    assert "numeric values of A come from the namespace" in plain
+    assert "taken from the namespace: A (n×n)" in plain
+
+
+def test_conflicting_array_shape_is_explained(ip, shown, ns):
+    # the cell needs A to be n×n; the 3×4 array cannot be: --check says so
+    ns["A"] = np.ones((3, 4))
+    cell(ip, "--wrt x --check --static", "x: vector(n)\nx' A x")
+    plain = only(shown)["text/plain"]
+    assert "taken from the namespace: A (n×n)" in plain
+    assert "the size n is 3 from the value of A but 4" in plain
 
 
 def test_other_objects_in_the_namespace_are_ignored(ip, shown, ns):

@@ -91,6 +91,13 @@ EXAMPLES = {
     "chain.sandwich": ("sum(exp(A X B))", "X", "chain"),
     "chain.differential": ("logdet(S' S)", "S", "chain"),
     "chain.vec": ("exp(A X B)", "X", "chain"),
+    "def.index": ("x' S x", "x", "definition"),
+    "def.select": ("x' S x", "x", "definition"),
+    "def.partial": ("x' S x", "x", "definition"),
+    "def.collect": ("x' x", "x", "definition"),
+    "def.read": ("x' S x", "x", "definition"),
+    "def.assemble": ("x' S x", "x", "definition"),
+    "def.entrywise": ("S diag(x) B", "x", "definition"),
 }
 EXAMPLES.update(
     {f"d.elementwise.{name}": (f"sum({name}(X))", "X", "differential") for name in ELEMENTWISE}

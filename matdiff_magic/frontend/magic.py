@@ -212,9 +212,9 @@ def figure_bundle(fig: Figure) -> dict[str, str]:
 def content_of(solved: Solved) -> Content:
     notes = []
     if solved.declarations:
-        notes.append(
-            message("ui.from_namespace", solved.lang).format(names=describe_namespace(solved))
-        )
+        inferred = any("_" in decl for decl in solved.declarations.values())
+        key = "ui.kinds_from_namespace" if inferred else "ui.from_namespace"
+        notes.append(message(key, solved.lang).format(names=describe_namespace(solved)))
         if solved.values is not None:
             notes.append(
                 message("ui.values_from_namespace", solved.lang).format(

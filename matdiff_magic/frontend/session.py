@@ -167,12 +167,27 @@ def parse_with_namespace(
     try:
         return parse_problem(source, extra), extra
     except MatDiffError as err:
-        # The cell is fine on its own: say where the conflicting sizes came from.
+        # The arrays' sizes clash with the cell's own sizes (x: vector(n) next to a 3×3 A):
+        # take only their kinds and let the sizes unify; the values are checked when used.
+        kinds_only = {name: _kind_only(decl) for name, decl in extra.items()}
+        try:
+            return parse_problem(source, kinds_only), kinds_only
+        except MatDiffError:
+            pass
         note = message("ui.from_namespace", lang).format(
             names=", ".join(f"{name}: {decl}" for name, decl in extra.items())
         )
         err.hint = f"{err.hint}\n{note}" if err.hint else note
         raise
+
+
+def _kind_only(declaration: str) -> str:
+    """matrix(3, 4) -> matrix(_, _): the kind of an array, its sizes left to inference."""
+    if declaration.startswith("matrix"):
+        return "matrix(_, _)"
+    if declaration.startswith("vector"):
+        return "vector(_)"
+    return declaration
 
 
 def infer_wrt(problem: Problem, lang: str) -> str:

@@ -77,7 +77,14 @@ class _Builder:
 
     # -- declarations -------------------------------------------------------------------------
     def declare(self, name: str, spec: S.TypeSpec, span: Span | None, source: str) -> None:
-        shape_dims = [dims.as_dim(d) for d in spec.dims]
+        # "_" leaves a size to inference: A: matrix(_, n) has n columns and as many rows as use
+        # requires (the magic declares NumPy arrays from the namespace this way).
+        shape_dims = [
+            self.unifier.fresh(f"{'mn'[i] if len(spec.dims) > 1 else 'n'}_{name}")
+            if d == "_"
+            else dims.as_dim(d)
+            for i, d in enumerate(spec.dims)
+        ]
         if spec.kind == "scalar":
             var = N.Var(name, dims.ONE, dims.ONE)
         elif spec.kind == "vector":

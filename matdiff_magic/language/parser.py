@@ -226,6 +226,9 @@ class Parser:
     def parse_dim(self, allow_split: bool = False):
         tok = self.tok
         if tok.kind == "NAME":
+            if tok.value == "_":  # a size to be inferred from use: A: matrix(_, n)
+                self.advance()
+                return "_", tok.span
             if allow_split and (m := _SPLIT_DIMS.match(tok.value)):
                 self.advance()
                 parts = tuple(int(p) if p.isdigit() else p for p in m.groups())

@@ -18,11 +18,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from matdiff_magic import notation
-from matdiff_magic.derivation import Builder, Derivation, Step
+from matdiff_magic.derivation import Builder, Derivation
 from matdiff_magic.errors import UnsupportedError
 from matdiff_magic.language.builder import substitute
 from matdiff_magic.methods import differential, vectorization
 from matdiff_magic.methods.common import Context, Outcome, expand_terms, kinds, push_differential
+from matdiff_magic.methods.differential import trace_trick
 from matdiff_magic.rules import chain as R
 from matdiff_magic.rules import conclusions as C
 from matdiff_magic.rules.rule import Rule
@@ -349,16 +350,21 @@ def _scalar_backwards(
         # differential is dz = tr((∂z/∂y_k)^T dy_k).
         link, previous = exprs[k - 1], vars_[k - 1]
         rule = _link_rule(link, previous)
-        phi = B.trace(B.matmul(B.transpose(grads[k]), link))
-        sub = differential.derive(Context(phi, previous, z))
         if rule is R.THROUGH_DIFFERENTIALS:
-            steps = list(sub.steps)
-            shown = N.Trace(B.matmul(B.transpose(grads[k]), N.D(vars_[k])))
-            b.steps.append(Step(steps[0].lhs, shown, (rule,), "=", True, check=False))
-            b.steps.extend(steps[1:])
+            # dY by the differential rules, then dz = tr((∂z/∂Y)ᵀ dY) and the trace trick.
+            link_ctx = Context(link, previous, vars_[k].name)
+            d_link = push_differential(link_ctx, b)
+            dz = notation.differential(z, ctx.f.shape)
+            dy = N.Differential(vars_[k])
+            b.start(dz, B.trace(B.matmul(B.transpose(grads[k]), dy)), (rule,), check=False)
+            phi_linear = B.trace(B.matmul(B.transpose(grads[k]), d_link))
+            b.then(phi_linear, (R.SUBSTITUTE,))
+            value = trace_trick(Context(phi_linear, previous, z), b, phi_linear)
         else:
-            b.start(grads[k - 1], sub.value, (rule,))
-        current = tidy(_inline(sub.value, [(grads[k].key, current)]))
+            phi = B.trace(B.matmul(B.transpose(grads[k]), link))
+            value = differential.derive(Context(phi, previous, z)).value
+            b.start(grads[k - 1], value, (rule,))
+        current = tidy(_inline(value, [(grads[k].key, current)]))
         b.then(current, (R.SUBSTITUTE,))
         bindings.append((grads[k - 1].key, current))
     final = tidy(_inline(current, [(key, v) for key, v in bindings if ":" not in key]))

@@ -42,6 +42,16 @@ def _show_all(states: list[State]) -> Expr:
     return shown[0] if len(shown) == 1 else N.Add(tuple(shown))
 
 
+def _initial(term: Expr, has) -> State:
+    """A term of df as tr(M E); α tr(F) starts as tr(α F) (no tr(α tr(F)) detour)."""
+    if isinstance(term, N.Mul) and term.body is None:
+        inside = [i for i, s in enumerate(term.scalars) if has(s)]
+        if len(inside) == 1 and isinstance(term.scalars[inside[0]], N.Trace):
+            rest = [s for i, s in enumerate(term.scalars) if i != inside[0]]
+            return B.make_mul(term.coeff, rest, None), term.scalars[inside[0]].arg
+    return None, term
+
+
 def derive(ctx: Context) -> Outcome:
     fk, xk = kinds(ctx)
     if fk != "scalar" and xk != "scalar":
@@ -53,11 +63,25 @@ def derive(ctx: Context) -> Outcome:
     linear = push_differential(ctx, b)
     if xk == "scalar":
         return read_scalar_variable(ctx, b, linear, "differential")
+    gradient = trace_trick(ctx, b, linear)
+    return Outcome(
+        "differential", ctx.f, ctx.fname, ctx.wrt, gradient, notation.DENOMINATOR, b.steps
+    )
+
+
+def trace_trick(ctx: Context, b: Builder, linear: Expr) -> Expr:
+    """From a scalar linear form df (the last step so far) to ∂f/∂X, step by step."""
     dx = ctx.dx
-    states: list[State] = [(None, t) for t in expand_terms(linear, ctx.has_dx)]
+    states: list[State] = [_initial(t, ctx.has_dx) for t in expand_terms(linear, ctx.has_dx)]
     if states:
-        already = all(isinstance(e, N.Trace) for _, e in states)
-        b.then(_show_all(states), (T.LINEAR,) if already else (T.SCALAR,))
+        rules: list[Rule] = []
+        if any(m is not None for m, _ in states):
+            rules.append(T.TRACE)  # α tr(F) = tr(α F)
+        if any(m is None and not isinstance(e, N.Trace) for m, e in states):
+            rules.append(T.SCALAR)  # a scalar is its own trace
+        if len(states) > 1 and not rules:
+            rules.append(T.LINEAR)
+        b.then(_show_all(states), tuple(rules))
     while any(e is not dx and e != dx for _, e in states):
         used: list[Rule] = []
         moved: list[State] = []
@@ -86,6 +110,4 @@ def derive(ctx: Context) -> Outcome:
     raw = N.Transpose(total) if not isinstance(total, N.Zero) else gradient
     b.start(lhs, raw, (C.READ_GRADIENT,), relation="implies")
     b.then(gradient, (C.SIMPLIFY,))
-    return Outcome(
-        "differential", ctx.f, ctx.fname, ctx.wrt, gradient, notation.DENOMINATOR, b.steps
-    )
+    return gradient

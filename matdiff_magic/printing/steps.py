@@ -40,9 +40,21 @@ def step_text(step: Step) -> str:
     return p.doprint(step.lhs) + " = " + p.doprint(step.expr)
 
 
+SENTENCE_NOTES = ("def.read", "def.entrywise")
+
+
+def sentence(step: Step, lang: str = "en") -> str | None:
+    """A step's sentence in words (the definition method reads its entries aloud), if any."""
+    if step.note in SENTENCE_NOTES:
+        params = dict(step.params)
+        return params.get(lang) or params.get("en")
+    return None
+
+
 def step_explanation(step: Step, lang: str = "en") -> str:
     parts = [r.explain(lang) for r in step.rules if r.explain(lang)]
-    return " ".join(parts)
+    said = sentence(step, lang)
+    return " ".join(([said] if said else []) + parts)
 
 
 def derivation_latex(steps: Sequence[Step], lang: str = "en", with_rules: bool = True) -> str:
@@ -63,12 +75,16 @@ def derivation_latex(steps: Sequence[Step], lang: str = "en", with_rules: bool =
         if with_rules and step.rules:
             line += r" && \text{" + latex_text(rule_names(step, lang)) + "}"
         lines.append(line)
+        said = sentence(step, lang)
+        if said:
+            lines.append(r"& \quad \text{" + latex_text(said) + "}")
     return r"\begin{aligned}" + r" \\ ".join(lines) + r"\end{aligned}"
 
 
 def derivation_text(steps: Sequence[Step], lang: str = "en", with_rules: bool = True) -> str:
     p = TextPrinter()
-    rows = []
+    rows: list[tuple[str, str, str]] = []  # (left side, right side, rule names)
+    notes: dict[int, str] = {}  # a sentence to print under row i
     for step in steps:
         lead = ""
         if step.new_lhs:
@@ -77,12 +93,17 @@ def derivation_text(steps: Sequence[Step], lang: str = "en", with_rules: bool = 
         if step.note == "shape":
             body += f"   ({dict(step.params)['text']})"
         rows.append((lead, body, rule_names(step, lang) if with_rules else ""))
+        said = sentence(step, lang)
+        if said:
+            notes[len(rows) - 1] = said
     width = max((len(lead) for lead, _, _ in rows), default=0)
     body_width = max((len(body) for _, body, _ in rows), default=0)
     out = []
-    for lead, body, names in rows:
+    for i, (lead, body, names) in enumerate(rows):
         line = f"{lead.rjust(width)} = {body}"
         if names:
             line = f"{line.ljust(width + 3 + min(body_width, 60))}   [{names}]"
         out.append(line.rstrip())
+        if i in notes:
+            out.append(" " * (width + 3) + "(" + notes[i] + ")")
     return "\n".join(out)

@@ -3,6 +3,7 @@
 from matdiff_magic.rules import (  # noqa: F401
     chain,
     conclusions,
+    definition,
     differential,
     trace,
     vectorization,

@@ -140,6 +140,21 @@ def _size(e: Expr) -> int:
     return sum(1 for _ in e.walk())
 
 
+def _shorter(candidate: Expr, current: Expr) -> bool:
+    """Strictly smaller, or as small with fewer identity matrices: -(I - s 𝟏ᵀ) y loses to
+    (𝟏ᵀ y) s - y, but (𝟏 - t∘²) ⊙ g stays factored."""
+    if candidate == current:
+        return False
+    a, b = _size(candidate), _size(current)
+    if a != b:
+        return a < b
+
+    def identities(e: Expr) -> int:
+        return sum(1 for n in e.walk() if isinstance(n, N.Identity))
+
+    return identities(candidate) < identities(current)
+
+
 def _expand_square_inverses(e: Expr) -> Expr:
     """(A X B)^{-1} -> B^{-1} X^{-1} A^{-1} when every factor is square (so each is invertible
     whenever the product is); used only when it makes the result shorter."""
@@ -186,7 +201,7 @@ def tidy(e: Expr) -> Expr:
         # Multiplying out and factoring again sometimes gives a shorter form:
         # -(I - s 𝟏ᵀ) y xᵀ -> (s (𝟏ᵀ y) - y) xᵀ.
         alternative = _tidy(B.canonical(expand(out)))
-        if _size(alternative) <= _size(out) and alternative != out:
+        if _shorter(alternative, out):
             out = alternative
     except TooLarge:
         pass

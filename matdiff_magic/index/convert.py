@@ -1,0 +1,266 @@
+"""A matdiff expression entry by entry: the (i, j) entry as a SymPy index expression.
+
+Every leaf visit creates a base of its own, named ``x#3`` (the third leaf read, left to right):
+the occurrence number orders factors as the expression reads (x_i A_ij x_j), and the derivative
+is the sum over the occurrences of the variable (product rule). ``merge`` renames the
+occurrences of one quantity back to one base.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sympy
+
+from matdiff_magic.dims import ONE
+from matdiff_magic.errors import UnsupportedError
+from matdiff_magic.printing.latex import latex
+from matdiff_magic.printing.names import latex_name, text_name
+from matdiff_magic.printing.text import text
+from matdiff_magic.to_sympy import SCALAR_FUNCTIONS
+from matdiff_magic.tree import nodes as N
+from matdiff_magic.tree.base import Expr
+
+# Index names: i, j for the function's entries, k, l for the variable's, then these for sums.
+SUM_NAMES = ("p", "q", "r", "s", "t", "u", "v", "a", "b", "c", "d", "e", "g", "h", "w", "z")
+VARIABLE_NAMES = ("k", "l", "r", "s", "u", "v")
+FUNCTION_NAMES = ("i", "j", "a", "b", "c", "d")
+
+# What cannot be written entrywise (when it contains the variable).
+NO_INDEX_FORM = {
+    N.Det: "det",
+    N.LogDet: "logdet",
+    N.Inverse: "the inverse",
+    N.Kron: "the Kronecker product",
+    N.Vec: "vec",
+    N.Unvec: "unvec",
+    N.Commutation: "the commutation matrix",
+}
+
+
+@dataclass(frozen=True)
+class Base:
+    """One occurrence of a quantity in an index formula."""
+
+    name: str  # the SymPy name, e.g. "x#3"
+    latex: str  # how it prints (with subscripts appended)
+    text: str
+    expr: Expr  # the matdiff expression it stands for
+    order: int  # occurrence number (reading order)
+    grouped: bool = False  # printed in parentheses before a subscript, like (A x)_k
+
+    @property
+    def family(self) -> Expr:
+        return self.expr
+
+    def as_tuple(self) -> tuple:
+        return (self.name, self.latex, self.text, self.expr, self.order, self.grouped)
+
+
+def base_from_tuple(t: tuple) -> Base:
+    return Base(*t)
+
+
+def index_symbol(name: str) -> sympy.Symbol:
+    return sympy.Symbol(name, integer=True)
+
+
+@dataclass
+class Space:
+    """The bases and indices of one derivation (shared by every formula in it)."""
+
+    taken: set[str]
+    bases: dict[str, Base] = field(default_factory=dict)
+    dims: dict[sympy.Symbol, sympy.Expr] = field(default_factory=dict)
+    counter: int = 0
+    _pool: list[str] = field(default_factory=list)
+    _families: dict[Expr, str] = field(default_factory=dict)
+
+    def reserve(self, candidates: tuple[str, ...], dim: sympy.Expr) -> sympy.Expr:
+        """A free index named from ``candidates`` (or 1 for a dimension of size 1)."""
+        if dim == ONE:
+            return ONE
+        for name in candidates:
+            if name not in self.taken:
+                self.taken.add(name)
+                sym = index_symbol(name)
+                self.dims[sym] = dim
+                return sym
+        return self.fresh(dim)
+
+    def start_sums(self, first: tuple[str, ...]) -> None:
+        self._pool = [n for n in (*first, *SUM_NAMES) if n not in self.taken]
+
+    def fresh(self, dim: sympy.Expr) -> sympy.Expr:
+        """A new summation index over ``dim`` (or 1 for a dimension of size 1)."""
+        if dim == ONE:
+            return ONE
+        while self._pool and self._pool[0] in self.taken:
+            self._pool.pop(0)
+        if self._pool:
+            name = self._pool.pop(0)
+        else:
+            n = 1
+            while f"p{n}" in self.taken:
+                n += 1
+            name = f"p{n}"
+        self.taken.add(name)
+        sym = index_symbol(name)
+        self.dims[sym] = dim
+        return sym
+
+    def base(self, e: Expr, name: str | None = None) -> Base:
+        """A new occurrence of ``e`` (a variable or a quantity kept whole)."""
+        order = self.counter
+        self.counter += 1
+        if isinstance(e, N.Var):
+            family = e.name
+            lat, txt, grouped = latex_name(e.name), text_name(e.name), False
+        else:
+            family = self._families.get(e)
+            if family is None:
+                family = name or f"@{len(self._families)}"
+                self._families[e] = family
+            lat, txt = latex(e), text(e)
+            grouped = not (isinstance(e, N.Opaque) or e.is_scalar)
+        b = Base(f"{family}#{order}", lat, txt, e, order, grouped)
+        self.bases[b.name] = b
+        return b
+
+    def add_base(self, b: Base) -> None:
+        self.bases[b.name] = b
+
+
+def family_of(name: str) -> str:
+    return name.rsplit("#", 1)[0]
+
+
+def order_of(name: str) -> int:
+    try:
+        return int(name.rsplit("#", 1)[1])
+    except (IndexError, ValueError):
+        return -1
+
+
+def leaf(b: Base, i: sympy.Expr, j: sympy.Expr) -> sympy.Expr:
+    """The (i, j) entry of a base: a Symbol for scalars, x[i] for columns, A[i, j] else."""
+    e = b.expr
+    if e.is_scalar:
+        return sympy.Symbol(b.name)
+    if e.cols == ONE:
+        return sympy.IndexedBase(b.name)[i]
+    if e.rows == ONE:
+        return sympy.IndexedBase(b.name)[ONE, j]
+    return sympy.IndexedBase(b.name)[i, j]
+
+
+def delta(i: sympy.Expr, j: sympy.Expr) -> sympy.Expr:
+    if i == j:
+        return sympy.Integer(1)
+    return sympy.KroneckerDelta(i, j)
+
+
+def summed(body: sympy.Expr, indices: list[tuple[sympy.Expr, sympy.Expr]]) -> sympy.Expr:
+    """Σ over the (index, dim) pairs, the first outermost; size-1 indices are not summed."""
+    limits = [(s, sympy.Integer(1), d) for s, d in indices if s != ONE]
+    if not limits:
+        return body
+    return sympy.Sum(body, *reversed(limits))
+
+
+class Converter:
+    """Writes expressions entrywise; raises UnsupportedError where there is no index form."""
+
+    def __init__(self, space: Space, wrt: N.Var, scalar_function: bool) -> None:
+        self.space = space
+        self.wrt = wrt
+        self.scalar_function = scalar_function
+        self._depends: dict[Expr, bool] = {}
+
+    def depends(self, e: Expr) -> bool:
+        found = self._depends.get(e)
+        if found is None:
+            if isinstance(e, N.Var):
+                found = e.name == self.wrt.name
+            else:
+                found = any(self.depends(a) for a in e.args)
+            self._depends[e] = found
+        return found
+
+    def unsupported(self, e: Expr) -> UnsupportedError:
+        what = NO_INDEX_FORM.get(type(e), type(e).__name__)
+        method = "differential" if self.scalar_function else "vectorization"
+        return UnsupportedError(
+            f"the definition method needs an entrywise (index) form, and {what} of "
+            f"{text(e.args[0]) if e.args else text(e)} has none: use method='{method}'"
+        )
+
+    def entry(self, e: Expr, i: sympy.Expr, j: sympy.Expr) -> sympy.Expr:
+        sp = self.space
+        if isinstance(e, N.Var):
+            return leaf(sp.base(e), i, j)
+        if isinstance(e, N.Const):
+            return e.value
+        if isinstance(e, N.Identity):
+            return delta(i, j)
+        if isinstance(e, N.Zero):
+            return sympy.Integer(0)
+        if isinstance(e, N.Ones):
+            return sympy.Integer(1)
+        if type(e) in NO_INDEX_FORM or isinstance(e, N.Opaque):
+            if self.depends(e):
+                raise self.unsupported(e)
+            return leaf(sp.base(e), i, j)
+        if isinstance(e, N.Add):
+            return sympy.Add(*[self.entry(t, i, j) for t in e.terms])
+        if isinstance(e, N.Mul):
+            parts = [e.coeff] + [self.entry(s, ONE, ONE) for s in e.scalars]
+            if e.body is not None:
+                parts.append(self.entry(e.body, i, j))
+            return sympy.Mul(*parts)
+        if isinstance(e, N.MatMul | N.MatPow):
+            factors = e.factors if isinstance(e, N.MatMul) else (e.arg,) * e.k
+            inner = [(sp.fresh(f.cols), f.cols) for f in factors[:-1]]
+            idx = [i, *[s for s, _ in inner], j]
+            body = sympy.Mul(*[self.entry(f, idx[t], idx[t + 1]) for t, f in enumerate(factors)])
+            return summed(body, inner)
+        if isinstance(e, N.Transpose):
+            return self.entry(e.arg, j, i)
+        if isinstance(e, N.Trace):
+            p = sp.fresh(e.arg.rows)
+            return summed(self.entry(e.arg, p, p), [(p, e.arg.rows)])
+        if isinstance(e, N.Hadamard):
+            return sympy.Mul(*[self.entry(f, i, j) for f in e.factors])
+        if isinstance(e, N.HadamardDiv):
+            return self.entry(e.num, i, j) / self.entry(e.den, i, j)
+        if isinstance(e, N.HadamardPow):
+            return self.entry(e.base, i, j) ** e.exponent
+        if isinstance(e, N.Power):
+            return self.entry(e.base, ONE, ONE) ** self.entry(e.exponent, ONE, ONE)
+        if isinstance(e, N.Elementwise):
+            func = SCALAR_FUNCTIONS.get(e.func)
+            if func is None:
+                raise UnsupportedError(f"the definition method has no entrywise form of {e.func}")
+            return func(self.entry(e.arg, i, j))
+        if isinstance(e, N.Norm):
+            p, q = sp.fresh(e.arg.rows), sp.fresh(e.arg.cols)
+            inner = summed(self.entry(e.arg, p, q) ** 2, [(p, e.arg.rows), (q, e.arg.cols)])
+            return sympy.sqrt(inner)
+        if isinstance(e, N.Sum):
+            p, q = sp.fresh(e.arg.rows), sp.fresh(e.arg.cols)
+            return summed(self.entry(e.arg, p, q), [(p, e.arg.rows), (q, e.arg.cols)])
+        if isinstance(e, N.DiagMat):
+            return delta(i, j) * self.entry(e.arg, i, ONE)
+        if isinstance(e, N.DiagVec):
+            return self.entry(e.arg, i, i)
+        if isinstance(e, N.Softmax):
+            p = sp.fresh(e.arg.rows)
+            top = sympy.exp(self.entry(e.arg, i, ONE))
+            return top / summed(sympy.exp(self.entry(e.arg, p, ONE)), [(p, e.arg.rows)])
+        if isinstance(e, N.LogSumExp):
+            p, q = sp.fresh(e.arg.rows), sp.fresh(e.arg.cols)
+            inner = summed(sympy.exp(self.entry(e.arg, p, q)), [(p, e.arg.rows), (q, e.arg.cols)])
+            return sympy.log(inner)
+        if self.depends(e):
+            raise self.unsupported(e)
+        return leaf(sp.base(e), i, j)

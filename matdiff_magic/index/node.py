@@ -1,0 +1,142 @@
+"""``IndexFormula``: an index (entrywise) formula as a node of the expression tree.
+
+It prints as the formula (Σ_j A_kj x_j) and evaluates to the whole array over its free indices:
+a free k of size n gives an n×1 column, k and l a matrix; with the function's i, j as rows and
+the variable's k, l as columns the entries are arranged as d vec(F)/d vec(X)^T (row i + j·p,
+column k + l·m).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import sympy
+
+from matdiff_magic.dims import ONE
+from matdiff_magic.index.convert import Base, base_from_tuple
+from matdiff_magic.index.numeric import evaluate_terms
+from matdiff_magic.index.printer import IndexPrinter
+from matdiff_magic.tree.base import Expr
+
+STYLES = ("reading", "chain", "entries")
+
+
+def _dim_product(dims: Sequence[sympy.Expr]) -> sympy.Expr:
+    out = ONE
+    for d in dims:
+        out = out * d
+    return out
+
+
+class IndexFormula(Expr):
+    """Σ of SymPy index terms with free ``rows`` and ``cols`` indices.
+
+    ``bases`` are ``Base`` tuples (what each IndexedBase stands for), ``dims`` the sizes of the
+    free indices. ``style``: "reading" orders factors by occurrence, "chain" along shared
+    indices from the free ones, "entries" also shows the formula as a matrix [ ... ]_{kl}.
+    """
+
+    __slots__ = ()
+    _fields = ("terms", "row_indices", "col_indices", "bases", "dims", "style")
+    terms: tuple[sympy.Expr, ...]
+    row_indices: tuple[sympy.Symbol, ...]
+    col_indices: tuple[sympy.Symbol, ...]
+    bases: tuple[tuple, ...]
+    dims: tuple[tuple[sympy.Symbol, sympy.Expr], ...]
+    style: str
+
+    def __init__(
+        self,
+        terms: tuple[sympy.Expr, ...],
+        row_indices: tuple[sympy.Symbol, ...],
+        col_indices: tuple[sympy.Symbol, ...],
+        bases: tuple[tuple, ...],
+        dims: tuple[tuple[sympy.Symbol, sympy.Expr], ...],
+        style: str = "reading",
+    ) -> None:
+        terms = tuple(t for t in terms if t != 0)
+        dim_of = dict(dims)
+        shape = (
+            _dim_product([dim_of[s] for s in row_indices]),
+            _dim_product([dim_of[s] for s in col_indices]),
+        )
+        self._setup(
+            (terms, tuple(row_indices), tuple(col_indices), tuple(bases), tuple(dims), style),
+            shape,
+        )
+
+    @classmethod
+    def make(
+        cls,
+        terms: Sequence[sympy.Expr],
+        rows: Sequence[sympy.Symbol],
+        cols: Sequence[sympy.Symbol],
+        bases: dict[str, Base],
+        dims: dict[sympy.Symbol, sympy.Expr],
+        style: str = "reading",
+    ) -> IndexFormula:
+        """A formula keeping only the bases and free-index sizes it uses."""
+        used: set[str] = set()
+        for t in terms:
+            used |= {s.name for s in t.free_symbols if "#" in s.name}
+            used |= {b.label.name for b in t.atoms(sympy.IndexedBase)}
+        kept = tuple(bases[n].as_tuple() for n in sorted(used) if n in bases)
+        free = tuple((s, dims[s]) for s in (*rows, *cols))
+        return cls(tuple(terms), tuple(rows), tuple(cols), kept, free, style)
+
+    def base_map(self) -> dict[str, Base]:
+        return {t[0]: base_from_tuple(t) for t in self.bases}
+
+    @property
+    def free(self) -> tuple[sympy.Symbol, ...]:
+        return (*self.row_indices, *self.col_indices)
+
+    def with_style(self, style: str) -> IndexFormula:
+        return IndexFormula(
+            self.terms, self.row_indices, self.col_indices, self.bases, self.dims, style
+        )
+
+    # -- extension points (docs/design.md) ----------------------------------------------------
+    def printed(self, latex: bool) -> str:
+        chain = self.free if self.style in ("chain", "entries") else None
+        p = IndexPrinter(self.base_map(), latex, chain)
+        body = p.terms(self.terms)
+        if self.style == "entries" and self.free:
+            names = [p.index(s) for s in self.free]
+            joined = "".join(names) if all(len(n) == 1 for n in names) else ",".join(names)
+            if latex:
+                return r"\left[" + body + r"\right]_{" + joined + "}"
+            return "[" + body + "]_" + joined
+        return body
+
+    def _print_with(self, printer: object) -> str:
+        from matdiff_magic.printing.latex import LatexPrinter
+
+        return self.printed(isinstance(printer, LatexPrinter))
+
+    def _evaluate_with(self, evaluator: object) -> np.ndarray:
+        env = evaluator.env  # type: ignore[attr-defined]
+        bases = self.base_map()
+
+        def base(name: str) -> np.ndarray:
+            b = bases.get(name)
+            if b is None:
+                from matdiff_magic.errors import EvaluationError
+
+                raise EvaluationError(f"unknown quantity {name} in an index formula")
+            return np.asarray(evaluator(b.expr), dtype=float)  # type: ignore[operator]
+
+        sizes = {s: env.size(d) for s, d in self.dims}
+        return evaluate_terms(self.terms, self.row_indices, self.col_indices, base, env.size, sizes)
+
+    def _canonical_key(self) -> str:
+        return (
+            "index("
+            + "+".join(sympy.srepr(t) for t in self.terms)
+            + "|"
+            + ",".join(map(str, self.row_indices))
+            + "|"
+            + ",".join(map(str, self.col_indices))
+            + ")"
+        )
