@@ -109,8 +109,9 @@ class Builder:
     ) -> None:
         last = self.steps[-1]
         if not force and (expr == last.expr or _looks_same(expr, last.expr)):
-            # Nothing visible changed, but the identities still hold for that line: keep them.
-            extra = tuple(r for r in rules if r not in last.rules)
+            # Nothing visible changed, but the identities still hold for that line: keep them
+            # (except "simplify", which did nothing here).
+            extra = tuple(r for r in rules if r not in last.rules and r.key != "simplify")
             if extra:
                 from dataclasses import replace
 

@@ -113,6 +113,23 @@ def derivative(fname: str, f_shape: Shape, wrt: N.Var, orientation: str) -> N.Op
     return N.Opaque(f"D:{fname}:{wrt.name}:{orientation}", latex, text, *shape)
 
 
+def vec_derivative(fname: str, f_shape: Shape, wrt: N.Var) -> N.Opaque:
+    """∂vec(F)/∂vec(X)^T, vec dropped for columns and scalars: the numerator Jacobian of the
+    vectorization method, whatever the kinds (for a scalar f and a matrix X it is one row)."""
+    fl, ft = _vec_latex(latex_name(fname), f_shape), _vec_text(text_name(fname), f_shape)
+    xl, xt = _vec_latex(latex_name(wrt.name), wrt.shape), _vec_text(text_name(wrt.name), wrt.shape)
+    if not wrt.is_scalar:
+        xl, xt = xl + "^{T}", xt + "ᵀ"
+    rows, cols = f_shape[0] * f_shape[1], wrt.shape[0] * wrt.shape[1]
+    return N.Opaque(
+        f"V:{fname}:{wrt.name}",
+        r"\frac{\partial " + fl + r"}{\partial " + xl + "}",
+        "∂" + ft + "/∂" + xt,
+        rows,
+        cols,
+    )
+
+
 def hessian(fname: str, wrt: N.Var) -> N.Opaque:
     fl, ft = latex_name(fname), text_name(fname)
     xl, xt = _vec_latex(latex_name(wrt.name), wrt.shape), _vec_text(text_name(wrt.name), wrt.shape)

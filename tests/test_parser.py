@@ -115,7 +115,7 @@ def test_scalar_times_anything_is_scaling():
 def test_scalars_broadcast():
     assert text("1 + exp(-y .* (X w))") == "𝟏 + exp(-y ⊙ (X w))"
     assert text("1 - y") == "𝟏 - y"
-    assert text("c: scalar\nX + c") == "X + c 𝟏_m×n"
+    assert text("c: scalar\nX + c") == "X + c 𝟏_(m×n)"
 
 
 def test_powers():

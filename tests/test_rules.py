@@ -77,6 +77,7 @@ EXAMPLES = {
     "read.unvec": ("tr(X' Y)", "X", "vectorization"),
     "layout.transpose": ("x' S x", "x", "differential"),
     "simplify": ("x' S x", "x", "differential"),
+    "collect": ("X' X", "X", "vectorization"),
     "hessian": ("x' S x", "x", "differential"),
     "chain.intermediate": ("norm(S x - a)^2", "x", "chain"),
     "chain.local": ("norm(S x - a)^2", "x", "chain"),

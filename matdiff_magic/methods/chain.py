@@ -298,10 +298,13 @@ def _scalar_through_vectors(
 
 
 def _finish(b: Builder, value: Expr, bindings: list) -> Expr:
+    """Simplify, then put the intermediates back (each a step of its own when it shows)."""
     tidy_value = tidy(value)
     b.then(tidy_value, (C.SIMPLIFY,))
-    final = tidy(_inline(tidy_value, [(k, v) for k, v in bindings if ":" not in k]))
-    b.then(final, (R.SUBSTITUTE, C.SIMPLIFY))
+    inlined = _inline(tidy_value, [(k, v) for k, v in bindings if ":" not in k])
+    b.then(inlined, (R.SUBSTITUTE,))
+    final = tidy(inlined)
+    b.then(final, (C.SIMPLIFY,))
     return final
 
 
@@ -375,30 +378,6 @@ def _scalar_backwards(
 # -- a vector or matrix function: Jacobians multiply -----------------------------------------------
 
 
-def _vec_symbol(name: str, f_shape: tuple, var: N.Var) -> N.Opaque:
-    """∂vec(Y)/∂vec(X)^T (vec dropped for columns and scalars)."""
-    from matdiff_magic.printing.names import latex_name, text_name
-
-    def side(n: str, shape: tuple, latex: bool) -> str:
-        base = latex_name(n) if latex else text_name(n)
-        if shape[1] == 1:
-            return base
-        return (r"\operatorname{vec}(" + base + ")") if latex else f"vec({base})"
-
-    top_l, top_t = side(name, f_shape, True), side(name, f_shape, False)
-    bot_l, bot_t = side(var.name, var.shape, True), side(var.name, var.shape, False)
-    if not var.is_scalar:
-        bot_l, bot_t = bot_l + "^{T}", bot_t + "ᵀ"
-    rows, cols = f_shape[0] * f_shape[1], var.shape[0] * var.shape[1]
-    return N.Opaque(
-        f"V:{name}:{var.name}",
-        r"\frac{\partial " + top_l + r"}{\partial " + bot_l + "}",
-        "∂" + top_t + "/∂" + bot_t,
-        rows,
-        cols,
-    )
-
-
 def _as_vec_jacobian(value: Expr, f_shape: tuple, var: N.Var) -> Expr:
     """A numerator-layout derivative rearranged as d vec(f)/d vec(x)^T."""
     f_scalar = f_shape[0] == 1 and f_shape[1] == 1
@@ -418,8 +397,8 @@ def _forward(
     names = [v.name for v in vars_[1:]] + [z]
     shapes = [v.shape for v in vars_[1:]] + [ctx.f.shape]
     if vec_mode:
-        syms = [_vec_symbol(names[k], shapes[k], vars_[k]) for k in range(n + 1)]
-        target = _vec_symbol(z, ctx.f.shape, ctx.wrt)
+        syms = [notation.vec_derivative(names[k], shapes[k], vars_[k]) for k in range(n + 1)]
+        target = notation.vec_derivative(z, ctx.f.shape, ctx.wrt)
     else:
         syms = [
             notation.derivative(names[k], shapes[k], vars_[k], notation.NUMERATOR)

@@ -75,7 +75,7 @@ def jacobian(ctx: Context, b: Builder, linear: Expr, lhs: Expr | None = None) ->
     ]
     total = tidy(B.add(*js))
     if len(states) > 1:
-        b.then(B.mul(total, B.vec(dx)), (V.VECTORIZE,))
+        b.then(B.mul(total, B.vec(dx)), (C.COLLECT,))
     return total
 
 
@@ -86,7 +86,11 @@ def derive(ctx: Context) -> Outcome:
     if xk == "scalar":
         return read_scalar_variable(ctx, b, linear, "vectorization")
     total = jacobian(ctx, b, linear)
-    lhs = notation.derivative(ctx.fname, ctx.f.shape, ctx.wrt, notation.NUMERATOR)
+    lhs = (
+        notation.vec_derivative(ctx.fname, ctx.f.shape, ctx.wrt)
+        if fk == "scalar" and xk == "matrix"  # one row: ∂f/∂vec(X)ᵀ, not ∂f/∂Xᵀ
+        else notation.derivative(ctx.fname, ctx.f.shape, ctx.wrt, notation.NUMERATOR)
+    )
     b.start(lhs, total, (C.READ_JACOBIAN,), relation="implies")
     if fk == "scalar" and xk == "matrix":
         # One row vec(G)^T: reshape it into the gradient G (denominator layout).

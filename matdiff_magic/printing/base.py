@@ -166,10 +166,8 @@ class Printer:
         if negative and p == 1 and not top and isinstance(body, N.Hadamard | N.HadamardDiv):
             return sign + self._print(body)  # -(a ⊙ b) = (-a) ⊙ b: no parentheses needed
         parts = [self.number(p)] if p != 1 else []
-        parts += [
-            self._scalar_factor(t, last=(i == len(top) - 1 and body is None))
-            for i, t in enumerate(top)
-        ]
+        # (aᵀ x) (bᵀ x): a product-valued scalar needs parentheses unless it stands alone.
+        parts += [self._scalar_factor(t, last=(len(top) == 1 and body is None)) for t in top]
         if body is not None:
             parts.append(self._body(body))
         return sign + self.PRODUCT_SEP.join(parts)

@@ -87,7 +87,7 @@ class TextPrinter(Printer):
             return "𝟏ᵀ"
         if e.cols == ONE:
             return "𝟏"
-        return f"𝟏_{dim_text(e.rows)}×{dim_text(e.cols)}"
+        return f"𝟏_({dim_text(e.rows)}×{dim_text(e.cols)})"
 
     def _print_Commutation(self, e: N.Commutation) -> str:
         return f"K_({dim_text(e.m)},{dim_text(e.n)})"

@@ -67,6 +67,15 @@ LAYOUT = _row(
     "Numerator and denominator layout are transposes of each other.",
     "分子布局与分母布局互为转置。",
 )
+COLLECT = _row(
+    "collect",
+    "collect the terms",
+    "合并同类项",
+    r"A\, \operatorname{vec}(\mathrm{d}X) + B\, \operatorname{vec}(\mathrm{d}X) = "
+    r"(A + B) \operatorname{vec}(\mathrm{d}X)",
+    "Every term ends with the same differential: factor it out.",
+    "每一项都以同一个微分结尾：把它提出来。",
+)
 SIMPLIFY = _row(
     "simplify",
     "simplify",

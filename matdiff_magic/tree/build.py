@@ -690,6 +690,7 @@ def hadamard(*factors: Expr) -> Expr:
         kept.append(body)
     if shape is None:
         return make_mul(coeff, scalars, None)
+    kept = _collect_powers(kept)
     if not kept:
         body = ones(*shape)
     elif len(kept) == 1:
@@ -697,6 +698,23 @@ def hadamard(*factors: Expr) -> Expr:
     else:
         body = N.Hadamard(tuple(kept))
     return make_mul(coeff, scalars, body)
+
+
+def _collect_powers(factors: list[Expr]) -> list[Expr]:
+    """y ⊙ s ⊙ y -> y∘² ⊙ s: equal entrywise factors become one entrywise power."""
+    table: dict[str, list] = {}
+    order: list[str] = []
+    for f in factors:
+        base, k = (f.base, f.exponent) if isinstance(f, N.HadamardPow) else (f, sympy.Integer(1))
+        key = ckey(base)
+        if key in table:
+            table[key][1] += k
+        else:
+            table[key] = [base, k]
+            order.append(key)
+    if len(order) == len(factors):
+        return factors
+    return [hadamard_pow(table[k][0], table[k][1]) for k in order]
 
 
 def hadamard_div(num: Expr, den: Expr) -> Expr:

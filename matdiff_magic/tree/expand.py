@@ -20,11 +20,13 @@ def _terms(e: Expr) -> list[Expr]:
     return list(e.terms) if isinstance(e, N.Add) else [e]
 
 
-def expand(e: Expr) -> Expr:
-    """``e`` with every product of sums multiplied out (raises TooLarge past MAX_TERMS)."""
+def expand(e: Expr, entrywise: bool = True) -> Expr:
+    """``e`` with every product of sums multiplied out (raises TooLarge past MAX_TERMS).
+    ``entrywise=False`` leaves Hadamard products alone (σ ⊙ (𝟏 - σ) reads better factored)."""
+    products = (N.MatMul, N.Hadamard, N.Kron, N.Mul) if entrywise else (N.MatMul, N.Kron, N.Mul)
 
     def post(out: Expr) -> Expr:
-        if isinstance(out, N.MatMul | N.Hadamard | N.Kron | N.Mul):
+        if isinstance(out, products):
             parts = [_terms(f) for f in _factors(out)]
             count = 1
             for p in parts:

@@ -200,7 +200,7 @@ def tidy(e: Expr) -> Expr:
     try:
         # Multiplying out and factoring again sometimes gives a shorter form:
         # -(I - s 𝟏ᵀ) y xᵀ -> (s (𝟏ᵀ y) - y) xᵀ.
-        alternative = _tidy(B.canonical(expand(out)))
+        alternative = _tidy(B.canonical(expand(out, entrywise=False)))
         if _shorter(alternative, out):
             out = alternative
     except TooLarge:
