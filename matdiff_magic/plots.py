@@ -117,6 +117,14 @@ class CheckCurves:
     second: dict[str, np.ndarray]  # method -> ... - t²/2 <V, H V> (Hessians only)
     direction: np.ndarray
     values: dict[str, np.ndarray]
+    change: np.ndarray | None = None  # |f(X+tV) - f(X)|, the size of what the models predict
+
+    def exact(self, name: str, order: str = "first") -> bool:
+        """Whether a model is exact up to rounding (f is linear, or quadratic for order 2)."""
+        errors = (self.first if order == "first" else self.second)[name]
+        if self.change is None:
+            return False
+        return bool(np.all(errors <= 1e-9 * np.maximum(self.change, 1e-300) + 1e-12))
 
 
 def check_curves(
@@ -175,7 +183,8 @@ def check_curves(
         first[name] = np.array(
             [np.linalg.norm(ft - f0 - t * g) for t, ft in zip(ts, moved, strict=True)]
         )
-    return CheckCurves(ts, first, second, v, dict(env.values))
+    change = np.array([np.linalg.norm(ft - f0) for ft in moved])
+    return CheckCurves(ts, first, second, v, dict(env.values), change)
 
 
 def fitted_slope(
@@ -202,8 +211,16 @@ def _font(lang: str) -> tuple[str, FontProperties | None]:
     return "en", None
 
 
+class MatDiffFigure(Figure):
+    """A matplotlib Figure that displays itself as PNG in Jupyter, even without
+    ``%matplotlib inline`` (the figures here are built without pyplot)."""
+
+    def _repr_png_(self) -> bytes:
+        return figure_png(self)
+
+
 def _new_figure(size: tuple[float, float]) -> Figure:
-    fig = Figure(figsize=size, layout="constrained")
+    fig = MatDiffFigure(figsize=size, layout="constrained")
     FigureCanvasAgg(fig)
     return fig
 
@@ -241,22 +258,32 @@ def check_plot(
         label = message("plot.first_order", lang)
         if several:
             label += f" — {_method_label(name, lang)}"
-        label += f" ({message('plot.slope', lang).format(k=f'{fitted_slope(ts, errors):.2f}')})"
+        if curves.exact(name):
+            # f is linear along V: the error is rounding noise, and a slope means nothing.
+            label += f" ({message('plot.exact', lang)})"
+        else:
+            slope = f"{fitted_slope(ts, errors):.2f}"
+            label += f" ({message('plot.slope', lang).format(k=slope)})"
         ax.loglog(
             ts, _positive(errors), marker=markers[i % len(markers)], markersize=4,
             linestyle="-", label=label, gid=f"first-order:{name}",
         )  # fmt: skip
-    _guide(ax, ts, next(iter(curves.first.values())), 2, lang)
+    if not all(curves.exact(name) for name in curves.first):
+        _guide(ax, ts, next(iter(curves.first.values())), 2, lang)
     for i, (name, errors) in enumerate(curves.second.items()):
         label = message("plot.second_order", lang)
         if several:
             label += f" — {_method_label(name, lang)}"
-        label += f" ({message('plot.slope', lang).format(k=f'{fitted_slope(ts, errors):.2f}')})"
+        if curves.exact(name, "second"):
+            label += f" ({message('plot.exact', lang)})"
+        else:
+            slope = f"{fitted_slope(ts, errors):.2f}"
+            label += f" ({message('plot.slope', lang).format(k=slope)})"
         ax.loglog(
             ts, _positive(errors), marker=markers[(i + 3) % len(markers)], markersize=4,
             linestyle="-", label=label, gid=f"second-order:{name}",
         )  # fmt: skip
-    if curves.second:
+    if curves.second and not all(curves.exact(name, "second") for name in curves.second):
         _guide(ax, ts, next(iter(curves.second.values())), 3, lang)
     ax.set_xlabel(message("plot.step", lang), fontproperties=font)
     model = r"$\|f(X+tV)-f(X)-t\langle G,V\rangle\|$"

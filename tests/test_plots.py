@@ -37,19 +37,27 @@ def measured_slope(ln, lo: float = 1e-4, hi: float = 1e-1) -> float:
         (QUADRATIC, "x"),
         ("sum(log(1 + exp(-y .* (X w))))", "w"),
         ("logdet(X) + tr(A X)", "X"),
-        ("A X B", "X"),  # a matrix-valued function: the error is a norm of a matrix
         ("sigmoid(W x)", "x"),
+        ("exp(A X B)", "X"),  # a matrix-valued function: the error is a norm of a matrix
     ],
 )
 def test_check_plot_has_slope_two_for_a_right_gradient(expr, wrt):
     fig = plots.check_plot(md.derive(expr, wrt))
     first = line(fig, f"first-order:{md.derive(expr, wrt).method}")
     guide = line(fig, "guide-2")
-    if "A X B" not in expr:  # a linear function has no second-order error at all
-        assert measured_slope(first) == pytest.approx(2.0, abs=0.1)
+    assert measured_slope(first) == pytest.approx(2.0, abs=0.1)
     assert measured_slope(guide) == pytest.approx(2.0, abs=1e-9)
     assert fig.axes[0].get_xscale() == "log" and fig.axes[0].get_yscale() == "log"
     assert plots.figure_png(fig).startswith(b"\x89PNG")
+
+
+def test_check_plot_says_a_linear_function_is_exact():
+    # f = A X B: the first-order model has no error but rounding, so no slope is fitted
+    fig = plots.check_plot(md.derive("A X B", "X"))
+    labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert any("exact" in label for label in labels)
+    assert not any(ln.get_gid() == "guide-2" for ln in fig.axes[0].get_lines())
+    assert fig._repr_png_().startswith(b"\x89PNG")  # shows itself without %matplotlib inline
 
 
 def test_check_plot_shows_a_wrong_gradient():

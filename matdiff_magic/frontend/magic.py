@@ -205,7 +205,7 @@ def figure_bundle(fig: Figure) -> dict[str, str]:
     from matdiff_magic.plots import figure_png
 
     png = figure_png(fig)
-    title = fig.axes[0].get_title().replace("\n", " ") if fig.axes else "figure"
+    title = fig.axes[0].get_title().replace("\n", "; ") if fig.axes else "figure"
     return {"image/png": base64.b64encode(png).decode("ascii"), "text/plain": f"<{title}>"}
 
 

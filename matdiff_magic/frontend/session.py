@@ -6,7 +6,6 @@ the user namespace is only read, for the shapes and values of NumPy arrays named
 
 from __future__ import annotations
 
-import dataclasses
 import keyword
 import re
 from collections.abc import Mapping
@@ -233,14 +232,12 @@ def solve(
         comparison = compare(
             source, wrt, variables, layout=options.layout, order=options.order, seed=options.seed
         )
-        if options.order == 2:
-            # Every method computes a Hessian the same way: show it once.
-            kept = {m: r for m, r in comparison.results.items() if r.method == m}
-            if kept and len(kept) != len(comparison.results):
-                comparison = dataclasses.replace(comparison, results=kept)
         skipped = dict(comparison.skipped)
         chosen: dict[str, Result] = dict(comparison.results)
-        stored: Result | Comparison = comparison
+        # With one derivation (a Hessian, say) -o stores that Result, not a comparison of one.
+        stored: Result | Comparison = (
+            next(iter(chosen.values())) if len(chosen) == 1 else comparison
+        )
     else:
         r = derive(
             source,

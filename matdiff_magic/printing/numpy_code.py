@@ -365,7 +365,9 @@ def numpy_code(result: Result, name: str = "derivative", lang: str = "en") -> st
     """The source of a NumPy function computing ``result`` (a ``Result``) from its variables.
 
     The function takes every variable of the problem, in order, as a NumPy array (vectors may
-    be 1-D, scalars plain numbers) and returns the derivative as ``Result.evaluate`` does.
+    be 1-D, scalars plain numbers) — the same signature whatever is differentiated — and
+    returns the derivative as ``Result.evaluate`` does; the docstring names any argument the
+    derivative does not use.
     """
     from matdiff_magic.i18n import message
 
@@ -376,12 +378,15 @@ def numpy_code(result: Result, name: str = "derivative", lang: str = "en") -> st
     names: dict[str, str] = {}
     for var_name in variables:
         names[var_name] = python_name(var_name, set(names.values()) | {name})
-    # Every dimension symbol is read off the shape of the first variable that has it.
+    # The function takes the variables the derivative uses; a size is read off the shape of a
+    # variable it already takes where possible (otherwise that variable becomes an argument).
+    used_vars = {n.name for n in result.expr.walk() if isinstance(n, N.Var)}
     size_source: dict[sympy.Symbol, tuple[str, int]] = {}
-    for var_name, var in variables.items():
+    by_preference = sorted(variables.items(), key=lambda item: item[0] not in used_vars)
+    for var_name, var in by_preference:
         for axis, d in enumerate(var.shape):
             if isinstance(d, sympy.Symbol) and d not in size_source:
-                size_source[d] = (names[var_name], axis)
+                size_source[d] = (var_name, axis)
     size_names: dict[sympy.Symbol, str] = {}
     taken = set(names.values()) | {name}
     for sym in size_source:
@@ -398,6 +403,7 @@ def numpy_code(result: Result, name: str = "derivative", lang: str = "en") -> st
 
     code = "\n".join(line for _, line in printer.assignments) + "\n" + body
     used_sizes = [s for s in size_names if _mentions(code, size_names[s])]
+    unused = [n for n in variables if n not in used_vars | {size_source[s][0] for s in used_sizes}]
 
     symbol = to_text(result.symbol)
     where = message(f"layout.{result.layout}", lang)
@@ -409,12 +415,15 @@ def numpy_code(result: Result, name: str = "derivative", lang: str = "en") -> st
     lines = ["import numpy as np", "", ""]
     for helper in sorted(printer.helpers):
         lines += [HELPERS[helper], ""]
-    lines.append(f"def {name}({', '.join(names.values())}):")
+    lines.append(f"def {name}({', '.join(names[n] for n in variables)}):")
     comment = message("code.comment", lang).format(symbol=symbol, layout=where, shape=size)
     doc = f"{symbol} = {to_text(result.expr)}"
     lines.append('    """' + _docstring_safe(doc))
     lines.append("")
     lines.append("    " + _docstring_safe(comment))
+    if unused:
+        listed = ", ".join(names[n] for n in unused)
+        lines.append("    " + _docstring_safe(message("code.unused", lang).format(names=listed)))
     lines.append('    """')
     for var_name, var in variables.items():
         py = names[var_name]
@@ -427,7 +436,7 @@ def numpy_code(result: Result, name: str = "derivative", lang: str = "en") -> st
             lines.append(f"    {py} = np.asarray({py}, dtype=float)")
     for sym in used_sizes:
         source, axis = size_source[sym]
-        lines.append(f"    {size_names[sym]} = {source}.shape[{axis}]")
+        lines.append(f"    {size_names[sym]} = {names[source]}.shape[{axis}]")
     for temp, value in printer.assignments:
         lines.append(f"    {temp} = {value}")
     lines.append(f"    return {body}")
