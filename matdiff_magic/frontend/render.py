@@ -195,13 +195,23 @@ class MethodView:
     derivation_latex: str  # \begin{aligned} ... \end{aligned}
     boxed_latex: str  # \boxed{∂f/∂x = ...} and the shape
     text: str  # the derivation as text, then the result and its shape
+    compact_latex: str = ""  # the derivation without the rule names (side-by-side view)
 
     @property
     def html(self) -> str:
+        return self._html(self.derivation_latex)
+
+    @property
+    def compact_html(self) -> str:
+        """For the side-by-side grid: the rule names are left out so the columns fit; the
+        single-method view shows them."""
+        return self._html(self.compact_latex or self.derivation_latex)
+
+    def _html(self, derivation: str) -> str:
         return (
             "<div class='matdiff-method' style='overflow-x:auto'>"
             f"<h4 style='margin:0.4em 0'>{escape(self.title)}</h4>"
-            f"<div>$${escape(self.derivation_latex, quote=False)}$$</div>"
+            f"<div>$${escape(derivation, quote=False)}$$</div>"
             f"<div>$${escape(self.boxed_latex, quote=False)}$$</div></div>"
         )
 
@@ -231,6 +241,7 @@ def method_view(method: str, r: Result, lang: str) -> MethodView:
         r.steps.latex(lang=lang),
         boxed,
         r.steps.text(lang=lang) + "\n" + result_line,
+        r.steps.latex(lang=lang, rules=False),
     )
 
 
@@ -321,7 +332,7 @@ class Content:
             body = (
                 "<div class='matdiff-grid' style='display:grid;"
                 f"grid-template-columns:repeat({columns},minmax(0,1fr));gap:1.5em'>"
-                + "".join(v.html for v in views.values())
+                + "".join(v.compact_html for v in views.values())
                 + "</div>"
             )
         else:

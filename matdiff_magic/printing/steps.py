@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from matdiff_magic.derivation import Step
@@ -24,6 +25,23 @@ _TEXT_ESCAPES = {
 def latex_text(s: str) -> str:
     """A string safe inside \\text{...}."""
     return "".join(_TEXT_ESCAPES.get(ch, ch) for ch in s)
+
+
+_SUBSCRIPTED = re.compile(r"(\S+_[A-Za-z0-9]{1,3})(?=[\s,.;:，。、)）]|$)")
+
+
+def latex_sentence(s: str) -> str:
+    """A sentence for LaTeX: words in \\text{...}, subscripted symbols (∂f/∂θ_k) as math."""
+    out = []
+    for i, part in enumerate(_SUBSCRIPTED.split(s)):
+        if not part:
+            continue
+        if i % 2:
+            base, _, sub = part.rpartition("_")
+            out.append(latex_text(base).replace("\\_", "_") + "_{" + sub + "}")
+        else:
+            out.append(r"\text{" + latex_text(part) + "}")
+    return " ".join(out)
 
 
 def rule_names(step: Step, lang: str = "en") -> str:
@@ -77,7 +95,7 @@ def derivation_latex(steps: Sequence[Step], lang: str = "en", with_rules: bool =
         lines.append(line)
         said = sentence(step, lang)
         if said:
-            lines.append(r"& \quad \text{" + latex_text(said) + "}")
+            lines.append(r"& \quad " + latex_sentence(said))
     return r"\begin{aligned}" + r" \\ ".join(lines) + r"\end{aligned}"
 
 

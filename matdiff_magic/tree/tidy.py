@@ -27,6 +27,10 @@ def _merge_linear_wrappers(e: Expr) -> Expr:
                 else:
                     if all(x.shape == inner[0].shape for x in inner):
                         return make(simplify_entrywise(B.add(*inner)))
+        if isinstance(out, N.Add):
+            merged = _merge_kron(out)
+            if merged is not None:
+                return merged
         if (
             isinstance(out, N.Hadamard)
             and all(isinstance(f, N.Vec) for f in out.factors)
@@ -36,6 +40,22 @@ def _merge_linear_wrappers(e: Expr) -> Expr:
         return out
 
     return transform(e, post=post)
+
+
+def _merge_kron(e: N.Add) -> Expr | None:
+    """A ⊗ B + A ⊗ C = A ⊗ (B + C) and B ⊗ A + C ⊗ A = (B + C) ⊗ A (⊗ is bilinear)."""
+    parts = [B.split(t) for t in e.terms]
+    if not all(isinstance(body, N.Kron) for _, _, body in parts):
+        return None
+    for side in ("left", "right"):
+        shared = getattr(parts[0][2], side)
+        if all(getattr(body, side) == shared for _, _, body in parts[1:]):
+            other = "right" if side == "left" else "left"
+            rest = simplify_entrywise(
+                B.add(*[B.make_mul(c, s, getattr(body, other)) for c, s, body in parts])
+            )
+            return B.kron(shared, rest) if side == "left" else B.kron(rest, shared)
+    return None
 
 
 def _contract_pair(a: Expr, b: Expr) -> Expr | None:
@@ -171,6 +191,62 @@ def _expand_square_inverses(e: Expr) -> Expr:
     return transform(e, post=post)
 
 
+def _exp_total(s: Expr) -> Expr | None:
+    """z when s is 𝟏ᵀ exp(z) or sum(exp(z)) for a column z, else None."""
+    if isinstance(s, N.Sum):
+        inner = s.arg
+    elif isinstance(s, N.MatMul) and len(s.factors) == 2 and isinstance(s.factors[0], N.Ones):
+        inner = s.factors[1]
+    else:
+        return None
+    if isinstance(inner, N.Elementwise) and inner.func == "exp" and inner.arg.is_column:
+        return inner.arg
+    return None
+
+
+def _swap_counted(e: Expr, old: Expr, new: Expr, budget: list[int]) -> Expr:
+    """``e`` with at most budget[0] occurrences of ``old`` replaced by ``new`` (each one
+    counted: no memo, since equal subtrees are separate occurrences here)."""
+    if budget[0] <= 0:
+        return e
+    if e == old:
+        budget[0] -= 1
+        return new
+    if not e.args:
+        return e
+    args = tuple(_swap_counted(a, old, new, budget) for a in e.args)
+    return e if all(x is y for x, y in zip(args, e.args, strict=True)) else B.rebuild(e, args)
+
+
+def _recognise_softmax(e: Expr) -> Expr:
+    """exp(z)/(𝟏ᵀ exp(z)) -> softmax(z): each factor (𝟏ᵀ exp(z))⁻¹ of a product turns one
+    exp(z) of the same product into softmax(z)."""
+
+    def post(out: Expr) -> Expr:
+        if not isinstance(out, N.Mul) or out.body is None:
+            return out
+        scalars = list(out.scalars)
+        body = out.body
+        for i, s in enumerate(scalars):
+            if not (isinstance(s, N.Power) and isinstance(s.exponent, N.Const)):
+                continue
+            k = -s.exponent.value
+            z = _exp_total(s.base)
+            if z is None or not (k.is_integer and k > 0):
+                continue
+            budget = [int(k)]
+            body = _swap_counted(body, B.elementwise("exp", z), B.softmax(z), budget)
+            used = int(k) - budget[0]
+            if used:
+                remaining = -(k - used)
+                scalars[i] = B.power(s.base, B.const(remaining))
+        if body is out.body:
+            return out
+        return B.make_mul(out.coeff, scalars, body)
+
+    return transform(e, post=post)
+
+
 def _order_sums(e: Expr) -> Expr:
     """Positive terms first, then fewer transposes on bare names: A + Aᵀ, σ(X w) - y."""
 
@@ -187,6 +263,11 @@ def _order_sums(e: Expr) -> Expr:
             ordered = tuple(sorted(out.terms, key=key))
             if ordered != out.terms:
                 return N.Add(ordered)
+        if isinstance(out, N.Hadamard):
+            # single factors before sums: σ ⊙ (𝟏 - σ), not (𝟏 - σ) ⊙ σ
+            ordered = tuple(sorted(out.factors, key=lambda f: isinstance(f, N.Add)))
+            if ordered != out.factors:
+                return N.Hadamard(ordered)
         return out
 
     return transform(e, post=post)
@@ -211,6 +292,7 @@ def tidy(e: Expr) -> Expr:
 def _tidy(e: Expr) -> Expr:
     out = _contract_vec(e)
     out = simplify_entrywise(out)
+    out = _recognise_softmax(out)
     out = _merge_linear_wrappers(out)
     out = _distribute_top_transpose(out)
     return factor(out)

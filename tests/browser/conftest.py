@@ -1,0 +1,371 @@
+"""JupyterLab on 127.0.0.1 driven by Debian's Chromium through Playwright.
+
+Fixtures, all for one module (one server, one browser, one notebook run):
+
+* ``lab``: a JupyterLab server started on 127.0.0.1, a random free port and a random token, with
+  a temporary root directory holding the test notebook. It is shut down (kernels included) in a
+  ``finally``; a kernel or server still alive afterwards is killed by its pid and fails the test.
+* ``chromium``: a persistent Chromium context (``/usr/bin/chromium`` via ``executable_path``, a
+  fresh ``--user-data-dir``) whose every request and WebSocket to a host other than
+  127.0.0.1/localhost is aborted and recorded.
+* ``notebook``: the test notebook opened in JupyterLab, all cells run, the widget typeset.
+
+No browser is ever downloaded (``playwright install`` is never run). Without Chromium the tests
+skip with the reason; without JupyterLab or Playwright they skip too, except under ``CI=true``,
+where a missing Python package means ``.ci/run`` is broken and the tests fail instead.
+Screenshots and logs go to ``artifacts/browser/`` (gitignored).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import nbformat
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO / "artifacts" / "browser"
+CHROMIUM = Path("/usr/bin/chromium")
+LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
+NOTEBOOK = "matdiff_browser_test.ipynb"
+
+LEAST_SQUARES = "%%matdiff --wrt θ\nX: matrix(m, n); y: vector(m)\ne = X θ - y\nf = e' e"
+BAD_INPUT = "%%matdiff\nA: matrix(m, n); B: matrix(m, n)\nf = tr(A B)"
+
+# Chromium runs as root here (so no sandbox) on a closed network: everything that would call
+# Google's hosts on its own is switched off.
+CHROMIUM_FLAGS = [
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--no-default-browser-check",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-domain-reliability",
+    "--metrics-recording-only",
+]
+
+SERVER_START_TIMEOUT = 90  # seconds
+
+
+def require(module: str, why: str) -> None:
+    """Skip when a Python package is missing, or fail under CI (where .ci/run installs it)."""
+    if importlib.util.find_spec(module) is not None:
+        return
+    reason = f"{module} is not installed ({why}); pip install '.[browser]'"
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"CI: {reason}")
+    pytest.skip(reason)
+
+
+def chromium_or_skip() -> Path:
+    if CHROMIUM.exists() and os.access(CHROMIUM, os.X_OK):
+        return CHROMIUM
+    reason = (
+        f"Debian's Chromium is not installed ({CHROMIUM} is missing; "
+        "apt-get install -y chromium, which .ci/run tries)"
+    )
+    print(f"\nSKIP: {reason}")
+    pytest.skip(reason)
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# -- the notebook the browser opens ---------------------------------------------------------------
+def write_notebook(path: Path) -> None:
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3 (ipykernel)",
+        "language": "python",
+    }
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# matdiff in a browser"),
+        nbformat.v4.new_code_cell("%load_ext matdiff_magic"),
+        nbformat.v4.new_code_cell(LEAST_SQUARES),
+        nbformat.v4.new_code_cell(BAD_INPUT),
+    ]
+    nbformat.write(nb, path)
+
+
+def write_lab_settings(settings_dir: Path) -> None:
+    """User settings: no news or update checks (they would fetch from the internet and put a
+    toast over the notebook)."""
+    target = settings_dir / "@jupyterlab" / "apputils-extension"
+    target.mkdir(parents=True, exist_ok=True)
+    (target / "notification.jupyterlab-settings").write_text(
+        json.dumps({"fetchNews": "false", "checkForUpdates": False}), encoding="utf-8"
+    )
+
+
+# -- the server -----------------------------------------------------------------------------------
+@dataclass
+class Lab:
+    url: str  # http://127.0.0.1:PORT
+    token: str
+    root: Path
+    process: subprocess.Popen
+    log: Path
+    notebook: str = NOTEBOOK
+
+    def notebook_url(self) -> str:
+        return f"{self.url}/lab/tree/{self.notebook}?token={self.token}"
+
+    def api(self, path: str, method: str = "GET", timeout: float = 5) -> bytes:
+        req = urllib.request.Request(
+            f"{self.url}{path}",
+            method=method,
+            headers={"Authorization": f"token {self.token}"},
+        )
+        with urllib.request.urlopen(req, timeout=timeout) as resp:
+            return resp.read()
+
+
+def log_tail(path: Path, lines: int = 40) -> str:
+    try:
+        return "\n".join(path.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
+    except OSError:
+        return "(no log)"
+
+
+def wait_until_ready(lab: Lab) -> None:
+    deadline = time.monotonic() + SERVER_START_TIMEOUT
+    while time.monotonic() < deadline:
+        if lab.process.poll() is not None:
+            pytest.fail(
+                f"JupyterLab exited with status {lab.process.returncode}:\n{log_tail(lab.log)}"
+            )
+        try:
+            lab.api("/api/status", timeout=2)
+            return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            time.sleep(0.3)
+    pytest.fail(f"JupyterLab did not answer within {SERVER_START_TIMEOUT} s:\n{log_tail(lab.log)}")
+
+
+def processes_mentioning(text: str) -> list[int]:
+    """Pids of processes whose command line contains ``text`` (the kernels of our server name
+    their connection file in our runtime directory)."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if text in cmdline:
+            pids.append(int(entry.name))
+    return pids
+
+
+def stop_server(lab: Lab, runtime_dir: Path) -> list[str]:
+    """Shut the server and its kernels down; returns what had to be killed by force."""
+    forced: list[str] = []
+    proc = lab.process
+    if proc.poll() is None:
+        try:  # the polite way: the server stops its kernels, then itself
+            lab.api("/api/shutdown", method="POST", timeout=5)
+        except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+            pass
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            forced.append(f"server {proc.pid} (SIGTERM)")
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                forced.append(f"server {proc.pid} (SIGKILL)")
+                proc.kill()
+                proc.wait(timeout=10)
+    for pid in processes_mentioning(str(runtime_dir)):
+        forced.append(f"kernel {pid} (SIGKILL)")
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    return forced
+
+
+@pytest.fixture(scope="module")
+def tools() -> Path:
+    """Debian's Chromium, JupyterLab and Playwright, or a skip saying which is missing."""
+    chromium = chromium_or_skip()
+    require("jupyterlab", "the browser test drives JupyterLab")
+    require("playwright", "the browser test drives Chromium through Playwright")
+    return chromium
+
+
+@pytest.fixture(scope="module")
+def artifacts(tools) -> Path:
+    """artifacts/browser/, emptied (only once the test is sure to run)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for old in ARTIFACTS.glob("*"):
+        if old.is_file():
+            old.unlink()
+    return ARTIFACTS
+
+
+@pytest.fixture(scope="module")
+def lab(tools, tmp_path_factory, artifacts) -> Lab:
+    base = tmp_path_factory.mktemp("jupyterlab")
+    root, runtime = base / "root", base / "runtime"
+    root.mkdir()
+    write_notebook(root / NOTEBOOK)
+    write_lab_settings(base / "lab-settings")
+    port, token = free_port(), secrets.token_hex(24)
+    env = dict(os.environ)
+    env.pop("MATDIFF_LANG", None)
+    env.update(
+        {
+            # nothing from the user's Jupyter configuration, kernels or saved workspaces
+            "JUPYTER_CONFIG_DIR": str(base / "config"),
+            "JUPYTER_DATA_DIR": str(base / "data"),  # no user kernelspec: this Python's kernel
+            "JUPYTER_RUNTIME_DIR": str(runtime),
+            "JUPYTERLAB_SETTINGS_DIR": str(base / "lab-settings"),
+            "JUPYTERLAB_WORKSPACES_DIR": str(base / "workspaces"),
+            # the kernel imports this working tree's matdiff_magic
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")])),
+        }
+    )
+    cmd = [
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        "--no-browser",
+        "--ServerApp.ip=127.0.0.1",
+        f"--ServerApp.port={port}",
+        "--ServerApp.port_retries=0",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={root}",
+        # no calls to the internet from the server either
+        "--LabApp.news_url=None",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        "--LabApp.extension_manager=readonly",
+    ]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        cmd.append("--allow-root")
+    log_path = base / "server.log"
+    with open(log_path, "w", encoding="utf-8") as log:
+        proc = subprocess.Popen(
+            cmd, env=env, cwd=root, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    server = Lab(f"http://127.0.0.1:{port}", token, root, proc, log_path)
+    started = time.monotonic()
+    forced: list[str] = []
+    try:
+        wait_until_ready(server)
+        print(f"\nJupyterLab up on 127.0.0.1:{port} in {time.monotonic() - started:.1f} s")
+        yield server
+    finally:
+        forced = stop_server(server, runtime)
+        shutil.copy(log_path, artifacts / "jupyterlab-server.log")
+        print(f"JupyterLab stopped (exit status {proc.returncode})")
+    assert proc.returncode is not None, "the JupyterLab server is still running"
+    assert not forced, f"had to kill by force: {forced}"
+
+
+# -- the browser ----------------------------------------------------------------------------------
+@dataclass
+class NetworkGuard:
+    """Aborts every request and WebSocket that would leave the machine, and remembers it."""
+
+    allowed: int = 0
+    blocked: list[str] = field(default_factory=list)
+
+    @staticmethod
+    def is_loopback(url: str) -> bool:
+        parts = urlsplit(url)
+        if parts.scheme in ("data", "blob", "about"):
+            return True
+        return parts.hostname in LOOPBACK
+
+    def on_request(self, route) -> None:
+        url = route.request.url
+        if self.is_loopback(url):
+            self.allowed += 1
+            route.continue_()
+        else:
+            self.blocked.append(url)
+            route.abort("blockedbyclient")
+
+    def is_foreign_socket(self, url: str) -> bool:
+        return not self.is_loopback(url)
+
+    def on_foreign_socket(self, ws) -> None:
+        self.blocked.append(ws.url)
+        ws.close()
+
+
+@dataclass
+class Browser:
+    context: object  # playwright BrowserContext
+    guard: NetworkGuard
+    console: list[str]
+
+
+@pytest.fixture(scope="module")
+def chromium(tools, lab, tmp_path_factory, artifacts) -> Browser:
+    from playwright.sync_api import sync_playwright
+
+    profile = tmp_path_factory.mktemp("chromium-profile")  # a fresh --user-data-dir
+    args = list(CHROMIUM_FLAGS)
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        args.insert(0, "--no-sandbox")
+    guard = NetworkGuard()
+    console: list[str] = []
+    with sync_playwright() as p:
+        started = time.monotonic()
+        context = p.chromium.launch_persistent_context(
+            str(profile),
+            executable_path=str(tools),
+            headless=True,
+            args=args,
+            viewport={"width": 1600, "height": 1000},
+            service_workers="block",
+        )
+        try:
+            context.route("**/*", guard.on_request)
+            context.route_web_socket(guard.is_foreign_socket, guard.on_foreign_socket)
+            context.on(
+                "console",
+                lambda msg: (
+                    console.append(f"{msg.type}: {msg.text}")
+                    if msg.type in ("error", "warning")
+                    else None
+                ),
+            )
+            version = context.browser.version if context.browser else "?"
+            print(f"Chromium {version} started in {time.monotonic() - started:.1f} s")
+            yield Browser(context, guard, console)
+        finally:
+            context.close()
+            (artifacts / "network.txt").write_text(
+                f"requests to loopback: {guard.allowed}\n"
+                f"blocked (not loopback): {len(guard.blocked)}\n"
+                + "".join(f"  {url}\n" for url in guard.blocked),
+                encoding="utf-8",
+            )
+            (artifacts / "console.txt").write_text("\n".join(console) + "\n", encoding="utf-8")
+            if guard.blocked:
+                print(f"blocked {len(guard.blocked)} non-loopback request(s): {guard.blocked}")
