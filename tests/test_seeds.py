@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from helpers import assert_derivative, assert_formula
 
 import matdiff_magic as md
@@ -222,3 +223,36 @@ def test_vec_is_column_major():
     # ∂(a^T vec X)/∂X reshapes a column-major into X's shape
     got = value.evaluate({"X": np.zeros((2, 3)), "a": np.arange(6.0)})
     assert np.allclose(got, np.arange(6.0).reshape(2, 3, order="F"))
+
+
+# -- every worked example by every applicable method, in every layout ----------------------------
+
+SEED_EXAMPLES = {
+    "001 definition/differential: x'Ax wrt x": (QUADRATIC, "x", {"definition", "differential"}),
+    "001 differential: x'Ax wrt A": (QUADRATIC, "A", {"definition", "differential"}),
+    "001 chain: least squares": ("e = X θ - y\nl = e' e", "θ", {"chain", "differential"}),
+    "001 chain: vector to vector": ("W: matrix(m, n); x: vector(n)\ny = sigmoid(W x)", "x",
+                                    {"chain", "vectorization", "definition"}),
+    "001 linear map Y = AX + B": ("A: matrix(p, m); X: matrix(m, n); B: matrix(p, n)\n"
+                                  "Y = A X + B\nz = sum(exp(Y))", "X", {"chain", "differential"}),
+    "001 linear map y = Xa + b": ("X: matrix(m, n); a: vector(n); b: vector(m)\n"
+                                  "y = X a + b\nz = sum(exp(y))", "X", {"chain", "differential"}),
+    "000 composite Y = AXB": ("A: matrix(p, m); X: matrix(m, n); B: matrix(n, q); "
+                              "G: matrix(p, q)\ntr(G' A X B)", "X", {"differential"}),
+    "000 determinant": ("X: matrix(n, n)\ndet(X)", "X", {"differential", "vectorization"}),
+    "000 sin(X)": ("X: matrix(m, n)\nsin(X)", "X", {"vectorization", "definition"}),
+    "002 ABX": (ABX, "X", {"vectorization", "definition"}),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SEED_EXAMPLES))
+@pytest.mark.parametrize("layout", ["numerator", "denominator", "mixed"])
+def test_seed_examples_by_every_method(name, layout):
+    expr, wrt, expected = SEED_EXAMPLES[name]
+    report = md.compare(expr, wrt, layout=layout)
+    assert expected <= set(report.results), (name, report.skipped)
+    assert report.ok, f"{name}: {report.verdict()}"
+    assert report.agree_symbolic or len(report.results) == 1, {
+        m: r.text for m, r in report.results.items()}
+    for r in report.results.values():
+        assert r.layout == layout
