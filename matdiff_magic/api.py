@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from matdiff_magic import dims, notation
 from matdiff_magic import layout as L
-from matdiff_magic.errors import MatDiffError, ParseError, UnsupportedError
+from matdiff_magic.errors import MatDiffError, Msg, ParseError, UnsupportedError
 from matdiff_magic.language.builder import Problem, parse_problem, substitute
 from matdiff_magic.methods import chain, definition, differential, hessian, vectorization
 from matdiff_magic.methods.common import Context, Outcome, kinds
@@ -31,9 +31,9 @@ def derive(
     """
     L.check_layout(layout)
     if method not in METHODS:
-        raise MatDiffError(f"unknown method {method!r}: use one of {', '.join(METHODS)}")
+        raise MatDiffError(Msg("api.unknown_method", method=method, choices=", ".join(METHODS)))
     if order not in (1, 2):
-        raise MatDiffError("order must be 1 (derivative) or 2 (Hessian)")
+        raise MatDiffError(Msg("api.order"))
     problem = parse_problem(expr, variables)
     ctx = context(problem, wrt)
     outcome = run(ctx, method, order)
@@ -43,7 +43,7 @@ def derive(
 def context(problem: Problem, wrt: str) -> Context:
     """The function and the variable to differentiate with respect to."""
     if not isinstance(wrt, str) or not wrt.isidentifier():
-        raise ParseError(f"not a variable name: {wrt!r}")
+        raise ParseError(Msg("build.variable_name", name=wrt))
     taken = set(problem.variables) | set(problem.definition_names)
     fname = problem.name or notation.default_name(problem.expr.shape, taken)
     var = problem.variables.get(wrt)
@@ -70,7 +70,7 @@ def _absent_variable(problem: Problem, name: str) -> N.Var:
 def run(ctx: Context, method: str, order: int) -> Outcome:
     if order == 2:
         if method not in ("auto", "differential", "vectorization"):
-            raise UnsupportedError(f"Hessians are derived by the differential method, not {method}")
+            raise UnsupportedError(Msg("api.hessian_method", method=method))
         return hessian.derive(ctx)
     if method == "definition":
         return definition.derive(ctx)

@@ -13,7 +13,7 @@ import numpy as np
 import sympy
 
 from matdiff_magic.dims import ONE
-from matdiff_magic.errors import EvaluationError, MatDiffError
+from matdiff_magic.errors import EvaluationError, MatDiffError, Msg
 from matdiff_magic.numeric import Env, bind, evaluate
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
@@ -94,10 +94,9 @@ def random_values(
             continue
         if np.all(np.isfinite(out)):
             return values
-    raise EvaluationError(
-        "could not find random inputs where the function is finite"
-        + (f": {last_error}" if last_error else "")
-    )
+    if last_error is None:
+        raise EvaluationError(Msg("eval.no_finite_inputs"))
+    raise EvaluationError(Msg("eval.no_finite_inputs.because", cause=last_error))
 
 
 def numerator_jacobian(f: Expr, wrt: N.Var, env: Env, h: float = 1e-6) -> np.ndarray:
@@ -160,7 +159,7 @@ def relative_error(a: np.ndarray, b: np.ndarray) -> tuple[float, float, float]:
     a = np.asarray(a, dtype=float)
     b = np.asarray(b, dtype=float)
     if a.shape != b.shape:
-        raise MatDiffError(f"shape {a.shape} does not match {b.shape}")
+        raise MatDiffError(Msg("eval.shapes_differ", a=a.shape, b=b.shape))
     diff = float(np.max(np.abs(a - b))) if a.size else 0.0
     scale = float(max(np.max(np.abs(b)) if b.size else 0.0, np.max(np.abs(a)) if a.size else 0.0))
     return diff, diff / max(scale, 1e-8), scale

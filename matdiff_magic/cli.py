@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 
 from matdiff_magic.api import METHODS, derive
-from matdiff_magic.errors import MatDiffError
+from matdiff_magic.errors import MatDiffError, Msg
 from matdiff_magic.i18n import default_language, message
 from matdiff_magic.layout import LAYOUTS
 from matdiff_magic.notation import shape_latex
@@ -43,7 +43,7 @@ def _parser() -> argparse.ArgumentParser:
         "--lang",
         choices=("en", "zh"),
         default=None,
-        help="language of rule names (default: MATDIFF_LANG or en)",
+        help="language of rule names and messages (default: MATDIFF_LANG or en)",
     )
     return p
 
@@ -55,7 +55,7 @@ def _declarations(decls: Sequence[str]) -> dict[str, str]:
         if not sep:
             name, sep, kind = decl.partition("∈")
         if not sep or not name.strip():
-            raise MatDiffError(f'--var expects NAME: TYPE, as in "A: matrix(m, n)"; got {decl!r}')
+            raise MatDiffError(Msg("error.var_option", decl=decl))
         out[name.strip()] = kind.strip()
     return out
 
@@ -73,7 +73,7 @@ def run(argv: Sequence[str] | None = None) -> int:
             order=args.order,
         )
     except MatDiffError as err:
-        print(f"error: {err}", file=sys.stderr)
+        print(f"{message('error', lang)}: {err.render(lang)}", file=sys.stderr)
         return 2
     where = (
         message("hessian", lang)

@@ -13,7 +13,7 @@ import numpy as np
 
 from matdiff_magic import check
 from matdiff_magic.api import context, run
-from matdiff_magic.errors import EvaluationError, MatDiffError, UnsupportedError
+from matdiff_magic.errors import EvaluationError, Join, MatDiffError, Msg, UnsupportedError
 from matdiff_magic.i18n import message
 from matdiff_magic.language.builder import Problem, parse_problem
 from matdiff_magic.layout import check_layout
@@ -32,11 +32,20 @@ class Comparison:
     problem: Problem
     layout: str
     results: dict[str, Result]
-    skipped: dict[str, str]
+    skipped: dict[str, str]  # method -> why it does not apply (English)
     agree_symbolic: bool
     agree_numeric: bool
     max_rel_diff: float
     fd_error: dict[str, float] = field(default_factory=dict)
+    # method -> the error that says why it does not apply (``reason.render(lang)``, any language)
+    reasons: dict[str, MatDiffError] = field(default_factory=dict)
+
+    def skipped_in(self, lang: str = "en") -> dict[str, str]:
+        """Why each skipped method does not apply, in ``lang``."""
+        return {
+            m: self.reasons[m].message_in(lang) if m in self.reasons else why
+            for m, why in self.skipped.items()
+        }
 
     @property
     def ok(self) -> bool:
@@ -58,6 +67,7 @@ class Comparison:
             self.agree_numeric,
             self.max_rel_diff,
             dict(self.fd_error),
+            dict(self.reasons),
         )
 
     def verdict(self, lang: str = "en") -> str:
@@ -128,6 +138,7 @@ def compare(
     problem = parse_problem(expr, variables)
     results: dict[str, Result] = {}
     skipped: dict[str, str] = {}
+    reasons: dict[str, MatDiffError] = {}
     # A Hessian is derived one way (the gradient by the differential method, then its Jacobian).
     methods = METHOD_ORDER if order == 1 else ("differential",)
     for method in methods:
@@ -135,16 +146,17 @@ def compare(
             outcome = run(context(problem, wrt), method, order)
         except UnsupportedError as err:
             skipped[method] = err.message
+            reasons[method] = err
             continue
         results[method] = Result(problem, outcome, layout)
     if not results:
-        reasons = list(dict.fromkeys(skipped.values()))
-        raise UnsupportedError("no method applies: " + "; ".join(reasons))
+        distinct = {err.message: err for err in reasons.values()}  # one of each reason
+        raise UnsupportedError(Msg("api.no_method", reasons=Join(distinct.values(), "semicolon")))
     keys = {m: _symbolic_key(r) for m, r in results.items()}
     agree_symbolic = None not in keys.values() and len(set(keys.values())) == 1
     agree_numeric, max_diff, fd = _numeric(results, seed)
     return Comparison(
-        problem, layout, results, skipped, agree_symbolic, agree_numeric, max_diff, fd
+        problem, layout, results, skipped, agree_symbolic, agree_numeric, max_diff, fd, reasons
     )
 
 

@@ -1,12 +1,18 @@
 """The exceptions matdiff raises for bad input.
 
 Every error a user can provoke is a ``MatDiffError`` (a ``ValueError``), so front ends can catch
-one class and show its message without a traceback.
+one class and show its message without a traceback. Each is made from a message key of
+:mod:`matdiff_magic.messages` and its parameters, so it can be shown in English or Chinese
+(``err.render("zh")``); ``err.message`` and ``str(err)`` are English.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
+
+from matdiff_magic.messages import Join, Msg, format_message, render_value
 
 
 @dataclass(frozen=True)
@@ -38,20 +44,35 @@ def caret_block(source: str, span: Span) -> tuple[int, int, str]:
 
 
 class MatDiffError(ValueError):
-    """Base class of every error caused by the user's input."""
+    """Base class of every error caused by the user's input.
+
+    ``message`` is the English text (``str(err)`` adds the caret and hints). An error made from
+    a :class:`~matdiff_magic.messages.Msg` (or ``key=`` and ``params=``) can also be shown in
+    Chinese: ``err.render("zh")``. Hints are texts or ``Msg`` too.
+    """
 
     def __init__(
         self,
-        message: str,
+        message: str | Msg | None = None,
         *,
+        key: str | None = None,
+        params: Mapping[str, Any] | None = None,
         source: str | None = None,
         span: Span | None = None,
-        hint: str | None = None,
+        hint: str | Msg | Sequence[str | Msg] | None = None,
     ) -> None:
+        if isinstance(message, Msg):
+            key, params, message = message.key, message.params, None
+        self.key = key
+        self.params: dict[str, Any] = dict(params or {})
+        if message is None:
+            if key is None:
+                raise TypeError("a MatDiffError needs a message or a key")
+            message = format_message(key, self.params, "en")
         self.message = message
         self.source = source
         self.span = span
-        self.hint = hint
+        self.hints: tuple[str | Msg, ...] = _hints(hint)
         self.line: int | None = None
         self.column: int | None = None
         self.excerpt: str | None = None
@@ -59,27 +80,75 @@ class MatDiffError(ValueError):
             self.line, self.column, self.excerpt = caret_block(source, span)
         super().__init__(self.render())
 
-    def render(self) -> str:
-        text = self.message
+    # -- hints ------------------------------------------------------------------------------
+    @property
+    def hint(self) -> str | None:
+        """The hints in English, one a line (None without hints)."""
+        return "\n".join(str(render_value(h, "en")) for h in self.hints) or None
+
+    @hint.setter
+    def hint(self, value: str | Msg | Sequence[str | Msg] | None) -> None:
+        self.hints = _hints(value)
+
+    def add_hint(self, hint: str | Msg) -> None:
+        """One more hint (shown after the others)."""
+        self.hints = (*self.hints, hint)
+
+    # -- text -------------------------------------------------------------------------------
+    def message_in(self, lang: str = "en") -> str:
+        """The message alone (no position, caret or hint) in ``lang``; English without a key."""
+        if self.key is None or lang == "en":
+            return self.message
+        return format_message(self.key, self.params, lang)
+
+    def render(self, lang: str = "en") -> str:
+        """The message, its position and caret, and the hints, in ``lang``."""
+        text = self.message_in(lang)
         if self.line is not None:
-            text += f" (line {self.line}, column {self.column})"
+            text += format_message(
+                "error.position", {"line": self.line, "column": self.column}, lang
+            )
         if self.excerpt is not None:
             text += "\n" + self.excerpt
-        if self.hint:
-            text += "\n" + self.hint
+        for hint in self.hints:
+            text += "\n" + str(render_value(hint, lang))
         return text
+
+    # -- copies -----------------------------------------------------------------------------
+    def evolve(self, **changes: Any) -> MatDiffError:
+        """A copy (same class, key and parameters) with ``source``, ``span`` or ``hint`` changed."""
+        unknown = set(changes) - {"source", "span", "hint"}
+        if unknown:
+            raise TypeError(f"evolve() cannot change {', '.join(sorted(unknown))}")
+        clone = type(self).__new__(type(self))
+        clone.__dict__.update(self.__dict__)
+        MatDiffError.__init__(
+            clone,
+            self.message,
+            key=self.key,
+            params=self.params,
+            source=changes.get("source", self.source),
+            span=changes.get("span", self.span),
+            hint=changes.get("hint", self.hints),
+        )
+        return clone
 
     def located(self, source: str, span: Span) -> MatDiffError:
         """The same error with a caret under ``span`` of ``source`` (if it had none)."""
         if self.span is not None:
             return self
-        clone = type(self).__new__(type(self))
-        clone.__dict__.update(self.__dict__)
-        MatDiffError.__init__(clone, self.message, source=source, span=span, hint=self.hint)
-        return clone
+        return self.evolve(source=source, span=span)
 
     def __str__(self) -> str:
         return self.render()
+
+
+def _hints(value: str | Msg | Sequence[str | Msg] | None) -> tuple[str | Msg, ...]:
+    if value is None or value == "":
+        return ()
+    if isinstance(value, str | Msg):
+        return (value,)
+    return tuple(h for h in value if h)
 
 
 class ParseError(MatDiffError):
@@ -96,3 +165,16 @@ class UnsupportedError(MatDiffError):
 
 class EvaluationError(MatDiffError):
     """Numeric evaluation failed: a value is missing or cannot be used."""
+
+
+__all__ = [
+    "Span",
+    "caret_block",
+    "MatDiffError",
+    "ParseError",
+    "ShapeError",
+    "UnsupportedError",
+    "EvaluationError",
+    "Msg",
+    "Join",
+]

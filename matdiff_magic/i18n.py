@@ -89,28 +89,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "无法与有限差分比较：{reason}",
     },
     "error": {"en": "error", "zh": "错误"},
-    "error.which_wrt": {
-        "en": "which variable? {f} has {names}: add --wrt NAME, e.g. --wrt {first}",
-        "zh": "对哪个变量求导？{f} 含有 {names}：请加上 --wrt 变量名，例如 --wrt {first}",
-    },
-    "error.no_variable": {
-        "en": "{f} has no variable to differentiate with respect to",
-        "zh": "{f} 中没有可以求导的变量",
-    },
-    "error.empty_cell": {
-        "en": "the cell is empty: write declarations, then the expression to differentiate "
-        "on the last line",
-        "zh": "单元格为空：先写声明，最后一行写要求导的表达式",
-    },
-    "error.empty_line": {
-        "en": "%matdiff needs an expression, as in: %matdiff x' A x --wrt x",
-        "zh": "%matdiff 需要一个表达式，例如：%matdiff x' A x --wrt x",
-    },
-    "error.output_name": {
-        "en": "-o needs a Python name to store the result in, not {name!r}",
-        "zh": "-o 需要一个 Python 变量名来保存结果，而不是 {name!r}",
-    },
-    "error.option": {"en": "bad option: {detail}", "zh": "选项有误：{detail}"},
+    # Error messages and "not applicable" reasons live in matdiff_magic/messages.py.
     "code.unused": {
         "en": "({names}: not used by this derivative; kept so every function has one signature.)",
         "zh": "（{names}：此导数未用到，保留以使所有函数的参数一致。）",

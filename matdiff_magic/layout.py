@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from matdiff_magic import notation
 from matdiff_magic.derivation import Derivation, Step
-from matdiff_magic.errors import MatDiffError
+from matdiff_magic.errors import MatDiffError, Msg
 from matdiff_magic.rules import conclusions as C
 from matdiff_magic.tree import build as B
 from matdiff_magic.tree import nodes as N
@@ -22,7 +22,7 @@ LAYOUTS = ("numerator", "denominator", "mixed")
 
 def check_layout(layout: str) -> str:
     if layout not in LAYOUTS:
-        raise MatDiffError(f"unknown layout {layout!r}: use one of {', '.join(LAYOUTS)}")
+        raise MatDiffError(Msg("api.unknown_layout", layout=layout, choices=", ".join(LAYOUTS)))
     return layout
 
 

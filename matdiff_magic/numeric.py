@@ -13,7 +13,7 @@ import numpy as np
 import sympy
 
 from matdiff_magic.dims import ONE, dim_text
-from matdiff_magic.errors import EvaluationError, ShapeError
+from matdiff_magic.errors import EvaluationError, Msg, ShapeError
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
 from matdiff_magic.tree.elementwise import ELEMENTWISE
@@ -33,10 +33,7 @@ class Env:
             return int(d)
         missing = [s for s in d.free_symbols if s not in self.sizes]
         if missing:
-            raise EvaluationError(
-                f"the size {dim_text(missing[0])} is not known: give values for "
-                f"the variables that have it"
-            )
+            raise EvaluationError(Msg("eval.unknown_size", size=dim_text(missing[0])))
         return int(d.xreplace(self.sizes))
 
     def number(self, v: sympy.Expr) -> float:
@@ -50,18 +47,15 @@ def as_matrix(value: object, name: str) -> np.ndarray:
     try:
         arr = np.asarray(value, dtype=float)
     except (TypeError, ValueError) as exc:
-        raise EvaluationError(f"the value of {name} is not a real number array: {exc}") from None
+        raise EvaluationError(Msg("eval.not_real", name=name, detail=str(exc))) from None
     if arr.ndim == 0:
         arr = arr.reshape(1, 1)
     elif arr.ndim == 1:
         arr = arr.reshape(-1, 1)
     elif arr.ndim > 2:
-        raise ShapeError(
-            f"the value of {name} has {arr.ndim} dimensions; matdiff handles "
-            "scalars, vectors and matrices"
-        )
+        raise ShapeError(Msg("eval.too_many_axes", name=name, ndim=arr.ndim))
     if not np.all(np.isfinite(arr)):
-        raise EvaluationError(f"the value of {name} contains NaN or infinity")
+        raise EvaluationError(Msg("eval.not_finite", name=name))
     return arr
 
 
@@ -75,7 +69,9 @@ def bind(
     for name, var in variables.items():
         if name not in values:
             if needed is None or name in needed:
-                raise EvaluationError(f"no value was given for {name} ({_describe(var)})")
+                raise EvaluationError(
+                    Msg("eval.no_value_declared", name=name, declared=_describe(var))
+                )
             continue
         arr = as_matrix(values[name], name)
         if var.is_scalar and arr.size == 1:
@@ -87,19 +83,30 @@ def bind(
             if d.is_Integer:
                 if int(d) != actual:
                     raise ShapeError(
-                        f"{name} is declared {_describe(var)} but its value has "
-                        f"shape {arr.shape[0]}×{arr.shape[1]}"
+                        Msg(
+                            "eval.declared_shape",
+                            name=name,
+                            declared=_describe(var),
+                            rows=arr.shape[0],
+                            cols=arr.shape[1],
+                        )
                     )
             elif isinstance(d, sympy.Symbol):
                 if d in sizes and sizes[d] != actual:
                     raise ShapeError(
-                        f"the size {dim_text(d)} is {sizes[d]} from the value of "
-                        f"{origin[d]} but {actual} from the value of {name}"
+                        Msg(
+                            "eval.size_conflict",
+                            size=dim_text(d),
+                            first=sizes[d],
+                            first_name=origin[d],
+                            second=actual,
+                            name=name,
+                        )
                     )
                 sizes[d] = actual
                 origin[d] = name
         if var.symmetric and not np.allclose(arr, arr.T, rtol=1e-9, atol=1e-12):
-            raise ShapeError(f"{name} is declared symmetric but its value is not symmetric")
+            raise ShapeError(Msg("eval.not_symmetric", name=name))
         arrays[name] = arr
     return Env(arrays, sizes)
 
@@ -136,7 +143,7 @@ class Evaluator:
         try:
             return self.env.values[e.name]
         except KeyError:
-            raise EvaluationError(f"no value was given for {e.name}") from None
+            raise EvaluationError(Msg("eval.no_value", name=e.name)) from None
 
     def _eval_Const(self, e: N.Const) -> np.ndarray:
         return np.array([[self.env.number(e.value)]])
@@ -158,13 +165,13 @@ class Evaluator:
         try:
             return self.env.directions[e.var.name]
         except KeyError:
-            raise EvaluationError(f"no direction was given for d{e.var.name}") from None
+            raise EvaluationError(Msg("eval.no_direction", name=e.var.name)) from None
 
     def _eval_Opaque(self, e: N.Opaque) -> np.ndarray:
         try:
             return self.env.values[e.key]
         except KeyError:
-            raise EvaluationError(f"no value was given for {e.text}") from None
+            raise EvaluationError(Msg("eval.no_value", name=e.text)) from None
 
     # -- algebra -----------------------------------------------------------------------------
     def _eval_Add(self, e: N.Add) -> np.ndarray:
@@ -193,7 +200,7 @@ class Evaluator:
         try:
             return np.linalg.inv(self(e.arg))
         except np.linalg.LinAlgError:
-            raise EvaluationError("a matrix to be inverted is singular") from None
+            raise EvaluationError(Msg("eval.singular")) from None
 
     def _eval_MatPow(self, e: N.MatPow) -> np.ndarray:
         return np.linalg.matrix_power(self(e.arg), e.k)

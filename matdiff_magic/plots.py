@@ -25,7 +25,7 @@ from matplotlib.font_manager import FontProperties, fontManager
 
 from matdiff_magic import check
 from matdiff_magic.compare import Comparison
-from matdiff_magic.errors import MatDiffError
+from matdiff_magic.errors import MatDiffError, Msg
 from matdiff_magic.i18n import MESSAGES, default_language, message
 from matdiff_magic.numeric import bind, evaluate
 from matdiff_magic.printing.names import text_name
@@ -79,7 +79,7 @@ def _results(obj: Result | Comparison, method: str | None = None) -> list[tuple[
         if method is not None:
             items = [(m, r) for m, r in items if m == method]
             if not items:
-                raise MatDiffError(f"the comparison has no {method} result")
+                raise MatDiffError(Msg("api.no_result", method=method))
         return items
     return [(obj.method, obj)]
 

@@ -109,10 +109,10 @@ class Result:
 
     def gradient(self) -> Result:
         """For a Hessian: the first derivative it is the derivative of (denominator layout)."""
-        from matdiff_magic.errors import UnsupportedError
+        from matdiff_magic.errors import Msg, UnsupportedError
 
         if self.outcome.first is None:
-            raise UnsupportedError("gradient() is for Hessians (order=2)")
+            raise UnsupportedError(Msg("api.gradient"))
         return Result(self.problem, self.outcome.first, "denominator")
 
     def with_layout(self, layout: str) -> Result:

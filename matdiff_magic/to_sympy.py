@@ -5,7 +5,7 @@ from __future__ import annotations
 import sympy
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 
-from matdiff_magic.errors import UnsupportedError
+from matdiff_magic.errors import Msg, UnsupportedError
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
 
@@ -113,4 +113,4 @@ def _convert(e: Expr, go) -> sympy.Basic:
         return ElementwiseApplyFunction(func, arg)
     if isinstance(e, N.DiagMat):
         return sympy.DiagMatrix(go(e.arg))
-    raise UnsupportedError(f"SymPy has no matrix expression for {type(e).__name__}")
+    raise UnsupportedError(Msg("api.no_sympy", node=type(e).__name__))

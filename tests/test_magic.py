@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from IPython.core.displaypub import CapturingDisplayPublisher
-from IPython.testing.globalipapp import get_ipython
+from IPython.testing import globalipapp
 
 import matdiff_magic as md
 from matdiff_magic.compare import METHOD_ORDER
@@ -23,7 +23,7 @@ LEAST_SQUARES = "X: matrix(m, n); y: vector(m)\n# the residual\ne = X θ - y\nf 
 
 @pytest.fixture(scope="module")
 def ip():
-    shell = get_ipython()
+    shell = globalipapp.get_ipython()  # looked up now: the running shell after the first call
     shell.run_line_magic("load_ext", "matdiff_magic")
     yield shell
     shell.run_line_magic("unload_ext", "matdiff_magic")

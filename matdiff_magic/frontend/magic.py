@@ -18,7 +18,7 @@ from IPython.display import display
 from traitlets import Enum
 from traitlets.config import Configurable
 
-from matdiff_magic.errors import MatDiffError
+from matdiff_magic.errors import MatDiffError, Msg
 from matdiff_magic.frontend.render import Content, build_content, error_bundle
 from matdiff_magic.frontend.session import (
     CODE_TARGETS,
@@ -27,6 +27,7 @@ from matdiff_magic.frontend.session import (
     Options,
     Solved,
     describe_namespace,
+    requested_language,
     solve,
     split_line,
 )
@@ -124,12 +125,11 @@ class MatDiffMagics(Magics):
         """Run the magic; returns what was computed (None after an error)."""
         lang = self.settings.language()
         try:
-            if cell is None:
-                source, option_text = split_line(line)
-                if not source:
-                    raise MatDiffError(message("error.empty_line", lang))
-            else:
-                source, option_text = cell, line
+            source, option_text = split_line(line) if cell is None else (cell, line)
+            # --lang applies to errors in the options themselves, too.
+            lang = self.settings.language(requested_language(option_text))
+            if cell is None and not source:
+                raise MatDiffError(Msg("error.empty_line"))
             options = self.options(option_text, lang)
             lang = self.settings.language(options.lang)
             solved = solve(source, options, self.shell.user_ns, lang)
@@ -145,7 +145,7 @@ class MatDiffMagics(Magics):
         try:
             args = parse_argstring(self.matdiff, text)
         except (UsageError, ValueError) as err:
-            raise MatDiffError(message("error.option", lang).format(detail=str(err))) from None
+            raise MatDiffError(Msg("error.option", detail=str(err))) from None
         return Options(
             wrt=args.wrt,
             layout=args.layout,
@@ -226,6 +226,7 @@ def content_of(solved: Solved) -> Content:
         solved.lang,
         comparison=solved.comparison,
         skipped=solved.skipped,
+        reasons=solved.reasons,
         checks=solved.checks,
         check_error=solved.check_error,
         notes=notes,

@@ -16,6 +16,7 @@ import sympy
 from matdiff_magic.check import CheckReport
 from matdiff_magic.compare import Comparison
 from matdiff_magic.dims import ONE, dim_text
+from matdiff_magic.errors import MatDiffError
 from matdiff_magic.i18n import MESSAGES, message
 from matdiff_magic.layout import LAYOUTS
 from matdiff_magic.notation import kind_of, shape_latex
@@ -425,11 +426,15 @@ def build_content(
     *,
     comparison: Comparison | None = None,
     skipped: Mapping[str, str] | None = None,
+    reasons: Mapping[str, MatDiffError] | None = None,
     checks: Mapping[str, CheckReport] | None = None,
     check_error: str | None = None,
     notes: Sequence[str] = (),
 ) -> Content:
-    """Render ``results`` (layout -> method -> Result) once, for every layout and method."""
+    """Render ``results`` (layout -> method -> Result) once, for every layout and method.
+
+    ``skipped`` says why methods do not apply; ``reasons`` (method -> error) says it in ``lang``.
+    """
     layouts = [layout for layout in LAYOUTS if layout in results]
     methods = list(results[layouts[0]])
     views = {
@@ -444,7 +449,7 @@ def build_content(
         headers=headers,
         views=views,
         badge=badge(methods, lang, comparison, checks, check_error),
-        skipped=dict(skipped or {}),
+        skipped=_skipped(skipped or {}, reasons or {}, lang),
         notes=list(notes),
     )
 
@@ -453,14 +458,32 @@ def content_for(obj: Result | Comparison, lang: str = "en") -> Content:
     """The content for a ``Result`` or ``Comparison`` (every layout via ``with_layout``)."""
     if isinstance(obj, Comparison):
         results = {layout: obj.with_layout(layout).results for layout in LAYOUTS}
-        return build_content(results, lang, comparison=obj, skipped=obj.skipped)
+        return build_content(
+            results, lang, comparison=obj, skipped=obj.skipped, reasons=obj.reasons
+        )
     results = {layout: {obj.method: obj.with_layout(layout)} for layout in LAYOUTS}
     return build_content(results, lang)
 
 
+def _skipped(
+    skipped: Mapping[str, str], reasons: Mapping[str, MatDiffError], lang: str
+) -> dict[str, str]:
+    """Method -> why it does not apply, in ``lang`` where the reason is known as an error."""
+    out = {m: reasons[m].message_in(lang) if m in reasons else why for m, why in skipped.items()}
+    for m, err in reasons.items():
+        out.setdefault(m, err.message_in(lang))
+    return out
+
+
+def error_text(err: Exception, lang: str = "en") -> str:
+    """An error as the user reads it: "error: message (line, column)", caret and hints."""
+    text = err.render(lang) if isinstance(err, MatDiffError) else str(err)
+    return f"{message('error', lang)}: {text}"
+
+
 def error_bundle(err: Exception, lang: str = "en") -> dict[str, str]:
-    """A short error message with its caret (no traceback)."""
-    body = f"{message('error', lang)}: {err}"
+    """A short error message with its caret (no traceback), in ``lang``."""
+    body = error_text(err, lang)
     return {
         "text/plain": body,
         "text/html": f"<pre style='color:{BAD_COLOUR};white-space:pre-wrap'>{escape(body)}</pre>",
@@ -479,6 +502,7 @@ __all__ = [
     "header_rows",
     "method_view",
     "error_bundle",
+    "error_text",
     "layout_description",
     "ALL",
 ]

@@ -18,8 +18,7 @@ from matdiff_magic import check
 from matdiff_magic.api import METHODS, derive
 from matdiff_magic.compare import Comparison, compare
 from matdiff_magic.dims import shape_text
-from matdiff_magic.errors import MatDiffError
-from matdiff_magic.i18n import message
+from matdiff_magic.errors import Join, MatDiffError, Msg
 from matdiff_magic.language.builder import Problem, parse_problem
 from matdiff_magic.layout import LAYOUTS
 from matdiff_magic.result import Result
@@ -34,6 +33,7 @@ _OPTION_START = re.compile(
     r"(?:(?<=\s)|^)(?:--(?:wrt|layout|method|order|check|plot|code|lang|static|output)"
     r"(?![\w-])|-o(?=\s|=|$))"
 )
+_LANG_OPTION = re.compile(r"(?:^|\s)--lang(?:=|\s+)(en|zh)(?!\S)")
 _IDENTIFIER = re.compile(r"[^\W\d]\w*")
 # The names a statement declares or defines: ``A, B: matrix(n, n)``, ``x ∈ R^n``, ``e = ...``.
 _LEFT_SIDE = re.compile(r"\s*([^\W\d]\w*(?:\s*,\s*[^\W\d]\w*)*)\s*(?::|∈|\bin\b|=(?!=))")
@@ -69,7 +69,8 @@ class Solved:
     namespace_values: dict[str, np.ndarray]  # their values
     result: Result | Comparison  # what ``-o`` stores (in the chosen layout)
     results: dict[str, dict[str, Result]]  # layout -> method -> result
-    skipped: dict[str, str] = field(default_factory=dict)
+    skipped: dict[str, str] = field(default_factory=dict)  # method -> why not (English)
+    reasons: dict[str, MatDiffError] = field(default_factory=dict)  # the same, translatable
     comparison: Comparison | None = None
     checks: dict[str, check.CheckReport] = field(default_factory=dict)
     check_error: str | None = None
@@ -91,6 +92,13 @@ def split_line(line: str) -> tuple[str, str]:
     if match is None:
         return line.strip(), ""
     return line[: match.start()].strip(), line[match.start() :].strip()
+
+
+def requested_language(option_text: str) -> str | None:
+    """The language asked for by ``--lang en|zh`` in the options, read before they are parsed
+    (so that an error in the options is shown in that language too)."""
+    match = _LANG_OPTION.search(option_text)
+    return match.group(1) if match else None
 
 
 def declaration_for(value: object) -> str | None:
@@ -173,10 +181,12 @@ def parse_with_namespace(
             return parse_problem(source, kinds_only), kinds_only
         except MatDiffError:
             pass
-        note = message("ui.from_namespace", lang).format(
-            names=", ".join(f"{name}: {decl}" for name, decl in extra.items())
+        err.add_hint(
+            Msg(
+                "ui.from_namespace",
+                names=", ".join(f"{name}: {decl}" for name, decl in extra.items()),
+            )
         )
-        err.hint = f"{err.hint}\n{note}" if err.hint else note
         raise
 
 
@@ -195,25 +205,25 @@ def infer_wrt(problem: Problem, lang: str) -> str:
     if len(candidates) == 1:
         return candidates[0]
     if not candidates:
-        raise MatDiffError(message("error.no_variable", lang).format(f=f))
+        raise MatDiffError(Msg("error.no_variable", f=f))
     raise MatDiffError(
-        message("error.which_wrt", lang).format(
-            f=f, names=", ".join(candidates), first=candidates[0]
-        )
+        Msg("error.which_wrt", f=f, names=Join(candidates, "comma"), first=candidates[0])
     )
 
 
 def check_options(options: Options, lang: str) -> None:
     if options.layout not in LAYOUTS:
-        raise MatDiffError(f"unknown layout {options.layout!r}: use one of {', '.join(LAYOUTS)}")
+        raise MatDiffError(
+            Msg("api.unknown_layout", layout=options.layout, choices=", ".join(LAYOUTS))
+        )
     if options.method not in OPTION_METHODS:
         raise MatDiffError(
-            f"unknown method {options.method!r}: use one of {', '.join(OPTION_METHODS)}"
+            Msg("api.unknown_method", method=options.method, choices=", ".join(OPTION_METHODS))
         )
     if options.output is not None and (
         not options.output.isidentifier() or keyword.iskeyword(options.output)
     ):
-        raise MatDiffError(message("error.output_name", lang).format(name=options.output))
+        raise MatDiffError(Msg("error.output_name", name=options.output))
 
 
 def solve(
@@ -222,17 +232,19 @@ def solve(
     """Parse, derive (every method or one), precompute every layout, and check numerically."""
     check_options(options, lang)
     if not source.strip():
-        raise MatDiffError(message("error.empty_cell", lang))
+        raise MatDiffError(Msg("error.empty_cell"))
     problem, declarations = parse_with_namespace(source, namespace, lang)
     wrt = options.wrt or infer_wrt(problem, lang)
     variables = declarations or None
     comparison: Comparison | None = None
     skipped: dict[str, str] = {}
+    reasons: dict[str, MatDiffError] = {}
     if options.method == "all":
         comparison = compare(
             source, wrt, variables, layout=options.layout, order=options.order, seed=options.seed
         )
         skipped = dict(comparison.skipped)
+        reasons = dict(comparison.reasons)
         chosen: dict[str, Result] = dict(comparison.results)
         # With one derivation (a Hessian, say) -o stores that Result, not a comparison of one.
         stored: Result | Comparison = (
@@ -267,6 +279,7 @@ def solve(
         result=stored,
         results=results,
         skipped=skipped,
+        reasons=reasons,
         comparison=comparison,
     )
     if options.check or options.plot:
@@ -288,7 +301,7 @@ def _check(solved: Solved) -> None:
     try:
         values = point(primary, solved.namespace_values, solved.options.seed)
     except MatDiffError as err:
-        solved.check_error = err.message
+        solved.check_error = err.message_in(solved.lang)
         return
     solved.values = values
     if not solved.options.check:
@@ -297,7 +310,7 @@ def _check(solved: Solved) -> None:
         try:
             solved.checks[method] = check.check_result(r, values)
         except MatDiffError as err:
-            solved.check_error = f"{method}: {err.message}"
+            solved.check_error = f"{method}: {err.message_in(solved.lang)}"
 
 
 def describe_namespace(solved: Solved) -> str:
@@ -314,6 +327,7 @@ __all__ = [
     "Solved",
     "solve",
     "split_line",
+    "requested_language",
     "declaration_for",
     "parse_with_namespace",
     "infer_wrt",

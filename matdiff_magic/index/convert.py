@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import sympy
 
 from matdiff_magic.dims import ONE
-from matdiff_magic.errors import UnsupportedError
+from matdiff_magic.errors import Msg, UnsupportedError
 from matdiff_magic.printing.latex import latex
 from matdiff_magic.printing.names import latex_name, text_name
 from matdiff_magic.printing.text import text
@@ -28,13 +28,13 @@ FUNCTION_NAMES = ("i", "j", "a", "b", "c", "d")
 
 # What cannot be written entrywise (when it contains the variable).
 NO_INDEX_FORM = {
-    N.Det: "det",
-    N.LogDet: "logdet",
-    N.Inverse: "the inverse",
-    N.Kron: "the Kronecker product",
-    N.Vec: "vec",
-    N.Unvec: "unvec",
-    N.Commutation: "the commutation matrix",
+    N.Det: Msg("op.det"),
+    N.LogDet: Msg("op.logdet"),
+    N.Inverse: Msg("op.the_inverse"),
+    N.Kron: Msg("op.the_kronecker_product"),
+    N.Vec: Msg("op.vec"),
+    N.Unvec: Msg("op.unvec"),
+    N.Commutation: Msg("op.the_commutation_matrix"),
 }
 
 
@@ -190,10 +190,8 @@ class Converter:
     def unsupported(self, e: Expr) -> UnsupportedError:
         what = NO_INDEX_FORM.get(type(e), type(e).__name__)
         method = "differential" if self.scalar_function else "vectorization"
-        return UnsupportedError(
-            f"the definition method needs an entrywise (index) form, and {what} of "
-            f"{text(e.args[0]) if e.args else text(e)} has none: use method='{method}'"
-        )
+        arg = text(e.args[0]) if e.args else text(e)
+        return UnsupportedError(Msg("reason.no_index_form", what=what, arg=arg, method=method))
 
     def entry(self, e: Expr, i: sympy.Expr, j: sympy.Expr) -> sympy.Expr:
         sp = self.space
@@ -240,7 +238,7 @@ class Converter:
         if isinstance(e, N.Elementwise):
             func = SCALAR_FUNCTIONS.get(e.func)
             if func is None:
-                raise UnsupportedError(f"the definition method has no entrywise form of {e.func}")
+                raise UnsupportedError(Msg("reason.no_entrywise_form", func=e.func))
             return func(self.entry(e.arg, i, j))
         if isinstance(e, N.Norm):
             p, q = sp.fresh(e.arg.rows), sp.fresh(e.arg.cols)

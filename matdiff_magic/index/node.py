@@ -122,9 +122,9 @@ class IndexFormula(Expr):
         def base(name: str) -> np.ndarray:
             b = bases.get(name)
             if b is None:
-                from matdiff_magic.errors import EvaluationError
+                from matdiff_magic.errors import EvaluationError, Msg
 
-                raise EvaluationError(f"unknown quantity {name} in an index formula")
+                raise EvaluationError(Msg("eval.unknown_quantity", name=name))
             return np.asarray(evaluator(b.expr), dtype=float)  # type: ignore[operator]
 
         sizes = {s: env.size(d) for s, d in self.dims}

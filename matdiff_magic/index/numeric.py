@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 import numpy as np
 import sympy
 
-from matdiff_magic.errors import EvaluationError
+from matdiff_magic.errors import EvaluationError, Msg
 
 Value = tuple[np.ndarray, tuple[sympy.Symbol, ...]]
 
@@ -76,7 +76,7 @@ class IndexEvaluator:
             if "#" in e.name:
                 return float(self.base(e.name).reshape(-1)[0]), ()
             if e in self.sizes:
-                raise EvaluationError(f"index {e} used as a value")
+                raise EvaluationError(Msg("eval.index_as_value", index=str(e)))
             return float(self.size(e)), ()
         if isinstance(e, sympy.Number):
             return float(e), ()
@@ -101,13 +101,13 @@ class IndexEvaluator:
         if isinstance(e, sympy.Function):
             fn = FUNCTIONS.get(type(e).__name__)
             if fn is None:
-                raise EvaluationError(f"cannot evaluate {type(e).__name__} in an index formula")
+                raise EvaluationError(Msg("eval.index_formula", what=type(e).__name__))
             arr, axes = self(e.args[0])
             with np.errstate(all="ignore"):
                 return fn(np.asarray(arr, dtype=float)), axes
         if e.is_number:
             return float(e), ()
-        raise EvaluationError(f"cannot evaluate {e} in an index formula")
+        raise EvaluationError(Msg("eval.index_formula", what=str(e)))
 
     def _indexed(self, e: sympy.Indexed) -> Value:
         arr = self.base(e.base.label.name)
@@ -141,7 +141,7 @@ class IndexEvaluator:
         saved = dict(self.sizes)
         for s, lo, hi in e.limits:
             if lo != 1:
-                raise EvaluationError("sums must start at 1")
+                raise EvaluationError(Msg("eval.sum_start"))
             self.sizes[s] = self.size(hi)
         try:
             arr, axes = self(e.function)
@@ -180,7 +180,7 @@ def evaluate_terms(
         value = ev(t)
         extra = [a for a in value[1] if a not in axes]
         if extra:
-            raise EvaluationError(f"index {extra[0]} is neither summed nor free")
+            raise EvaluationError(Msg("eval.stray_index", index=str(extra[0])))
         total = total + np.broadcast_to(align(value, axes), full)
     nr = int(np.prod([sizes[a] for a in rows])) if rows else 1
     nc = int(np.prod([sizes[a] for a in cols])) if cols else 1

@@ -17,10 +17,12 @@ from matdiff_magic.errors import MatDiffError, ParseError, ShapeError, Span, Uns
 from matdiff_magic.language import syntax as S
 from matdiff_magic.language.functions import FUNCTIONS
 from matdiff_magic.language.parser import Parser
+from matdiff_magic.messages import Join, Msg
 from matdiff_magic.tree import build as B
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
 
+MAX_MATRIX_POWER = 64
 _ROW_NAMES = ["m", "p", "k", "r", "s", "t", "u", "v"]
 _COL_NAMES = ["n", "q", "l", "j", "w", "z", "a", "b"]
 
@@ -61,7 +63,7 @@ def parse_type(text: str) -> S.TypeSpec:
     parser = Parser(text)
     spec = parser.parse_type()
     if parser.tok.kind != "EOF":
-        raise parser.error(f"unexpected {parser.tok} after the type")
+        raise parser.error(Msg("build.after_type", token=parser.tok.describe()))
     return spec
 
 
@@ -97,14 +99,19 @@ class _Builder:
         if name in self.declared:
             if self.vars[name] != var:
                 raise ParseError(
-                    f"{name} is declared twice: as {self.declared[name]} and as {described}",
+                    Msg(
+                        "build.declared_twice",
+                        name=name,
+                        first=self.declared[name],
+                        second=described,
+                    ),
                     source=source,
                     span=span,
                 )
             return
         if name in self.defs:
             raise ParseError(
-                f"{name} is already defined as an intermediate", source=source, span=span
+                Msg("build.intermediate_declared", name=name), source=source, span=span
             )
         self.vars[name] = var
         self.declared[name] = described
@@ -144,11 +151,11 @@ class _Builder:
             labels = tuple(self.text(op) for op in operands)
             err = N.relabel(err, labels) if hasattr(err, "operands") else err
             hint = self._hint(operands)
-            if hint and not err.hint:
-                err = ShapeError(err.message, hint=hint)
+            if hint and not err.hints:
+                err = err.evolve(hint=hint)
             raise err.located(self.source, span) from None
 
-    def _hint(self, operands: tuple[S.Node, ...]) -> str | None:
+    def _hint(self, operands: tuple[S.Node, ...]) -> Msg | None:
         names = []
         for op in operands:
             text = self.text(op).strip("() ")
@@ -159,19 +166,12 @@ class _Builder:
         vectors = [n for n in names if not n[0].isupper()]
         matrices = [n for n in names if n[0].isupper()]
         parts = []
-        if vectors:
-            parts.append(
-                f"{_join(vectors)} {'was' if len(vectors) == 1 else 'were'} not "
-                f"declared, so {'it is' if len(vectors) == 1 else 'they are'} taken to "
-                f"be {'a column vector' if len(vectors) == 1 else 'column vectors'}"
-            )
-        if matrices:
-            parts.append(
-                f"{_join(matrices)} {'was' if len(matrices) == 1 else 'were'} not "
-                f"declared, so {'it is a matrix' if len(matrices) == 1 else 'they are matrices'}"
-            )
+        for kind, group in (("vector", vectors), ("matrix", matrices)):
+            if group:
+                number = "one" if len(group) == 1 else "many"
+                parts.append(Msg(f"hint.undeclared_{kind}.{number}", names=Join(group)))
         example = vectors[0] if vectors else matrices[0]
-        return f"hint: {'; '.join(parts)}; declare sizes, e.g. `{example}: scalar`"
+        return Msg("hint.undeclared", parts=Join(parts, "semicolon"), example=example)
 
     def build(self, node: S.Node) -> Expr:
         method = getattr(self, "_build_" + type(node).__name__)
@@ -205,9 +205,7 @@ class _Builder:
                     shape = term.shape
                 elif not (dims.same(shape[0], term.rows) and dims.same(shape[1], term.cols)):
                     prefix = self.source[start.span.start : _before(node, sub).end]
-                    template = (
-                        "cannot add {0} and {1}" if op == "+" else "cannot subtract {1} from {0}"
-                    )
+                    template = "shape.add" if op == "+" else "shape.subtract"
                     err = N.shape_mismatch(
                         template,
                         (N.Zero(*shape), term),
@@ -215,8 +213,7 @@ class _Builder:
                         f"{dims.shape_text(_resolved(term.shape))}",
                     )
                     err = N.relabel(err, (prefix, self.text(sub)))
-                    raise ShapeError(
-                        err.message,
+                    raise err.evolve(
                         source=self.source,
                         span=op_span or sub.span,
                         hint=self._hint((start, sub)),
@@ -255,12 +252,7 @@ class _Builder:
 
             def scalar_divide() -> Expr:
                 if not b.is_scalar:
-                    raise N.shape_mismatch(
-                        "cannot divide {0} by {1}",
-                        (a, b),
-                        "the divisor must be a scalar (use ./ to divide "
-                        "entrywise, or inv(...) for a matrix inverse)",
-                    )
+                    raise N.shape_mismatch("shape.divide", (a, b), Msg("shape.divisor_scalar"))
                 return B.mul(a, B.power(b, B.const(-1)))
 
             return scalar_divide
@@ -280,7 +272,7 @@ class _Builder:
         exponent = self.build(node.exponent)
         if not exponent.is_scalar:
             raise ShapeError(
-                f"the exponent {self.text(node.exponent)} must be a scalar",
+                Msg("build.exponent_scalar", exponent=self.text(node.exponent)),
                 source=self.source,
                 span=node.exponent.span,
             )
@@ -288,7 +280,7 @@ class _Builder:
             k = _constant(exponent)
             if k is None:
                 raise UnsupportedError(
-                    "the exponent of .^ must be a number",
+                    Msg("build.entrywise_exponent"),
                     source=self.source,
                     span=node.exponent.span,
                 )
@@ -298,30 +290,21 @@ class _Builder:
         k = _constant(exponent)
         if k is None or not k.is_integer:
             raise UnsupportedError(
-                f"a matrix can only be raised to an integer power, not "
-                f"{self.text(node.exponent)} (use .^ for entrywise powers)",
+                Msg("build.integer_power", exponent=self.text(node.exponent)),
                 source=self.source,
                 span=node.exponent.span,
             )
-        if abs(int(k)) > 64:
+        if abs(int(k)) > MAX_MATRIX_POWER:
             raise UnsupportedError(
-                "matrix powers are limited to |k| <= 64",
+                Msg("build.power_limit", limit=MAX_MATRIX_POWER),
                 source=self.source,
                 span=node.exponent.span,
             )
         if not dims.same(base.rows, base.cols):
-            err = N.shape_mismatch(
-                "cannot raise {0} to a power",
-                (base,),
-                "it is not square (use .^ for entrywise powers)",
-            )
+            err = N.shape_mismatch("shape.power", (base,), Msg("shape.not_square_power"))
             err = N.relabel(err, (self.text(node.operand),))
             raise err.located(self.source, node.op_span)
         return B.matpow(base, int(k))
-
-
-def _join(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _constant(e: Expr) -> sympy.Expr | None:
@@ -356,7 +339,7 @@ def _describe_spec(spec: S.TypeSpec) -> str:
 def parse_problem(source: str, variables: dict[str, str] | None = None) -> Problem:
     """Parse user text (declarations, definitions, one function) into a :class:`Problem`."""
     if not isinstance(source, str):
-        raise ParseError("the expression must be text")
+        raise ParseError(Msg("build.not_text"))
     known = set(variables or ())
     statements = Parser(source, known).parse_program()
     unifier = dims.Unifier()
@@ -364,11 +347,10 @@ def parse_problem(source: str, variables: dict[str, str] | None = None) -> Probl
         b = _Builder(source, unifier)
         for name, type_text in (variables or {}).items():
             if not isinstance(name, str) or not name.isidentifier():
-                raise ParseError(f"not a variable name: {name!r}")
+                raise ParseError(Msg("build.variable_name", name=name))
             if not isinstance(type_text, str):
                 raise ParseError(
-                    f"the type of {name} must be text such as 'matrix(m, n)', "
-                    f"not {type(type_text).__name__}"
+                    Msg("build.type_not_text", name=name, type=type(type_text).__name__)
                 )
             b.declare(name, parse_type(type_text), None, type_text)
         final: S.Node | None = None
@@ -380,16 +362,18 @@ def parse_problem(source: str, variables: dict[str, str] | None = None) -> Probl
                     b.declare(name, stmt.type, span, source)
                 if last:
                     raise ParseError(
-                        "expected an expression to differentiate after the declarations",
+                        Msg("build.nothing_after_declarations"),
                         source=source,
                         span=Span(len(source), len(source) + 1),
                     )
             elif isinstance(stmt, S.Definition):
                 if stmt.name in b.defs or stmt.name in b.declared:
+                    twice = stmt.name in b.defs
                     raise ParseError(
-                        f"{stmt.name} is defined twice"
-                        if stmt.name in b.defs
-                        else f"{stmt.name} is declared and also defined",
+                        Msg(
+                            "build.defined_twice" if twice else "build.declared_and_defined",
+                            name=stmt.name,
+                        ),
                         source=source,
                         span=stmt.name_span,
                     )
@@ -403,16 +387,14 @@ def parse_problem(source: str, variables: dict[str, str] | None = None) -> Probl
             else:
                 if not last:
                     raise ParseError(
-                        "only the last line may be the expression to "
-                        "differentiate; earlier lines declare (x: vector(n)) or "
-                        "define (e = X θ - y)",
+                        Msg("build.only_last_line"),
                         source=source,
                         span=stmt.span,
                     )
                 final = stmt.expr
         if final is None:
             raise ParseError(
-                "expected an expression to differentiate",
+                Msg("build.no_expression"),
                 source=source,
                 span=Span(len(source), len(source) + 1),
             )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from matdiff_magic.messages import Msg
 from matdiff_magic.tree import build as B
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
@@ -26,9 +27,7 @@ def _diag(a: Expr) -> Expr:
     if a.is_column:
         return B.diag_mat(a)
     if a.is_row:
-        raise N.shape_mismatch(
-            "cannot take diag of {0}", (a,), "diag needs a column vector or a square matrix"
-        )
+        raise N.shape_mismatch("shape.diag", (a,), Msg("shape.diag_argument"))
     return B.diag_vec(a)
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from matdiff_magic.errors import ParseError, Span
+from matdiff_magic.messages import Msg
 
 MAX_SOURCE_LENGTH = 20_000
 
@@ -27,11 +28,23 @@ class Token:
         return self.kind == "OP" and self.value in values
 
     def __str__(self) -> str:
+        return str(self.describe())
+
+    def describe(self) -> Msg | str:
+        """The token in a message: 'x', or "the end of the input" (translatable)."""
         if self.kind == "EOF":
-            return "the end of the input"
+            return Msg("token.end_of_input")
         if self.kind == "NEWLINE":
-            return "the end of the line"
+            return Msg("token.end_of_line")
         return f"'{self.value}'"
+
+    def found(self) -> Msg:
+        """What was found instead, for "expected ..., found ..." (translatable)."""
+        if self.kind == "EOF":
+            return Msg("found.end_of_input")
+        if self.kind == "NEWLINE":
+            return Msg("found.end_of_line")
+        return Msg("found.token", token=self.value)
 
 
 # Longest spellings first. Each maps to the canonical operator the parser knows.
@@ -116,7 +129,7 @@ def _name_char(ch: str, first: bool) -> bool:
 def tokenize(source: str) -> list[Token]:
     if len(source) > MAX_SOURCE_LENGTH:
         raise ParseError(
-            f"the input is too long ({len(source)} characters; the limit is {MAX_SOURCE_LENGTH})",
+            Msg("lex.too_long", length=len(source), limit=MAX_SOURCE_LENGTH),
             source=source,
             span=Span(MAX_SOURCE_LENGTH, MAX_SOURCE_LENGTH + 1),
         )
@@ -162,7 +175,9 @@ def tokenize(source: str) -> list[Token]:
                 tokens.append(Token("NAME", name, Span(start, j), space))
                 i, space = j, False
                 continue
-            raise ParseError(f"unknown command '\\{name}'", source=source, span=Span(start, j))
+            raise ParseError(
+                Msg("lex.unknown_command", name=name), source=source, span=Span(start, j)
+            )
         if (
             ch == "."
             and i + 1 < n
@@ -195,6 +210,8 @@ def tokenize(source: str) -> list[Token]:
                 i, space = i + len(spelling), False
                 break
         else:
-            raise ParseError(f"unexpected character '{ch}'", source=source, span=Span(i, i + 1))
+            raise ParseError(
+                Msg("lex.unexpected_character", char=ch), source=source, span=Span(i, i + 1)
+            )
     tokens.append(Token("EOF", "", Span(n, n + 1), space))
     return tokens

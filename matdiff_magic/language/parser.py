@@ -14,6 +14,7 @@ from matdiff_magic.errors import ParseError, Span
 from matdiff_magic.language import syntax as S
 from matdiff_magic.language.functions import FUNCTION_NAMES, FUNCTIONS
 from matdiff_magic.language.lexer import Token, tokenize
+from matdiff_magic.messages import Msg
 from matdiff_magic.printing.names import GREEK
 
 MAX_DEPTH = 64
@@ -47,12 +48,16 @@ class Parser:
             self.pos += 1
         return tok
 
-    def error(self, message: str, span: Span | None = None, hint: str | None = None) -> ParseError:
+    def error(self, message: Msg, span: Span | None = None, hint: Msg | None = None) -> ParseError:
         return ParseError(message, source=self.source, span=span or self.tok.span, hint=hint)
 
-    def expect_op(self, value: str, message: str) -> Token:
+    def error_found(self, expected: Msg) -> ParseError:
+        """The error "<expected>, found <the current token>" at the current token."""
+        return self.error(Msg("parse.found", expected=expected, found=self.tok.found()))
+
+    def expect_op(self, value: str, expected: Msg) -> Token:
         if not self.tok.is_op(value):
-            raise self.error(f"{message}, found {self.tok}")
+            raise self.error_found(expected)
         return self.advance()
 
     def skip_newlines(self) -> None:
@@ -69,9 +74,7 @@ class Parser:
                 return statements
             statements.extend(self.parse_statement())
             if not (self.tok.kind in ("NEWLINE", "EOF") or self.tok.is_op(";")):
-                raise self.error(
-                    f"unexpected {self.tok}: expected an operator or the end of the statement"
-                )
+                raise self.error(Msg("parse.unexpected", token=self.tok.describe()))
 
     def parse_statement(self) -> list[S.Statement]:
         if self._at_declaration():
@@ -79,7 +82,7 @@ class Parser:
         tok = self.tok
         if tok.kind == "NAME" and self.peek().is_op("="):
             if tok.value in FUNCTIONS:
-                raise self.error(f"'{tok.value}' is a function name and cannot be defined")
+                raise self.error(Msg("parse.function_defined", name=tok.value))
             self.advance()
             self.advance()
             self.skip_newlines()
@@ -112,11 +115,9 @@ class Parser:
             while True:
                 tok = self.advance()
                 if tok.kind != "NAME":
-                    raise self.error("expected a variable name", tok.span)
+                    raise self.error(Msg("parse.expected_variable"), tok.span)
                 if tok.value in FUNCTIONS:
-                    raise self.error(
-                        f"'{tok.value}' is a function name and cannot be declared", tok.span
-                    )
+                    raise self.error(Msg("parse.function_declared", name=tok.value), tok.span)
                 names.append((tok.value, tok.span))
                 if self.tok.is_op(","):
                     self.advance()
@@ -140,19 +141,17 @@ class Parser:
         if tok.kind == "NAME" and tok.value in ("R", "ℝ", "S", "𝕊"):
             return self.parse_space()
         if tok.kind != "NAME" or tok.value not in (*_TYPE_WORDS, "real", "sym"):
-            raise self.error(
-                "expected a type: scalar, vector(n), matrix(m, n), symmetric(n) or R^{m×n}"
-            )
+            raise self.error(Msg("parse.expected_type"))
         self.advance()
         kind = {"real": "scalar", "sym": "symmetric"}.get(tok.value, tok.value)
         wanted = {"scalar": 0, "vector": 1, "symmetric": 1, "matrix": 2}[kind]
         if wanted == 0:
             if self.tok.is_op("("):
                 self.advance()
-                end = self.expect_op(")", "expected ')' after 'scalar('")
+                end = self.expect_op(")", Msg("parse.expected_scalar_close"))
                 return S.TypeSpec("scalar", (), tok.span.join(end.span))
             return S.TypeSpec("scalar", (), tok.span)
-        self.expect_op("(", f"expected '(' and the size after '{tok.value}'")
+        self.expect_op("(", Msg("parse.expected_size", kind=tok.value))
         dims: list[str | int] = []
         spans: list[Span] = []
         while True:
@@ -163,33 +162,33 @@ class Parser:
                 self.advance()
                 continue
             break
-        end = self.expect_op(")", f"expected ')' after the size of {tok.value}")
+        end = self.expect_op(")", Msg("parse.expected_size_close", kind=tok.value))
         if kind == "matrix" and len(dims) == 1:
             dims = dims * 2  # matrix(n) is square
             spans = spans * 2
         if len(dims) != wanted:
+            key = "parse.sizes.many" if wanted > 1 else "parse.sizes.one"
             raise self.error(
-                f"{kind} takes {wanted} size{'s' if wanted > 1 else ''}, got {len(dims)}",
-                tok.span.join(end.span),
+                Msg(key, kind=kind, wanted=wanted, got=len(dims)), tok.span.join(end.span)
             )
         return S.TypeSpec(kind, tuple(dims), tok.span.join(end.span), tuple(spans))
 
     def parse_space(self) -> S.TypeSpec:
         tok = self.tok
         if tok.kind != "NAME" or tok.value not in ("R", "ℝ", "S", "𝕊", "real"):
-            raise self.error("expected R (the reals), as in x ∈ R^n or A ∈ R^{m×n}")
+            raise self.error(Msg("parse.expected_space"))
         self.advance()
         symmetric = tok.value in ("S", "𝕊")
         if not self.tok.is_op("^"):
             if symmetric:
-                raise self.error("expected ^n after S (symmetric n×n matrices: S ∈ S^n)")
+                raise self.error(Msg("parse.expected_symmetric_size"))
             return S.TypeSpec("scalar", (), tok.span)
         self.advance()
         dims, spans, end = self.parse_dim_spec()
         span = tok.span.join(end)
         if symmetric:
             if len(dims) == 2 and dims[0] != dims[1]:
-                raise self.error("a symmetric matrix must be square", span)
+                raise self.error(Msg("parse.symmetric_square"), span)
             return S.TypeSpec("symmetric", dims[:1], span, spans[:1])
         if len(dims) == 1:
             return S.TypeSpec("vector", dims, span, spans)
@@ -205,7 +204,7 @@ class Parser:
         self.advance()
         first, span1 = self.parse_dim(allow_split=True)
         if isinstance(first, tuple):
-            end = self.expect_op(closing, f"expected '{closing}'")
+            end = self.expect_op(closing, Msg("parse.expected_close", closing=closing))
             return first, (span1, span1), end.span
         dims: list[str | int] = [first]
         spans = [span1]
@@ -220,7 +219,7 @@ class Parser:
             rest = tok.value[1:]
             dims.append(int(rest) if rest.isdigit() else rest)
             spans.append(tok.span)
-        end = self.expect_op(closing, f"expected '{closing}' after the dimensions")
+        end = self.expect_op(closing, Msg("parse.expected_close_dims", closing=closing))
         return tuple(dims), tuple(spans), end.span
 
     def parse_dim(self, allow_split: bool = False):
@@ -234,7 +233,7 @@ class Parser:
                 parts = tuple(int(p) if p.isdigit() else p for p in m.groups())
                 return parts, tok.span
             if tok.value in FUNCTIONS or tok.value in _TYPE_WORDS:
-                raise self.error("expected a dimension (a name like n or a positive integer)")
+                raise self.error(Msg("parse.expected_dimension"))
             self.advance()
             return tok.value, tok.span
         if (
@@ -246,15 +245,13 @@ class Parser:
         ):
             self.advance()
             return int(tok.number), tok.span
-        raise self.error("expected a dimension (a name like n or a positive integer)")
+        raise self.error(Msg("parse.expected_dimension"))
 
     # -- expressions ---------------------------------------------------------------------------
     def _enter(self, span: Span) -> None:
         self.depth += 1
         if self.depth > MAX_DEPTH:
-            raise self.error(
-                f"the expression is nested too deeply (more than {MAX_DEPTH} levels)", span
-            )
+            raise self.error(Msg("parse.too_deep", limit=MAX_DEPTH), span)
 
     def parse_expression(self) -> S.Node:
         self._enter(self.tok.span)
@@ -339,7 +336,7 @@ class Parser:
                 return node
             count += 1
             if count > MAX_POSTFIX:
-                raise self.error(f"too many postfix operators (more than {MAX_POSTFIX})", tok.span)
+                raise self.error(Msg("parse.too_many_postfix", limit=MAX_POSTFIX), tok.span)
 
     def parse_power_arg(self, elementwise: bool) -> tuple[str, S.Node | None, Span]:
         tok = self.tok
@@ -379,18 +376,18 @@ class Parser:
                 end = self.advance()
                 return "invT", None, end.span
             expr = self.parse_expression()
-            end = self.expect_op("}", f"expected '}}' to close the exponent of {what}")
+            end = self.expect_op("}", Msg("parse.expected_exponent_close", closing="}", op=what))
             return "pow", expr, end.span
         if tok.is_op("("):
             self.advance()
             expr = self.parse_expression()
-            end = self.expect_op(")", f"expected ')' to close the exponent of {what}")
+            end = self.expect_op(")", Msg("parse.expected_exponent_close", closing=")", op=what))
             return "pow", expr, end.span
         if tok.is_op("-", "+"):
             op = self.advance()
             kind, inner, end = self.parse_power_arg(elementwise)
             if inner is None:
-                raise self.error(f"expected a number after '{op.value}' in the exponent", end)
+                raise self.error(Msg("parse.exponent_sign", sign=op.value), end)
             return "pow", S.Unary(op.span.join(end), op.value, inner), end
         if tok.kind == "NUMBER":
             self.advance()
@@ -398,7 +395,7 @@ class Parser:
         if tok.kind == "NAME" and tok.value not in FUNCTIONS:
             self.advance()
             return "pow", S.Name(tok.span, tok.value), tok.span
-        raise self.error(f"expected an exponent after {what} (a number, T, -1, or {{...}})")
+        raise self.error(Msg("parse.expected_exponent", op=what))
 
     def parse_primary(self) -> S.Node:
         tok = self.tok
@@ -413,10 +410,7 @@ class Parser:
             inner = self.parse_expression()
             self.skip_newlines()
             if not self.tok.is_op(")"):
-                raise self.error(
-                    f"expected ')' to close the '(' at column "
-                    f"{self._column(tok.span)}, found {self.tok}"
-                )
+                raise self.error_found(Msg("parse.unclosed_paren", column=self._column(tok.span)))
             end = self.advance()
             return _respan(inner, tok.span.join(end.span))
         if tok.is_op("|") and self.bars == 0:
@@ -427,10 +421,7 @@ class Parser:
             finally:
                 self.bars -= 1
             if not self.tok.is_op("|"):
-                raise self.error(
-                    f"expected '|' to close the determinant opened at column "
-                    f"{self._column(tok.span)}, found {self.tok}"
-                )
+                raise self.error_found(Msg("parse.unclosed_det", column=self._column(tok.span)))
             end = self.advance()
             return S.Call(tok.span.join(end.span), "det", (inner,), tok.span)
         if tok.is_op("‖", "||") and self.norms == 0:
@@ -441,9 +432,8 @@ class Parser:
             finally:
                 self.norms -= 1
             if not self.tok.is_op(tok.value):
-                raise self.error(
-                    f"expected '{tok.value}' to close the norm opened at column "
-                    f"{self._column(tok.span)}, found {self.tok}"
+                raise self.error_found(
+                    Msg("parse.unclosed_norm", bar=tok.value, column=self._column(tok.span))
                 )
             end = self.advance()
             if (
@@ -454,13 +444,8 @@ class Parser:
                 end = self.advance()
             return S.Call(tok.span.join(end.span), "norm", (inner,), tok.span)
         if tok.is_op("["):
-            raise self.error(
-                "matrix literals like [1, 2] are not supported; declare a "
-                "variable instead, e.g. A: matrix(2, 2)"
-            )
-        if tok.kind == "EOF" or tok.kind == "NEWLINE":
-            raise self.error(f"expected an expression, found {tok}")
-        raise self.error(f"expected an expression, found {tok}")
+            raise self.error(Msg("parse.matrix_literal"))
+        raise self.error_found(Msg("parse.expected_expression"))
 
     def parse_name(self) -> S.Node:
         tok = self.advance()
@@ -468,9 +453,7 @@ class Parser:
         is_function = name in FUNCTIONS and name not in self.known
         if is_function:
             if not self.tok.is_op("("):
-                raise self.error(
-                    f"expected '(' after the function name '{name}', as in {name}(X)", tok.span
-                )
+                raise self.error(Msg("parse.expected_call", name=name), tok.span)
             open_tok = self.advance()
             self.skip_newlines()
             args: list[S.Node] = []
@@ -484,17 +467,15 @@ class Parser:
                         continue
                     break
             if not self.tok.is_op(")"):
-                raise self.error(
-                    f"expected ')' to close the call of {name} opened at column "
-                    f"{self._column(open_tok.span)}, found {self.tok}"
+                raise self.error_found(
+                    Msg("parse.unclosed_call", name=name, column=self._column(open_tok.span))
                 )
             end = self.advance()
             spec = FUNCTIONS[name]
             if len(args) != spec.arity:
-                plural = "s" if spec.arity != 1 else ""
+                key = "parse.arguments.one" if spec.arity == 1 else "parse.arguments.many"
                 raise self.error(
-                    f"{name} takes {spec.arity} argument{plural}, got {len(args)}",
-                    tok.span.join(end.span),
+                    Msg(key, name=name, arity=spec.arity, got=len(args)), tok.span.join(end.span)
                 )
             return S.Call(tok.span.join(end.span), spec.name, tuple(args), tok.span)
         if (
@@ -506,13 +487,14 @@ class Parser:
         ):
             close = difflib.get_close_matches(name, FUNCTION_NAMES, n=1, cutoff=0.6)
             hint = (
-                f"did you mean '{close[0]}'?"
+                Msg("hint.did_you_mean", name=close[0])
                 if close
-                else (
-                    "known functions: " + ", ".join(sorted({FUNCTIONS[f].name for f in FUNCTIONS}))
+                else Msg(
+                    "hint.known_functions",
+                    names=", ".join(sorted({FUNCTIONS[f].name for f in FUNCTIONS})),
                 )
             )
-            raise self.error(f"unknown function '{name}'", tok.span, hint=hint)
+            raise self.error(Msg("parse.unknown_function", name=name), tok.span, hint=hint)
         return S.Name(tok.span, name)
 
     def _column(self, span: Span) -> int:

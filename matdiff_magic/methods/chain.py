@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from matdiff_magic import notation
 from matdiff_magic.derivation import Builder, Derivation
-from matdiff_magic.errors import UnsupportedError
+from matdiff_magic.errors import Join, Msg, UnsupportedError
 from matdiff_magic.language.builder import substitute
 from matdiff_magic.methods import differential, vectorization
 from matdiff_magic.methods.common import Context, Outcome, expand_terms, kinds, push_differential
@@ -76,11 +76,8 @@ def _user_links(problem, ctx: Context) -> list[Link] | None:
                 return None
             break
         if len(refs) > 1 or direct:
-            involved = ", ".join(refs + ([ctx.wrt.name] if direct else []))
-            raise UnsupportedError(
-                f"the intermediates do not form a chain (one step depends on {involved} at "
-                "once); use method='differential'"
-            )
+            involved = Join(refs + ([ctx.wrt.name] if direct else []), "comma")
+            raise UnsupportedError(Msg("reason.chain_not_a_chain", names=involved))
         name = refs[0]
         if name in seen:
             break
@@ -148,11 +145,8 @@ def _auto_links(ctx: Context) -> tuple[list[Link], Expr]:
         if node not in candidates and _covers(ctx.f, node, x):
             candidates.append(node)
     if not candidates:
-        raise UnsupportedError(
-            f"the chain rule needs an inner function, but {x} appears directly in "
-            f"{ctx.fname} (there is no intermediate variable); use method='differential'"
-            + ("" if ctx.f.is_scalar else " or method='vectorization'")
-        )
+        key = "reason.chain_no_inner" + ("" if ctx.f.is_scalar else ".nonscalar")
+        raise UnsupportedError(Msg(key, x=x, f=ctx.fname))
     size = {c: sum(1 for _ in c.walk()) for c in candidates}
     affine = [c for c in candidates if _affine(c, ctx)]
     pool = affine or candidates

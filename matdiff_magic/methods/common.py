@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from matdiff_magic import notation
 from matdiff_magic.derivation import Builder, Derivation
-from matdiff_magic.errors import UnsupportedError
+from matdiff_magic.errors import Msg, UnsupportedError
 from matdiff_magic.rules import conclusions as C
 from matdiff_magic.rules import differential as DR
 from matdiff_magic.rules.rule import Rule
@@ -120,7 +120,7 @@ def _expand_once(e: Expr, ctx: Context, used: list[Rule]) -> Expr:
             return N.Differential(ctx.wrt)
         rule = DR.rule_for(sub)
         if rule is None or rule.apply is None:
-            raise UnsupportedError(f"no differential rule for {type(sub).__name__}")
+            raise UnsupportedError(Msg("reason.no_differential_rule", node=type(sub).__name__))
         note(rule)
         return rule.apply(sub, d)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from matdiff_magic import notation
 from matdiff_magic.derivation import Builder
-from matdiff_magic.errors import UnsupportedError
+from matdiff_magic.errors import Msg, UnsupportedError
 from matdiff_magic.methods.common import (
     Context,
     Outcome,
@@ -56,8 +56,7 @@ def derive(ctx: Context) -> Outcome:
     fk, xk = kinds(ctx)
     if fk != "scalar" and xk != "scalar":
         raise UnsupportedError(
-            "the matrix-differential method (trace trick) needs a scalar function (or a scalar "
-            f"variable); {ctx.fname} is a {fk}, so use method='vectorization'"
+            Msg("reason.differential_needs_scalar", f=ctx.fname, kind=Msg(f"kind.{fk}"))
         )
     b = Builder()
     linear = push_differential(ctx, b)

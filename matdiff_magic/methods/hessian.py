@@ -5,7 +5,7 @@ from __future__ import annotations
 from matdiff_magic import notation
 from matdiff_magic.derivation import Builder, Derivation
 from matdiff_magic.dims import ONE
-from matdiff_magic.errors import UnsupportedError
+from matdiff_magic.errors import Msg, UnsupportedError
 from matdiff_magic.methods import differential, vectorization
 from matdiff_magic.methods.common import (
     Context,
@@ -23,7 +23,9 @@ from matdiff_magic.tree.tidy import tidy
 def derive(ctx: Context) -> Outcome:
     fk, xk = kinds(ctx)
     if fk != "scalar":
-        raise UnsupportedError(f"a Hessian needs a scalar function; {ctx.fname} is a {fk}")
+        raise UnsupportedError(
+            Msg("reason.hessian_needs_scalar", f=ctx.fname, kind=Msg(f"kind.{fk}"))
+        )
     first = differential.derive(ctx)
     gradient = first.value  # denominator layout: the shape of the variable
     grad_symbol = notation.derivative(ctx.fname, ctx.f.shape, ctx.wrt, notation.DENOMINATOR)

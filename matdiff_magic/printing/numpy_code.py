@@ -26,7 +26,7 @@ import numpy as np
 import sympy
 
 from matdiff_magic.dims import ONE, dim_text
-from matdiff_magic.errors import UnsupportedError
+from matdiff_magic.errors import Msg, UnsupportedError
 from matdiff_magic.printing.text import text as to_text
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
@@ -103,9 +103,7 @@ class NumpyPrinter:
             return found
         method = getattr(self, "_print_" + type(e).__name__, None)
         if method is None:
-            raise UnsupportedError(
-                f"cannot write NumPy code for {type(e).__name__} nodes ({to_text(e)})"
-            )
+            raise UnsupportedError(Msg("code.no_node", node=type(e).__name__, text=to_text(e)))
         code, prec = method(e)
         if e in self._shared:
             temp = self._temporary()
@@ -141,9 +139,7 @@ class NumpyPrinter:
             try:
                 return self.sizes[d], ATOM
             except KeyError:
-                raise UnsupportedError(
-                    f"the size {dim_text(d)} is not the size of any variable"
-                ) from None
+                raise UnsupportedError(Msg("code.no_size", size=dim_text(d))) from None
         if isinstance(d, sympy.Mul):
             coeff, rest = d.as_coeff_Mul()
             parts = [] if coeff == 1 else [self._dim_operand(coeff, MUL)]
@@ -155,7 +151,7 @@ class NumpyPrinter:
             return self._dim_operand(d.base, ATOM) + " ** " + str(d.exp), POW
         if not d.free_symbols:
             return repr(float(d)), ATOM
-        raise UnsupportedError(f"cannot write the number {d} as NumPy code")
+        raise UnsupportedError(Msg("code.no_number", number=str(d)))
 
     def _dim_operand(self, d: sympy.Expr, needs: int) -> str:
         return _wrap(self.dim(d), needs)
@@ -184,7 +180,7 @@ class NumpyPrinter:
         return "_commutation(" + self.dim(e.m)[0] + ", " + self.dim(e.n)[0] + ")", ATOM
 
     def _print_Opaque(self, e: N.Opaque) -> tuple[str, int]:
-        raise UnsupportedError(f"cannot write NumPy code for the symbol {e.text}")
+        raise UnsupportedError(Msg("code.no_symbol", symbol=e.text))
 
     # -- algebra ------------------------------------------------------------------------------
     def _print_Add(self, e: N.Add) -> tuple[str, int]:
@@ -299,8 +295,9 @@ class NumpyPrinter:
             return self.call("_sigmoid", e.arg)
         if e.func in _NUMPY_UFUNCS or isinstance(getattr(np, e.func, None), np.ufunc):
             return self.call("np." + e.func, e.arg)
-        name = ELEMENTWISE[e.func].name_en if e.func in ELEMENTWISE else e.func
-        raise UnsupportedError(f"cannot write NumPy code for the {name}")
+        row = ELEMENTWISE.get(e.func)
+        name = {"en": row.name_en, "zh": row.name_zh} if row is not None else e.func
+        raise UnsupportedError(Msg("code.no_function", name=name))
 
     def _print_Hadamard(self, e: N.Hadamard) -> tuple[str, int]:
         parts = [self.operand(f, MUL if i == 0 else MUL + 1) for i, f in enumerate(e.factors)]
@@ -372,7 +369,7 @@ def numpy_code(result: Result, name: str = "derivative", lang: str = "en") -> st
     from matdiff_magic.i18n import message
 
     if not name.isidentifier() or keyword.iskeyword(name):
-        raise UnsupportedError(f"not a Python function name: {name!r}")
+        raise UnsupportedError(Msg("code.function_name", name=name))
     variables = dict(result.problem.variables)
     variables.setdefault(result.wrt.name, result.wrt)
     names: dict[str, str] = {}

@@ -190,7 +190,7 @@ def matmul(*factors: Expr) -> Expr:
             else:
                 left = _from_chain(stack, ONE) if stack else so_far
                 raise N.shape_mismatch(
-                    "cannot multiply {0} by {1}",
+                    "shape.multiply",
                     (left, body),
                     N.differ(stack[-1].cols, items[0].rows),
                 )
@@ -345,7 +345,7 @@ def add(*terms: Expr) -> Expr:
     for other in flat[1:]:
         if not (dims.same(first.rows, other.rows) and dims.same(first.cols, other.cols)):
             raise N.shape_mismatch(
-                "cannot add {0} and {1}",
+                "shape.add",
                 (first, other),
                 f"{dims.shape_text(first.shape)} ≠ {dims.shape_text(other.shape)}",
             )
@@ -672,7 +672,7 @@ def hadamard(*factors: Expr) -> Expr:
                 shape, first = f.shape, f
             elif not (dims.same(shape[0], f.rows) and dims.same(shape[1], f.cols)):
                 raise N.shape_mismatch(
-                    "cannot take the Hadamard product of {0} and {1}",
+                    "shape.hadamard",
                     (first, f),
                     f"{dims.shape_text(shape)} ≠ {dims.shape_text(f.shape)}",
                 )
@@ -739,7 +739,7 @@ def hadamard_div(num: Expr, den: Expr) -> Expr:
         return make_mul(cn, sn, hadamard_div(bn, den))
     if not (dims.same(num.rows, den.rows) and dims.same(num.cols, den.cols)):
         raise N.shape_mismatch(
-            "cannot divide {0} entrywise by {1}",
+            "shape.divide_entrywise",
             (num, den),
             f"{dims.shape_text(num.shape)} ≠ {dims.shape_text(den.shape)}",
         )

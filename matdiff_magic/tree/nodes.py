@@ -11,34 +11,50 @@ import sympy
 from matdiff_magic import dims
 from matdiff_magic.dims import ONE, Shape, dim_text, shape_text
 from matdiff_magic.errors import ShapeError
+from matdiff_magic.messages import CATALOGUE, Msg
 from matdiff_magic.tree.base import Expr
 
 
-def shape_mismatch(template: str, operands: tuple[Expr, ...], detail: str) -> ShapeError:
+def shape_mismatch(
+    template: str, operands: tuple[Expr, ...], detail: Msg | str, **params: object
+) -> ShapeError:
     """A ShapeError naming the operation, each operand with its shape, and what disagrees.
 
-    ``template`` has ``{0}``, ``{1}`` where operands go; the builder re-labels the operands with
-    the text the user wrote (see :func:`relabel`).
+    ``template`` is a message key (``"shape.multiply"``) whose fields ``{a}``, ``{b}`` are the
+    operands (other fields come from ``params``); ``detail`` (a ``Msg``, or math such as
+    ``"n ≠ m"``) says what disagrees. The builder re-labels the operands with the text the user
+    wrote (see :func:`relabel`).
     """
     from matdiff_magic.printing.text import text
 
     labels = tuple(text(op) for op in operands)
-    err = ShapeError(_format_mismatch(template, labels, operands, detail))
+    return _mismatch(template, labels, operands, detail, params)
+
+
+_OPERAND_FIELDS = ("a", "b")
+
+
+def _mismatch(
+    template: str,
+    labels: tuple[str, ...],
+    operands: tuple[Expr, ...],
+    detail: Msg | str,
+    params: dict[str, object],
+) -> ShapeError:
+    parts = [
+        Msg("shape.operand", label=label, shape=shape_text(dims_resolved(op.shape)))
+        for label, op in zip(labels, operands, strict=True)
+    ]
+    if template in CATALOGUE:
+        what: Msg | str = Msg(template, **dict(zip(_OPERAND_FIELDS, parts, strict=False)), **params)
+    else:  # an English template with {0}, {1} (shown as it is in every language)
+        what = template.format(*(str(p) for p in parts))
+    err = ShapeError(Msg("shape.detail", what=what, detail=detail) if detail else what)
     err.template = template  # type: ignore[attr-defined]
     err.operands = operands  # type: ignore[attr-defined]
     err.detail = detail  # type: ignore[attr-defined]
+    err.template_params = params  # type: ignore[attr-defined]
     return err
-
-
-def _format_mismatch(
-    template: str, labels: tuple[str, ...], operands: tuple[Expr, ...], detail: str
-) -> str:
-    parts = [
-        f"{label} ({shape_text(dims_resolved(op.shape))})"
-        for label, op in zip(labels, operands, strict=True)
-    ]
-    text = template.format(*parts)
-    return f"{text}: {detail}" if detail else text
 
 
 def relabel(err: ShapeError, labels: tuple[str, ...]) -> ShapeError:
@@ -46,9 +62,8 @@ def relabel(err: ShapeError, labels: tuple[str, ...]) -> ShapeError:
     operands = getattr(err, "operands", None)
     if operands is None or len(labels) != len(operands):
         return err
-    new = ShapeError(_format_mismatch(err.template, labels, operands, err.detail))  # type: ignore[attr-defined]
-    new.template, new.operands, new.detail = err.template, operands, err.detail  # type: ignore[attr-defined]
-    return new
+    params = getattr(err, "template_params", {})
+    return _mismatch(err.template, labels, operands, err.detail, params)  # type: ignore[attr-defined]
 
 
 def dims_resolved(shape: Shape) -> Shape:
@@ -60,22 +75,27 @@ def differ(a: sympy.Expr, b: sympy.Expr) -> str:
 
 
 def _require_square(name: str, arg: Expr) -> None:
+    """``name``: the key after "op." of the operation (``"trace"``, ``"inverse"``)."""
     if not dims.same(arg.rows, arg.cols):
         raise shape_mismatch(
-            f"cannot take the {name} of {{0}}",
+            "shape.take",
             (arg,),
-            f"it is not square ({differ(arg.rows, arg.cols)})",
+            Msg("shape.not_square", differ=differ(arg.rows, arg.cols)),
+            what=Msg(f"op.{name}"),
         )
 
 
 def _require_column(name: str, arg: Expr) -> None:
     if not dims.same(arg.cols, ONE):
-        raise shape_mismatch(f"cannot take the {name} of {{0}}", (arg,), "it needs a column vector")
+        raise shape_mismatch(
+            "shape.take", (arg,), Msg("shape.needs_column"), what=Msg(f"op.{name}")
+        )
 
 
 def _require_scalar(what: str, arg: Expr) -> None:
+    """``what``: the key after "op." of what needs the scalar (``"scale"``, ``"exponent"``)."""
     if not (dims.same(arg.rows, ONE) and dims.same(arg.cols, ONE)):
-        raise shape_mismatch(f"{what}: {{0}} must be a scalar", (arg,), "")
+        raise shape_mismatch("shape.scalar", (arg,), "", what=Msg(f"op.{what}"))
 
 
 def _shape(rows: sympy.Expr, cols: sympy.Expr) -> Shape:
@@ -95,7 +115,7 @@ class Var(Expr):
 
     def __init__(self, name: str, rows: sympy.Expr, cols: sympy.Expr, symmetric: bool = False):
         if symmetric and not dims.same(rows, cols):
-            raise ShapeError(f"symmetric matrix {name} must be square")
+            raise ShapeError(Msg("shape.symmetric_square", name=name))
         self._setup((name, rows, cols, symmetric), _shape(rows, cols))
 
 
@@ -197,7 +217,7 @@ class Add(Expr):
         for other in terms[1:]:
             if not (dims.same(first.rows, other.rows) and dims.same(first.cols, other.cols)):
                 raise shape_mismatch(
-                    "cannot add {0} and {1}",
+                    "shape.add",
                     (first, other),
                     f"{shape_text(dims_resolved(first.shape))} ≠ "
                     f"{shape_text(dims_resolved(other.shape))}",
@@ -221,7 +241,7 @@ class Mul(Expr):
     def __init__(self, coeff: sympy.Expr, scalars: tuple[Expr, ...], body: Expr | None):
         scalars = tuple(scalars)
         for s in scalars:
-            _require_scalar("cannot scale by a non-scalar", s)
+            _require_scalar("scale", s)
         shape = dims.SCALAR_SHAPE if body is None else _shape(*body.shape)
         self._setup((dims.number(coeff), scalars, body), shape)
 
@@ -243,9 +263,7 @@ class MatMul(Expr):
             raise ValueError("MatMul needs at least two factors")
         for left, right in zip(factors, factors[1:], strict=False):
             if not dims.same(left.cols, right.rows):
-                raise shape_mismatch(
-                    "cannot multiply {0} by {1}", (left, right), differ(left.cols, right.rows)
-                )
+                raise shape_mismatch("shape.multiply", (left, right), differ(left.cols, right.rows))
         self._setup((factors,), _shape(factors[0].rows, factors[-1].cols))
 
 
@@ -277,7 +295,7 @@ class MatPow(Expr):
     k: int
 
     def __init__(self, arg: Expr, k: int):
-        _require_square("matrix power", arg)
+        _require_square("matrix_power", arg)
         self._setup((arg, int(k)), _shape(*arg.shape))
 
 
@@ -290,8 +308,8 @@ class Power(Expr):
     exponent: Expr
 
     def __init__(self, base: Expr, exponent: Expr):
-        _require_scalar("cannot raise to a power", base)
-        _require_scalar("the exponent must be a scalar", exponent)
+        _require_scalar("raise", base)
+        _require_scalar("exponent", exponent)
         self._setup((base, exponent), dims.SCALAR_SHAPE)
 
 
@@ -324,7 +342,7 @@ class LogDet(_Unary):
     __slots__ = ()
 
     def __init__(self, arg: Expr):
-        _require_square("log-determinant", arg)
+        _require_square("log_determinant", arg)
         self._setup((arg,), dims.SCALAR_SHAPE)
 
 
@@ -369,7 +387,7 @@ class Unvec(Expr):
             arg.rows, dims.resolve(m) * dims.resolve(n)
         ):
             raise shape_mismatch(
-                "cannot reshape {0}", (arg,), f"it is not a column of length {m * n}"
+                "shape.reshape", (arg,), Msg("shape.not_column_of_length", length=m * n)
             )
         self._setup((arg, m, n), _shape(m, n))
 
@@ -380,7 +398,7 @@ class DiagMat(_Unary):
     __slots__ = ()
 
     def __init__(self, arg: Expr):
-        _require_column("diagonal matrix", arg)
+        _require_column("diagonal_matrix", arg)
         self._setup((arg,), _shape(arg.rows, arg.rows))
 
 
@@ -456,7 +474,7 @@ class Hadamard(Expr):
         for other in factors[1:]:
             if not (dims.same(first.rows, other.rows) and dims.same(first.cols, other.cols)):
                 raise shape_mismatch(
-                    "cannot take the Hadamard product of {0} and {1}",
+                    "shape.hadamard",
                     (first, other),
                     f"{shape_text(dims_resolved(first.shape))} ≠ "
                     f"{shape_text(dims_resolved(other.shape))}",
@@ -475,7 +493,7 @@ class HadamardDiv(Expr):
     def __init__(self, num: Expr, den: Expr):
         if not (dims.same(num.rows, den.rows) and dims.same(num.cols, den.cols)):
             raise shape_mismatch(
-                "cannot divide {0} entrywise by {1}",
+                "shape.divide_entrywise",
                 (num, den),
                 f"{shape_text(dims_resolved(num.shape))} ≠ {shape_text(dims_resolved(den.shape))}",
             )

@@ -1,0 +1,594 @@
+"""Every error message and "not applicable" reason, in English and Chinese.
+
+An error carries a key of :data:`CATALOGUE` and its parameters (see ``errors.MatDiffError``);
+the text is made when it is shown, in the reader's language. Templates use ``str.format``
+fields by name. A parameter may itself be translatable: a :class:`Msg` (a key and its
+parameters), a :class:`Join` (a list read as "a, b and c" / "a、b 和 c"), a ``{"en": ..,
+"zh": ..}`` dict, or an error (its message). Everything else is shown as it is: names,
+shapes, code such as ``method='vectorization'`` stay the same in both languages.
+
+The English templates reproduce the historical English messages exactly; the Chinese ones use
+the textbook terms of the seeds (分子布局, 定义法, 矩阵微分法, 迹技巧, 链式法则, 向量化,
+克罗内克积, ...).
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from matdiff_magic.i18n import MESSAGES as UI_MESSAGES
+
+CATALOGUE: dict[str, dict[str, str]] = {
+    # -- how an error is shown --------------------------------------------------------------
+    "error.position": {
+        "en": " (line {line}, column {column})",
+        "zh": "（第 {line} 行，第 {column} 列）",
+    },
+    # -- the lexer ----------------------------------------------------------------------------
+    "lex.too_long": {
+        "en": "the input is too long ({length} characters; the limit is {limit})",
+        "zh": "输入过长（{length} 个字符，上限为 {limit}）",
+    },
+    "lex.unknown_command": {"en": "unknown command '\\{name}'", "zh": "未知命令 '\\{name}'"},
+    "lex.unexpected_character": {
+        "en": "unexpected character '{char}'",
+        "zh": "无法识别的字符 '{char}'",
+    },
+    # -- what the parser found instead (see parse.found) --------------------------------------
+    "token.end_of_input": {"en": "the end of the input", "zh": "输入结尾"},
+    "token.end_of_line": {"en": "the end of the line", "zh": "行尾"},
+    "found.end_of_input": {"en": "found the end of the input", "zh": "但输入已经结束"},
+    "found.end_of_line": {"en": "found the end of the line", "zh": "但这一行已经结束"},
+    "found.token": {"en": "found '{token}'", "zh": "但遇到的是 '{token}'"},
+    # -- the parser -----------------------------------------------------------------------------
+    "parse.found": {"en": "{expected}, {found}", "zh": "{expected}，{found}"},
+    "parse.unexpected": {
+        "en": "unexpected {token}: expected an operator or the end of the statement",
+        "zh": "此处不应出现 {token}：应为运算符或语句结尾",
+    },
+    "parse.function_defined": {
+        "en": "'{name}' is a function name and cannot be defined",
+        "zh": "'{name}' 是函数名，不能被定义",
+    },
+    "parse.function_declared": {
+        "en": "'{name}' is a function name and cannot be declared",
+        "zh": "'{name}' 是函数名，不能被声明",
+    },
+    "parse.expected_variable": {"en": "expected a variable name", "zh": "此处应为变量名"},
+    "parse.expected_type": {
+        "en": "expected a type: scalar, vector(n), matrix(m, n), symmetric(n) or R^{{m×n}}",
+        "zh": "此处应为类型：scalar、vector(n)、matrix(m, n)、symmetric(n) 或 R^{{m×n}}",
+    },
+    "parse.expected_scalar_close": {
+        "en": "expected ')' after 'scalar('",
+        "zh": "'scalar(' 之后应为 ')'",
+    },
+    "parse.expected_size": {
+        "en": "expected '(' and the size after '{kind}'",
+        "zh": "'{kind}' 之后应为 '(' 和尺寸",
+    },
+    "parse.expected_size_close": {
+        "en": "expected ')' after the size of {kind}",
+        "zh": "{kind} 的尺寸之后应为 ')'",
+    },
+    "parse.sizes.one": {
+        "en": "{kind} takes {wanted} size, got {got}",
+        "zh": "{kind} 需要 {wanted} 个尺寸，实际给了 {got} 个",
+    },
+    "parse.sizes.many": {
+        "en": "{kind} takes {wanted} sizes, got {got}",
+        "zh": "{kind} 需要 {wanted} 个尺寸，实际给了 {got} 个",
+    },
+    "parse.expected_space": {
+        "en": "expected R (the reals), as in x ∈ R^n or A ∈ R^{{m×n}}",
+        "zh": "此处应为 R（实数集），如 x ∈ R^n 或 A ∈ R^{{m×n}}",
+    },
+    "parse.expected_symmetric_size": {
+        "en": "expected ^n after S (symmetric n×n matrices: S ∈ S^n)",
+        "zh": "S 之后应为 ^n（n×n 对称矩阵：S ∈ S^n）",
+    },
+    "parse.symmetric_square": {
+        "en": "a symmetric matrix must be square",
+        "zh": "对称矩阵必须是方阵",
+    },
+    "parse.expected_close": {"en": "expected '{closing}'", "zh": "此处应为 '{closing}'"},
+    "parse.expected_close_dims": {
+        "en": "expected '{closing}' after the dimensions",
+        "zh": "维数之后应为 '{closing}'",
+    },
+    "parse.expected_dimension": {
+        "en": "expected a dimension (a name like n or a positive integer)",
+        "zh": "此处应为维数（n 这样的名字，或正整数）",
+    },
+    "parse.too_deep": {
+        "en": "the expression is nested too deeply (more than {limit} levels)",
+        "zh": "表达式嵌套过深（超过 {limit} 层）",
+    },
+    "parse.too_many_postfix": {
+        "en": "too many postfix operators (more than {limit})",
+        "zh": "后缀运算符过多（超过 {limit} 个）",
+    },
+    "parse.expected_exponent_close": {
+        "en": "expected '{closing}' to close the exponent of {op}",
+        "zh": "应有 '{closing}' 闭合 {op} 的指数",
+    },
+    "parse.exponent_sign": {
+        "en": "expected a number after '{sign}' in the exponent",
+        "zh": "指数中 '{sign}' 之后应为数",
+    },
+    "parse.expected_exponent": {
+        "en": "expected an exponent after {op} (a number, T, -1, or {{...}})",
+        "zh": "{op} 之后应为指数（数、T、-1 或 {{...}}）",
+    },
+    "parse.unclosed_paren": {
+        "en": "expected ')' to close the '(' at column {column}",
+        "zh": "应有 ')' 与第 {column} 列的 '(' 配对",
+    },
+    "parse.unclosed_det": {
+        "en": "expected '|' to close the determinant opened at column {column}",
+        "zh": "应有 '|' 闭合从第 {column} 列开始的行列式",
+    },
+    "parse.unclosed_norm": {
+        "en": "expected '{bar}' to close the norm opened at column {column}",
+        "zh": "应有 '{bar}' 闭合从第 {column} 列开始的范数",
+    },
+    "parse.unclosed_call": {
+        "en": "expected ')' to close the call of {name} opened at column {column}",
+        "zh": "应有 ')' 闭合从第 {column} 列开始的 {name} 调用",
+    },
+    "parse.matrix_literal": {
+        "en": "matrix literals like [1, 2] are not supported; declare a variable instead, "
+        "e.g. A: matrix(2, 2)",
+        "zh": "不支持 [1, 2] 这样的矩阵字面量；请改为声明变量，例如 A: matrix(2, 2)",
+    },
+    "parse.expected_expression": {"en": "expected an expression", "zh": "此处应为表达式"},
+    "parse.expected_call": {
+        "en": "expected '(' after the function name '{name}', as in {name}(X)",
+        "zh": "函数名 '{name}' 之后应为 '('，如 {name}(X)",
+    },
+    "parse.arguments.one": {
+        "en": "{name} takes {arity} argument, got {got}",
+        "zh": "{name} 需要 {arity} 个参数，实际给了 {got} 个",
+    },
+    "parse.arguments.many": {
+        "en": "{name} takes {arity} arguments, got {got}",
+        "zh": "{name} 需要 {arity} 个参数，实际给了 {got} 个",
+    },
+    "parse.unknown_function": {"en": "unknown function '{name}'", "zh": "未知函数 '{name}'"},
+    "hint.did_you_mean": {"en": "did you mean '{name}'?", "zh": "是否应为 '{name}'？"},
+    "hint.known_functions": {"en": "known functions: {names}", "zh": "可用的函数：{names}"},
+    # -- declarations, definitions and the typed tree (language/builder.py) -------------------
+    "build.not_text": {"en": "the expression must be text", "zh": "表达式必须是文本"},
+    "build.variable_name": {"en": "not a variable name: {name!r}", "zh": "不是变量名：{name!r}"},
+    "build.type_not_text": {
+        "en": "the type of {name} must be text such as 'matrix(m, n)', not {type}",
+        "zh": "{name} 的类型必须是 'matrix(m, n)' 这样的文本，而不是 {type}",
+    },
+    "build.after_type": {
+        "en": "unexpected {token} after the type",
+        "zh": "类型之后不应出现 {token}",
+    },
+    "build.declared_twice": {
+        "en": "{name} is declared twice: as {first} and as {second}",
+        "zh": "{name} 被声明了两次：先是 {first}，又是 {second}",
+    },
+    "build.intermediate_declared": {
+        "en": "{name} is already defined as an intermediate",
+        "zh": "{name} 已被定义为中间变量",
+    },
+    "build.defined_twice": {"en": "{name} is defined twice", "zh": "{name} 被定义了两次"},
+    "build.declared_and_defined": {
+        "en": "{name} is declared and also defined",
+        "zh": "{name} 既被声明又被定义",
+    },
+    "build.nothing_after_declarations": {
+        "en": "expected an expression to differentiate after the declarations",
+        "zh": "声明之后应有要求导的表达式",
+    },
+    "build.no_expression": {
+        "en": "expected an expression to differentiate",
+        "zh": "缺少要求导的表达式",
+    },
+    "build.only_last_line": {
+        "en": "only the last line may be the expression to differentiate; earlier lines "
+        "declare (x: vector(n)) or define (e = X θ - y)",
+        "zh": "只有最后一行可以是要求导的表达式；前面各行用于声明（x: vector(n)）"
+        "或定义（e = X θ - y）",
+    },
+    "build.exponent_scalar": {
+        "en": "the exponent {exponent} must be a scalar",
+        "zh": "指数 {exponent} 必须是标量",
+    },
+    "build.entrywise_exponent": {
+        "en": "the exponent of .^ must be a number",
+        "zh": ".^ 的指数必须是数",
+    },
+    "build.integer_power": {
+        "en": "a matrix can only be raised to an integer power, not {exponent} "
+        "(use .^ for entrywise powers)",
+        "zh": "矩阵只能取整数次幂，不能取 {exponent} 次幂（逐元素求幂请用 .^）",
+    },
+    "build.power_limit": {
+        "en": "matrix powers are limited to |k| <= {limit}",
+        "zh": "矩阵幂的次数限于 |k| <= {limit}",
+    },
+    "hint.undeclared": {
+        "en": "hint: {parts}; declare sizes, e.g. `{example}: scalar`",
+        "zh": "提示：{parts}；请声明尺寸，例如 `{example}: scalar`",
+    },
+    "hint.undeclared_vector.one": {
+        "en": "{names} was not declared, so it is taken to be a column vector",
+        "zh": "{names} 未声明，因此被当作列向量",
+    },
+    "hint.undeclared_vector.many": {
+        "en": "{names} were not declared, so they are taken to be column vectors",
+        "zh": "{names} 未声明，因此被当作列向量",
+    },
+    "hint.undeclared_matrix.one": {
+        "en": "{names} was not declared, so it is a matrix",
+        "zh": "{names} 未声明，因此被当作矩阵",
+    },
+    "hint.undeclared_matrix.many": {
+        "en": "{names} were not declared, so they are matrices",
+        "zh": "{names} 未声明，因此被当作矩阵",
+    },
+    # -- shapes (tree/nodes.py, tree/build.py): "{a}" and "{b}" are shape.operand, which ends
+    # in "（m×n）" in Chinese, so no space follows them there.
+    "shape.operand": {"en": "{label} ({shape})", "zh": "{label}（{shape}）"},
+    "shape.detail": {"en": "{what}: {detail}", "zh": "{what}：{detail}"},
+    "shape.multiply": {"en": "cannot multiply {a} by {b}", "zh": "{a}与 {b}无法相乘"},
+    "shape.add": {"en": "cannot add {a} and {b}", "zh": "{a}与 {b}无法相加"},
+    "shape.subtract": {"en": "cannot subtract {b} from {a}", "zh": "无法从 {a}中减去 {b}"},
+    "shape.hadamard": {
+        "en": "cannot take the Hadamard product of {a} and {b}",
+        "zh": "{a}与 {b}无法作哈达玛积（逐元素乘积）",
+    },
+    "shape.divide_entrywise": {
+        "en": "cannot divide {a} entrywise by {b}",
+        "zh": "{a}无法逐元素除以 {b}",
+    },
+    "shape.divide": {"en": "cannot divide {a} by {b}", "zh": "{a}无法除以 {b}"},
+    "shape.power": {"en": "cannot raise {a} to a power", "zh": "{a}无法取幂"},
+    "shape.take": {"en": "cannot take the {what} of {a}", "zh": "无法求 {a}的{what}"},
+    "shape.diag": {"en": "cannot take diag of {a}", "zh": "无法对 {a}取 diag"},
+    "shape.reshape": {"en": "cannot reshape {a}", "zh": "无法改变 {a}的形状"},
+    "shape.scalar": {"en": "{what}: {a} must be a scalar", "zh": "{what}：{a}必须是标量"},
+    "shape.not_square": {"en": "it is not square ({differ})", "zh": "它不是方阵（{differ}）"},
+    "shape.not_square_power": {
+        "en": "it is not square (use .^ for entrywise powers)",
+        "zh": "它不是方阵（逐元素求幂请用 .^）",
+    },
+    "shape.needs_column": {"en": "it needs a column vector", "zh": "它必须是列向量"},
+    "shape.not_column_of_length": {
+        "en": "it is not a column of length {length}",
+        "zh": "它不是长度为 {length} 的列向量",
+    },
+    "shape.divisor_scalar": {
+        "en": "the divisor must be a scalar (use ./ to divide entrywise, or inv(...) for a "
+        "matrix inverse)",
+        "zh": "除数必须是标量（逐元素相除请用 ./，求逆矩阵请用 inv(...)）",
+    },
+    "shape.diag_argument": {
+        "en": "diag needs a column vector or a square matrix",
+        "zh": "diag 的参数必须是列向量或方阵",
+    },
+    "shape.symmetric_square": {
+        "en": "symmetric matrix {name} must be square",
+        "zh": "对称矩阵 {name} 必须是方阵",
+    },
+    # the {what} of shape.take and shape.scalar
+    "op.inverse": {"en": "inverse", "zh": "逆矩阵"},
+    "op.matrix_power": {"en": "matrix power", "zh": "矩阵幂"},
+    "op.trace": {"en": "trace", "zh": "迹"},
+    "op.determinant": {"en": "determinant", "zh": "行列式"},
+    "op.log_determinant": {"en": "log-determinant", "zh": "对数行列式"},
+    "op.diagonal_matrix": {"en": "diagonal matrix", "zh": "对角矩阵"},
+    "op.diagonal": {"en": "diagonal", "zh": "对角线"},
+    "op.softmax": {"en": "softmax", "zh": " softmax"},
+    "op.scale": {"en": "cannot scale by a non-scalar", "zh": "不能用非标量作数乘"},
+    "op.raise": {"en": "cannot raise to a power", "zh": "无法取幂"},
+    "op.exponent": {"en": "the exponent must be a scalar", "zh": "指数必须是标量"},
+    # the {what} of reason.no_index_form
+    "op.det": {"en": "det", "zh": "行列式"},
+    "op.logdet": {"en": "logdet", "zh": "对数行列式"},
+    "op.the_inverse": {"en": "the inverse", "zh": "逆矩阵"},
+    "op.the_kronecker_product": {"en": "the Kronecker product", "zh": "克罗内克积"},
+    "op.vec": {"en": "vec", "zh": "向量化"},
+    "op.unvec": {"en": "unvec", "zh": "逆向量化（unvec）"},
+    "op.the_commutation_matrix": {"en": "the commutation matrix", "zh": "交换矩阵"},
+    # -- the API (api.py, layout.py, compare.py, result.py, to_sympy.py, plots.py) -------------
+    "api.unknown_method": {
+        "en": "unknown method {method!r}: use one of {choices}",
+        "zh": "未知的方法 {method!r}：请使用 {choices} 之一",
+    },
+    "api.unknown_layout": {
+        "en": "unknown layout {layout!r}: use one of {choices}",
+        "zh": "未知的布局 {layout!r}：请使用 {choices} 之一",
+    },
+    "api.order": {
+        "en": "order must be 1 (derivative) or 2 (Hessian)",
+        "zh": "order 必须是 1（导数）或 2（黑塞矩阵）",
+    },
+    "api.hessian_method": {
+        "en": "Hessians are derived by the differential method, not {method}",
+        "zh": "黑塞矩阵由矩阵微分法求得，不能用 {method}",
+    },
+    "api.gradient": {
+        "en": "gradient() is for Hessians (order=2)",
+        "zh": "gradient() 只用于黑塞矩阵（order=2）",
+    },
+    "api.no_method": {"en": "no method applies: {reasons}", "zh": "没有适用的方法：{reasons}"},
+    "api.no_sympy": {
+        "en": "SymPy has no matrix expression for {node}",
+        "zh": "SymPy 没有与 {node} 对应的矩阵表达式",
+    },
+    "api.no_result": {
+        "en": "the comparison has no {method} result",
+        "zh": "比较结果中没有 {method} 方法的结果",
+    },
+    # -- "not applicable": why a method cannot derive this (methods/, rules/, index/) ---------
+    "reason.differential_needs_scalar": {
+        "en": "the matrix-differential method (trace trick) needs a scalar function (or a "
+        "scalar variable); {f} is a {kind}, so use method='vectorization'",
+        "zh": "矩阵微分法（迹技巧）要求函数是标量（或自变量是标量）；{f} 是{kind}，"
+        "请改用 method='vectorization'",
+    },
+    "reason.hessian_needs_scalar": {
+        "en": "a Hessian needs a scalar function; {f} is a {kind}",
+        "zh": "黑塞矩阵要求函数是标量；{f} 是{kind}",
+    },
+    "reason.no_differential_rule": {
+        "en": "no differential rule for {node}",
+        "zh": "没有适用于 {node} 的微分法则",
+    },
+    "reason.trace_kronecker": {
+        "en": "the trace trick cannot move dX out of a Kronecker product; "
+        "use method='vectorization'",
+        "zh": "迹技巧无法把 dX 从克罗内克积中移出；请改用 method='vectorization'",
+    },
+    "reason.chain_not_a_chain": {
+        "en": "the intermediates do not form a chain (one step depends on {names} at once); "
+        "use method='differential'",
+        "zh": "中间变量不构成一条链（有一步同时依赖 {names}）；请改用 method='differential'",
+    },
+    "reason.chain_no_inner": {
+        "en": "the chain rule needs an inner function, but {x} appears directly in {f} "
+        "(there is no intermediate variable); use method='differential'",
+        "zh": "链式法则需要内层函数，但 {x} 直接出现在 {f} 中（没有中间变量）；"
+        "请改用 method='differential'",
+    },
+    "reason.chain_no_inner.nonscalar": {
+        "en": "the chain rule needs an inner function, but {x} appears directly in {f} "
+        "(there is no intermediate variable); use method='differential' or "
+        "method='vectorization'",
+        "zh": "链式法则需要内层函数，但 {x} 直接出现在 {f} 中（没有中间变量）；"
+        "请改用 method='differential' 或 method='vectorization'",
+    },
+    "reason.no_index_form": {
+        "en": "the definition method needs an entrywise (index) form, and {what} of {arg} "
+        "has none: use method='{method}'",
+        "zh": "定义法需要逐元素（指标）形式，而 {arg} 的{what}没有这种形式："
+        "请改用 method='{method}'",
+    },
+    "reason.no_entrywise_form": {
+        "en": "the definition method has no entrywise form of {func}",
+        "zh": "定义法没有 {func} 的逐元素形式",
+    },
+    # -- numbers (numeric.py, check.py, index/) ------------------------------------------------
+    "eval.unknown_size": {
+        "en": "the size {size} is not known: give values for the variables that have it",
+        "zh": "尺寸 {size} 未知：请给出具有这一尺寸的变量的值",
+    },
+    "eval.not_real": {
+        "en": "the value of {name} is not a real number array: {detail}",
+        "zh": "{name} 的值不是实数数组：{detail}",
+    },
+    "eval.too_many_axes": {
+        "en": "the value of {name} has {ndim} dimensions; matdiff handles scalars, vectors "
+        "and matrices",
+        "zh": "{name} 的值有 {ndim} 个维度；matdiff 只处理标量、向量和矩阵",
+    },
+    "eval.not_finite": {
+        "en": "the value of {name} contains NaN or infinity",
+        "zh": "{name} 的值含有 NaN 或无穷大",
+    },
+    "eval.no_value_declared": {
+        "en": "no value was given for {name} ({declared})",
+        "zh": "没有给出 {name}（{declared}）的值",
+    },
+    "eval.declared_shape": {
+        "en": "{name} is declared {declared} but its value has shape {rows}×{cols}",
+        "zh": "{name} 声明为 {declared}，但它的值的尺寸是 {rows}×{cols}",
+    },
+    "eval.size_conflict": {
+        "en": "the size {size} is {first} from the value of {first_name} but {second} from "
+        "the value of {name}",
+        "zh": "尺寸 {size} 由 {first_name} 的值得出为 {first}，由 {name} 的值得出却为 {second}",
+    },
+    "eval.not_symmetric": {
+        "en": "{name} is declared symmetric but its value is not symmetric",
+        "zh": "{name} 声明为对称矩阵，但它的值不对称",
+    },
+    "eval.no_value": {"en": "no value was given for {name}", "zh": "没有给出 {name} 的值"},
+    "eval.no_direction": {
+        "en": "no direction was given for d{name}",
+        "zh": "没有给出 d{name} 的方向",
+    },
+    "eval.singular": {
+        "en": "a matrix to be inverted is singular",
+        "zh": "要求逆的矩阵是奇异矩阵",
+    },
+    "eval.no_finite_inputs": {
+        "en": "could not find random inputs where the function is finite",
+        "zh": "找不到使函数取有限值的随机输入",
+    },
+    "eval.no_finite_inputs.because": {
+        "en": "could not find random inputs where the function is finite: {cause}",
+        "zh": "找不到使函数取有限值的随机输入：{cause}",
+    },
+    "eval.shapes_differ": {
+        "en": "shape {a} does not match {b}",
+        "zh": "尺寸 {a} 与 {b} 不一致",
+    },
+    "eval.unknown_quantity": {
+        "en": "unknown quantity {name} in an index formula",
+        "zh": "指标公式中有未知的量 {name}",
+    },
+    "eval.index_as_value": {
+        "en": "index {index} used as a value",
+        "zh": "指标 {index} 被当作数值使用",
+    },
+    "eval.index_formula": {
+        "en": "cannot evaluate {what} in an index formula",
+        "zh": "无法计算指标公式中的 {what}",
+    },
+    "eval.sum_start": {"en": "sums must start at 1", "zh": "求和必须从 1 开始"},
+    "eval.stray_index": {
+        "en": "index {index} is neither summed nor free",
+        "zh": "指标 {index} 既不是求和指标，也不是自由指标",
+    },
+    # -- NumPy code (printing/numpy_code.py) ---------------------------------------------------
+    "code.no_node": {
+        "en": "cannot write NumPy code for {node} nodes ({text})",
+        "zh": "无法为 {node} 节点（{text}）生成 NumPy 代码",
+    },
+    "code.no_size": {
+        "en": "the size {size} is not the size of any variable",
+        "zh": "尺寸 {size} 不是任何变量的尺寸",
+    },
+    "code.no_number": {
+        "en": "cannot write the number {number} as NumPy code",
+        "zh": "无法把数 {number} 写成 NumPy 代码",
+    },
+    "code.no_symbol": {
+        "en": "cannot write NumPy code for the symbol {symbol}",
+        "zh": "无法为符号 {symbol} 生成 NumPy 代码",
+    },
+    "code.no_function": {
+        "en": "cannot write NumPy code for the {name}",
+        "zh": "无法为{name}生成 NumPy 代码",
+    },
+    "code.function_name": {
+        "en": "not a Python function name: {name!r}",
+        "zh": "不是合法的 Python 函数名：{name!r}",
+    },
+    # -- the magic and the command line (frontend/, cli.py) -----------------------------------
+    "error.which_wrt": {
+        "en": "which variable? {f} has {names}: add --wrt NAME, e.g. --wrt {first}",
+        "zh": "对哪个变量求导？{f} 含有 {names}：请加上 --wrt 变量名，例如 --wrt {first}",
+    },
+    "error.no_variable": {
+        "en": "{f} has no variable to differentiate with respect to",
+        "zh": "{f} 中没有可以求导的变量",
+    },
+    "error.empty_cell": {
+        "en": "the cell is empty: write declarations, then the expression to differentiate "
+        "on the last line",
+        "zh": "单元格为空：先写声明，最后一行写要求导的表达式",
+    },
+    "error.empty_line": {
+        "en": "%matdiff needs an expression, as in: %matdiff x' A x --wrt x",
+        "zh": "%matdiff 需要一个表达式，例如：%matdiff x' A x --wrt x",
+    },
+    "error.output_name": {
+        "en": "-o needs a Python name to store the result in, not {name!r}",
+        "zh": "-o 需要一个 Python 变量名来保存结果，而不是 {name!r}",
+    },
+    "error.option": {"en": "bad option: {detail}", "zh": "选项有误：{detail}"},
+    "error.var_option": {
+        "en": '--var expects NAME: TYPE, as in "A: matrix(m, n)"; got {decl!r}',
+        "zh": '--var 的格式应为 NAME: TYPE，如 "A: matrix(m, n)"；这里是 {decl!r}',
+    },
+}
+
+# How a Join reads in each language.
+_JOINS = {
+    "and": {"en": (", ", " and "), "zh": ("、", " 和 ")},
+    "comma": {"en": (", ", ", "), "zh": ("、", "、")},
+    "semicolon": {"en": ("; ", "; "), "zh": ("；", "；")},
+}
+
+
+def template(key: str, lang: str = "en") -> str:
+    """The template of ``key`` in ``lang`` (error catalogue first, then the UI words)."""
+    entry = CATALOGUE.get(key) or UI_MESSAGES.get(key)
+    if entry is None:
+        raise KeyError(f"no message {key!r}")
+    return entry.get(lang) or entry["en"]
+
+
+def fields(text: str) -> set[str]:
+    """The names of the ``str.format`` fields of a template."""
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+class Msg:
+    """A translatable piece of text: a catalogue key and its parameters."""
+
+    __slots__ = ("key", "params")
+
+    def __init__(self, key: str, **params: Any) -> None:
+        self.key = key
+        self.params = params
+
+    def render(self, lang: str = "en") -> str:
+        return format_message(self.key, self.params, lang)
+
+    def __str__(self) -> str:
+        return self.render("en")
+
+    def __repr__(self) -> str:
+        params = "".join(f", {k}={v!r}" for k, v in self.params.items())
+        return f"Msg({self.key!r}{params})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Msg) and (self.key, self.params) == (other.key, other.params)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+class Join:
+    """Items read as a list: ``style`` "and" (a, b and c / a、b 和 c), "comma" or "semicolon"."""
+
+    __slots__ = ("items", "style")
+
+    def __init__(self, items: Iterable[Any], style: str = "and") -> None:
+        self.items = tuple(items)
+        self.style = style
+
+    def render(self, lang: str = "en") -> str:
+        seps = _JOINS[self.style]
+        sep, last = seps.get(lang, seps["en"])
+        words = [str(render_value(item, lang)) for item in self.items]
+        if len(words) <= 1:
+            return "".join(words)
+        return sep.join(words[:-1]) + last + words[-1]
+
+    def __str__(self) -> str:
+        return self.render("en")
+
+    def __repr__(self) -> str:
+        return f"Join({list(self.items)!r}, {self.style!r})"
+
+
+def render_value(value: Any, lang: str = "en") -> Any:
+    """A parameter as it reads in ``lang``; plain values are returned unchanged."""
+    if isinstance(value, Msg | Join):
+        return value.render(lang)
+    message_in = getattr(value, "message_in", None)  # an error: its message (no caret)
+    if callable(message_in):
+        return message_in(lang)
+    if isinstance(value, Mapping) and "en" in value:
+        return value.get(lang) or value["en"]
+    return value
+
+
+def format_message(key: str, params: Mapping[str, Any] | None = None, lang: str = "en") -> str:
+    """The message ``key`` in ``lang`` with its parameters filled in."""
+    values = {name: render_value(v, lang) for name, v in (params or {}).items()}
+    return template(key, lang).format(**values)
+
+
+__all__ = ["CATALOGUE", "Msg", "Join", "format_message", "render_value", "template", "fields"]
