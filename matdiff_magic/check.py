@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import sympy
@@ -17,6 +18,9 @@ from matdiff_magic.errors import EvaluationError, MatDiffError, Msg
 from matdiff_magic.numeric import Env, bind, evaluate
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
+
+if TYPE_CHECKING:
+    from matdiff_magic.result import Result
 
 DEFAULT_SIZES = (3, 4, 2, 5, 6, 7, 8, 9)  # distinct, so a transposition cannot hide
 
@@ -166,7 +170,7 @@ def relative_error(a: np.ndarray, b: np.ndarray) -> tuple[float, float, float]:
 
 
 def check_result(
-    result,
+    result: Result,
     values: Mapping[str, object] | None = None,
     seed: int = 0,
     sizes: Mapping[str, int] | None = None,
@@ -195,7 +199,7 @@ def check_result(
 
 
 def check_steps(
-    result,
+    result: Result,
     values: Mapping[str, object] | None = None,
     seed: int = 0,
     sizes: Mapping[str, int] | None = None,

@@ -45,10 +45,12 @@ def as_dim(value: int | str | sympy.Expr) -> sympy.Expr:
 def dim_text(d: sympy.Expr) -> str:
     """A dimension as users write it: ``m``, ``3``, ``mn`` (product shown by juxtaposition)."""
     if isinstance(d, sympy.Mul):
-        return "".join(
+        parts = [
             dim_text(f) if not isinstance(f, sympy.Add) else f"({dim_text(f)})"
             for f in sympy.Mul.make_args(d)
-        )
+        ]
+        # mn for single letters, m_A·m_X when a name is longer
+        return "".join(parts) if all(len(p) == 1 for p in parts) else "·".join(parts)
     if isinstance(d, sympy.Pow) and d.exp.is_Integer and d.exp > 0:
         return dim_text(d.base) + str(d.exp).translate(_SUPERSCRIPTS)
     if isinstance(d, sympy.Symbol):

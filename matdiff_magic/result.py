@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    import sympy
+    from matplotlib.figure import Figure
 
 from matdiff_magic import layout as L
 from matdiff_magic import notation
@@ -142,20 +147,20 @@ class Result:
         env = bind(self.problem.variables | {self.wrt.name: self.wrt}, values, needed)
         return evaluate(self.function, env)
 
-    def sympy(self):
+    def sympy(self) -> sympy.Basic:
         """The derivative as a SymPy matrix expression (where SymPy can express it)."""
         from matdiff_magic.to_sympy import to_sympy
 
         return to_sympy(self.expr)
 
     # -- plots and code (front ends, imported when used) ------------------------------------
-    def plot_check(self, values: Mapping[str, object] | None = None, **kwargs: object):
+    def plot_check(self, values: Mapping[str, object] | None = None, **kwargs: object) -> Figure:
         """The Taylor-model check plot (log-log error against t, with a slope-2 guide)."""
         from matdiff_magic.plots import check_plot
 
         return check_plot(self, values=values, **kwargs)
 
-    def plot_jacobian(self, values: Mapping[str, object] | None = None, **kwargs: object):
+    def plot_jacobian(self, values: Mapping[str, object] | None = None, **kwargs: object) -> Figure:
         """The derivative at small concrete sizes as a heatmap with its Kronecker blocks."""
         from matdiff_magic.plots import jacobian_heatmap
 

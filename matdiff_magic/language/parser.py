@@ -222,7 +222,9 @@ class Parser:
         end = self.expect_op(closing, Msg("parse.expected_close_dims", closing=closing))
         return tuple(dims), tuple(spans), end.span
 
-    def parse_dim(self, allow_split: bool = False):
+    def parse_dim(
+        self, allow_split: bool = False
+    ) -> tuple[str | int | tuple[str | int, ...], Span]:
         tok = self.tok
         if tok.kind == "NAME":
             if tok.value == "_":  # a size to be inferred from use: A: matrix(_, n)

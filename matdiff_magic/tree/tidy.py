@@ -60,8 +60,13 @@ def _merge_kron(e: N.Add) -> Expr | None:
 
 def _contract_pair(a: Expr, b: Expr) -> Expr | None:
     """a b rewritten by a vec identity read backwards, or None."""
-    if (isinstance(a, N.Kron) and b.cols == 1 and not isinstance(b, N.Vec)
-            and a.left.cols == 1 and a.right.cols == b.rows):
+    if (
+        isinstance(a, N.Kron)
+        and b.cols == 1
+        and not isinstance(b, N.Vec)
+        and a.left.cols == 1
+        and a.right.cols == b.rows
+    ):
         # a column w is vec(w): (p ⊗ Q) w = vec(Q w pᵀ) for a column p
         return B.vec(B.matmul(a.right, b, B.transpose(a.left)))
     if isinstance(b, N.Vec):
