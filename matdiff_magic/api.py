@@ -26,8 +26,9 @@ def derive(
 
     ``variables`` maps names to types ("scalar", "vector(n)", "matrix(m, n)",
     "symmetric(n)"); declarations inside ``expr`` work too. ``layout`` is "numerator",
-    "denominator" or "mixed"; ``method`` one of "auto", "differential", "vectorization"
-    ("definition" and "chain" are not built yet); ``order=2`` gives the Hessian.
+    "denominator" or "mixed"; ``method`` one of "auto", "differential", "vectorization",
+    "chain", "definition" ("auto" picks differential for a scalar function or variable,
+    vectorization otherwise); ``order=2`` gives the Hessian.
     """
     L.check_layout(layout)
     if method not in METHODS:

@@ -20,6 +20,7 @@ from matdiff_magic.printing.text import text
 from matdiff_magic.to_sympy import SCALAR_FUNCTIONS
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
+from matdiff_magic.tree.query import variable_occurs
 
 # Index names: i, j for the function's entries, k, l for the variable's, then these for sums.
 SUM_NAMES = ("p", "q", "r", "s", "t", "u", "v", "a", "b", "c", "d", "e", "g", "h", "w", "z")
@@ -175,17 +176,7 @@ class Converter:
         self.space = space
         self.wrt = wrt
         self.scalar_function = scalar_function
-        self._depends: dict[Expr, bool] = {}
-
-    def depends(self, e: Expr) -> bool:
-        found = self._depends.get(e)
-        if found is None:
-            if isinstance(e, N.Var):
-                found = e.name == self.wrt.name
-            else:
-                found = any(self.depends(a) for a in e.args)
-            self._depends[e] = found
-        return found
+        self.depends = variable_occurs(wrt.name)
 
     def unsupported(self, e: Expr) -> UnsupportedError:
         what = NO_INDEX_FORM.get(type(e), type(e).__name__)

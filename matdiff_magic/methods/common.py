@@ -7,7 +7,7 @@ student sees d(x^T A x) = d(x^T) A x + x^T A dx, then dx^T A x + x^T A dx.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from matdiff_magic import notation
 from matdiff_magic.derivation import Builder, Derivation
@@ -18,6 +18,7 @@ from matdiff_magic.rules.rule import Rule
 from matdiff_magic.tree import build as B
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
+from matdiff_magic.tree.query import Occurs, differential_occurs, variable_occurs
 from matdiff_magic.tree.rewrite import replace
 from matdiff_magic.tree.tidy import tidy
 
@@ -30,8 +31,8 @@ class Context:
     wrt: N.Var
     fname: str
     problem: object = None  # the parsed Problem, when the method needs its definitions
-    _depends: dict[Expr, bool] = field(default_factory=dict)
-    _has_dx: dict[Expr, bool] = field(default_factory=dict)
+    _depends: Occurs | None = None
+    _has_dx: Occurs | None = None
 
     @property
     def dx(self) -> N.Differential:
@@ -39,24 +40,15 @@ class Context:
 
     def depends(self, e: Expr) -> bool:
         """Whether ``e`` contains the variable (so its differential is not zero)."""
-        found = self._depends.get(e)
-        if found is None:
-            if isinstance(e, N.Var):
-                found = e.name == self.wrt.name
-            else:
-                found = any(self.depends(a) for a in e.args)
-            self._depends[e] = found
-        return found
+        if self._depends is None:
+            self._depends = variable_occurs(self.wrt.name)
+        return self._depends(e)
 
     def has_dx(self, e: Expr) -> bool:
-        found = self._has_dx.get(e)
-        if found is None:
-            if isinstance(e, N.Differential):
-                found = e.var.name == self.wrt.name
-            else:
-                found = any(self.has_dx(a) for a in e.args)
-            self._has_dx[e] = found
-        return found
+        """Whether ``e`` contains dX."""
+        if self._has_dx is None:
+            self._has_dx = differential_occurs(self.wrt.name)
+        return self._has_dx(e)
 
 
 @dataclass(frozen=True)

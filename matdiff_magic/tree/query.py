@@ -1,0 +1,33 @@
+"""Memoized questions about a tree: does this subtree contain the variable, or dX?"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from matdiff_magic.tree import nodes as N
+from matdiff_magic.tree.base import Expr
+
+
+class Occurs:
+    """``occurs(e)``: whether some node of ``e`` satisfies ``test`` (answers are remembered)."""
+
+    def __init__(self, test: Callable[[Expr], bool]) -> None:
+        self._test = test
+        self._seen: dict[Expr, bool] = {}
+
+    def __call__(self, e: Expr) -> bool:
+        found = self._seen.get(e)
+        if found is None:
+            found = self._test(e) or any(self(a) for a in e.args)
+            self._seen[e] = found
+        return found
+
+
+def variable_occurs(name: str) -> Occurs:
+    """Whether the variable ``name`` occurs (its differential is then not zero)."""
+    return Occurs(lambda n: isinstance(n, N.Var) and n.name == name)
+
+
+def differential_occurs(name: str) -> Occurs:
+    """Whether d``name`` occurs (in a linear form)."""
+    return Occurs(lambda n: isinstance(n, N.Differential) and n.var.name == name)
