@@ -287,3 +287,8 @@ def test_matrix_power_needs_an_integer():
 def test_unknown_characters():
     assert "unexpected character" in str(error("x $ y", md.ParseError))
     assert "unknown command" in str(error("\\foo x", md.ParseError))
+
+
+def test_python_power_is_an_alias():
+    assert text("X**2") == text("X^2") == "X²"
+    assert text("c: scalar\nc**-1") == text("c: scalar\nc^-1")

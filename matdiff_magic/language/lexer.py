@@ -55,6 +55,7 @@ _OPERATORS: list[tuple[str, str]] = [
     (".*", ".*"),
     ("./", "./"),
     ("||", "||"),
+    ("**", "^"),  # Python's power, for users who type it
     ("'", "'"),
     ("’", "'"),
     ("ᵀ", "ᵀ"),

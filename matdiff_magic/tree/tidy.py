@@ -287,6 +287,13 @@ def tidy(e: Expr) -> Expr:
     if expanded is not e and _size(expanded) < _size(e):
         e = expanded
     out = _tidy(e)
+    for _ in range(2):
+        # Factoring can bring entrywise pieces together (Xᵀ a - Xᵀ b -> Xᵀ (a - b)) that the
+        # entrywise algebra then simplifies: repeat until nothing changes.
+        again = _tidy(out)
+        if again == out:
+            break
+        out = again
     try:
         # Multiplying out and factoring again sometimes gives a shorter form:
         # -(I - s 𝟏ᵀ) y xᵀ -> (s (𝟏ᵀ y) - y) xᵀ.
