@@ -67,9 +67,11 @@ def test_auto_picks_the_method():
     assert md.derive("t: scalar\nt A", "t").method == "differential"
 
 
-def test_every_method_is_available():
+def test_every_method_is_available_and_every_step_names_its_rule():
     for method in ("differential", "vectorization", "chain", "definition"):
-        assert md.derive("norm(A x - b)^2", "x", method=method).method == method
+        r = md.derive("norm(A x - b)^2", "x", method=method)
+        assert r.method == method
+        assert all(step.rule is not None and step.latex for step in r.steps), method
 
 
 def test_differential_method_needs_a_scalar_function():

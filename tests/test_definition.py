@@ -42,7 +42,7 @@ def test_quadratic_form_follows_the_seed_step_for_step():
         "∂y/∂x = (A + Aᵀ) x",
     ]
     assert keys(r) == [
-        [],
+        ["def.function"],
         ["def.index"],
         ["def.select"],
         ["def.partial"],

@@ -92,6 +92,7 @@ EXAMPLES = {
     "chain.sandwich": ("sum(exp(A X B))", "X", "chain"),
     "chain.differential": ("logdet(S' S)", "S", "chain"),
     "chain.vec": ("exp(A X B)", "X", "chain"),
+    "def.function": ("x' S x", "x", "definition"),
     "def.index": ("x' S x", "x", "definition"),
     "def.select": ("x' S x", "x", "definition"),
     "def.partial": ("x' S x", "x", "definition"),

@@ -106,7 +106,7 @@ def derive(ctx: Context) -> Outcome:
         first = IndexFormula.make(
             [leaf(fb, i, j)], (fi,) if fi else (), (fj,) if fj else (), space.bases, space.dims
         )
-    b.start(f_entry, first)
+    b.start(f_entry, first, (R.FUNCTION,))
     whole_f = IndexFormula.make(
         [whole], (fi,) if fi else (), (fj,) if fj else (), space.bases, space.dims, "reading"
     )

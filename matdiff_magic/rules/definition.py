@@ -11,6 +11,14 @@ def _row(key: str, en: str, zh: str, latex: str, explain_en: str, explain_zh: st
     return register(Rule(key, en, zh, latex, explain_en, explain_zh, group="definition"))
 
 
+FUNCTION = _row(
+    "def.function",
+    "the function",
+    "函数",
+    r"y = f(x)",
+    "Start from the function itself; the definition method works entry by entry.",
+    "从函数本身出发；定义法逐个元素地求导。",
+)
 INDEX = _row(
     "def.index",
     "write entrywise",
