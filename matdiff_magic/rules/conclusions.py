@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from matdiff_magic.rules.rule import Rule, register
+from matdiff_magic.rules.rule import table
 
-
-def _row(key: str, en: str, zh: str, latex: str, explain_en: str, explain_zh: str) -> Rule:
-    return register(Rule(key, en, zh, latex, explain_en, explain_zh, group="conclusion"))
+_row = table("conclusion")
 
 
 DIFFERENTIAL = _row(

@@ -4,11 +4,9 @@ pick out the terms with x_k, differentiate, read the result, assemble it into a 
 
 from __future__ import annotations
 
-from matdiff_magic.rules.rule import Rule, register
+from matdiff_magic.rules.rule import table
 
-
-def _row(key: str, en: str, zh: str, latex: str, explain_en: str, explain_zh: str) -> Rule:
-    return register(Rule(key, en, zh, latex, explain_en, explain_zh, group="definition"))
+_row = table("definition")
 
 
 FUNCTION = _row(

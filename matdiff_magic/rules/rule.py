@@ -6,6 +6,7 @@ layout rules) registers its rows here, so narrators and tests can find any rule 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 REGISTRY: dict[str, Rule] = {}
@@ -36,6 +37,16 @@ def register(rule: Rule) -> Rule:
         raise ValueError(f"rule {rule.key!r} registered twice")
     REGISTRY[rule.key] = rule
     return rule
+
+
+def table(group: str) -> Callable[[str, str, str, str, str, str], Rule]:
+    """A row maker for one table: ``row(key, en, zh, latex, explain_en, explain_zh)``
+    registers the rule under ``group``."""
+
+    def row(key: str, en: str, zh: str, latex: str, explain_en: str, explain_zh: str) -> Rule:
+        return register(Rule(key, en, zh, latex, explain_en, explain_zh, group=group))
+
+    return row
 
 
 def get(key: str) -> Rule:

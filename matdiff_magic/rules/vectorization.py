@@ -10,14 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from matdiff_magic.dims import ONE
-from matdiff_magic.rules.rule import Rule, register
+from matdiff_magic.rules.rule import Rule, table
 from matdiff_magic.tree import build as B
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
 
-
-def _row(key: str, en: str, zh: str, latex: str, explain_en: str, explain_zh: str) -> Rule:
-    return register(Rule(key, en, zh, latex, explain_en, explain_zh, group="vectorization"))
+_row = table("vectorization")
 
 
 VECTORIZE = _row(
