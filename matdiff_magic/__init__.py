@@ -20,9 +20,11 @@ from matdiff_magic.errors import (
     ParseError,
     ShapeError,
     UnsupportedError,
+    VerificationError,
 )
 from matdiff_magic.language.builder import parse_problem
 from matdiff_magic.result import Result
+from matdiff_magic.verify import StepCheck, Verification
 
 if TYPE_CHECKING:
     from IPython.core.interactiveshell import InteractiveShell
@@ -55,5 +57,8 @@ __all__ = [
     "ShapeError",
     "UnsupportedError",
     "EvaluationError",
+    "VerificationError",
+    "Verification",
+    "StepCheck",
     "__version__",
 ]

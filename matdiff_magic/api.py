@@ -10,6 +10,7 @@ from matdiff_magic.methods import chain, definition, differential, hessian, vect
 from matdiff_magic.methods.common import Context, Outcome, kinds
 from matdiff_magic.result import Result
 from matdiff_magic.tree import nodes as N
+from matdiff_magic.verify import verified
 
 METHODS = ("auto", "differential", "definition", "chain", "vectorization")
 
@@ -21,6 +22,7 @@ def derive(
     layout: str = "mixed",
     method: str = "auto",
     order: int = 1,
+    verify: bool = True,
 ) -> Result:
     """Differentiate the matdiff expression ``expr`` with respect to the variable ``wrt``.
 
@@ -29,6 +31,10 @@ def derive(
     "denominator" or "mixed"; ``method`` one of "auto", "differential", "vectorization",
     "chain", "definition" ("auto" picks differential for a scalar function or variable,
     vectorization otherwise); ``order=2`` gives the Hessian.
+
+    With ``verify`` (the default) the result and every step of its derivation are checked
+    numerically at small random inputs before it is returned (a few milliseconds); if they do
+    not hold, :class:`VerificationError` is raised instead of a wrong answer.
     """
     L.check_layout(layout)
     if method not in METHODS:
@@ -38,7 +44,8 @@ def derive(
     problem = parse_problem(expr, variables)
     ctx = context(problem, wrt)
     outcome = run(ctx, method, order)
-    return Result(problem, outcome, layout)
+    result = Result(problem, outcome, layout)
+    return verified(result) if verify else result
 
 
 def context(problem: Problem, wrt: str) -> Context:

@@ -15,9 +15,10 @@ import sympy
 
 from matdiff_magic.dims import ONE
 from matdiff_magic.errors import EvaluationError, MatDiffError, Msg
-from matdiff_magic.numeric import Env, bind, evaluate
+from matdiff_magic.numeric import Env, Evaluator, bind, evaluate
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
+from matdiff_magic.tree.elementwise import ELEMENTWISE
 
 if TYPE_CHECKING:
     from matdiff_magic.result import Result
@@ -25,25 +26,33 @@ if TYPE_CHECKING:
 DEFAULT_SIZES = (3, 4, 2, 5, 6, 7, 8, 9)  # distinct, so a transposition cannot hide
 
 
-def dimension_sizes(
-    variables: Mapping[str, N.Var], sizes: Mapping[str, int] | None = None
-) -> dict[sympy.Symbol, int]:
-    """A distinct size for every dimension symbol (or the ones given by name)."""
+def dimension_symbols(variables: Mapping[str, N.Var]) -> list[sympy.Symbol]:
     symbols: list[sympy.Symbol] = []
     for var in variables.values():
         for d in var.shape:
             for s in sorted(d.free_symbols, key=str):
                 if s not in symbols:
                     symbols.append(s)
+    return symbols
+
+
+def dimension_sizes(
+    variables: Mapping[str, N.Var],
+    sizes: Mapping[str, int] | None = None,
+    pool: tuple[int, ...] = DEFAULT_SIZES,
+    order: list[int] | None = None,
+) -> dict[sympy.Symbol, int]:
+    """A distinct size for every dimension symbol (or the ones given by name), from ``pool``
+    (its first sizes taken in ``order`` when given: another assignment of the same sizes)."""
+    symbols = dimension_symbols(variables)
     used = {int(d) for v in variables.values() for d in v.shape if d.is_Integer}
-    pool = [k for k in DEFAULT_SIZES if k not in used] + [k for k in range(10, 40)]
-    out: dict[sympy.Symbol, int] = {}
-    for s in symbols:
-        if sizes and str(s) in sizes:
-            out[s] = int(sizes[str(s)])
-        else:
-            out[s] = pool.pop(0)
-    return out
+    available = [k for k in dict.fromkeys((*pool, *range(10, 40))) if k not in used]
+    free = [s for s in symbols if not (sizes and str(s) in sizes)]
+    chosen = available[: len(free)]
+    if order is not None:
+        chosen = [chosen[i] for i in order]
+    it = iter(chosen)
+    return {s: int(sizes[str(s)]) if sizes and str(s) in sizes else next(it) for s in symbols}
 
 
 def _size(d: sympy.Expr, sizes: Mapping[sympy.Symbol, int]) -> int:
@@ -58,7 +67,8 @@ def random_value(
     if rows == 1 and cols == 1:
         return np.array([[rng.uniform(0.6, 1.4)]])
     if positive:
-        return rng.uniform(0.5, 1.5, size=(rows, cols))
+        value = rng.uniform(0.5, 1.5, size=(rows, cols))
+        return (value + value.T) / 2 if var.symmetric else value
     value = rng.normal(size=(rows, cols))
     if rows == cols:
         value = 0.4 * value / np.sqrt(rows) + np.eye(rows)
@@ -73,34 +83,100 @@ def random_values(
     sizes: Mapping[str, int] | None = None,
     f: Expr | None = None,
     fixed: Mapping[str, object] | None = None,
+    pool: tuple[int, ...] = DEFAULT_SIZES,
 ) -> dict[str, np.ndarray]:
-    """Random values for every variable; if ``f`` is given, ones where it is finite."""
-    dim_sizes = dimension_sizes(variables, sizes)
+    """Random values for every variable; if ``f`` is given, ones inside its domain, away from
+    its edges (see :func:`well_posed`), trying other assignments of the sizes if need be
+    (Xᵀ X is singular when X has fewer rows than columns)."""
     fixed = dict(fixed or {})
+    n_free = len([s for s in dimension_symbols(variables) if not (sizes and str(s) in sizes)])
+    orders: list[list[int] | None] = [None]
+    if n_free > 1:
+        orders.append(list(reversed(range(n_free))))
+        orders += [list(rng.permutation(n_free)) for _ in range(2)]
     last_error: Exception | None = None
-    for attempt in range(8):
-        positive = attempt % 2 == 1
-        values = {
-            name: (
-                np.asarray(fixed[name], dtype=float)
-                if name in fixed
-                else random_value(var, dim_sizes, rng, positive)
-            )
-            for name, var in variables.items()
-        }
-        if f is None:
-            return values
-        try:
-            env = bind(variables, values)
-            out = evaluate(f, env)
-        except EvaluationError as exc:
-            last_error = exc
-            continue
-        if np.all(np.isfinite(out)):
-            return values
+    for order in orders:
+        dim_sizes = dimension_sizes(variables, sizes, pool, order)
+        for attempt in range(4):
+            positive = attempt % 2 == 1
+            values = {
+                name: (
+                    np.asarray(fixed[name], dtype=float)
+                    if name in fixed
+                    else random_value(var, dim_sizes, rng, positive)
+                )
+                for name, var in variables.items()
+            }
+            if f is None:
+                return values
+            try:
+                env = bind(variables, values)
+                if well_posed(f, env):
+                    return values
+            except EvaluationError as exc:
+                last_error = exc
     if last_error is None:
         raise EvaluationError(Msg("eval.no_finite_inputs"))
     raise EvaluationError(Msg("eval.no_finite_inputs.because", cause=last_error))
+
+
+MAX_CONDITION = 1e6  # inverses and determinants of worse-conditioned matrices are not tested
+MARGIN = 1e-2  # how far log, sqrt, divisions and negative powers stay from 0
+MAX_VALUE = 1e8
+
+
+def well_posed(f: Expr, env: Env) -> bool:
+    """Whether ``f`` is finite at ``env`` and every operation in it is away from the edge of its
+    domain (inverted matrices well conditioned, log and sqrt of numbers clear of 0, no division
+    by almost 0), so that finite differences around the point are accurate."""
+    ev = Evaluator(env)
+    with np.errstate(all="ignore"):
+        for node in _distinct_nodes(f):
+            value = ev(node)
+            if not np.all(np.isfinite(value)) or (value.size and np.max(np.abs(value)) > MAX_VALUE):
+                return False
+            if not _clear_of_edges(node, ev):
+                return False
+    return True
+
+
+def _clear_of_edges(node: Expr, ev: Evaluator) -> bool:
+    if isinstance(node, N.Inverse | N.Det | N.LogDet):
+        arg = ev(node.arg)
+        return bool(np.linalg.cond(arg) < MAX_CONDITION)
+    if isinstance(node, N.Elementwise) and ELEMENTWISE[node.func].domain == "positive":
+        return bool(np.min(ev(node.arg)) > MARGIN)
+    if isinstance(node, N.HadamardDiv):
+        return bool(np.min(np.abs(ev(node.den))) > MARGIN)
+    if isinstance(node, N.Power):
+        k = ev(node.exponent)
+        base = ev(node.base)
+        if np.all(k == np.round(k)) and np.all(k >= 0):
+            return True
+        return bool(np.min(base if not np.all(k == np.round(k)) else np.abs(base)) > MARGIN)
+    if isinstance(node, N.HadamardPow):
+        k = float(node.exponent)
+        base = ev(node.base)
+        if k == round(k) and k >= 0:
+            return True
+        return bool(np.min(base if k != round(k) else np.abs(base)) > MARGIN)
+    if isinstance(node, N.Norm):
+        return bool(ev(node)[0, 0] > MARGIN)
+    return True
+
+
+def _distinct_nodes(e: Expr) -> list[Expr]:
+    seen: set[Expr] = set()
+    out: list[Expr] = []
+    stack = [e]
+    while stack:
+        node = stack.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        out.append(node)
+        stack.extend(node.args)
+    return out
 
 
 def numerator_jacobian(f: Expr, wrt: N.Var, env: Env, h: float = 1e-6) -> np.ndarray:
@@ -204,45 +280,13 @@ def check_steps(
     seed: int = 0,
     sizes: Mapping[str, int] | None = None,
 ) -> list[tuple[int, float]]:
-    """The relative difference between each step and the one before it (same left side).
+    """Each step's relative error against what it claims and against the step before it
+    (inf for a step that could not be checked): (step index, error) pairs. See
+    :func:`matdiff_magic.verify.verify`, which this reads."""
+    from matdiff_magic.verify import verify
 
-    Steps are evaluated with random values and a random direction dX; ``d(...)`` nodes
-    evaluate as directional finite differences. Returns (step index, relative error) pairs.
-    """
-    rng = np.random.default_rng(seed)
-    variables = dict(result.problem.variables)
-    variables.setdefault(result.wrt.name, result.wrt)
-    if values is None:
-        values = random_values(variables, rng, sizes, result.function)
-    env = bind(variables, values)
-    for key, expr in getattr(result.outcome, "bindings", ()):
-        env.values[key] = evaluate(expr, env)
-    x = env.values[result.wrt.name]
-    env.directions = {result.wrt.name: rng.normal(size=x.shape)}
-    # Steps of a chain rule may differentiate with respect to an intermediate u (bound above):
-    # give every differential in the derivation a direction of its own.
-    for step in result.steps:
-        for node in step.expr.walk():
-            if isinstance(node, N.Differential) and node.var.name not in env.directions:
-                value = env.values.get(node.var.name)
-                if value is not None:
-                    env.directions[node.var.name] = rng.normal(size=value.shape)
-    out = []
-    previous = None
-    for i, step in enumerate(result.steps):
-        current = _value(step.expr, env) if step.check else None
-        if not step.new_lhs and previous is not None and current is not None:
-            _, rel, _ = relative_error(current, previous)
-            out.append((i, rel))
-        previous = current
-    return out
-
-
-def _value(e: Expr, env: Env) -> np.ndarray | None:
-    try:
-        return evaluate(e, env)
-    except EvaluationError:
-        return None
+    v = verify(result, values, seed, sizes)
+    return [(s.index, s.error if s.checked else float("inf")) for s in v.steps]
 
 
 def has_opaque(e: Expr) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from matdiff_magic.claims import Claim
 from matdiff_magic.rules.rule import Rule
 from matdiff_magic.tree.base import Expr
 
@@ -28,7 +29,7 @@ class Step:
     new_lhs: bool = False
     note: str | None = None
     params: tuple[tuple[str, str], ...] = field(default=())
-    check: bool = True  # whether the step can be checked numerically against the previous one
+    claim: Claim | None = None
 
     @property
     def rule(self) -> Rule | None:
@@ -91,12 +92,17 @@ class Builder:
         relation: str = "=",
         note: str | None = None,
         params: tuple[tuple[str, str], ...] = (),
-        check: bool = True,
+        claim: Claim | None = None,
     ) -> None:
-        if self.steps and relation == "=" and self.steps[-1].lhs == lhs:
+        if (
+            self.steps
+            and relation == "="
+            and self.steps[-1].lhs == lhs
+            and (claim is None or claim == self.steps[-1].claim)
+        ):
             self.then(expr, rules, note=note, params=params)
             return
-        self.steps.append(Step(lhs, expr, rules, relation, True, note, params, check))
+        self.steps.append(Step(lhs, expr, rules, relation, True, note, params, claim))
 
     def then(
         self,
@@ -117,7 +123,7 @@ class Builder:
 
                 self.steps[-1] = replace(last, rules=last.rules + extra)
             return
-        self.steps.append(Step(last.lhs, expr, rules, "=", False, note, params))
+        self.steps.append(Step(last.lhs, expr, rules, "=", False, note, params, last.claim))
 
     @property
     def last(self) -> Step:

@@ -167,6 +167,14 @@ class EvaluationError(MatDiffError):
     """Numeric evaluation failed: a value is missing or cannot be used."""
 
 
+class VerificationError(MatDiffError):
+    """A derivation failed its own numeric check: a bug in matdiff, never shown as an answer.
+
+    ``verification`` is the :class:`~matdiff_magic.verify.Verification` that failed."""
+
+    verification: Any = None
+
+
 __all__ = [
     "Span",
     "caret_block",
@@ -175,6 +183,7 @@ __all__ = [
     "ShapeError",
     "UnsupportedError",
     "EvaluationError",
+    "VerificationError",
     "Msg",
     "Join",
 ]

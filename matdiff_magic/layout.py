@@ -8,7 +8,7 @@ numerator layout, as in machine learning.
 
 from __future__ import annotations
 
-from matdiff_magic import notation
+from matdiff_magic import claims, notation
 from matdiff_magic.derivation import Derivation, Step
 from matdiff_magic.errors import MatDiffError, Msg
 from matdiff_magic.rules import conclusions as C
@@ -42,17 +42,20 @@ def transform(
     wanted: str,
     steps: Derivation,
     fname: str,
-    f_shape: tuple,
+    f: Expr,
     wrt: N.Var,
 ) -> tuple[Expr, Derivation]:
-    """The value (and steps) in orientation ``wanted``, transposing when it differs."""
+    """The value (and steps) in orientation ``wanted``, transposing when it differs; ``f`` is
+    the function differentiated (what the new line's derivative is of)."""
+    f_shape = f.shape
     both_scalar = notation.kind_of(f_shape) == "scalar" and notation.kind_of(wrt.shape) == "scalar"
     if natural == "hessian" or wanted == natural or both_scalar:
         return value, Derivation(steps)
     new = tidy(B.transpose(value))
     lhs = notation.derivative(fname, f_shape, wrt, wanted)
     out = Derivation(steps)
-    out.append(Step(lhs, N.Transpose(value), (C.LAYOUT,), "=", True))
+    claim = claims.derivative(f, wrt, wanted)
+    out.append(Step(lhs, N.Transpose(value), (C.LAYOUT,), "=", True, claim=claim))
     if new != N.Transpose(value):
-        out.append(Step(lhs, new, (C.SIMPLIFY,), "=", False))
+        out.append(Step(lhs, new, (C.SIMPLIFY,), "=", False, claim=claim))
     return new, out

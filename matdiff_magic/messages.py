@@ -320,6 +320,31 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "gradient() 只用于黑塞矩阵（order=2）",
     },
     "api.no_method": {"en": "no method applies: {reasons}", "zh": "没有适用的方法：{reasons}"},
+    "verify.step": {
+        "en": "matdiff made a mistake: step {index} of the {method} derivation ({rule}) does "
+        "not hold numerically (relative error {error} at two random points), so no result "
+        "is shown. Please report this as a bug, with the input.",
+        "zh": "matdiff 出错了：{method}的第 {index} 步（{rule}）数值上不成立（在两个随机点上的"
+        "相对误差为 {error}），因此不给出结果。请把输入作为 bug 报告给我们。",
+    },
+    "verify.unchecked": {
+        "en": "matdiff could not check step {index} of the {method} derivation ({rule}), so no "
+        "result is shown. Please report this as a bug, with the input.",
+        "zh": "matdiff 无法检验{method}的第 {index} 步（{rule}），因此不给出结果。请把输入作为 "
+        "bug 报告给我们。",
+    },
+    "verify.result": {
+        "en": "matdiff made a mistake: the {method} result does not match finite differences "
+        "(relative error {error} at two random points), so it is not shown. Please report "
+        "this as a bug, with the input.",
+        "zh": "matdiff 出错了：{method}的结果与有限差分不一致（在两个随机点上的相对误差为 "
+        "{error}），因此不给出结果。请把输入作为 bug 报告给我们。",
+    },
+    "verify.no_point": {
+        "en": "the result could not be checked: {cause}",
+        "zh": "无法检验结果：{cause}",
+    },
+    "verify.rule_none": {"en": "no rule", "zh": "无规则"},
     "api.no_sympy": {
         "en": "SymPy has no matrix expression for {node}",
         "zh": "SymPy 没有与 {node} 对应的矩阵表达式",
@@ -495,6 +520,29 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "error.output_name": {
         "en": "-o needs a Python name to store the result in, not {name!r}",
         "zh": "-o 需要一个 Python 变量名来保存结果，而不是 {name!r}",
+    },
+    "error.output_reserved": {
+        "en": "-o cannot store the result as {name!r}: Python or IPython needs that name "
+        "(refused: names starting with _, Python's built-in names such as print, len or sum, "
+        "and IPython's In, Out, get_ipython, exit, quit); choose another name",
+        "zh": "-o 不能把结果保存为 {name!r}：Python 或 IPython 需要这个名字（不可使用：以 _ "
+        "开头的名字，Python 的内置名如 print、len、sum，以及 IPython 的 In、Out、get_ipython、"
+        "exit、quit）；请换一个名字",
+    },
+    "error.method_failed": {"en": "{method} failed: {reason}", "zh": "{method}出错：{reason}"},
+    "error.methods_failed": {"en": "✗ failed: {methods}", "zh": "✗ 出错的方法：{methods}"},
+    "eval.smaller_sizes": {
+        "en": "numbers computed at smaller sizes than the namespace's: {sizes}",
+        "zh": "数值计算使用了比命名空间中更小的尺寸：{sizes}",
+    },
+    "eval.smaller_size": {
+        "en": "{name} {small} instead of {real}",
+        "zh": "{name} 为 {small}（原为 {real}）",
+    },
+    "eval.sampled_values": {
+        "en": "numeric values of {names} are the leading blocks (first rows and columns) of the "
+        "namespace arrays; the others are random",
+        "zh": "{names} 的数值取自命名空间数组的开头部分（前若干行和列），其余为随机值",
     },
     "error.option": {"en": "bad option: {detail}", "zh": "选项有误：{detail}"},
     "error.var_option": {

@@ -127,6 +127,8 @@ class Evaluator:
     def __init__(self, env: Env) -> None:
         self.env = env
         self._memo: dict[Expr, np.ndarray] = {}
+        # The largest rounding error a finite difference (a d(...) node) may have added.
+        self.noise = 0.0
 
     def __call__(self, e: Expr) -> np.ndarray:
         key = e
@@ -280,7 +282,14 @@ class Evaluator:
                     values[name] = values[name] + sign * h * direction
             shifted = Env(values, self.env.sizes, self.env.directions, h)
             results.append(Evaluator(shifted)(e.arg))
+        size = max((float(np.max(np.abs(r))) for r in results if r.size), default=0.0)
+        self.noise = max(self.noise, FD_NOISE * size / h)
         return (results[0] - results[1]) / (2 * h)
+
+
+# Rounding error of a central difference (f(x + h) - f(x - h)) / 2h, per unit of |f|/h: a few
+# units in the last place of each value, lost in the subtraction.
+FD_NOISE = 64 * float(np.finfo(float).eps)
 
 
 def commutation_matrix(m: int, n: int) -> np.ndarray:

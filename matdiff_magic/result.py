@@ -11,6 +11,8 @@ if TYPE_CHECKING:
     import sympy
     from matplotlib.figure import Figure
 
+    from matdiff_magic.verify import Verification
+
 from matdiff_magic import layout as L
 from matdiff_magic import notation
 from matdiff_magic.derivation import Derivation, Step
@@ -42,7 +44,7 @@ class Result:
             self.orientation,
             outcome.steps,
             outcome.fname,
-            outcome.f.shape,
+            outcome.f,
             outcome.wrt,
         )
         if self.steps and self.steps[-1].note is None:
@@ -146,6 +148,19 @@ class Result:
         needed = {v.name for v in self.function.walk() if isinstance(v, N.Var)}
         env = bind(self.problem.variables | {self.wrt.name: self.wrt}, values, needed)
         return evaluate(self.function, env)
+
+    def verify(
+        self,
+        values: Mapping[str, object] | None = None,
+        seed: int = 0,
+        sizes: Mapping[str, int] | None = None,
+    ) -> Verification:
+        """Check the result against central finite differences of the function and every step
+        against the relation it claims, at ``values`` (random ones of small distinct sizes by
+        default); a failing check is repeated at a second random point before it counts."""
+        from matdiff_magic.verify import verify
+
+        return verify(self, values, seed, sizes)
 
     def sympy(self) -> sympy.Basic:
         """The derivative as a SymPy matrix expression (where SymPy can express it)."""

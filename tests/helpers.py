@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Mapping
 import numpy as np
 
 import matdiff_magic as md
-from matdiff_magic.check import check_result, check_steps, random_values
+from matdiff_magic.check import check_result, random_values
 
 LAYOUTS = ("numerator", "denominator", "mixed")
 TOLERANCE = 2e-5
@@ -54,12 +54,16 @@ def assert_derivative(
 
 
 def assert_steps_equal(r: md.Result, seed: int = 3, sizes: Mapping[str, int] | None = None) -> None:
-    for index, rel in check_steps(r, seed=seed, sizes=sizes):
-        assert rel < TOLERANCE, (
-            f"step {index} of {r.function} wrt {r.wrt.name} is not equal to "
-            f"the previous one (relative difference {rel:.2e}):\n"
-            f"{r.steps.text()}"
+    """Every step checked and holding (``r.verify``): each line equals what its left side
+    means, computed by finite differences of the function, and the line before it."""
+    v = r.verify(seed=seed, sizes=sizes)
+    for s in v.steps:
+        assert s.checked and s.ok, (
+            f"step {s.index} ({s.rule}) of {r.function} wrt {r.wrt.name} "
+            f"{'does not hold' if s.checked else 'was not checked'} "
+            f"(relative error {s.error:.2e}, against {s.against}):\n{r.steps.text()}"
         )
+    assert v.ok, f"{r} does not match finite differences ({v.result_error:.2e})"
 
 
 def assert_formula(

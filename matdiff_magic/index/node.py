@@ -8,14 +8,14 @@ column k + l·m).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import sympy
 
 from matdiff_magic.dims import ONE
 from matdiff_magic.index.convert import Base, base_from_tuple
-from matdiff_magic.index.numeric import evaluate_terms
+from matdiff_magic.index.numeric import evaluate_axes, evaluate_terms
 from matdiff_magic.index.printer import IndexPrinter
 from matdiff_magic.tree.base import Expr
 
@@ -35,16 +35,30 @@ class IndexFormula(Expr):
     ``bases`` are ``Base`` tuples (what each IndexedBase stands for), ``dims`` the sizes of the
     free indices. ``style``: "reading" orders factors by occurrence, "chain" along shared
     indices from the free ones, "entries" also shows the formula as a matrix [ ... ]_{kl}.
+    ``explicit`` (optional, one tuple per term) names the occurrences of the variable that a
+    "terms containing x_k" line differentiates, the others held fixed; ``targets`` are the
+    free indices (k, l) of the variable's entry there (None for a size 1).
     """
 
     __slots__ = ()
-    _fields = ("terms", "row_indices", "col_indices", "bases", "dims", "style")
+    _fields = (
+        "terms",
+        "row_indices",
+        "col_indices",
+        "bases",
+        "dims",
+        "style",
+        "explicit",
+        "targets",
+    )
     terms: tuple[sympy.Expr, ...]
     row_indices: tuple[sympy.Symbol, ...]
     col_indices: tuple[sympy.Symbol, ...]
     bases: tuple[tuple, ...]
     dims: tuple[tuple[sympy.Symbol, sympy.Expr], ...]
     style: str
+    explicit: tuple[tuple[str, ...], ...]
+    targets: tuple[sympy.Symbol | None, ...]
 
     def __init__(
         self,
@@ -54,15 +68,30 @@ class IndexFormula(Expr):
         bases: tuple[tuple, ...],
         dims: tuple[tuple[sympy.Symbol, sympy.Expr], ...],
         style: str = "reading",
+        explicit: tuple[tuple[str, ...], ...] = (),
+        targets: tuple[sympy.Symbol | None, ...] = (),
     ) -> None:
-        terms = tuple(t for t in terms if t != 0)
+        if explicit:
+            pairs = [(t, e) for t, e in zip(terms, explicit, strict=True) if t != 0]
+            terms, explicit = tuple(t for t, _ in pairs), tuple(e for _, e in pairs)
+        else:
+            terms = tuple(t for t in terms if t != 0)
         dim_of = dict(dims)
         shape = (
             _dim_product([dim_of[s] for s in row_indices]),
             _dim_product([dim_of[s] for s in col_indices]),
         )
         self._setup(
-            (terms, tuple(row_indices), tuple(col_indices), tuple(bases), tuple(dims), style),
+            (
+                terms,
+                tuple(row_indices),
+                tuple(col_indices),
+                tuple(bases),
+                tuple(dims),
+                style,
+                tuple(explicit),
+                tuple(targets),
+            ),
             shape,
         )
 
@@ -75,6 +104,8 @@ class IndexFormula(Expr):
         bases: dict[str, Base],
         dims: dict[sympy.Symbol, sympy.Expr],
         style: str = "reading",
+        explicit: Sequence[tuple[str, ...]] = (),
+        targets: Sequence[sympy.Symbol | None] = (),
     ) -> IndexFormula:
         """A formula keeping only the bases and free-index sizes it uses."""
         used: set[str] = set()
@@ -83,7 +114,16 @@ class IndexFormula(Expr):
             used |= {b.label.name for b in t.atoms(sympy.IndexedBase)}
         kept = tuple(bases[n].as_tuple() for n in sorted(used) if n in bases)
         free = tuple((s, dims[s]) for s in (*rows, *cols))
-        return cls(tuple(terms), tuple(rows), tuple(cols), kept, free, style)
+        return cls(
+            tuple(terms),
+            tuple(rows),
+            tuple(cols),
+            kept,
+            free,
+            style,
+            tuple(explicit),
+            tuple(targets),
+        )
 
     def base_map(self) -> dict[str, Base]:
         return {t[0]: base_from_tuple(t) for t in self.bases}
@@ -94,7 +134,14 @@ class IndexFormula(Expr):
 
     def with_style(self, style: str) -> IndexFormula:
         return IndexFormula(
-            self.terms, self.row_indices, self.col_indices, self.bases, self.dims, style
+            self.terms,
+            self.row_indices,
+            self.col_indices,
+            self.bases,
+            self.dims,
+            style,
+            self.explicit,
+            self.targets,
         )
 
     # -- extension points (docs/design.md) ----------------------------------------------------
@@ -115,8 +162,7 @@ class IndexFormula(Expr):
 
         return self.printed(isinstance(printer, LatexPrinter))
 
-    def _evaluate_with(self, evaluator: object) -> np.ndarray:
-        env = evaluator.env  # type: ignore[attr-defined]
+    def _base_reader(self, evaluator: object) -> Callable[[str], np.ndarray]:
         bases = self.base_map()
 
         def base(name: str) -> np.ndarray:
@@ -127,8 +173,49 @@ class IndexFormula(Expr):
                 raise EvaluationError(Msg("eval.unknown_quantity", name=name))
             return np.asarray(evaluator(b.expr), dtype=float)  # type: ignore[operator]
 
+        return base
+
+    def _evaluate_with(self, evaluator: object) -> np.ndarray:
+        env = evaluator.env  # type: ignore[attr-defined]
         sizes = {s: env.size(d) for s, d in self.dims}
+        base = self._base_reader(evaluator)
         return evaluate_terms(self.terms, self.row_indices, self.col_indices, base, env.size, sizes)
+
+    def explicit_partials(self, evaluator: object, h: float = 2e-6) -> np.ndarray:
+        """∂/∂x_kl of this formula through its ``explicit`` occurrences only, at k, l = the
+        free indices of the variable: the number a "terms containing x_k" line claims equals
+        ∂f/∂x_kl. Arranged as the formula evaluates (central differences on a copy of x)."""
+        env = evaluator.env  # type: ignore[attr-defined]
+        sizes = {s: env.size(d) for s, d in self.dims}
+        read = self._base_reader(evaluator)
+        names = {n for group in self.explicit for n in group}
+        if not names:
+            from matdiff_magic.errors import EvaluationError, Msg
+
+            raise EvaluationError(Msg("eval.index_formula", what="no explicit occurrence"))
+        x = np.asarray(read(next(iter(names))), dtype=float)
+        probe_name = "@probe#0"
+        terms = []
+        for term, group in zip(self.terms, self.explicit, strict=True):
+            swap = {sympy.IndexedBase(n): sympy.IndexedBase(probe_name) for n in group}
+            swap.update({sympy.Symbol(n): sympy.Symbol(probe_name) for n in group})
+            terms.append(term.xreplace(swap))
+        targets = list(self.targets)
+        axes = (*self.row_indices, *self.col_indices)
+        out = np.zeros(tuple(sizes[a] for a in axes))
+        for entry in np.ndindex(*x.shape):
+            values = []
+            for sign in (1.0, -1.0):
+                probe = x.copy()
+                probe[entry] += sign * h
+                base = (lambda p: lambda n: p if n == probe_name else read(n))(probe)
+                values.append(evaluate_axes(tuple(terms), axes, base, env.size, sizes))
+            slope = (values[0] - values[1]) / (2 * h)
+            where = tuple(entry[targets.index(a)] if a in targets else slice(None) for a in axes)
+            out[where] = slope[where]
+        nr = int(np.prod([sizes[a] for a in self.row_indices])) if self.row_indices else 1
+        nc = int(np.prod([sizes[a] for a in self.col_indices])) if self.col_indices else 1
+        return np.reshape(out, (nr, nc), order="F")
 
     def _canonical_key(self) -> str:
         return (

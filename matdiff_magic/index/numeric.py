@@ -160,6 +160,26 @@ class IndexEvaluator:
         return arr, tuple(axes_list)
 
 
+def evaluate_axes(
+    terms: tuple[sympy.Expr, ...],
+    axes: tuple[sympy.Symbol, ...],
+    base: Callable[[str], np.ndarray],
+    size: Callable[[sympy.Expr], int],
+    sizes: Mapping[sympy.Symbol, int],
+) -> np.ndarray:
+    """The array of a sum of terms with one axis per free index, in ``axes`` order."""
+    ev = IndexEvaluator(base, size, sizes)
+    full = tuple(sizes[a] for a in axes)
+    total = np.zeros(full)
+    for t in terms:
+        value = ev(t)
+        extra = [a for a in value[1] if a not in axes]
+        if extra:
+            raise EvaluationError(Msg("eval.stray_index", index=str(extra[0])))
+        total = total + np.broadcast_to(align(value, axes), full)
+    return total
+
+
 def evaluate_terms(
     terms: tuple[sympy.Expr, ...],
     rows: tuple[sympy.Symbol, ...],
@@ -172,16 +192,7 @@ def evaluate_terms(
 
     Several row (column) indices combine column-major: row i + j·p for (i, j).
     """
-    ev = IndexEvaluator(base, size, sizes)
-    axes = (*rows, *cols)
-    full = tuple(sizes[a] for a in axes)
-    total = np.zeros(full)
-    for t in terms:
-        value = ev(t)
-        extra = [a for a in value[1] if a not in axes]
-        if extra:
-            raise EvaluationError(Msg("eval.stray_index", index=str(extra[0])))
-        total = total + np.broadcast_to(align(value, axes), full)
+    total = evaluate_axes(terms, (*rows, *cols), base, size, sizes)
     nr = int(np.prod([sizes[a] for a in rows])) if rows else 1
     nc = int(np.prod([sizes[a] for a in cols])) if cols else 1
     return np.reshape(total, (nr, nc), order="F")

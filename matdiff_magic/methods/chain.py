@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from matdiff_magic import notation
+from matdiff_magic import claims, notation
+from matdiff_magic.claims import Claim
 from matdiff_magic.derivation import Builder, Derivation
 from matdiff_magic.errors import Join, Msg, UnsupportedError
 from matdiff_magic.language.builder import substitute
@@ -185,26 +186,57 @@ def derive(ctx: Context) -> Outcome:
     b = Builder()
     bindings: list[tuple[str, Expr]] = []
     for link in links:
-        b.start(link.var, link.expr, (R.INTERMEDIATE,))
+        b.start(link.var, link.expr, (R.INTERMEDIATE,), claim=claims.value(link.inlined))
         bindings.append((link.var.name, link.inlined))
     fsym = N.Var(ctx.fname, *ctx.f.shape)
-    b.start(fsym, outer, (R.INTERMEDIATE,), check=False)
-    vars_ = [ctx.wrt] + [link.var for link in links]
-    exprs = [link.expr for link in links] + [outer]
+    b.start(fsym, outer, (R.INTERMEDIATE,), claim=claims.value(ctx.f))
+    chain = _Chain(ctx, b, [ctx.wrt] + [link.var for link in links])
+    chain.exprs = [link.expr for link in links] + [outer]
+    chain.bindings = bindings
     fk, xk = kinds(ctx)
-    all_vectors = all(v.kind in ("vector", "scalar") for v in vars_)
+    all_vectors = all(v.kind in ("vector", "scalar") for v in chain.vars)
     if fk == "scalar" and all_vectors and xk == "vector":
-        value = _scalar_through_vectors(ctx, b, vars_, exprs, bindings)
+        value = _scalar_through_vectors(chain)
         orientation = notation.DENOMINATOR
     elif fk == "scalar":
-        value = _scalar_backwards(ctx, b, vars_, exprs, bindings)
+        value = _scalar_backwards(chain)
         orientation = notation.DENOMINATOR if xk != "scalar" else notation.NUMERATOR
     else:
-        value = _forward(ctx, b, vars_, exprs, bindings)
+        value = _forward(chain)
         orientation = notation.NUMERATOR
+    intermediates = tuple((k, v) for k, v in bindings if ":" not in k)
     return Outcome(
-        "chain", ctx.f, ctx.fname, ctx.wrt, value, orientation, b.steps, bindings=tuple(bindings)
+        "chain",
+        ctx.f,
+        ctx.fname,
+        ctx.wrt,
+        value,
+        orientation,
+        b.steps,
+        bindings=intermediates,
+        symbols=tuple(chain.symbols.items()),
     )
+
+
+class _Chain:
+    """One chain x = y_0 -> y_1 -> ... -> y_n -> f: ``exprs[k]`` is y_{k+1} (f for the last)
+    in terms of y_k; ``bindings`` the values of intermediates and local-derivative symbols as
+    the derivation found them, ``symbols`` what each symbol means (for the checker)."""
+
+    def __init__(self, ctx: Context, b: Builder, vars_: list[N.Var]) -> None:
+        self.ctx = ctx
+        self.b = b
+        self.vars = vars_
+        self.exprs: list[Expr] = []
+        self.bindings: list[tuple[str, Expr]] = []
+        self.symbols: dict[str, Claim] = {}
+
+    def composed(self, j: int) -> Expr:
+        """f as a function of y_j (the links above y_j substituted)."""
+        e = self.exprs[-1]
+        for k in range(len(self.vars) - 1, j, -1):
+            e = substitute(e, {self.vars[k].name: self.exprs[k - 1]})
+        return e
 
 
 # -- local derivatives ---------------------------------------------------------------------------
@@ -225,17 +257,19 @@ def _local(fname: str, expr: Expr, var: N.Var, orientation: str) -> Expr:
     return value
 
 
-def _show_local(b: Builder, symbol: N.Opaque, value: Expr, bindings: list) -> None:
+def _show_local(chain: _Chain, symbol: N.Opaque, value: Expr, claim: Claim) -> None:
     from matdiff_magic.dims import shape_text
 
-    b.start(
+    chain.b.start(
         symbol,
         value,
         (R.LOCAL,),
         note="shape",
         params=(("latex", notation.shape_latex(value.shape)), ("text", shape_text(value.shape))),
+        claim=claim,
     )
-    bindings.append((symbol.key, value))
+    chain.bindings.append((symbol.key, value))
+    chain.symbols[symbol.key] = claim
 
 
 def _inline(e: Expr, bindings: list[tuple[str, Expr]], keep_opaque: bool = False) -> Expr:
@@ -258,9 +292,8 @@ def _inline(e: Expr, bindings: list[tuple[str, Expr]], keep_opaque: bool = False
 # -- a scalar through vectors: the seed's two forms -------------------------------------------
 
 
-def _scalar_through_vectors(
-    ctx: Context, b: Builder, vars_: list[N.Var], exprs: list[Expr], bindings: list
-) -> Expr:
+def _scalar_through_vectors(chain: _Chain) -> Expr:
+    ctx, b, vars_, exprs, bindings = chain.ctx, chain.b, chain.vars, chain.exprs, chain.bindings
     z = ctx.fname
     n = len(vars_) - 1
     # Symbols: J_k = ∂y_k/∂y_{k-1}^T (numerator), g = ∂z/∂y_n (denominator).
@@ -277,17 +310,22 @@ def _scalar_through_vectors(
         "(" + target.text + ")ᵀ",
         *reversed(target.shape),
     )
+    gradient = claims.derivative(ctx.f, ctx.wrt, notation.DENOMINATOR)
     b.start(
-        transposed_target, B.matmul(B.transpose(grad_sym), chain_product), (R.FORM1,), check=False
+        transposed_target,
+        B.matmul(B.transpose(grad_sym), chain_product),
+        (R.FORM1,),
+        claim=claims.derivative(ctx.f, ctx.wrt, notation.DENOMINATOR, transposed=True),
     )
-    b.start(target, B.matmul(B.transpose(chain_product), grad_sym), (R.FORM2,), check=False)
+    b.start(target, B.matmul(B.transpose(chain_product), grad_sym), (R.FORM2,), claim=gradient)
     for k in range(1, n + 1):
         value = _local(vars_[k].name, exprs[k - 1], vars_[k - 1], notation.NUMERATOR)
-        _show_local(b, jac_syms[k - 1], value, bindings)
+        local = claims.derivative(exprs[k - 1], vars_[k - 1], notation.NUMERATOR)
+        _show_local(chain, jac_syms[k - 1], value, local)
     g = _local(z, exprs[n], vars_[n], notation.DENOMINATOR)
-    _show_local(b, grad_sym, g, bindings)
+    _show_local(chain, grad_sym, g, claims.derivative(exprs[n], vars_[n], notation.DENOMINATOR))
     product = B.matmul(*[B.transpose(_inline(j, bindings)) for j in jac_syms], g)
-    b.start(target, product, (R.SUBSTITUTE,), relation="implies")
+    b.start(target, product, (R.MULTIPLY,), relation="implies", claim=gradient)
     return _finish(b, product, bindings)
 
 
@@ -334,36 +372,45 @@ def _link_rule(link_expr: Expr, var: N.Var) -> Rule:
     return R.THROUGH_DIFFERENTIALS
 
 
-def _scalar_backwards(
-    ctx: Context, b: Builder, vars_: list[N.Var], exprs: list[Expr], bindings: list
-) -> Expr:
+def _scalar_backwards(chain: _Chain) -> Expr:
+    ctx, b, vars_, exprs, bindings = chain.ctx, chain.b, chain.vars, chain.exprs, chain.bindings
     z = ctx.fname
     n = len(vars_) - 1
     grads = [notation.derivative(z, ctx.f.shape, v, notation.DENOMINATOR) for v in vars_]
     current = _local(z, exprs[n], vars_[n], notation.DENOMINATOR)
-    _show_local(b, grads[n], current, bindings)
+    _show_local(
+        chain, grads[n], current, claims.derivative(exprs[n], vars_[n], notation.DENOMINATOR)
+    )
     for k in range(n, 0, -1):
         # ∂z/∂y_{k-1} from ∂z/∂y_k: differentiate φ = tr((∂z/∂y_k)^T y_k(y_{k-1})), whose
         # differential is dz = tr((∂z/∂y_k)^T dy_k).
         link, previous = exprs[k - 1], vars_[k - 1]
         rule = _link_rule(link, previous)
+        claim = claims.derivative(chain.composed(k - 1), previous, notation.DENOMINATOR)
         if rule is R.THROUGH_DIFFERENTIALS:
             # dY by the differential rules, then dz = tr((∂z/∂Y)ᵀ dY) and the trace trick.
             link_ctx = Context(link, previous, vars_[k].name)
             d_link = push_differential(link_ctx, b)
             dz = notation.differential(z, ctx.f.shape)
             dy = N.Differential(vars_[k])
-            b.start(dz, B.trace(B.matmul(B.transpose(grads[k]), dy)), (rule,), check=False)
+            # dY is taken along the direction dX induces, so dz is the same number throughout.
+            b.start(
+                dz,
+                B.trace(B.matmul(B.transpose(grads[k]), dy)),
+                (rule,),
+                claim=claims.differential(ctx.f),
+            )
             phi_linear = B.trace(B.matmul(B.transpose(grads[k]), d_link))
-            b.then(phi_linear, (R.SUBSTITUTE,))
-            value = trace_trick(Context(phi_linear, previous, z), b, phi_linear)
+            b.then(phi_linear, (R.SUBSTITUTE_DIFFERENTIAL,))
+            value = trace_trick(Context(phi_linear, previous, z), b, phi_linear, claim)
         else:
             phi = B.trace(B.matmul(B.transpose(grads[k]), link))
             value = differential.derive(Context(phi, previous, z)).value
-            b.start(grads[k - 1], value, (rule,))
+            b.start(grads[k - 1], value, (rule,), claim=claim)
         current = tidy(_inline(value, [(grads[k].key, current)]))
         b.then(current, (R.SUBSTITUTE,))
         bindings.append((grads[k - 1].key, current))
+        chain.symbols[grads[k - 1].key] = claim
     final = tidy(_inline(current, [(key, v) for key, v in bindings if ":" not in key]))
     b.then(final, (R.SUBSTITUTE, C.SIMPLIFY))
     return final
@@ -382,9 +429,8 @@ def _as_vec_jacobian(value: Expr, f_shape: tuple, var: N.Var) -> Expr:
     return value
 
 
-def _forward(
-    ctx: Context, b: Builder, vars_: list[N.Var], exprs: list[Expr], bindings: list
-) -> Expr:
+def _forward(chain: _Chain) -> Expr:
+    ctx, b, vars_, exprs, bindings = chain.ctx, chain.b, chain.vars, chain.exprs, chain.bindings
     z = ctx.fname
     n = len(vars_) - 1
     vec_mode = any(v.kind == "matrix" for v in vars_) or ctx.f.kind == "matrix"
@@ -399,14 +445,16 @@ def _forward(
             for k in range(n + 1)
         ]
         target = notation.derivative(z, ctx.f.shape, ctx.wrt, notation.NUMERATOR)
-    b.start(target, B.matmul(*reversed(syms)), (R.VEC if vec_mode else R.VECTOR,), check=False)
+    arrangement = "vec" if vec_mode else notation.NUMERATOR
+    whole = claims.derivative(ctx.f, ctx.wrt, arrangement)
+    b.start(target, B.matmul(*reversed(syms)), (R.VEC if vec_mode else R.VECTOR,), claim=whole)
     for k in range(n + 1):
         value = _local(names[k], exprs[k], vars_[k], notation.NUMERATOR)
         if vec_mode:
             value = _as_vec_jacobian(value, shapes[k], vars_[k])
-        _show_local(b, syms[k], value, bindings)
+        _show_local(chain, syms[k], value, claims.derivative(exprs[k], vars_[k], arrangement))
     product = B.matmul(*[_inline(s, bindings) for s in reversed(syms)])
-    b.start(target, product, (R.SUBSTITUTE,), relation="implies")
+    b.start(target, product, (R.MULTIPLY,), relation="implies", claim=whole)
     result = _finish(b, product, bindings)
     if vec_mode and ctx.wrt.is_scalar:
         # back from vec(dF/dt) to the p×q matrix dF/dt
@@ -416,6 +464,7 @@ def _forward(
             shaped,
             (C.UNVEC,),
             relation="implies",
+            claim=claims.derivative(ctx.f, ctx.wrt, notation.NUMERATOR),
         )
         return shaped
     return result

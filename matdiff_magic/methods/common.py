@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from matdiff_magic import notation
+from matdiff_magic import claims, notation
+from matdiff_magic.claims import Claim
 from matdiff_magic.derivation import Builder, Derivation
 from matdiff_magic.errors import Msg, UnsupportedError
 from matdiff_magic.rules import conclusions as C
@@ -67,13 +68,20 @@ class Outcome:
     # symbols such as ∂e/∂θᵀ), in dependency order, so every step can be checked numerically.
     bindings: tuple[tuple[str, Expr], ...] = ()
     first: Outcome | None = None  # for a Hessian: the gradient it differentiates
+    # What each symbol inside the steps (∂z/∂y, ∂y/∂xᵀ of a chain) means, by its key, so a
+    # checker can give it its true value rather than the value the derivation found for it.
+    symbols: tuple[tuple[str, Claim], ...] = ()
 
 
-def push_differential(ctx: Context, b: Builder, lhs: Expr | None = None) -> Expr:
-    """Take d of ``ctx.f`` with the rule table, one layer per step; return the linear form."""
+def push_differential(
+    ctx: Context, b: Builder, lhs: Expr | None = None, claim: Claim | None = None
+) -> Expr:
+    """Take d of ``ctx.f`` with the rule table, one layer per step; return the linear form.
+
+    ``lhs`` is df unless given; ``claim`` what it means (the differential of ``ctx.f``)."""
     lhs = lhs if lhs is not None else notation.differential(ctx.fname, ctx.f.shape)
     start = N.D(ctx.f)
-    b.start(lhs, start, (C.DIFFERENTIAL,))
+    b.start(lhs, start, (C.DIFFERENTIAL,), claim=claim or claims.differential(ctx.f))
     if not ctx.depends(ctx.f):
         zero = B.zero_like(ctx.f)
         b.then(zero, (DR.RULES["d.constant"],))
@@ -158,7 +166,8 @@ def read_scalar_variable(ctx: Context, b: Builder, linear: Expr, method: str) ->
     if not isinstance(linear, N.Zero):
         b.then(B.mul(g, ctx.dx), (C.FACTOR_SCALAR,))
     lhs = notation.derivative(ctx.fname, ctx.f.shape, ctx.wrt, notation.NUMERATOR)
-    b.start(lhs, g, (C.READ_SCALAR,), relation="implies")
+    claim = claims.derivative(ctx.f, ctx.wrt, notation.NUMERATOR)
+    b.start(lhs, g, (C.READ_SCALAR,), relation="implies", claim=claim)
     return Outcome(method, ctx.f, ctx.fname, ctx.wrt, g, notation.NUMERATOR, b.steps)
 
 

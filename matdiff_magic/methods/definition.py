@@ -13,7 +13,7 @@ from dataclasses import replace
 
 import sympy
 
-from matdiff_magic import notation
+from matdiff_magic import claims, notation
 from matdiff_magic.derivation import Builder
 from matdiff_magic.dims import ONE, dim_text
 from matdiff_magic.index import calculus
@@ -106,7 +106,7 @@ def derive(ctx: Context) -> Outcome:
         first = IndexFormula.make(
             [leaf(fb, i, j)], (fi,) if fi else (), (fj,) if fj else (), space.bases, space.dims
         )
-    b.start(f_entry, first, (R.FUNCTION,))
+    b.start(f_entry, first, (R.FUNCTION,), claim=claims.value(f))
     whole_f = IndexFormula.make(
         [whole], (fi,) if fi else (), (fj,) if fj else (), space.bases, space.dims, "reading"
     )
@@ -129,21 +129,33 @@ def derive(ctx: Context) -> Outcome:
         first_of.setdefault(family_of(n), n)
     if all_fixed:
         # Shown only for sums of products, where "the terms containing x_k" is well defined;
-        # occurrences sharing one summation index give one term (Σ_i x_i x_i -> x_k x_k).
+        # occurrences sharing one summation index give one term (Σ_i x_i x_i -> x_k x_k, the
+        # same term selected twice). Terms that only look alike are different occurrences:
+        # Σ_i X_ik θ_k r_i and Σ_i r_i X_ik θ_k both stay, each with its own explicit θ_k.
         shown: list[sympy.Expr] = []
-        keys: set[str] = set()
-        for _, part in selected:
-            key = calculus.canonical_key(calculus.merge(part, first_of))
-            if key not in keys:
-                keys.add(key)
+        explicit: list[tuple[str, ...]] = []
+        for name, part in selected:
+            if part in shown:
+                at = shown.index(part)
+                explicit[at] = (*explicit[at], name)
+            else:
                 shown.append(part)
+                explicit.append((name,))
         lhs = _symbol(
             f"def:{ctx.fname}|{x.name}",
             r"\left." + f_latex + r"\right|_{" + x_latex + "}",
             f_text + "|" + x_text,
             formula([]).shape,
         )
-        b.start(lhs, formula(shown, "reading"), (R.SELECT,), check=False)
+        chosen = IndexFormula.make(
+            shown, rows, cols, space.bases, space.dims, "reading", explicit, (vk, vl)
+        )
+        b.start(
+            lhs,
+            chosen,
+            (R.SELECT,),
+            claim=claims.occurrences(f, x, orientation),
+        )
 
     # (3) differentiate: the deltas collapse the sums
     d_latex = r"\frac{\partial " + f_latex + r"}{\partial " + x_latex + "}"
@@ -153,7 +165,8 @@ def derive(ctx: Context) -> Outcome:
     for name, part in selected:
         terms.extend(sympy.Add.make_args(calculus.differentiate(part, name, targets)))
     terms = [t for t in terms if t != 0]
-    b.start(partial_lhs, formula(terms), (R.PARTIAL,))
+    derivative = claims.derivative(f, x, orientation)
+    b.start(partial_lhs, formula(terms), (R.PARTIAL,), claim=derivative)
     merged = calculus.combine([calculus.merge(t, first_of) for t in terms])
     if str(formula(merged)) != str(formula(terms)):
         b.then(formula(merged), (R.COLLECT,))
@@ -181,6 +194,7 @@ def derive(ctx: Context) -> Outcome:
             relation="implies",
             note="def.entrywise",
             params=(("en", en), ("zh", zh)),
+            claim=derivative,
         )
         return Outcome("definition", f, ctx.fname, x, value, orientation, b.steps)
 
@@ -194,7 +208,7 @@ def derive(ctx: Context) -> Outcome:
     shape = lhs.shape
     with B.keeping_terms():
         raw = B.add(*[a.value for a in assembled]) if assembled else B.zero(*shape)
-    b.start(lhs, raw, (R.ASSEMBLE,), relation="implies")
+    b.start(lhs, raw, (R.ASSEMBLE,), relation="implies", claim=derivative)
     value = tidy(raw)
     b.then(value, (C.SIMPLIFY,))
     return Outcome("definition", f, ctx.fname, x, value, orientation, b.steps)

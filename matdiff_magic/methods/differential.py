@@ -7,7 +7,8 @@ off: ∂f/∂X = M^T (denominator layout).
 
 from __future__ import annotations
 
-from matdiff_magic import notation
+from matdiff_magic import claims, notation
+from matdiff_magic.claims import Claim
 from matdiff_magic.derivation import Builder
 from matdiff_magic.errors import Msg, UnsupportedError
 from matdiff_magic.methods.common import (
@@ -68,8 +69,10 @@ def derive(ctx: Context) -> Outcome:
     )
 
 
-def trace_trick(ctx: Context, b: Builder, linear: Expr) -> Expr:
-    """From a scalar linear form df (the last step so far) to ∂f/∂X, step by step."""
+def trace_trick(ctx: Context, b: Builder, linear: Expr, claim: Claim | None = None) -> Expr:
+    """From a scalar linear form df (the last step so far) to ∂f/∂X, step by step.
+
+    ``claim``: what the gradient read off is (by default the derivative of ``ctx.f``)."""
     dx = ctx.dx
     states: list[State] = [_initial(t, ctx.has_dx) for t in expand_terms(linear, ctx.has_dx)]
     if states:
@@ -107,6 +110,7 @@ def trace_trick(ctx: Context, b: Builder, linear: Expr) -> Expr:
     gradient = tidy(B.transpose(total))
     lhs = notation.derivative(ctx.fname, ctx.f.shape, ctx.wrt, notation.DENOMINATOR)
     raw = N.Transpose(total) if not isinstance(total, N.Zero) else gradient
-    b.start(lhs, raw, (C.READ_GRADIENT,), relation="implies")
+    claim = claim or claims.derivative(ctx.f, ctx.wrt, notation.DENOMINATOR)
+    b.start(lhs, raw, (C.READ_GRADIENT,), relation="implies", claim=claim)
     b.then(gradient, (C.SIMPLIFY,))
     return gradient

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from matdiff_magic import notation
+from matdiff_magic import claims, notation
 from matdiff_magic.derivation import Builder, Derivation
 from matdiff_magic.dims import ONE
 from matdiff_magic.errors import Msg, UnsupportedError
@@ -39,7 +39,7 @@ def derive(ctx: Context) -> Outcome:
         "d(" + grad_symbol.text + ")",
         *gradient.shape,
     )
-    linear = push_differential(second, b, lhs=d_grad)
+    linear = push_differential(second, b, lhs=d_grad, claim=claims.differential(gradient))
     if xk == "scalar":
         value = tidy(B.canonical(replace_differential(linear, second, B.const(1))))
     else:
@@ -54,8 +54,9 @@ def derive(ctx: Context) -> Outcome:
                 ONE,
             )
         )
-        value = vectorization.jacobian(second, b, linear, lhs=vec_lhs)
-    b.start(lhs, value, (C.HESSIAN,), relation="implies")
+        vec_claim = claims.differential(gradient, vec=True)
+        value = vectorization.jacobian(second, b, linear, lhs=vec_lhs, claim=vec_claim)
+    b.start(lhs, value, (C.HESSIAN,), relation="implies", claim=claims.hessian(gradient, ctx.wrt))
     return Outcome(
         first.method,
         ctx.f,

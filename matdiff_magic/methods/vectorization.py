@@ -7,7 +7,8 @@ J_i vec(dX); J = Σ J_i is the Jacobian d vec(F) / d vec(X)^T (numerator layout)
 
 from __future__ import annotations
 
-from matdiff_magic import notation
+from matdiff_magic import claims, notation
+from matdiff_magic.claims import Claim
 from matdiff_magic.derivation import Builder
 from matdiff_magic.methods.common import (
     Context,
@@ -39,8 +40,12 @@ def _show_all(states: list[State]) -> Expr:
     return shown[0] if len(shown) == 1 else N.Add(tuple(shown))
 
 
-def jacobian(ctx: Context, b: Builder, linear: Expr, lhs: Expr | None = None) -> Expr:
-    """Turn the linear form dF (in ``linear``) into J with vec(dF) = J vec(dX), with steps."""
+def jacobian(
+    ctx: Context, b: Builder, linear: Expr, lhs: Expr | None = None, claim: Claim | None = None
+) -> Expr:
+    """Turn the linear form dF (in ``linear``) into J with vec(dF) = J vec(dX), with steps.
+
+    ``lhs`` is vec(dF) unless given, ``claim`` what it means (vec of the differential of F)."""
     dx = ctx.dx
     size = dx.rows * dx.cols
     states: list[State] = [(None, t) for t in expand_terms(linear, ctx.has_dx)]
@@ -48,7 +53,8 @@ def jacobian(ctx: Context, b: Builder, linear: Expr, lhs: Expr | None = None) ->
         return B.zero(ctx.f.rows * ctx.f.cols, size)
     if lhs is None:
         lhs = notation.vec_differential(ctx.fname, ctx.f.shape)
-    b.start(lhs, _show_all(states), (V.VECTORIZE,))
+    claim = claim or claims.differential(ctx.f, vec=True)
+    b.start(lhs, _show_all(states), (V.VECTORIZE,), claim=claim)
     while any(e != dx for _, e in states):
         used: list[Rule] = []
         moved: list[State] = []
@@ -91,14 +97,16 @@ def derive(ctx: Context) -> Outcome:
         if fk == "scalar" and xk == "matrix"  # one row: ∂f/∂vec(X)ᵀ, not ∂f/∂Xᵀ
         else notation.derivative(ctx.fname, ctx.f.shape, ctx.wrt, notation.NUMERATOR)
     )
-    b.start(lhs, total, (C.READ_JACOBIAN,), relation="implies")
+    claim = claims.derivative(ctx.f, ctx.wrt, "vec")
+    b.start(lhs, total, (C.READ_JACOBIAN,), relation="implies", claim=claim)
     if fk == "scalar" and xk == "matrix":
         # One row vec(G)^T: reshape it into the gradient G (denominator layout).
         m, n = ctx.wrt.shape
         gradient = tidy(B.canonical(B.unvec(B.transpose(total), m, n)))
         lhs = notation.derivative(ctx.fname, ctx.f.shape, ctx.wrt, notation.DENOMINATOR)
         raw = N.Unvec(N.Transpose(total), m, n) if not isinstance(total, N.Zero) else gradient
-        b.start(lhs, raw, (C.UNVEC,), relation="implies")
+        claim = claims.derivative(ctx.f, ctx.wrt, notation.DENOMINATOR)
+        b.start(lhs, raw, (C.UNVEC,), relation="implies", claim=claim)
         b.then(gradient, (C.SIMPLIFY,))
         return Outcome(
             "vectorization", ctx.f, ctx.fname, ctx.wrt, gradient, notation.DENOMINATOR, b.steps

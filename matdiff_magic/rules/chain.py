@@ -50,42 +50,60 @@ FORM2 = _row(
     "The same rule written for the gradient itself.",
     "直接写成导数（梯度）本身的形式。",
 )
+MULTIPLY = _row(
+    "chain.multiply",
+    "multiply the local derivatives",
+    "代入局部导数并相乘",
+    r"\frac{\partial z}{\partial x^{T}} = \frac{\partial z}{\partial y^{T}} "
+    r"\frac{\partial y}{\partial x^{T}}",
+    "Put each local derivative found above into the chain rule and multiply them.",
+    "把上面求出的各个局部导数代入链式法则并相乘。",
+)
 SUBSTITUTE = _row(
     "chain.substitute",
     "substitute",
     "代入",
     r"y = g(x)",
-    "Put the local derivatives and the intermediates back in.",
-    "把局部导数和中间变量代回去。",
+    "Put the quantities found above (intermediates, derivatives of the outer links) back in.",
+    "把前面求出的量（中间变量、外层的导数）代回去。",
+)
+SUBSTITUTE_DIFFERENTIAL = _row(
+    "chain.substitute_differential",
+    "express dY through dX",
+    "用 dX 表示 dY",
+    r"\mathrm{d}Y = \mathrm{d}g(X)",
+    "Replace the differential of the intermediate by its expression in the differential of "
+    "the variable, found above.",
+    "把中间变量的微分换成上面求出的、用自变量的微分表示的式子。",
 )
 LINEAR_LEFT = _row(
     "chain.linear_left",
-    "linear map Y = AX + B",
-    "线性变换 Y = AX + B",
+    "affine map Y = AX + B",
+    "仿射变换 Y = AX + B",
     r"Y = AX + B \Rightarrow \frac{\partial z}{\partial X} = A^{T} \frac{\partial z}{\partial Y}",
     "A matrix multiplying from the left comes back transposed, on the left.",
     "左乘的矩阵转置后仍在左边。",
 )
 LINEAR_RIGHT = _row(
     "chain.linear_right",
-    "linear map Y = XA + B",
-    "线性变换 Y = XA + B",
+    "affine map Y = XA + B",
+    "仿射变换 Y = XA + B",
     r"Y = XA + B \Rightarrow \frac{\partial z}{\partial X} = \frac{\partial z}{\partial Y} A^{T}",
     "A matrix multiplying from the right comes back transposed, on the right.",
     "右乘的矩阵转置后仍在右边。",
 )
 LINEAR_VECTOR = _row(
     "chain.linear_vector",
-    "linear map y = Ax + b",
-    "线性变换 y = Ax + b",
+    "affine map y = Ax + b",
+    "仿射变换 y = Ax + b",
     r"y = Ax + b \Rightarrow \frac{\partial z}{\partial x} = A^{T} \frac{\partial z}{\partial y}",
     "The gradient passes back through A^T.",
     "梯度经过 A^T 传回。",
 )
 LINEAR_OUTER = _row(
     "chain.linear_outer",
-    "linear map y = Xa + b",
-    "线性变换 y = Xa + b",
+    "affine map y = Xa + b",
+    "仿射变换 y = Xa + b",
     r"y = Xa + b \Rightarrow \frac{\partial z}{\partial X} = \frac{\partial z}{\partial y} a^{T}",
     "The gradient with respect to X is an outer product.",
     "对 X 的导数是一个外积。",

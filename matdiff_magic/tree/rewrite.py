@@ -8,7 +8,9 @@ result.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 
 from matdiff_magic.tree import build as B
 from matdiff_magic.tree.base import Expr
@@ -48,3 +50,29 @@ def transform(
 def replace(e: Expr, mapping: Callable[[Expr], Expr | None]) -> Expr:
     """``e`` with every node for which ``mapping`` returns an expression replaced by it."""
     return transform(e, pre=mapping)
+
+
+# -- named rewrites, observable -----------------------------------------------------------------
+
+Observer = Callable[[str, Expr, Expr], None]
+_OBSERVER: ContextVar[Observer | None] = ContextVar("matdiff_rewrite_observer", default=None)
+
+
+@contextlib.contextmanager
+def observing(callback: Observer) -> Iterator[None]:
+    """Inside, every named rewrite that changes an expression calls ``callback(name, before,
+    after)``: the tests check each one numerically (a rewrite must be an identity)."""
+    token = _OBSERVER.set(callback)
+    try:
+        yield
+    finally:
+        _OBSERVER.reset(token)
+
+
+def named(name: str, rewrite: Callable[[Expr], Expr], e: Expr) -> Expr:
+    """``rewrite(e)``, reported to the observer (if any) under ``name`` when it changed."""
+    out = rewrite(e)
+    observer = _OBSERVER.get()
+    if observer is not None and out is not e and out != e:
+        observer(name, e, out)
+    return out

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from matdiff_magic.tree import build as B
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
 from matdiff_magic.tree.entrywise import simplify_entrywise
 from matdiff_magic.tree.expand import TooLarge, expand
 from matdiff_magic.tree.factor import factor
-from matdiff_magic.tree.rewrite import transform
+from matdiff_magic.tree.rewrite import named, transform
 
 
 def _merge_linear_wrappers(e: Expr) -> Expr:
@@ -213,17 +215,26 @@ def _exp_total(s: Expr) -> Expr | None:
     return None
 
 
-def _swap_counted(e: Expr, old: Expr, new: Expr, budget: list[int]) -> Expr:
-    """``e`` with at most budget[0] occurrences of ``old`` replaced by ``new`` (each one
-    counted: no memo, since equal subtrees are separate occurrences here)."""
+def _swap_factors(e: Expr, old: Expr, new: Expr, budget: list[int]) -> Expr:
+    """``e`` with at most budget[0] occurrences of ``old`` replaced by ``new``, only where
+    ``old`` is a factor of the whole of ``e`` (reached through products, transposes and linear
+    reshapes, never through a sum, a function or a power): there, scaling ``old`` scales ``e``.
+    Each occurrence is counted (no memo: equal subtrees are separate occurrences here)."""
     if budget[0] <= 0:
         return e
     if e == old:
         budget[0] -= 1
         return new
-    if not e.args:
+    if isinstance(e, N.MatMul | N.Hadamard | N.Kron):
+        args = tuple(_swap_factors(a, old, new, budget) for a in e.args)
+    elif isinstance(e, N.HadamardDiv):
+        args = (_swap_factors(e.num, old, new, budget), e.den)
+    elif isinstance(e, N.Transpose | N.Vec | N.DiagMat | N.DiagVec):
+        args = (_swap_factors(e.arg, old, new, budget),)
+    elif isinstance(e, N.Mul) and e.body is not None:
+        args = (*e.scalars, _swap_factors(e.body, old, new, budget))
+    else:
         return e
-    args = tuple(_swap_counted(a, old, new, budget) for a in e.args)
     return e if all(x is y for x, y in zip(args, e.args, strict=True)) else B.rebuild(e, args)
 
 
@@ -244,7 +255,7 @@ def _recognise_softmax(e: Expr) -> Expr:
             if z is None or not (k.is_integer and k > 0):
                 continue
             budget = [int(k)]
-            body = _swap_counted(body, B.elementwise("exp", z), B.softmax(z), budget)
+            body = _swap_factors(body, B.elementwise("exp", z), B.softmax(z), budget)
             used = int(k) - budget[0]
             if used:
                 remaining = -(k - used)
@@ -282,8 +293,31 @@ def _order_sums(e: Expr) -> Expr:
     return transform(e, post=post)
 
 
+def _multiply_out(e: Expr) -> Expr:
+    return B.canonical(expand(e, entrywise=False))
+
+
+# The rewrites of the final polish, by name: each must be an identity (tests/test_rewrites.py
+# checks every one numerically on everything the suite derives, through ``observing``).
+REWRITES: dict[str, Callable[[Expr], Expr]] = {
+    "expand square inverses": _expand_square_inverses,
+    "contract vec": _contract_vec,
+    "entrywise algebra": simplify_entrywise,
+    "recognise softmax": _recognise_softmax,
+    "merge linear wrappers": _merge_linear_wrappers,
+    "distribute a transpose": _distribute_top_transpose,
+    "factor": factor,
+    "multiply out": _multiply_out,
+    "order sums": _order_sums,
+}
+
+
+def _apply(name: str, e: Expr) -> Expr:
+    return named(name, REWRITES[name], e)
+
+
 def tidy(e: Expr) -> Expr:
-    expanded = _expand_square_inverses(e)
+    expanded = _apply("expand square inverses", e)
     if expanded is not e and _size(expanded) < _size(e):
         e = expanded
     out = _tidy(e)
@@ -297,18 +331,23 @@ def tidy(e: Expr) -> Expr:
     try:
         # Multiplying out and factoring again sometimes gives a shorter form:
         # -(I - s 𝟏ᵀ) y xᵀ -> (s (𝟏ᵀ y) - y) xᵀ.
-        alternative = _tidy(B.canonical(expand(out, entrywise=False)))
+        alternative = _tidy(_apply("multiply out", out))
         if _shorter(alternative, out):
             out = alternative
     except TooLarge:
         pass
-    return _order_sums(out)
+    return _apply("order sums", out)
 
 
 def _tidy(e: Expr) -> Expr:
-    out = _contract_vec(e)
-    out = simplify_entrywise(out)
-    out = _recognise_softmax(out)
-    out = _merge_linear_wrappers(out)
-    out = _distribute_top_transpose(out)
-    return factor(out)
+    out = e
+    for name in (
+        "contract vec",
+        "entrywise algebra",
+        "recognise softmax",
+        "merge linear wrappers",
+        "distribute a transpose",
+        "factor",
+    ):
+        out = _apply(name, out)
+    return out

@@ -1,0 +1,372 @@
+"""Checking a derivation before it is shown: the result against finite differences of the
+function, and every line against what its left-hand side means and against the line before it.
+
+Each line ``lhs = expr`` carries a :class:`~matdiff_magic.claims.Claim` saying what ``lhs`` is
+(the function, its differential along dX, its derivative in some layout, its Hessian, "the terms
+containing x_k"). The checker computes that quantity independently, by central differences of
+the function (never from the derivation), at random inputs of small distinct sizes, and compares
+it with ``expr``; a line written as ``= ...`` must also equal the line before it. Symbols inside
+lines (∂z/∂y of a chain) get their true values the same way, and the differentials of
+intermediates are taken along the direction dX induces, so dz = tr((∂z/∂Y)ᵀ dY) is one number.
+A check that fails is repeated at a second random point before it is believed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from matdiff_magic import claims as K
+from matdiff_magic.check import random_values
+from matdiff_magic.claims import Claim
+from matdiff_magic.errors import EvaluationError, MatDiffError, Msg, VerificationError
+from matdiff_magic.numeric import FD_NOISE, Env, Evaluator, bind
+from matdiff_magic.rules.rule import Rule
+from matdiff_magic.tree import nodes as N
+from matdiff_magic.tree.base import Expr
+
+if TYPE_CHECKING:
+    from matdiff_magic.result import Result
+
+SMALL_SIZES = (2, 3, 4, 5, 6, 7, 8, 9)  # distinct, so a transposition cannot hide
+RELATIVE = 1e-5  # agreement asked for, relative to the size of the numbers compared
+TINY = 1e-12
+STEP = 2e-6  # central differences: near the optimum eps^(1/3) for smooth functions
+SECOND_POINT = 7919  # seed offset of the point a failed check is repeated at
+
+
+@dataclass(frozen=True)
+class StepCheck:
+    """How one line of a derivation fared. ``error`` is the largest relative difference of
+    the checks made (with what its left side means, and with the line before)."""
+
+    index: int
+    rule: Rule | None
+    checked: bool
+    ok: bool
+    error: float
+    against: tuple[str, ...] = ()  # "claim" and/or "previous"
+
+
+@dataclass
+class Verification:
+    """The result of :meth:`Result.verify`: ``ok`` when the result matches finite differences
+    and every step holds; ``steps`` has one entry per step of ``r.steps``."""
+
+    ok: bool
+    result_error: float
+    steps: list[StepCheck]
+    method: str
+    values: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+    result_ok: bool = True
+
+    @property
+    def failures(self) -> list[StepCheck]:
+        return [s for s in self.steps if not (s.checked and s.ok)]
+
+    @property
+    def checked(self) -> int:
+        return sum(1 for s in self.steps if s.checked)
+
+    def error(self) -> VerificationError | None:
+        """The error ``derive`` raises for this verification (None when it is ok)."""
+        if self.ok:
+            return None
+        method = Msg(f"method.{self.method}")
+        bad = self.failures
+        if bad:
+            s = bad[0]
+            rule = (
+                {"en": s.rule.name_en, "zh": s.rule.name_zh}
+                if s.rule is not None
+                else Msg("verify.rule_none")
+            )
+            key = "verify.step" if s.checked else "verify.unchecked"
+            err = VerificationError(
+                Msg(key, index=s.index + 1, method=method, rule=rule, error=f"{s.error:.1e}")
+            )
+        else:
+            err = VerificationError(
+                Msg("verify.result", method=method, error=f"{self.result_error:.1e}")
+            )
+        err.verification = self
+        return err
+
+
+def verify(
+    result: Result,
+    values: Mapping[str, object] | None = None,
+    seed: int = 0,
+    sizes: Mapping[str, int] | None = None,
+) -> Verification:
+    """Check ``result`` and every step of its derivation numerically (see the module text)."""
+    first = _check(result, values, seed, sizes)
+    if first.ok:
+        return first
+    second = _check(result, None, seed + SECOND_POINT, sizes, like=first.values)
+    return _merge(first, second)
+
+
+def _merge(a: Verification, b: Verification) -> Verification:
+    """A check fails only if it fails at both points."""
+    steps = []
+    for x, y in zip(a.steps, b.steps, strict=True):
+        if x.checked and x.ok:
+            steps.append(x)
+        elif y.checked or not x.checked:
+            steps.append(y)
+        else:
+            steps.append(x)
+    result_ok = a.result_ok or b.result_ok
+    result_error = a.result_error if a.result_ok else b.result_error
+    ok = result_ok and all(s.checked and s.ok for s in steps)
+    return Verification(ok, result_error, steps, a.method, b.values, result_ok)
+
+
+# -- one point -------------------------------------------------------------------------------
+
+
+def _variables(result: Result) -> dict[str, N.Var]:
+    variables = dict(result.problem.variables)
+    variables.setdefault(result.wrt.name, result.wrt)
+    return variables
+
+
+def _sizes_like(values: Mapping[str, np.ndarray], variables: dict[str, N.Var]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for name, var in variables.items():
+        arr = values.get(name)
+        if arr is None:
+            continue
+        arr = np.asarray(arr)
+        for axis, d in enumerate(var.shape):
+            if len(d.free_symbols) == 1 and d.is_Symbol and axis < arr.ndim:
+                out[str(d)] = int(arr.shape[axis])
+    return out
+
+
+def _check(
+    result: Result,
+    values: Mapping[str, object] | None,
+    seed: int,
+    sizes: Mapping[str, int] | None,
+    like: Mapping[str, np.ndarray] | None = None,
+) -> Verification:
+    outcome = result.outcome
+    variables = _variables(result)
+    rng = np.random.default_rng(seed)
+    if values is None:
+        if like is not None:
+            sizes = {**_sizes_like(like, variables), **(sizes or {})}
+        values = random_values(variables, rng, sizes, result.function, pool=SMALL_SIZES)
+    env = bind(variables, values)
+    point = _Point(env, rng, result)
+    steps: list[StepCheck] = []
+    previous: np.ndarray | None = None
+    previous_noise = 0.0
+    for index, step in enumerate(result.steps):
+        value, noise = point.step_value(step.expr, step.claim)
+        against: list[str] = []
+        errors: list[float] = []
+        ok = True
+        if value is not None and step.claim is not None:
+            truth = point.truth(step.claim)
+            if truth is not None:
+                good, err = compare(value, truth[0], noise + truth[1])
+                against.append("claim")
+                errors.append(err)
+                ok = ok and good
+        if value is not None and previous is not None and not step.new_lhs:
+            good, err = compare(value, previous, noise + previous_noise)
+            against.append("previous")
+            errors.append(err)
+            ok = ok and good
+        checked = bool(against)
+        error = max(errors, default=0.0)
+        steps.append(StepCheck(index, step.rule, checked, ok and checked, error, tuple(against)))
+        previous, previous_noise = value, noise
+    result_ok, result_error = point.check_result()
+    ok = result_ok and all(s.checked and s.ok for s in steps)
+    return Verification(ok, result_error, steps, outcome.method, dict(env.values), result_ok)
+
+
+def compare(got: np.ndarray, want: np.ndarray, noise: float = 0.0) -> tuple[bool, float]:
+    """Whether two arrays agree up to RELATIVE of their size plus ``noise``; and the relative
+    difference."""
+    got = np.asarray(got, dtype=float)
+    want = np.asarray(want, dtype=float)
+    if got.shape != want.shape:
+        if got.size == want.size == 1:
+            got = got.reshape(want.shape)
+        else:
+            return False, float("inf")
+    if not (np.all(np.isfinite(got)) and np.all(np.isfinite(want))):
+        return False, float("inf")
+    if got.size == 0:
+        return True, 0.0
+    diff = float(np.max(np.abs(got - want)))
+    scale = max(float(np.max(np.abs(got))), float(np.max(np.abs(want))))
+    ok = diff <= RELATIVE * scale + noise + TINY
+    return ok, diff / max(scale, TINY)
+
+
+class _Point:
+    """Values of everything a derivation mentions at one random point, and true values of the
+    quantities its left-hand sides name (computed once each)."""
+
+    def __init__(self, env: Env, rng: np.random.Generator, result: Result) -> None:
+        self.env = env
+        self.result = result
+        outcome = result.outcome
+        wrt = result.wrt
+        x = env.values[wrt.name]
+        env.directions = {wrt.name: rng.normal(size=x.shape)}
+        # Intermediates take their values, and dY the direction dX induces (dY = J dX).
+        for name, expr in _all_bindings(outcome):
+            env.values[name] = Evaluator(env)(expr)
+            env.directions[name] = Evaluator(env)(N.D(expr))
+        self._truths: dict[Claim, tuple[np.ndarray, float] | None] = {}
+        for key, claim in _all_symbols(outcome):
+            truth = self.truth(claim)
+            if truth is not None:
+                env.values[key] = truth[0]
+
+    # -- the lines ------------------------------------------------------------------------
+    def step_value(self, e: Expr, claim: Claim | None) -> tuple[np.ndarray | None, float]:
+        ev = Evaluator(self.env)
+        try:
+            if claim is not None and claim.kind == K.OCCURRENCES:
+                partials = e.explicit_partials(ev)  # type: ignore[attr-defined]
+                return np.asarray(partials, dtype=float), FD_NOISE * _size(partials) / 2e-6
+            return np.asarray(ev(e), dtype=float), ev.noise
+        except (EvaluationError, AttributeError, ValueError, FloatingPointError, KeyError):
+            return None, 0.0
+
+    def check_result(self) -> tuple[bool, float]:
+        r = self.result
+        if r.order == 2 and r.outcome.first is not None:
+            claim = K.hessian(r.outcome.first.value, r.wrt)
+        else:
+            claim = K.derivative(r.function, r.wrt, r.orientation)
+        truth = self.truth(claim)
+        try:
+            got = Evaluator(self.env)(r.expr)
+        except EvaluationError:
+            return False, float("inf")
+        if truth is None:
+            return False, float("inf")
+        return compare(got, truth[0], truth[1])
+
+    # -- what left-hand sides mean --------------------------------------------------------
+    def truth(self, claim: Claim) -> tuple[np.ndarray, float] | None:
+        if claim not in self._truths:
+            try:
+                self._truths[claim] = self._compute(claim)
+            except (EvaluationError, ValueError, KeyError):
+                self._truths[claim] = None
+        return self._truths[claim]
+
+    def _compute(self, claim: Claim) -> tuple[np.ndarray, float]:
+        env = self.env
+        if claim.kind == K.VALUE:
+            return np.asarray(Evaluator(env)(claim.f), dtype=float), 0.0
+        if claim.kind == K.DIFFERENTIAL:
+            ev = Evaluator(env)
+            out = ev(N.D(claim.f))
+            if claim.vec:
+                out = out.reshape(-1, 1, order="F")
+            return out, ev.noise
+        assert claim.wrt is not None
+        jac, noise = jacobian(claim.f, claim.wrt, env)
+        f_shape = (env.size(claim.f.rows), env.size(claim.f.cols))
+        x_shape = (env.size(claim.wrt.rows), env.size(claim.wrt.cols))
+        orientation = "vec" if claim.kind == K.HESSIAN else claim.orientation
+        out = arrange(jac, f_shape, x_shape, orientation)
+        return (out.T if claim.transposed else out), noise
+
+
+def _size(a: np.ndarray) -> float:
+    return float(np.max(np.abs(a))) if np.size(a) else 0.0
+
+
+def _all_bindings(outcome: object) -> list[tuple[str, Expr]]:
+    out: list[tuple[str, Expr]] = []
+    first = getattr(outcome, "first", None)
+    if first is not None:
+        out.extend(_all_bindings(first))
+    out.extend(getattr(outcome, "bindings", ()))
+    return out
+
+
+def _all_symbols(outcome: object) -> list[tuple[str, Claim]]:
+    out: list[tuple[str, Claim]] = []
+    first = getattr(outcome, "first", None)
+    if first is not None:
+        out.extend(_all_symbols(first))
+    out.extend(getattr(outcome, "symbols", ()))
+    return out
+
+
+def jacobian(f: Expr, wrt: N.Var, env: Env, h: float = STEP) -> tuple[np.ndarray, float]:
+    """d vec(f)/d vec(x)ᵀ by central differences of f alone, and its rounding-noise bound."""
+    x0 = np.asarray(env.values[wrt.name], dtype=float)
+    flat = x0.reshape(-1, order="F")
+    columns = []
+    noise = 0.0
+    for k in range(flat.size):
+        step = h * max(1.0, abs(flat[k]))
+        outs = []
+        for sign in (1.0, -1.0):
+            shifted = flat.copy()
+            shifted[k] += sign * step
+            values = dict(env.values)
+            values[wrt.name] = shifted.reshape(x0.shape, order="F")
+            out = Evaluator(Env(values, env.sizes))(f)
+            outs.append(np.asarray(out, dtype=float).reshape(-1, order="F"))
+        size = max(float(np.max(np.abs(o))) if o.size else 0.0 for o in outs)
+        noise = max(noise, FD_NOISE * size / step)
+        columns.append((outs[0] - outs[1]) / (2 * step))
+    if not columns:
+        rows = env.size(f.rows) * env.size(f.cols)
+        return np.zeros((rows, 0)), 0.0
+    return np.stack(columns, axis=1), noise
+
+
+def arrange(
+    jac: np.ndarray, f_shape: tuple[int, int], x_shape: tuple[int, int], orientation: str
+) -> np.ndarray:
+    """d vec(f)/d vec(x)ᵀ as a 2-D array in ``orientation``: "vec" leaves it; "numerator" and
+    "denominator" arrange it as ``Result.evaluate`` returns derivatives (scalars as 1×1)."""
+    if orientation == "vec":
+        return jac
+    p, q = f_shape
+    m, n = x_shape
+    if (p, q) == (1, 1) and (m, n) == (1, 1):
+        out = jac.reshape(1, 1)
+    elif (m, n) == (1, 1):
+        out = jac.reshape(p, q, order="F")
+    elif (p, q) == (1, 1):
+        out = jac.reshape(m, n, order="F").T
+    else:
+        out = jac
+    return out.T if orientation == "denominator" else out
+
+
+def verified(result: Result) -> Result:
+    """``result`` if it passes :func:`verify`; otherwise a :class:`VerificationError`."""
+    try:
+        v = verify(result)
+    except VerificationError:
+        raise
+    except MatDiffError as err:
+        raise EvaluationError(Msg("verify.no_point", cause=err)) from None
+    error = v.error()
+    if error is not None:
+        raise error
+    return result
+
+
+__all__ = ["Verification", "StepCheck", "verify", "verified", "compare", "arrange", "jacobian"]
