@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from matdiff_magic import dims, notation
+import difflib
+
 from matdiff_magic import layout as L
-from matdiff_magic.errors import MatDiffError, Msg, ParseError, UnsupportedError
-from matdiff_magic.language.builder import Problem, parse_problem, substitute
+from matdiff_magic import notation
+from matdiff_magic.errors import Join, MatDiffError, Msg, ParseError, UnsupportedError
+from matdiff_magic.language.builder import Problem, parse_problem
+from matdiff_magic.language.rebase import with_variable
 from matdiff_magic.methods import chain, definition, differential, hessian, vectorization
 from matdiff_magic.methods.common import Context, Outcome, kinds
+from matdiff_magic.printing.names import GREEK
 from matdiff_magic.result import Result
-from matdiff_magic.tree import nodes as N
 from matdiff_magic.verify import verified
 
 METHODS = ("auto", "differential", "definition", "chain", "vectorization")
@@ -49,30 +52,39 @@ def derive(
 
 
 def context(problem: Problem, wrt: str) -> Context:
-    """The function and the variable to differentiate with respect to."""
+    """The function and the variable to differentiate with respect to.
+
+    A definition named as ``wrt`` is the variable (see ``language.rebase``); a name that is
+    neither a variable nor a definition is an error naming the nearest ones."""
     if not isinstance(wrt, str) or not wrt.isidentifier():
         raise ParseError(Msg("build.variable_name", name=wrt))
+    wrt = _spelling(problem, wrt)
+    if wrt in problem.definition_names:
+        problem = with_variable(problem, wrt)
+    var = problem.variables.get(wrt)
+    if var is None:
+        raise _unknown_variable(problem, wrt)
     taken = set(problem.variables) | set(problem.definition_names)
     fname = problem.name or notation.default_name(problem.expr.shape, taken)
-    var = problem.variables.get(wrt)
-    f = problem.expr
-    if wrt in problem.definition_names:
-        # Differentiate with respect to an intermediate: keep it, inline the others.
-        keep = {d.name: d.inlined for d in problem.definitions if d.name != wrt}
-        var = next(d.var for d in problem.definitions if d.name == wrt)
-        f = substitute(problem.outer, keep)
-    if var is None:
-        var = _absent_variable(problem, wrt)
-    return Context(f, var, fname, problem)
+    return Context(problem.expr, var, fname, problem)
 
 
-def _absent_variable(problem: Problem, name: str) -> N.Var:
-    """A variable the expression does not contain: its derivative is zero (of a fresh size)."""
-    taken = {str(s) for v in problem.variables.values() for d in v.shape for s in d.free_symbols}
-    pool = [c for c in "nmpqkrs" if c not in taken] + [f"d{i}" for i in range(1, 9)]
-    if name[0].isupper():
-        return N.Var(name, dims.symbol(pool[0]), dims.symbol(pool[1]))
-    return N.Var(name, dims.symbol(pool[0]), dims.ONE)
+def _spelling(problem: Problem, name: str) -> str:
+    """``name`` as the problem spells it: "theta" finds θ and "θ" finds theta."""
+    names = [*problem.variables, *problem.definition_names]
+    if name in names:
+        return name
+    other = GREEK.get(name) or next((s for s, g in GREEK.items() if g == name), None)
+    return other if other in names else name
+
+
+def _unknown_variable(problem: Problem, name: str) -> MatDiffError:
+    names = [*problem.variables, *problem.definition_names]
+    near = difflib.get_close_matches(name, names, n=3, cutoff=0.5)
+    near += [n for n in names if n.lower() == name.lower() and n not in near]
+    hint = Msg("hint.did_you_mean", name=near[0]) if near else None
+    known = Join(names) if names else Msg("api.no_variables")
+    return MatDiffError(Msg("api.unknown_variable", name=name, names=known), hint=hint)
 
 
 def run(ctx: Context, method: str, order: int) -> Outcome:

@@ -345,6 +345,11 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "无法检验结果：{cause}",
     },
     "verify.rule_none": {"en": "no rule", "zh": "无规则"},
+    "api.unknown_variable": {
+        "en": "there is no variable {name} in the expression (its variables: {names})",
+        "zh": "表达式中没有变量 {name}（它的变量有：{names}）",
+    },
+    "api.no_variables": {"en": "none", "zh": "无"},
     "api.no_sympy": {
         "en": "SymPy has no matrix expression for {node}",
         "zh": "SymPy 没有与 {node} 对应的矩阵表达式",

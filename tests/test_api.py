@@ -90,14 +90,56 @@ def test_bad_arguments():
         md.derive("x' x", "not a name")
 
 
-def test_zero_derivative_for_an_absent_variable():
-    r = md.derive("x: vector(n); A: matrix(n, n)\nx' A x", "B")
+def test_zero_derivative_for_a_declared_variable_the_function_does_not_use():
+    r = md.derive("x: vector(n); A: matrix(n, n); B: matrix(m, p)\nx' A x", "B")
     assert r.text == "0"
     got = r.evaluate({"x": np.ones(3), "A": np.eye(3), "B": np.ones((2, 4))})
     assert got.shape == (2, 4) and not got.any()
-    r = md.derive("x: vector(n)\nx", "z", layout="numerator")
+    r = md.derive("x: vector(n); z: vector(m)\nx", "z", layout="numerator")
     got = r.evaluate({"x": np.ones(3), "z": np.ones(5)})
     assert got.shape == (3, 5) and not got.any()
+
+
+def test_an_unknown_variable_is_an_error_naming_the_nearest():
+    # Regression: `--wrt X` for an expression in lowercase x printed ∂f/∂X = 0.
+    with pytest.raises(md.MatDiffError) as info:
+        md.derive("x' x", "X")
+    assert "no variable X" in str(info.value) and "did you mean 'x'?" in str(info.value)
+    with pytest.raises(md.MatDiffError) as info:
+        md.derive("x: vector(n); A: matrix(n, n)\nx' A x", "B")
+    assert "x and A" in str(info.value)
+    assert "表达式中没有变量 B" in info.value.render("zh")
+
+
+def test_greek_variables_by_either_spelling():
+    assert md.derive("(X θ - y)' (X θ - y)", "theta").text == "2 Xᵀ (X θ - y)"
+    assert md.derive("(X theta - y)' (X theta - y)", "θ").text == "2 Xᵀ (X θ - y)"
+
+
+def test_a_variable_that_cancels_keeps_its_size():
+    # Regression: c (x - x) wrt c could not be evaluated ("the size n is not known").
+    r = md.derive("c: scalar\nc (x - x)", "c")
+    got = r.evaluate({"c": 2.0, "x": np.ones(4)})
+    assert got.shape == (4, 1) and not got.any()
+    # z (x' (x - x)) is the zero vector of z's size, whatever x's size is.
+    r = md.derive("z (x' (x - x))", "z", layout="numerator")
+    got = r.evaluate({"z": np.ones(3), "x": np.ones(5)})
+    assert got.shape == (3, 3) and not got.any()
+
+
+def test_derivative_with_respect_to_a_definition():
+    # Regression: sum(g) wrt e returned 0 (the lines above e were substituted into it), and
+    # the chain method refused. The lines below e are functions of e: the answer is 2e.
+    text = "x: vector(n)\ne = 2 x\ng = e .* e\nsum(g)"
+    for method in ("auto", "differential", "chain", "vectorization", "definition"):
+        r = md.derive(text, "e", method=method)
+        e = np.array([1.0, -2.0, 3.0])
+        assert np.allclose(r.evaluate({"e": e, "x": np.zeros(3)}).ravel(), 2 * e), method
+    c = md.compare(text, "e")
+    assert c.ok and all(err < 1e-6 for err in c.fd_error.values())
+    # A line above e that a later line uses directly is a constant there.
+    r = md.derive("x: vector(n)\na = sin(x)\ne = 2 x\ng = e .* a\nsum(g)", "e")
+    assert r.text == "sin(x)"
 
 
 def test_evaluate_shapes_and_vector_inputs():

@@ -85,6 +85,7 @@ EXAMPLES = {
     "chain.scalar_form2": ("norm(S x - a)^2", "x", "chain"),
     "chain.substitute": ("norm(S x - a)^2", "x", "chain"),
     "chain.multiply": ("norm(S x - a)^2", "x", "chain"),
+    "chain.substitute_gradient": ("logdet(S' S)", "S", "chain"),
     "chain.substitute_differential": ("logdet(S' S)", "S", "chain"),
     "chain.vector": ("sigmoid(S x)", "x", "chain"),
     "chain.linear_left": ("sum(exp(A X))", "X", "chain"),

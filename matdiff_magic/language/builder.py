@@ -430,10 +430,10 @@ def _finish(
         substitution[name] = inlined
     outer_f = fix(outer)
     expr = substitute(outer_f, substitution) if substitution else outer_f
-    used = {v.name for v in expr.walk() if isinstance(v, N.Var)}
-    ordered = {n: v for n, v in variables.items() if n in used or n in b.declared}
+    # Every name the user wrote stays a variable, even one that cancels (c (x - x)): its size
+    # is still part of the problem, and values for it are still accepted.
     return Problem(
-        source, expr, outer_f, final_name, ordered, frozenset(b.declared), tuple(definitions)
+        source, expr, outer_f, final_name, variables, frozenset(b.declared), tuple(definitions)
     )
 
 

@@ -408,7 +408,7 @@ def _scalar_backwards(chain: _Chain) -> Expr:
             value = differential.derive(Context(phi, previous, z)).value
             b.start(grads[k - 1], value, (rule,), claim=claim)
         current = tidy(_inline(value, [(grads[k].key, current)]))
-        b.then(current, (R.SUBSTITUTE,))
+        b.then(current, (R.SUBSTITUTE_GRADIENT,))
         bindings.append((grads[k - 1].key, current))
         chain.symbols[grads[k - 1].key] = claim
     final = tidy(_inline(current, [(key, v) for key, v in bindings if ":" not in key]))

@@ -168,7 +168,9 @@ def derive(ctx: Context) -> Outcome:
     derivative = claims.derivative(f, x, orientation)
     b.start(partial_lhs, formula(terms), (R.PARTIAL,), claim=derivative)
     merged = calculus.combine([calculus.merge(t, first_of) for t in terms])
-    if str(formula(merged)) != str(formula(terms)):
+    if len(merged) < len(terms):
+        # Shown only when like terms were added up: a line that merely reorders factors is
+        # not "collecting like terms" (the reading below starts from the merged form anyway).
         b.then(formula(merged), (R.COLLECT,))
 
     # (4) read the entries, (5) arrange them into a matrix

@@ -54,7 +54,9 @@ def jacobian(
     if lhs is None:
         lhs = notation.vec_differential(ctx.fname, ctx.f.shape)
     claim = claim or claims.differential(ctx.f, vec=True)
-    b.start(lhs, _show_all(states), (V.VECTORIZE,), claim=claim)
+    # vec(dF) = dF for a column F: nothing is vectorized, so no rule is named.
+    rules = (V.VECTORIZE,) if ctx.f.cols != 1 else ()
+    b.start(lhs, _show_all(states), rules, claim=claim)
     while any(e != dx for _, e in states):
         used: list[Rule] = []
         moved: list[State] = []

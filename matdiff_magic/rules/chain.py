@@ -61,11 +61,19 @@ MULTIPLY = _row(
 )
 SUBSTITUTE = _row(
     "chain.substitute",
-    "substitute",
-    "代入",
+    "substitute the intermediates",
+    "代回中间变量",
     r"y = g(x)",
-    "Put the quantities found above (intermediates, derivatives of the outer links) back in.",
-    "把前面求出的量（中间变量、外层的导数）代回去。",
+    "Put the intermediates back in, in terms of the variable.",
+    "把中间变量用自变量表示后代回去。",
+)
+SUBSTITUTE_GRADIENT = _row(
+    "chain.substitute_gradient",
+    "substitute the outer derivative",
+    "代入外层的导数",
+    r"\frac{\partial z}{\partial Y} = G",
+    "Put in the derivative with respect to the next intermediate, found above.",
+    "代入上面求出的、对下一个中间变量的导数。",
 )
 SUBSTITUTE_DIFFERENTIAL = _row(
     "chain.substitute_differential",

@@ -321,7 +321,7 @@ row(
     "d.diag_mat",
     N.DiagMat,
     "diag rule",
-    "对角化的微分",
+    "对角矩阵的微分",
     r"\mathrm{d}\operatorname{diag}(x) = \operatorname{diag}(\mathrm{d}x)",
     "diag is linear.",
     "diag 是线性运算。",

@@ -76,8 +76,8 @@ HADAMARD_DIV = _row(
 )
 TRACE = _row(
     "tr.trace",
-    "trace of a scalar",
-    "标量的迹",
+    "scalar multiple of a trace",
+    "迹的数乘",
     r"\alpha \operatorname{tr}(A) = \operatorname{tr}(\alpha A)",
     "A scalar multiple of a trace is the trace of the multiple.",
     "迹的标量倍等于标量倍的迹。",

@@ -179,6 +179,8 @@ def step(
         return KRON, _mul(j, outer), f
     if isinstance(e, N.Transpose):
         f = e.arg
+        if f.rows == ONE or f.cols == ONE:  # vec(xᵀ) = x: K_{n,1} is the identity
+            return ROW, j, f
         return TRANSPOSE, _mul(j, B.commutation(f.rows, f.cols)), f
     if isinstance(e, N.Mul):
         factors = e.factors
