@@ -141,3 +141,27 @@ def test_html_is_escaped_for_the_browser(content):
     html = content.html("mixed", ALL)
     assert "&amp;=" in html  # the & of aligned reaches MathJax as text
     assert "<script" not in html
+
+
+def test_a_failed_method_is_an_error_in_every_view(comparison):
+    """A method that failed (its verification, say) has no toggle and no column, but its error
+    is shown under every view, and the badge is red."""
+    from matdiff_magic.frontend.render import build_content
+
+    results = {
+        layout: {m: r for m, r in comparison.with_layout(layout).results.items() if m != "chain"}
+        for layout in ("numerator", "denominator", "mixed")
+    }
+    err = md.MatDiffError("step 2 does not hold numerically; please report this as a bug")
+    c = build_content(results, "en", comparison=comparison, failed={"chain": err})
+    w = DerivationWidget(c, "mixed")
+    assert "chain" not in [v for _, v in w.view_buttons.options]
+    failure = "error: chain rule failed: step 2 does not hold numerically"
+    for layout in ("numerator", "mixed"):
+        w.layout_buttons.value = layout
+        for _, view in w.view_buttons.options:
+            w.view_buttons.value = view
+            assert "matdiff-failed" in w.math.value and failure in w.math.value
+    assert "#cf222e" in w.badge.value and "✗ failed: chain rule" in w.badge.value
+    static = c.static_bundle("mixed")
+    assert all(failure in text for text in static.values())

@@ -3,7 +3,9 @@
 The magic is glue: options are parsed here, the work is done by ``session.solve`` (through
 the public API), strings come from ``render``, and one ``display`` call shows the widget with
 its static fallback. Errors are shown as one short message with its caret; the namespace is
-only written by ``-o NAME``, and only on success.
+only written by ``-o NAME``, and only on success (and never a name Python or IPython needs:
+``In``, ``Out``, ``get_ipython``, built-in names, names starting with "_"). Numbers (agreement,
+--check, --plot) are computed at small sizes whatever the size of the arrays in the namespace.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from matdiff_magic.frontend.session import (
 )
 from matdiff_magic.i18n import default_language, message
 from matdiff_magic.layout import LAYOUTS
+from matdiff_magic.messages import Join, format_message
 
 if TYPE_CHECKING:
     from IPython.core.interactiveshell import InteractiveShell
@@ -79,7 +82,8 @@ class MatDiffMagics(Magics):
         "--check",
         action="store_true",
         help="compare with finite differences at random inputs (arrays in the namespace are "
-        "used as they are) and show the largest relative error",
+        "used as they are, or their leading blocks when larger than 10 in some direction: "
+        "numbers are always computed at small sizes) and show the largest relative error",
     )
     @argument(
         "--plot",
@@ -94,7 +98,9 @@ class MatDiffMagics(Magics):
         "-o",
         "--output",
         metavar="NAME",
-        help="store the result (a Result, or a Comparison for several methods) as NAME",
+        help="store the result (a Result, or a Comparison for several methods) as NAME "
+        "(not a name Python or IPython needs: In, Out, get_ipython, exit, quit, built-in names "
+        "such as print, names starting with _)",
     )
     @no_var_expand
     @line_cell_magic
@@ -115,8 +121,9 @@ class MatDiffMagics(Magics):
 
         Names in the cell that are bound to NumPy arrays (or numbers) in the namespace and not
         declared in the cell take their shapes from those arrays, and their values are used by
-        --check and --plot. The line is not subject to {}/$ expansion, so LaTeX-style braces
-        pass through. Errors are shown with a caret under the offending spot.
+        --check and --plot (numbers are computed at small sizes: a larger array is replaced by
+        its leading block, and the badge says so). The line is not subject to {}/$ expansion,
+        so LaTeX-style braces pass through. Errors are shown with a caret under the offending spot.
         """
         self.run(line, cell)
 
@@ -132,7 +139,8 @@ class MatDiffMagics(Magics):
                 raise MatDiffError(Msg("error.empty_line"))
             options = self.options(option_text, lang)
             lang = self.settings.language(options.lang)
-            solved = solve(source, options, self.shell.user_ns, lang)
+            hidden = getattr(self.shell, "user_ns_hidden", {})
+            solved = solve(source, options, self.shell.user_ns, lang, reserved=set(hidden))
         except MatDiffError as err:
             display(error_bundle(err, lang), raw=True)
             return None
@@ -180,12 +188,12 @@ class MatDiffMagics(Magics):
     def show_plots(self, solved: Solved) -> None:
         from matdiff_magic import plots
 
+        # The small-size twin: plotting never evaluates at the namespace's (possibly huge) sizes.
+        twin = solved.numeric_result or solved.result
         try:
-            figures = [plots.check_plot(solved.result, solved.values, lang=solved.lang)]
+            figures = [plots.check_plot(twin, solved.values, lang=solved.lang)]
             if wants_heatmap(solved):
-                figures.append(
-                    plots.jacobian_heatmap(solved.result, solved.values, lang=solved.lang)
-                )
+                figures.append(plots.jacobian_heatmap(twin, solved.values, lang=solved.lang))
         except MatDiffError as err:
             display(error_bundle(err, solved.lang), raw=True)
             return
@@ -216,11 +224,11 @@ def content_of(solved: Solved) -> Content:
         key = "ui.kinds_from_namespace" if inferred else "ui.from_namespace"
         notes.append(message(key, solved.lang).format(names=describe_namespace(solved)))
         if solved.values is not None:
-            notes.append(
-                message("ui.values_from_namespace", solved.lang).format(
-                    names=", ".join(solved.declarations)
-                )
-            )
+            names = ", ".join(solved.declarations)
+            if solved.resized:
+                notes.append(format_message("eval.sampled_values", {"names": names}, solved.lang))
+            else:
+                notes.append(message("ui.values_from_namespace", solved.lang).format(names=names))
     return build_content(
         solved.results,
         solved.lang,
@@ -230,7 +238,31 @@ def content_of(solved: Solved) -> Content:
         checks=solved.checks,
         check_error=solved.check_error,
         notes=notes,
+        failed=solved.failed,
+        sizes_note=sizes_note(solved),
     )
+
+
+def sizes_note(solved: Solved) -> str | None:
+    """Where numbers were computed at smaller sizes than the namespace's, which ones (None when
+    they were not, or when nothing numeric is shown)."""
+    numeric = len(solved.methods) > 1 or solved.options.check or solved.options.plot
+    if not solved.resized or not numeric:
+        return None
+    sizes = Join(
+        [
+            Msg("eval.smaller_size", name=name, small=_shape(small), real=_shape(real))
+            for name, (real, small) in solved.resized.items()
+        ],
+        "comma",
+    )
+    return format_message("eval.smaller_sizes", {"sizes": sizes}, solved.lang)
+
+
+def _shape(shape: tuple[int, ...]) -> str:
+    """(3000,) -> 3000×1, (3, 4) -> 3×4 (as the derivations write sizes)."""
+    rows, cols = (*shape, 1, 1)[:2]
+    return f"{rows}×{cols}"
 
 
 def bundle(content: Content, layout: str, static: bool = False) -> dict[str, object]:

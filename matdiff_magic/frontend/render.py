@@ -19,6 +19,7 @@ from matdiff_magic.dims import ONE, dim_text
 from matdiff_magic.errors import MatDiffError
 from matdiff_magic.i18n import MESSAGES, message
 from matdiff_magic.layout import LAYOUTS
+from matdiff_magic.messages import Join, format_message
 from matdiff_magic.notation import kind_of, shape_latex
 from matdiff_magic.printing.latex import latex, latex_dim
 from matdiff_magic.printing.names import latex_name, text_name
@@ -268,8 +269,15 @@ def badge(
     comparison: Comparison | None = None,
     checks: Mapping[str, CheckReport] | None = None,
     check_error: str | None = None,
+    *,
+    failed: Sequence[str] = (),
+    sizes_note: str | None = None,
 ) -> Badge:
-    """Whether the methods agree and (with checks) whether they match finite differences."""
+    """Whether the methods agree and (with checks) whether they match finite differences.
+
+    ``failed`` names methods that failed (their errors are shown apart): the badge is red.
+    ``sizes_note`` says at which sizes the numbers were computed when they are not the sizes
+    shown in the derivations."""
     parts: list[str] = []
     verdicts: list[bool] = []
     if len(methods) >= 2 and comparison is not None:
@@ -294,6 +302,12 @@ def badge(
     if check_error:
         parts.append(message("badge.fd_failed", lang).format(reason=check_error))
         verdicts.append(False)
+    if failed:
+        titles = Join([method_title(m, lang) for m in failed], "comma")
+        parts.append(format_message("error.methods_failed", {"methods": titles}, lang))
+        verdicts.append(False)
+    if sizes_note:
+        parts.append(sizes_note)
     return Badge("; ".join(parts), all(verdicts) if verdicts else None)
 
 
@@ -310,6 +324,8 @@ class Content:
     badge: Badge
     skipped: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    # method -> "error: <method> failed: <why>" (a method that failed while others succeeded)
+    failed: dict[str, str] = field(default_factory=dict)
 
     @property
     def layouts(self) -> list[str]:
@@ -338,7 +354,20 @@ class Content:
             )
         else:
             body = views[view].html
-        return self.headers[layout]["html"] + body + self._skipped_html() + self._notes_html()
+        return (
+            self.headers[layout]["html"]
+            + body
+            + self._failed_html()
+            + self._skipped_html()
+            + self._notes_html()
+        )
+
+    def _failed_html(self) -> str:
+        return "".join(
+            f"<pre class='matdiff-failed' style='color:{BAD_COLOUR};white-space:pre-wrap'>"
+            f"{escape(text)}</pre>"
+            for text in self.failed.values()
+        )
 
     def _skipped_html(self) -> str:
         if not self.skipped:
@@ -365,6 +394,7 @@ class Content:
             parts.append(f"[{v.title}]\n{v.text}")
         if self.badge.text:
             parts.append(self.badge.text)
+        parts += list(self.failed.values())
         parts += [self._skipped_line(m, why) for m, why in self.skipped.items()]
         parts += self.notes
         return "\n\n".join(parts)
@@ -374,6 +404,7 @@ class Content:
         parts += [v.markdown for v in self.views[layout].values()]
         if self.badge.text:
             parts.append(f"**{self.badge.text}**")
+        parts += ["```text\n" + text + "\n```" for text in self.failed.values()]
         if self.skipped:
             parts.append(
                 "\n".join(f"- {self._skipped_line(m, why)}" for m, why in self.skipped.items())
@@ -385,6 +416,7 @@ class Content:
         parts = ["$$" + self.headers[layout]["latex"] + "$$"]
         parts += [v.latex for v in self.views[layout].values()]
         lines = [self.badge.text] if self.badge.text else []
+        lines += [line for text in self.failed.values() for line in text.splitlines()]
         lines += [self._skipped_line(m, why) for m, why in self.skipped.items()] + self.notes
         if lines:
             parts.append(
@@ -430,11 +462,16 @@ def build_content(
     checks: Mapping[str, CheckReport] | None = None,
     check_error: str | None = None,
     notes: Sequence[str] = (),
+    failed: Mapping[str, MatDiffError] | None = None,
+    sizes_note: str | None = None,
 ) -> Content:
     """Render ``results`` (layout -> method -> Result) once, for every layout and method.
 
     ``skipped`` says why methods do not apply; ``reasons`` (method -> error) says it in ``lang``.
+    ``failed`` (method -> error) are methods that failed while others succeeded: each is shown
+    as an error of its own and the badge is red. ``sizes_note``: see :func:`badge`.
     """
+    failed = dict(failed or {})
     layouts = [layout for layout in LAYOUTS if layout in results]
     methods = list(results[layouts[0]])
     views = {
@@ -448,10 +485,28 @@ def build_content(
         titles={m: method_title(m, lang) for m in methods},
         headers=headers,
         views=views,
-        badge=badge(methods, lang, comparison, checks, check_error),
+        badge=badge(
+            methods,
+            lang,
+            comparison,
+            checks,
+            check_error,
+            failed=list(failed),
+            sizes_note=sizes_note,
+        ),
         skipped=_skipped(skipped or {}, reasons or {}, lang),
         notes=list(notes),
+        failed={m: failure_text(m, err, lang) for m, err in failed.items()},
     )
+
+
+def failure_text(method: str, err: Exception, lang: str = "en") -> str:
+    """A method's failure as the user reads it: "error: <method> failed: <why>"."""
+    reason = err.render(lang) if isinstance(err, MatDiffError) else str(err)
+    body = format_message(
+        "error.method_failed", {"method": method_title(method, lang), "reason": reason}, lang
+    )
+    return f"{message('error', lang)}: {body}"
 
 
 def content_for(obj: Result | Comparison, lang: str = "en") -> Content:
@@ -503,6 +558,7 @@ __all__ = [
     "method_view",
     "error_bundle",
     "error_text",
+    "failure_text",
     "layout_description",
     "ALL",
 ]
