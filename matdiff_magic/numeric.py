@@ -189,11 +189,13 @@ class Evaluator:
         return np.array([[c]]) if e.body is None else c * self(e.body)
 
     def _eval_MatMul(self, e: N.MatMul) -> np.ndarray:
-        return (
-            np.linalg.multi_dot([self(f) for f in e.factors])
-            if len(e.factors) > 2
-            else self(e.factors[0]) @ self(e.factors[1])
-        )
+        factors = [self(f) for f in e.factors]
+        if 2 < len(factors) <= 8:
+            return np.linalg.multi_dot(factors)  # its ordering search is cubic in the length
+        out = factors[0]
+        for f in factors[1:]:
+            out = out @ f
+        return out
 
     def _eval_Transpose(self, e: N.Transpose) -> np.ndarray:
         return self(e.arg).T

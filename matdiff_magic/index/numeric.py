@@ -46,12 +46,7 @@ def align(value: Value, axes: tuple[sympy.Symbol, ...]) -> np.ndarray:
 
 
 def _union(values: list[Value]) -> tuple[sympy.Symbol, ...]:
-    out: list[sympy.Symbol] = []
-    for _, axes in values:
-        for a in axes:
-            if a not in out:
-                out.append(a)
-    return tuple(out)
+    return tuple(dict.fromkeys(a for _, axes in values for a in axes))
 
 
 class IndexEvaluator:
@@ -144,6 +139,18 @@ class IndexEvaluator:
                 raise EvaluationError(Msg("eval.sum_start"))
             self.sizes[s] = self.size(hi)
         try:
+            if isinstance(e.function, sympy.Mul):
+                # A sum of a product is a contraction: do it pair by pair, never building
+                # the product over every index at once (n^2k entries for tr(A₁X⋯AₖX)).
+                summed = [lim[0] for lim in e.limits]
+                factors = [self(a) for a in e.function.args]
+                present = set(_union(factors))
+                arr, axes = contract(factors, summed, self.sizes)
+                missing = [s for s in summed if s not in present]
+                arr = np.asarray(arr, dtype=float)
+                for s in missing:
+                    arr = arr * self.sizes[s]
+                return arr, axes
             arr, axes = self(e.function)
         finally:
             inner = self.sizes
@@ -158,6 +165,68 @@ class IndexEvaluator:
             else:
                 arr = arr * inner[s]
         return arr, tuple(axes_list)
+
+
+def contract(
+    values: list[Value], summed: list[sympy.Symbol], sizes: Mapping[sympy.Symbol, int]
+) -> Value:
+    """The product of ``values`` summed over the indices ``summed`` (the others stay).
+
+    Factors are absorbed one at a time into an accumulator, always a factor sharing an index
+    with it (the cheapest such), and every summed index is summed out as soon as no factor
+    left needs it: a chain A_ip X_pq B_qr ... is contracted link by link, in linear time."""
+    symbols = list(dict.fromkeys(a for _, ax in values for a in ax))
+    label = {a: n for n, a in enumerate(symbols)}
+    size = [sizes[a] for a in symbols]
+    gone = {label[a] for a in summed if a in label}
+    ops = [(np.asarray(arr, dtype=float), tuple(label[a] for a in ax)) for arr, ax in values]
+    holders: dict[int, list[int]] = {}
+    left: dict[int, int] = {}  # how many factors not yet absorbed hold each index
+    for k, (_, ax) in enumerate(ops):
+        for a in set(ax):
+            holders.setdefault(a, []).append(k)
+            left[a] = left.get(a, 0) + 1
+    remaining = set(range(1, len(ops)))
+    acc = ops[0]
+    for a in set(acc[1]):
+        left[a] -= 1
+    acc = (_einsum((acc,), _kept(acc[1], (), gone, left)), _kept(acc[1], (), gone, left))
+    while remaining:
+        near = {k for a in acc[1] for k in holders[a] if k in remaining} or {min(remaining)}
+        best = None
+        for k in sorted(near):
+            after = dict(left)
+            for a in set(ops[k][1]):
+                after[a] -= 1
+            axes = _kept(acc[1], ops[k][1], gone, after)
+            cost = 1
+            for a in axes:
+                cost *= size[a]
+            if best is None or cost < best[0]:
+                best = (cost, k, axes, after)
+        assert best is not None
+        _, k, axes, left = best
+        acc = (_einsum((acc, ops[k]), axes), axes)
+        remaining.discard(k)
+    return acc[0], tuple(symbols[a] for a in acc[1])
+
+
+def _kept(
+    first: tuple[int, ...], second: tuple[int, ...], gone: set[int], left: dict[int, int]
+) -> tuple[int, ...]:
+    """The indices of a product of two factors that survive: all but the summed ones that no
+    factor still to come holds."""
+    joined = dict.fromkeys((*first, *second))
+    return tuple(a for a in joined if not (a in gone and left[a] == 0))
+
+
+def _einsum(operands: tuple[tuple[np.ndarray, tuple[int, ...]], ...], out: tuple[int, ...]):
+    letters: dict[int, str] = {}
+    for _, ax in operands:
+        for a in ax:
+            letters.setdefault(a, chr(ord("a") + len(letters)))
+    spec = ",".join("".join(letters[a] for a in ax) for _, ax in operands)
+    return np.einsum(spec + "->" + "".join(letters[a] for a in out), *[arr for arr, _ in operands])
 
 
 def evaluate_axes(

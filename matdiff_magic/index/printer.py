@@ -67,29 +67,37 @@ def _indices(e: sympy.Basic) -> list[sympy.Symbol]:
 
 def chain_order(factors: list[sympy.Expr], start: Sequence[sympy.Symbol]) -> list[sympy.Expr]:
     """Factors along the chain of shared indices, starting from the free indices in ``start``."""
-    remaining = sorted(
+    ordered = sorted(
         factors, key=lambda f: (order_key(f), isinstance(f, sympy.Indexed | sympy.KroneckerDelta))
     )
     # factors without indices (scalars) first
-    out: list[sympy.Expr] = [f for f in remaining if not _indices(f)]
-    remaining = [f for f in remaining if _indices(f)]
+    out: list[sympy.Expr] = [f for f in ordered if not _indices(f)]
+    remaining = [n for n, f in enumerate(ordered) if _indices(f)]
+    left = set(remaining)
+    holding: dict[sympy.Symbol, list[int]] = {}  # index -> factors holding it, in order
+    for n in remaining:
+        for s in _indices(ordered[n]):
+            holding.setdefault(s, []).append(n)
+
+    def first_with(s: sympy.Symbol) -> int | None:
+        return next((n for n in holding.get(s, ()) if n in left), None)
+
     current: sympy.Symbol | None = None
-    while remaining:
+    while left:
         pick, came = None, None
         if current is not None:
-            pick = next((f for f in remaining if current in _indices(f)), None)
-            came = current
+            pick, came = first_with(current), current
         if pick is None:
             for s in start:
-                pick = next((f for f in remaining if s in _indices(f)), None)
+                pick = first_with(s)
                 if pick is not None:
                     came = s
                     break
         if pick is None:
-            pick = remaining[0]
-        remaining.remove(pick)
-        out.append(pick)
-        others = [s for s in _indices(pick) if s != came and s not in start]
+            pick = min(left)
+        left.discard(pick)
+        out.append(ordered[pick])
+        others = [s for s in _indices(ordered[pick]) if s != came and s not in start]
         current = others[0] if others else None
     return out
 
