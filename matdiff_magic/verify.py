@@ -193,9 +193,17 @@ def _check(
     return Verification(ok, result_error, steps, outcome.method, dict(env.values), result_ok)
 
 
-def compare(got: np.ndarray, want: np.ndarray, noise: float = 0.0) -> tuple[bool, float]:
+def compare(
+    got: np.ndarray, want: np.ndarray | Projected, noise: float = 0.0
+) -> tuple[bool, float]:
     """Whether two arrays agree up to RELATIVE of their size plus ``noise``; and the relative
-    difference."""
+    difference. ``want`` may be a :class:`Projected` derivative: then ``got`` is compared
+    through the same random directions."""
+    if isinstance(want, Projected):
+        try:
+            got, want = want.project(np.asarray(got, dtype=float)), want.values
+        except ValueError:
+            return False, float("inf")
     got = np.asarray(got, dtype=float)
     want = np.asarray(want, dtype=float)
     if got.shape != want.shape:
@@ -228,11 +236,13 @@ class _Point:
         for name, expr in _all_bindings(outcome):
             env.values[name] = Evaluator(env)(expr)
             env.directions[name] = Evaluator(env)(N.D(expr))
-        self._truths: dict[Claim, tuple[np.ndarray, float] | None] = {}
+        self._truths: dict[Claim, tuple[np.ndarray | Projected, float] | None] = {}
+        self.rng = rng
         for key, claim in _all_symbols(outcome):
-            truth = self.truth(claim)
-            if truth is not None:
-                env.values[key] = truth[0]
+            try:  # a symbol's value is needed whole, however large
+                env.values[key] = self._compute(claim, full=True)[0]
+            except (EvaluationError, ValueError, KeyError):
+                pass
 
     # -- the lines ------------------------------------------------------------------------
     def step_value(self, e: Expr, claim: Claim | None) -> tuple[np.ndarray | None, float]:
@@ -261,7 +271,7 @@ class _Point:
         return compare(got, truth[0], truth[1])
 
     # -- what left-hand sides mean --------------------------------------------------------
-    def truth(self, claim: Claim) -> tuple[np.ndarray, float] | None:
+    def truth(self, claim: Claim) -> tuple[np.ndarray | Projected, float] | None:
         if claim not in self._truths:
             try:
                 self._truths[claim] = self._compute(claim)
@@ -269,7 +279,7 @@ class _Point:
                 self._truths[claim] = None
         return self._truths[claim]
 
-    def _compute(self, claim: Claim) -> tuple[np.ndarray, float]:
+    def _compute(self, claim: Claim, full: bool = False) -> tuple[np.ndarray | Projected, float]:
         env = self.env
         if claim.kind == K.VALUE:
             return np.asarray(Evaluator(env)(claim.f), dtype=float), 0.0
@@ -280,10 +290,16 @@ class _Point:
                 out = out.reshape(-1, 1, order="F")
             return out, ev.noise
         assert claim.wrt is not None
-        jac, noise = jacobian(claim.f, claim.wrt, env)
         f_shape = (env.size(claim.f.rows), env.size(claim.f.cols))
         x_shape = (env.size(claim.wrt.rows), env.size(claim.wrt.cols))
         orientation = "vec" if claim.kind == K.HESSIAN else claim.orientation
+        if x_shape[0] * x_shape[1] > MAX_COLUMNS and not full:
+            # A large variable (sizes declared as numbers): the Jacobian times a few random
+            # directions, each one central difference, instead of one per entry.
+            probes = self.rng.normal(size=(x_shape[0] * x_shape[1], PROBES))
+            jv, noise = directional(claim.f, claim.wrt, env, probes)
+            return Projected(probes, jv, f_shape, x_shape, orientation, claim.transposed), noise
+        jac, noise = jacobian(claim.f, claim.wrt, env)
         out = arrange(jac, f_shape, x_shape, orientation)
         return (out.T if claim.transposed else out), noise
 
@@ -308,6 +324,50 @@ def _all_symbols(outcome: object) -> list[tuple[str, Claim]]:
         out.extend(_all_symbols(first))
     out.extend(getattr(outcome, "symbols", ()))
     return out
+
+
+MAX_COLUMNS = 64  # beyond this many entries of the variable, derivatives are projected
+PROBES = 3
+
+
+@dataclass(frozen=True)
+class Projected:
+    """A derivative known through random directions: ``values`` = J ``probes`` for the
+    Jacobian J = d vec(f)/d vec(x)ᵀ; ``project`` does the same to a derivative arranged in
+    ``orientation`` (so a wrong entry shows, with probability one)."""
+
+    probes: np.ndarray
+    values: np.ndarray
+    f_shape: tuple[int, int]
+    x_shape: tuple[int, int]
+    orientation: str
+    transposed: bool
+
+    def project(self, got: np.ndarray) -> np.ndarray:
+        if self.transposed:
+            got = got.T
+        return unarrange(got, self.f_shape, self.x_shape, self.orientation) @ self.probes
+
+
+def directional(
+    f: Expr, wrt: N.Var, env: Env, probes: np.ndarray, h: float = STEP
+) -> tuple[np.ndarray, float]:
+    """J v for each column v of ``probes`` (J = d vec(f)/d vec(x)ᵀ), by central differences."""
+    x0 = np.asarray(env.values[wrt.name], dtype=float)
+    columns = []
+    noise = 0.0
+    scale = max(1.0, float(np.max(np.abs(x0)))) if x0.size else 1.0
+    for v in probes.T:
+        step = h * scale / max(float(np.max(np.abs(v))), TINY)
+        outs = []
+        for sign in (1.0, -1.0):
+            values = dict(env.values)
+            values[wrt.name] = x0 + sign * step * v.reshape(x0.shape, order="F")
+            out = Evaluator(Env(values, env.sizes))(f)
+            outs.append(np.asarray(out, dtype=float).reshape(-1, order="F"))
+        noise = max(noise, FD_NOISE * max(_size(o) for o in outs) / step)
+        columns.append((outs[0] - outs[1]) / (2 * step))
+    return np.stack(columns, axis=1), noise
 
 
 def jacobian(f: Expr, wrt: N.Var, env: Env, h: float = STEP) -> tuple[np.ndarray, float]:
@@ -353,6 +413,23 @@ def arrange(
     else:
         out = jac
     return out.T if orientation == "denominator" else out
+
+
+def unarrange(
+    value: np.ndarray, f_shape: tuple[int, int], x_shape: tuple[int, int], orientation: str
+) -> np.ndarray:
+    """The inverse of :func:`arrange`: d vec(f)/d vec(x)ᵀ from a derivative as arranged."""
+    if orientation == "vec":
+        return value
+    if orientation == "denominator":
+        value = value.T
+    p, q = f_shape
+    m, n = x_shape
+    if (m, n) == (1, 1):
+        return value.reshape(p * q, 1, order="F")
+    if (p, q) == (1, 1):
+        return value.T.reshape(1, m * n, order="F")
+    return value
 
 
 def verified(result: Result) -> Result:
