@@ -1,10 +1,12 @@
-"""Median time of parse + derive + LaTeX (result and derivation) for the seed examples and for
-the chain tr(A1 X A2 X ... Ak X), k = 1..64.
+"""Median time of parse + derive (verification included) + LaTeX (result and derivation) for
+the seed examples, for the chain tr(A1 X A2 X ... Ak X) by every method and by md.compare, and
+for chains of definitions e_k = sin(e_{k-1}) + e_{k-1} (each used twice).
 
     python benchmarks/bench_derive.py            # full run
     python benchmarks/bench_derive.py --quick    # fewer repetitions
 
-Targets (issue 2): each seed example under 20 ms; k = 64 under 1 s; growth no faster than k².
+Targets: each seed example under 20 ms; k = 64 under 1 s by "auto"; no method and not compare
+growing faster than k²; 200 definition lines within 5 s CPU (issues 2 and 8).
 """
 
 from __future__ import annotations
@@ -37,12 +39,23 @@ SEEDS = [
 def timed(expr: str, wrt: str, method: str, repeat: int) -> float:
     times = []
     for _ in range(repeat):
-        start = time.perf_counter()
-        r = md.derive(expr, wrt, method=method)
-        r.latex  # noqa: B018 - the printing is part of what is timed
-        r.steps.latex()
-        times.append(time.perf_counter() - start)
+        start = time.process_time()
+        if method == "compare":
+            c = md.compare(expr, wrt)
+            for r in c.results.values():
+                r.steps.latex()
+        else:
+            r = md.derive(expr, wrt, method=method)
+            r.latex  # noqa: B018 - the printing is part of what is timed
+            r.steps.latex()
+        times.append(time.process_time() - start)
     return statistics.median(times)
+
+
+def definitions(k: int) -> str:
+    lines = ["x: vector(n)", "e1 = sin(x)"]
+    lines += [f"e{i} = sin(e{i - 1}) + e{i - 1}" for i in range(2, k + 1)]
+    return "\n".join([*lines, f"sum(e{k})"])
 
 
 def chain(k: int) -> str:
@@ -68,6 +81,16 @@ def main() -> None:
     slope = math.log(results[64] / results[16]) / math.log(4)
     print(f"  growth exponent from k = 16 to 64: {slope:.2f} (2 means k²)")
     print(f"  k = 64: {'ok' if results[64] < 1.0 else 'SLOW'}")
+    print("the same chain by each method and by compare (CPU seconds; growth 16 -> 64)")
+    for method in ("differential", "chain", "vectorization", "definition", "compare"):
+        times = {k: timed(chain(k), "X", method, 1) for k in (16, 32, 64)}
+        slope = math.log(times[64] / times[16]) / math.log(4)
+        row = "  ".join(f"k={k}: {t:6.2f} s" for k, t in times.items())
+        print(f"  {method:13s} {row}   exponent {slope:.2f}")
+    print("definitions e_k = sin(e_(k-1)) + e_(k-1), sum(e_k) wrt x (target: k = 200 < 5 s)")
+    for k in (8, 32, 200):
+        t = timed(definitions(k), "x", "auto", 1)
+        print(f"  k = {k:3d}  {t:7.2f} s  {'ok' if t < 5 else 'SLOW'}")
 
 
 if __name__ == "__main__":

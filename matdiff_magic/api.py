@@ -13,6 +13,7 @@ from matdiff_magic.methods import chain, definition, differential, hessian, vect
 from matdiff_magic.methods.common import Context, Outcome, kinds
 from matdiff_magic.printing.names import GREEK
 from matdiff_magic.result import Result
+from matdiff_magic.tree.named import repetition, written_size
 from matdiff_magic.verify import verified
 
 METHODS = ("auto", "differential", "definition", "chain", "vectorization")
@@ -87,7 +88,21 @@ def _unknown_variable(problem: Problem, name: str) -> MatDiffError:
     return MatDiffError(Msg("api.unknown_variable", name=name, names=known), hint=hint)
 
 
+# Beyond this many nodes written out, a function is derived only through its definitions (the
+# chain method keeps their names); the other methods would write every repetition out.
+MAX_WRITTEN = 20000
+# "auto" derives through the definitions when writing them out would repeat this much.
+REPEATED = 100
+
+
 def run(ctx: Context, method: str, order: int) -> Outcome:
+    written = written_size(ctx.f)
+    if method == "auto" and order == 1 and repetition(ctx.f) > REPEATED:
+        method = "chain"
+    if written > MAX_WRITTEN and method != "chain":
+        raise UnsupportedError(
+            Msg("reason.too_large", f=ctx.fname, size=written, limit=MAX_WRITTEN)
+        )
     if order == 2:
         if method not in ("auto", "differential", "vectorization"):
             raise UnsupportedError(Msg("api.hessian_method", method=method))

@@ -60,16 +60,21 @@ def _size(d: sympy.Expr, sizes: Mapping[sympy.Symbol, int]) -> int:
 
 
 def random_value(
-    var: N.Var, sizes: Mapping[sympy.Symbol, int], rng: np.random.Generator, positive: bool = False
+    var: N.Var,
+    sizes: Mapping[sympy.Symbol, int],
+    rng: np.random.Generator,
+    positive: bool = False,
+    scale: float = 1.0,
 ) -> np.ndarray:
-    """A random value for a variable: square matrices well conditioned, scalars away from 0."""
+    """A random value for a variable: square matrices well conditioned, scalars away from 0;
+    ``scale`` shrinks the spread (values that saturate tanh or overflow exp less)."""
     rows, cols = _size(var.rows, sizes), _size(var.cols, sizes)
     if rows == 1 and cols == 1:
         return np.array([[rng.uniform(0.6, 1.4)]])
     if positive:
-        value = rng.uniform(0.5, 1.5, size=(rows, cols))
+        value = rng.uniform(1 - 0.5 * scale, 1 + 0.5 * scale, size=(rows, cols))
         return (value + value.T) / 2 if var.symmetric else value
-    value = rng.normal(size=(rows, cols))
+    value = scale * rng.normal(size=(rows, cols))
     if rows == cols:
         value = 0.4 * value / np.sqrt(rows) + np.eye(rows)
         if var.symmetric:
@@ -84,6 +89,7 @@ def random_values(
     f: Expr | None = None,
     fixed: Mapping[str, object] | None = None,
     pool: tuple[int, ...] = DEFAULT_SIZES,
+    scale: float = 1.0,
 ) -> dict[str, np.ndarray]:
     """Random values for every variable; if ``f`` is given, ones inside its domain, away from
     its edges (see :func:`well_posed`), trying other assignments of the sizes if need be
@@ -103,7 +109,7 @@ def random_values(
                 name: (
                     np.asarray(fixed[name], dtype=float)
                     if name in fixed
-                    else random_value(var, dim_sizes, rng, positive)
+                    else random_value(var, dim_sizes, rng, positive, scale)
                 )
                 for name, var in variables.items()
             }

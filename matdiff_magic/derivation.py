@@ -77,6 +77,20 @@ def _looks_same(a: Expr, b: Expr) -> bool:
     return latex(a) == latex(b)
 
 
+# A line longer than this (nodes written out) is not a derivation anyone can read: the method
+# stops with an UnsupportedError rather than spending minutes printing it.
+MAX_LINE = 20000
+
+
+def _check_size(expr: Expr) -> None:
+    from matdiff_magic.errors import Msg, UnsupportedError
+    from matdiff_magic.tree.named import written_size
+
+    size = written_size(expr, names=False)
+    if size > MAX_LINE:
+        raise UnsupportedError(Msg("reason.too_long", size=size, limit=MAX_LINE))
+
+
 class Builder:
     """Collects steps, dropping a step that would repeat the previous expression."""
 
@@ -102,6 +116,7 @@ class Builder:
         ):
             self.then(expr, rules, note=note, params=params)
             return
+        _check_size(expr)
         self.steps.append(Step(lhs, expr, rules, relation, True, note, params, claim))
 
     def then(
@@ -123,6 +138,7 @@ class Builder:
 
                 self.steps[-1] = replace(last, rules=last.rules + extra)
             return
+        _check_size(expr)
         self.steps.append(Step(last.lhs, expr, rules, "=", False, note, params, last.claim))
 
     @property

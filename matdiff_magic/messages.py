@@ -36,6 +36,20 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "unexpected character '{char}'",
         "zh": "无法识别的字符 '{char}'",
     },
+    "lex.number_too_large": {
+        "en": "this number is too large: numbers must be below about 1.8e308 (the range of "
+        "floating point)",
+        "zh": "这个数太大：数的绝对值必须小于约 1.8e308（浮点数的范围）",
+    },
+    "lex.number_too_small": {
+        "en": "this number is too small: a nonzero number must be at least about 5e-324 "
+        "(the range of floating point)",
+        "zh": "这个数太小：非零数的绝对值至少应为约 5e-324（浮点数的范围）",
+    },
+    "lex.number_digits": {
+        "en": "this number has too many digits ({digits}; the limit is {limit})",
+        "zh": "这个数的位数过多（{digits} 位，上限为 {limit}）",
+    },
     # -- what the parser found instead (see parse.found) --------------------------------------
     "token.end_of_input": {"en": "the end of the input", "zh": "输入结尾"},
     "token.end_of_line": {"en": "the end of the line", "zh": "行尾"},
@@ -109,6 +123,17 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "parse.too_many_postfix": {
         "en": "too many postfix operators (more than {limit})",
         "zh": "后缀运算符过多（超过 {limit} 个）",
+    },
+    "parse.tree_too_deep": {
+        "en": "the expression is too deep to differentiate (more than {limit} levels of "
+        "operations; in a chain of ./ or ⊗ between vectors or matrices every operator adds a "
+        "level, and a definition used in another adds its own levels)",
+        "zh": "表达式层次过深，无法求导（运算超过 {limit} 层；向量或矩阵之间连写 ./ 或 ⊗ 时，"
+        "每个运算符增加一层；在其他定义中使用的定义也计入它自身的层数）",
+    },
+    "parse.numbers_too_large": {
+        "en": "the numbers in this expression would grow too large (more than {limit} digits)",
+        "zh": "表达式中的数会变得过大（超过 {limit} 位）",
     },
     "parse.expected_exponent_close": {
         "en": "expected '{closing}' to close the exponent of {op}",
@@ -350,6 +375,25 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "表达式中没有变量 {name}（它的变量有：{names}）",
     },
     "api.no_variables": {"en": "none", "zh": "无"},
+    "reason.too_many_terms": {
+        "en": "the differential has {count} terms written out (the limit is {limit}); name "
+        "repeated parts as definitions (e = ...) and use method='chain'",
+        "zh": "展开后的微分有 {count} 项（上限为 {limit}）；请把重复的部分定义为中间变量"
+        "（e = ...）并使用 method='chain'",
+    },
+    "reason.too_long": {
+        "en": "a line of this derivation would have {size} operations written out (the limit is "
+        "{limit}); name repeated parts as definitions (e = ...) and use method='chain'",
+        "zh": "这个推导的某一行展开后会有 {size} 个运算（上限为 {limit}）；请把重复的部分定义为"
+        "中间变量（e = ...）并使用 method='chain'",
+    },
+    "reason.too_large": {
+        "en": "written out, {f} has {size} operations (its definitions repeat subexpressions; "
+        "the limit is {limit}): only the chain rule through the definitions keeps it short, so "
+        "use method='chain'",
+        "zh": "完全展开后 {f} 有 {size} 个运算（定义中重复使用了子表达式；上限为 {limit}）："
+        "只有通过定义的链式法则能保持简短，请使用 method='chain'",
+    },
     "api.no_sympy": {
         "en": "SymPy has no matrix expression for {node}",
         "zh": "SymPy 没有与 {node} 对应的矩阵表达式",
@@ -553,6 +597,11 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "error.var_option": {
         "en": '--var expects NAME: TYPE, as in "A: matrix(m, n)"; got {decl!r}',
         "zh": '--var 的格式应为 NAME: TYPE，如 "A: matrix(m, n)"；这里是 {decl!r}',
+    },
+    "error.internal": {
+        "en": "internal error ({kind}): {detail}; please report it with the command that "
+        "caused it",
+        "zh": "内部错误（{kind}）：{detail}；请连同引起它的命令一起报告",
     },
 }
 

@@ -169,6 +169,9 @@ class Evaluator:
         except KeyError:
             raise EvaluationError(Msg("eval.no_direction", name=e.var.name)) from None
 
+    def _eval_Named(self, e: N.Named) -> np.ndarray:
+        return self(e.body)
+
     def _eval_Opaque(self, e: N.Opaque) -> np.ndarray:
         try:
             return self.env.values[e.key]

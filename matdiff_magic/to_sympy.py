@@ -57,6 +57,8 @@ def _scalar(x: sympy.Basic) -> sympy.Basic:
 
 
 def _convert(e: Expr, go) -> sympy.Basic:
+    if isinstance(e, N.Named):
+        return go(e.body)
     if isinstance(e, N.Var):
         if e.is_scalar:
             return sympy.Symbol(e.name, real=True)

@@ -31,6 +31,7 @@ from matdiff_magic.rules.rule import Rule
 from matdiff_magic.tree import build as B
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
+from matdiff_magic.tree.named import write_out_single_uses
 from matdiff_magic.tree.rewrite import replace
 from matdiff_magic.tree.tidy import tidy
 
@@ -175,6 +176,7 @@ def _fresh_name(ctx: Context, inner: Expr) -> str:
 def derive(ctx: Context) -> Outcome:
     problem = ctx.problem
     links = _user_links(problem, ctx) if problem is not None else None
+    own_names = bool(links)
     if links:
         outer = problem.outer
         constants = {
@@ -193,6 +195,14 @@ def derive(ctx: Context) -> Outcome:
     chain = _Chain(ctx, b, [ctx.wrt] + [link.var for link in links])
     chain.exprs = [link.expr for link in links] + [outer]
     chain.bindings = bindings
+    for link in links:
+        # The user's intermediates by name: results keep a name where writing it out would
+        # repeat it (e7 = sin(e6) + e6 uses e6 twice) and write out the ones used once. An
+        # intermediate matdiff chose itself is always written out.
+        body = replace(
+            link.expr, lambda n: chain.named.get(n.name) if isinstance(n, N.Var) else None
+        )
+        chain.named[link.var.name] = N.Named(link.var.name, body) if own_names else body
     fk, xk = kinds(ctx)
     all_vectors = all(v.kind in ("vector", "scalar") for v in chain.vars)
     if fk == "scalar" and all_vectors and xk == "vector":
@@ -230,6 +240,12 @@ class _Chain:
         self.exprs: list[Expr] = []
         self.bindings: list[tuple[str, Expr]] = []
         self.symbols: dict[str, Claim] = {}
+        self.named: dict[str, Expr] = {}  # intermediate -> its name (N.Named) or its value
+
+    def inline(self, e: Expr, symbols: list[tuple[str, Expr]] | None = None) -> Expr:
+        """``e`` with the local-derivative symbols replaced by their values (from ``symbols``,
+        by default all of them) and the intermediates by their names."""
+        return _inline(e, self.bindings if symbols is None else symbols, self.named)
 
     def composed(self, j: int) -> Expr:
         """f as a function of y_j (the links above y_j substituted)."""
@@ -272,14 +288,15 @@ def _show_local(chain: _Chain, symbol: N.Opaque, value: Expr, claim: Claim) -> N
     chain.symbols[symbol.key] = claim
 
 
-def _inline(e: Expr, bindings: list[tuple[str, Expr]], keep_opaque: bool = False) -> Expr:
-    """Replace intermediates (and the local-derivative symbols) by their values."""
-    values = dict(bindings)
+def _inline(e: Expr, bindings: list[tuple[str, Expr]], named: dict[str, Expr]) -> Expr:
+    """Replace the local-derivative symbols by their values and the intermediates by their
+    names (``N.Named``, which mean their definitions)."""
+    values = {k: v for k, v in bindings if ":" in k}
 
     def hook(node: Expr) -> Expr | None:
-        if isinstance(node, N.Var) and node.name in values:
-            return inline(values[node.name])
-        if isinstance(node, N.Opaque) and node.key in values and not keep_opaque:
+        if isinstance(node, N.Var) and node.name in named:
+            return named[node.name]
+        if isinstance(node, N.Opaque) and node.key in values:
             return inline(values[node.key])
         return None
 
@@ -293,7 +310,7 @@ def _inline(e: Expr, bindings: list[tuple[str, Expr]], keep_opaque: bool = False
 
 
 def _scalar_through_vectors(chain: _Chain) -> Expr:
-    ctx, b, vars_, exprs, bindings = chain.ctx, chain.b, chain.vars, chain.exprs, chain.bindings
+    ctx, b, vars_, exprs = chain.ctx, chain.b, chain.vars, chain.exprs
     z = ctx.fname
     n = len(vars_) - 1
     # Symbols: J_k = ∂y_k/∂y_{k-1}^T (numerator), g = ∂z/∂y_n (denominator).
@@ -324,16 +341,17 @@ def _scalar_through_vectors(chain: _Chain) -> Expr:
         _show_local(chain, jac_syms[k - 1], value, local)
     g = _local(z, exprs[n], vars_[n], notation.DENOMINATOR)
     _show_local(chain, grad_sym, g, claims.derivative(exprs[n], vars_[n], notation.DENOMINATOR))
-    product = B.matmul(*[B.transpose(_inline(j, bindings)) for j in jac_syms], g)
+    product = B.matmul(*[B.transpose(chain.inline(j)) for j in jac_syms], chain.inline(g))
     b.start(target, product, (R.MULTIPLY,), relation="implies", claim=gradient)
-    return _finish(b, product, bindings)
+    return _finish(b, product)
 
 
-def _finish(b: Builder, value: Expr, bindings: list) -> Expr:
-    """Simplify, then put the intermediates back (each a step of its own when it shows)."""
+def _finish(b: Builder, value: Expr) -> Expr:
+    """Simplify, then write out the intermediates used once (each a step of its own when it
+    shows); the others keep their names."""
     tidy_value = tidy(value)
     b.then(tidy_value, (C.SIMPLIFY,))
-    inlined = _inline(tidy_value, [(k, v) for k, v in bindings if ":" not in k])
+    inlined = write_out_single_uses(tidy_value)
     b.then(inlined, (R.SUBSTITUTE,))
     final = tidy(inlined)
     b.then(final, (C.SIMPLIFY,))
@@ -407,11 +425,11 @@ def _scalar_backwards(chain: _Chain) -> Expr:
             phi = B.trace(B.matmul(B.transpose(grads[k]), link))
             value = differential.derive(Context(phi, previous, z)).value
             b.start(grads[k - 1], value, (rule,), claim=claim)
-        current = tidy(_inline(value, [(grads[k].key, current)]))
+        current = tidy(_inline(value, [(grads[k].key, current)], {}))
         b.then(current, (R.SUBSTITUTE_GRADIENT,))
         bindings.append((grads[k - 1].key, current))
         chain.symbols[grads[k - 1].key] = claim
-    final = tidy(_inline(current, [(key, v) for key, v in bindings if ":" not in key]))
+    final = tidy(write_out_single_uses(chain.inline(current, [])))
     b.then(final, (R.SUBSTITUTE, C.SIMPLIFY))
     return final
 
@@ -430,7 +448,7 @@ def _as_vec_jacobian(value: Expr, f_shape: tuple, var: N.Var) -> Expr:
 
 
 def _forward(chain: _Chain) -> Expr:
-    ctx, b, vars_, exprs, bindings = chain.ctx, chain.b, chain.vars, chain.exprs, chain.bindings
+    ctx, b, vars_, exprs = chain.ctx, chain.b, chain.vars, chain.exprs
     z = ctx.fname
     n = len(vars_) - 1
     vec_mode = any(v.kind == "matrix" for v in vars_) or ctx.f.kind == "matrix"
@@ -453,9 +471,9 @@ def _forward(chain: _Chain) -> Expr:
         if vec_mode:
             value = _as_vec_jacobian(value, shapes[k], vars_[k])
         _show_local(chain, syms[k], value, claims.derivative(exprs[k], vars_[k], arrangement))
-    product = B.matmul(*[_inline(s, bindings) for s in reversed(syms)])
+    product = B.matmul(*[chain.inline(s) for s in reversed(syms)])
     b.start(target, product, (R.MULTIPLY,), relation="implies", claim=whole)
-    result = _finish(b, product, bindings)
+    result = _finish(b, product)
     if vec_mode and ctx.wrt.is_scalar:
         # back from vec(dF/dt) to the p×q matrix dF/dt
         shaped = tidy(B.unvec(result, *ctx.f.shape))

@@ -129,12 +129,38 @@ def _expand_once(e: Expr, ctx: Context, used: list[Rule]) -> Expr:
     return replace(e, lambda n: apply(n.arg) if isinstance(n, N.D) else None)
 
 
+MAX_TERMS = 2000
+
+
 def expand_terms(e: Expr, has: callable) -> list[Expr]:
-    """A linear form in dX as a list of terms, each with dX in exactly one place."""
+    """A linear form in dX as a list of terms, each with dX in exactly one place (at most
+    MAX_TERMS of them: a shared subexpression can stand for exponentially many)."""
+    count = _count_terms(e, has, {})
+    if count > MAX_TERMS:
+        raise UnsupportedError(Msg("reason.too_many_terms", count=count, limit=MAX_TERMS))
+    return _expand_terms(e, has)
+
+
+def _count_terms(e: Expr, has: callable, memo: dict[Expr, int]) -> int:
+    found = memo.get(e)
+    if found is None:
+        if not has(e):
+            found = 0
+        elif isinstance(e, N.Differential):
+            found = 1
+        elif isinstance(e, N.Add):
+            found = sum(_count_terms(t, has, memo) for t in e.terms)
+        else:
+            found = sum(_count_terms(a, has, memo) for a in e.args)
+        memo[e] = found
+    return found
+
+
+def _expand_terms(e: Expr, has: callable) -> list[Expr]:
     if not has(e):
         return []
     if isinstance(e, N.Add):
-        return [t for term in e.terms for t in expand_terms(term, has)]
+        return [t for term in e.terms for t in _expand_terms(term, has)]
     if isinstance(e, N.Differential):
         return [e]
     args = e.args
@@ -142,14 +168,14 @@ def expand_terms(e: Expr, has: callable) -> list[Expr]:
     if len(inside) != 1:
         raise AssertionError("a differential must be linear in dX")
     i = inside[0]
-    parts = expand_terms(args[i], has)
+    parts = _expand_terms(args[i], has)
     if len(parts) == 1 and parts[0] is args[i]:
         return [e]
     out = []
     for part in parts:
         with B.keeping_terms():
             term = B.rebuild(e, (*args[:i], part, *args[i + 1 :]))
-        out.extend(expand_terms(term, has) if isinstance(term, N.Add) else [term])
+        out.extend(_expand_terms(term, has) if isinstance(term, N.Add) else [term])
     return [t for t in out if not isinstance(t, N.Zero)]
 
 

@@ -83,6 +83,9 @@ class LatexPrinter(Printer):
     def _print_Opaque(self, e: N.Opaque) -> str:
         return e.latex
 
+    def _print_Named(self, e: N.Named) -> str:
+        return latex_name(e.name)
+
     def _print_D(self, e: N.D) -> str:
         if isinstance(e.arg, N.Var):
             return r"\mathrm{d}" + self._print(e.arg)

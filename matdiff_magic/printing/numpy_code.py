@@ -179,6 +179,19 @@ class NumpyPrinter:
         self.helpers.add("_commutation")
         return "_commutation(" + self.dim(e.m)[0] + ", " + self.dim(e.n)[0] + ")", ATOM
 
+    def _print_Named(self, e: N.Named) -> tuple[str, int]:
+        """A definition becomes an assignment under its own name (when that is free)."""
+        code, _ = self._print(e.body)
+        name = e.name if e.name.isidentifier() and e.name.isascii() else self._temporary()
+        if name in self._taken and name != e.name:
+            name = self._temporary()
+        elif name == e.name:
+            if name in self._taken:
+                name = self._temporary()
+            self._taken.add(name)
+        self.assignments.append((name, code))
+        return name, ATOM
+
     def _print_Opaque(self, e: N.Opaque) -> tuple[str, int]:
         raise UnsupportedError(Msg("code.no_symbol", symbol=e.text))
 

@@ -125,6 +125,19 @@ class Expr:
 
         return type(self)(*self.map_init(take))
 
+    def distinct(self) -> Iterator[Expr]:
+        """Each distinct subexpression once (a shared subtree, such as a definition used
+        twice, is one node: this is linear in the size of the DAG, not of the written tree)."""
+        seen: set[Expr] = set()
+        stack: list[Expr] = [self]
+        while stack:
+            node = stack.pop()
+            if node in seen:
+                continue
+            seen.add(node)
+            yield node
+            stack.extend(reversed(node.args))
+
     def walk(self) -> Iterator[Expr]:
         """Pre-order traversal without recursion (trees may be deep)."""
         stack: list[Expr] = [self]

@@ -25,6 +25,20 @@ def same(a: Expr, b: Expr) -> bool:
     return a is b or (a.shape == b.shape and ckey(a) == ckey(b))
 
 
+# Keys are interned: a key names its children by their (short) interned keys, so a key is as
+# long as one node, not as the whole tree (a definition used twice at every level of a chain
+# of 30 makes a tree of 2^30 nodes but a DAG of 60).
+_INTERNED: dict[str, str] = {}
+
+
+def _intern(structural: str) -> str:
+    found = _INTERNED.get(structural)
+    if found is None:
+        found = structural if len(structural) <= 12 else f"#{len(_INTERNED)}"
+        _INTERNED[structural] = found
+    return found
+
+
 def _key(e: Expr, t: bool) -> str:
     cache = e._ckey
     if cache is None:
@@ -33,10 +47,10 @@ def _key(e: Expr, t: bool) -> str:
     found = cache[t]
     if found is None:
         if e.is_scalar:
-            found = min(_structural(e, False), _structural(e, True))
+            found = min(_intern(_structural(e, False)), _intern(_structural(e, True)))
             cache[0] = cache[1] = found
         else:
-            found = _structural(e, t)
+            found = _intern(_structural(e, t))
             cache[t] = found
     return found
 
@@ -66,6 +80,8 @@ def _structural(e: Expr, t: bool) -> str:
         return f"K[{e.n},{e.m}]" if t else f"K[{e.m},{e.n}]"
     if isinstance(e, N.Differential):
         return f"d:{e.var.name}{tag}"
+    if isinstance(e, N.Named):
+        return f"n:{e.name}{tag}"
     if isinstance(e, N.Opaque):
         return f"o:{e.key}{tag}"
     if isinstance(e, N.Transpose):

@@ -199,6 +199,26 @@ def _better(new: tuple[int, int, int], old: tuple[int, int, int]) -> bool:
     return new[2] <= old[2] - 2
 
 
+# cancel() multiplies everything out first: a product of k binomials has 2^k terms.
+MAX_EXPANDED = 256
+
+
+def _expanded_terms(x: sympy.Expr) -> int:
+    """An upper bound on the number of terms of ``x`` multiplied out."""
+    if isinstance(x, sympy.Add):
+        return sum(_expanded_terms(a) for a in x.args)
+    if isinstance(x, sympy.Mul):
+        out = 1
+        for a in x.args:
+            out *= _expanded_terms(a)
+            if out > MAX_EXPANDED:
+                return out
+        return out
+    if isinstance(x, sympy.Pow) and x.exp.is_Integer and x.exp > 0:
+        return min(_expanded_terms(x.base) ** int(x.exp), MAX_EXPANDED + 1)
+    return 1
+
+
 def simplify_block(e: Expr) -> Expr:
     """Simplify one entrywise block if that makes it shorter; otherwise return it unchanged."""
     if _entrywise_ops(e) < 2:
@@ -206,11 +226,12 @@ def simplify_block(e: Expr) -> Expr:
     block = _Block(e.shape)
     original = block.to_sympy(e)
     candidates = [original]
-    try:
-        cancelled = sympy.cancel(original)
-        candidates += [cancelled, sympy.factor_terms(cancelled)]
-    except (sympy.PolynomialError, TypeError, ValueError):
-        pass
+    if _expanded_terms(original) <= MAX_EXPANDED:
+        try:
+            cancelled = sympy.cancel(original)
+            candidates += [cancelled, sympy.factor_terms(cancelled)]
+        except (sympy.PolynomialError, TypeError, ValueError):
+            pass
     candidates += [_with_sigmoid(c) for c in list(candidates)]
     best = min(candidates, key=_cost)
     if not _better(_cost(best), _cost(original)):

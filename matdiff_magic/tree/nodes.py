@@ -201,6 +201,28 @@ class Opaque(Expr):
         self._setup((key, latex, text, rows, cols), _shape(rows, cols))
 
 
+class Named(Expr):
+    """A definition kept by its name (``e7 = sin(e6) + e6``): it prints as the name and means
+    its body. The body is not a child: rewrites and printers leave it as the user wrote it,
+    evaluation and code generation read it. Results keep such names where writing the body out
+    would repeat it."""
+
+    __slots__ = ()
+    _fields = ("name", "body")
+    name: str
+    body: Expr
+
+    def __init__(self, name: str, body: Expr):
+        self._setup((name, body), _shape(*body.shape))
+
+    @property
+    def args(self) -> tuple[Expr, ...]:
+        return ()
+
+    def with_args(self, args: tuple[Expr, ...]) -> Expr:
+        return self
+
+
 # -- algebra --------------------------------------------------------------------------------
 
 
@@ -521,4 +543,4 @@ class D(_Unary):
         self._setup((arg,), _shape(*arg.shape))
 
 
-LEAVES = (Var, Const, Identity, Zero, Ones, Commutation, Differential, Opaque)
+LEAVES = (Var, Const, Identity, Zero, Ones, Commutation, Differential, Opaque, Named)

@@ -18,7 +18,8 @@ class Occurs:
     def __call__(self, e: Expr) -> bool:
         found = self._seen.get(e)
         if found is None:
-            found = self._test(e) or any(self(a) for a in e.args)
+            children = (e.body,) if isinstance(e, N.Named) else e.args
+            found = self._test(e) or any(self(a) for a in children)
             self._seen[e] = found
         return found
 
