@@ -292,3 +292,46 @@ def test_unknown_characters():
 def test_python_power_is_an_alias():
     assert text("X**2") == text("X^2") == "X²"
     assert text("c: scalar\nc**-1") == text("c: scalar\nc^-1")
+
+
+# -- the ones vector ----------------------------------------------------------------------------
+@pytest.mark.parametrize("ones", ["1'", "1ᵀ", "1^T", "1^{T}", "1.T", "1⊤", "𝟏'", "𝟏ᵀ", "𝟏^T"])
+def test_one_transposed_is_the_ones_row(ones):
+    # 1' was the number 1, so 1' exp(X w) was the Jacobian of exp(X w), not the sum of it
+    p = parse_problem(f"X: matrix(m, n); w: vector(n)\n{ones} exp(X w)")
+    assert p.expr.is_scalar
+    assert text(f"X: matrix(m, n); w: vector(n)\n{ones} exp(X w)") == "𝟏ᵀ exp(X w)"
+    r = md.derive(f"{ones} exp(X w)", "w")
+    assert r.text == "Xᵀ exp(X w)"
+
+
+def test_the_sum_written_with_ones_is_the_sum():
+    from helpers import assert_derivative
+
+    assert_derivative("X: matrix(m, n)\n1' exp(X w)", "w")
+    assert_derivative("1' log(1 + exp(-y .* (X w)))", "w")
+    assert_derivative("x' 𝟏 + 𝟏' A x", "x")
+
+
+def test_the_ones_vector_takes_its_size_from_its_use():
+    p = parse_problem("x: vector(5)\n1' x")
+    assert p.expr.is_scalar and str(p.expr) == "𝟏ᵀ x"
+    assert parse_problem("A: matrix(m, n)\nA 𝟏").expr.shape == parse_problem(
+        "A: matrix(m, n)\nA"
+    ).expr.shape[:1] + (1,)
+    assert str(parse_problem("A 𝟏").expr) == "A 𝟏"
+
+
+def test_a_bare_one_stays_the_number_one():
+    assert md.derive("1 x' x", "x").text == "2 x"
+    assert md.derive("(1)' x' x", "x").text == "2 x"  # parenthesized: the number
+    assert md.derive("x' x + 1", "x").text == "2 x"
+    assert md.derive("1 - x' x", "x").text == "-2 x"
+    assert md.derive("x .^ 1", "x").shape == md.derive("x", "x").shape
+    assert parse_problem("c: scalar\nc^1").expr.is_scalar
+    assert text("10' x' x") == "10 xᵀ x"  # only the literal 1 is the ones vector
+
+
+def test_bold_one_is_never_part_of_a_number():
+    assert text("x: vector(n)\n1𝟏' x") == "𝟏ᵀ x"
+    assert text("x: vector(n)\n2 𝟏' x") == "2 𝟏ᵀ x"

@@ -6,6 +6,7 @@ are one token) so the parser sees one form. It never evaluates anything.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from fractions import Fraction
@@ -14,6 +15,8 @@ from matdiff_magic.errors import ParseError, Span
 from matdiff_magic.messages import Msg
 
 MAX_SOURCE_LENGTH = 20_000
+# Significant digits a number may have (floating point has 17; exact rationals stay printable).
+MAX_NUMBER_DIGITS = 1000
 
 
 @dataclass(frozen=True)
@@ -115,7 +118,47 @@ _COMMANDS = {
     "quad": None,
 }
 
-_NUMBER = re.compile(r"\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|\.\d+")
+# Digits (any script's), except 𝟏, which is the ones vector and never part of a number.
+_DIGIT = r"(?:(?!𝟏)\d)"
+_NUMBER = re.compile(rf"{_DIGIT}+(?:\.{_DIGIT}+)?(?:[eE][+-]?{_DIGIT}+)?|\.{_DIGIT}+")
+ONES = "𝟏"
+
+
+def number_value(text: str, source: str, span: Span) -> Fraction:
+    """The exact value of a number literal, refused (ParseError at ``span``) beyond the range of
+    floating point or with too many digits.
+
+    The range is checked on the text with ``float`` (instant for any exponent) before any exact
+    arithmetic, so ``1e10000000`` costs nothing; the exact value is then made from the
+    significant digits and a small power of ten (never from a 10-million-digit integer).
+    """
+    mantissa, _, exponent = text.lower().partition("e")
+    whole, _, fraction = mantissa.partition(".")
+    digits = (whole + fraction).lstrip("0")
+    if not digits:  # zero, whatever the exponent
+        return Fraction(0)
+    approx = float(text)
+    if math.isinf(approx):
+        raise ParseError(Msg("lex.number_too_large"), source=source, span=span)
+    if approx == 0.0:
+        raise ParseError(Msg("lex.number_too_small"), source=source, span=span)
+    stripped = digits.rstrip("0")
+    if len(stripped) > MAX_NUMBER_DIGITS:
+        raise ParseError(
+            Msg("lex.number_digits", digits=len(stripped), limit=MAX_NUMBER_DIGITS),
+            source=source,
+            span=span,
+        )
+    # text = 0.digits... scaled: value = int(stripped) * 10**power, |power| is small here
+    # (the value is within the float range and stripped has at most MAX_NUMBER_DIGITS digits).
+    sign = -1 if exponent.startswith("-") else 1
+    exp_digits = exponent.lstrip("+-").lstrip("0") or "0"
+    power = sign * int(exp_digits) - len(fraction) + (len(digits) - len(stripped))
+    if power >= 0:
+        return Fraction(int(stripped) * 10**power)
+    return Fraction(int(stripped), 10**-power)
+
+
 _NOT_NAME = set("ᵀ²³⁻¹")
 
 
@@ -188,10 +231,15 @@ def tokenize(source: str) -> list[Token]:
             tokens.append(Token("OP", ".T", Span(i, i + 2), space))
             i, space = i + 2, False
             continue
+        if ch == ONES:
+            tokens.append(Token("OP", ONES, Span(i, i + 1), space))
+            i, space = i + 1, False
+            continue
         match = _NUMBER.match(source, i)
         if match and (ch.isdigit() or (ch == "." and not source.startswith((".^", ".*", "./"), i))):
             text = match.group(0)
-            tokens.append(Token("NUMBER", text, Span(i, match.end()), space, Fraction(text)))
+            span = Span(i, match.end())
+            tokens.append(Token("NUMBER", text, span, space, number_value(text, source, span)))
             i, space = match.end(), False
             continue
         if _name_char(ch, True):

@@ -2,12 +2,22 @@
 
 It produces the syntax tree of :mod:`syntax`; types and shapes are the builder's job. Nesting is
 limited so that no input can exhaust Python's recursion limit.
+
+Besides the syntax, the parser keeps a few facts about every node (:class:`_Info`), computed
+bottom-up as the node is made, so that an input that would make a typed tree too deep for the
+recursive parts of matdiff, or numbers too big to print, is refused here with a caret instead of
+failing later: a bound on the depth of the typed tree (a flat chain ``x ./ y ./ z ./ ...`` of
+vectors nests one level per operator, ``a b c`` and ``a .* b .* c`` do not), whether the node is
+certainly a scalar (a chain of scalars flattens whatever its operators), and bounds on the digits
+of any number that folding constants can make from it (``2^1e300`` is refused at once).
 """
 
 from __future__ import annotations
 
 import difflib
+import math
 import re
+from dataclasses import dataclass, replace
 from fractions import Fraction
 
 from matdiff_magic.errors import ParseError, Span
@@ -19,13 +29,106 @@ from matdiff_magic.printing.names import GREEK
 
 MAX_DEPTH = 64
 MAX_POSTFIX = 32
+MAX_TREE_DEPTH = 100  # bound on the depth of the typed tree an expression makes
+MAX_CONSTANT_DIGITS = 1000  # bound on the digits of a number folded from the literals
+MAX_POWER = 64  # bound on a power of powers, as the builder's MAX_MATRIX_POWER on one power
+# Functions whose value is a scalar whatever their argument.
+_SCALAR_FUNCTIONS = frozenset({"tr", "det", "logdet", "sum", "norm", "logsumexp"})
+# Operators of a product chain by how they nest: a run of "mat" (products, scaling) or of
+# "had" (Hadamard products) is one flat node; "./" and "⊗" nest at every operator.
+_CHAIN_CLASS = {
+    "juxt": "mat",
+    "*": "mat",
+    "@": "mat",
+    "/": "mat",
+    ".*": "had",
+    "./": "div",
+    "⊗": "kron",
+}
 _PRODUCT_OPS = {"*": "*", "@": "@", ".*": ".*", "./": "./", "/": "/", "⊗": "⊗", "×": "*"}
 _TYPE_WORDS = ("scalar", "vector", "matrix", "symmetric")
 _SPLIT_DIMS = re.compile(r"^([A-Za-z]|\d+)x([A-Za-z]|\d+)$")
 
 
+@dataclass(frozen=True)
+class _Info:
+    """What the parser knows about a node (see the module docstring).
+
+    ``num`` and ``den`` bound log10 of the numerator and the denominator of the numbers that
+    folding constants can make in the node's value (a power multiplies them); ``extra`` bounds
+    the digits that exponents add to it and to its derivatives (they only add up: the derivative
+    of x^k has the coefficient k); ``decimal`` says the denominators divide powers of ten (so a
+    sum's common denominator is the largest, not the product); ``value`` is the exact value of a
+    node made of numbers only (when it is small enough to compute).
+    """
+
+    depth: int = 1
+    scalar: bool = False
+    num: float = 0.0
+    den: float = 0.0
+    decimal: bool = True
+    value: Fraction | None = None
+    extra: float = 0.0
+    kind: str | None = None  # "add" for a sum, a chain class for a product: what it merges with
+    power: int = 1  # the exponent a power of powers (X^8)^8 comes to: X^64 has 64 terms of dX
+
+    @property
+    def digits(self) -> float:
+        return max(self.num, self.den) + self.extra
+
+
+_NAME_INFO = _Info()
+_SCALAR_NAME_INFO = _Info(scalar=True)
+
+
+def _decimal_power(q: int) -> int | None:
+    """The smallest k with q | 10**k, or None when q has a prime factor other than 2 and 5."""
+    twos = (q & -q).bit_length() - 1
+    q >>= twos
+    fives = 0
+    while q % 5 == 0:
+        q //= 5
+        fives += 1
+    return max(twos, fives) if q == 1 else None
+
+
+def _number_info(value: Fraction) -> _Info:
+    p, q = abs(value.numerator), value.denominator
+    num = math.log10(p) if p > 1 else 0.0
+    k = _decimal_power(q)
+    if k is not None:
+        return _Info(1, True, num, float(k), True, value)
+    return _Info(1, True, num, math.log10(q), False, value)
+
+
+def _times(a: _Info, b: _Info, depth: int, scalar: bool, divide: bool = False) -> _Info:
+    """The info of a * b (or a / b)."""
+    extra = a.extra + b.extra
+    if not divide:
+        value = a.value * b.value if a.value is not None and b.value is not None else None
+        return _Info(
+            depth, scalar, a.num + b.num, a.den + b.den, a.decimal and b.decimal, value, extra
+        )
+    value = None
+    if a.value is not None and b.value is not None and b.value != 0:
+        value = a.value / b.value
+    decimal = a.decimal and b.decimal and b.num == 0
+    return _Info(depth, scalar, a.num + b.den, a.den + b.num, decimal, value, extra)
+
+
+def _opaque(depth: int, scalar: bool, *parts: _Info) -> _Info:
+    """The info of something that may combine its parts' numbers in any way (no value)."""
+    total = sum(p.num + p.den for p in parts)
+    return _Info(depth, scalar, total, total, total == 0, None, sum(p.extra for p in parts))
+
+
 class Parser:
-    def __init__(self, source: str, known_names: set[str] | None = None) -> None:
+    def __init__(
+        self,
+        source: str,
+        known_names: set[str] | None = None,
+        scalar_names: set[str] | None = None,
+    ) -> None:
         self.source = source
         self.tokens = tokenize(source)
         self.pos = 0
@@ -33,6 +136,10 @@ class Parser:
         self.bars = 0
         self.norms = 0
         self.known = set(known_names or ())
+        # names declared scalar (in the text, or by the caller): chains of them stay flat
+        self.scalars: set[str] = set(scalar_names or ())
+        self.definitions: dict[str, _Info] = {}  # what is known about each definition
+        self._info: dict[int, tuple[S.Node, _Info]] = {}
 
     # -- token helpers ------------------------------------------------------------------------
     @property
@@ -64,6 +171,26 @@ class Parser:
         while self.tok.kind == "NEWLINE":
             self.advance()
 
+    # -- what is known about nodes --------------------------------------------------------------
+    def info(self, node: S.Node) -> _Info:
+        found = self._info.get(id(node))
+        return found[1] if found is not None and found[0] is node else _NAME_INFO
+
+    def note(self, node: S.Node, info: _Info, where: Span) -> S.Node:
+        """Remember ``info`` for ``node``; refuse it (caret at ``where``) beyond the limits."""
+        if info.depth > MAX_TREE_DEPTH:
+            raise self.error(Msg("parse.tree_too_deep", limit=MAX_TREE_DEPTH), where)
+        if info.digits > MAX_CONSTANT_DIGITS:
+            raise self.error(Msg("parse.numbers_too_large", limit=MAX_CONSTANT_DIGITS), where)
+        self._info[id(node)] = (node, info)
+        return node
+
+    def name_info(self, name: str) -> _Info:
+        found = self.definitions.get(name)
+        if found is not None:
+            return found
+        return _SCALAR_NAME_INFO if name in self.scalars else _NAME_INFO
+
     # -- program ------------------------------------------------------------------------------
     def parse_program(self) -> list[S.Statement]:
         statements: list[S.Statement] = []
@@ -88,6 +215,7 @@ class Parser:
             self.skip_newlines()
             expr = self.parse_expression()
             self.known.add(tok.value)
+            self.definitions[tok.value] = self.info(expr)
             return [S.Definition(tok.span.join(expr.span), tok.value, tok.span, expr)]
         expr = self.parse_expression()
         return [S.ExprStatement(expr.span, expr)]
@@ -131,6 +259,12 @@ class Parser:
                 spec = self.parse_space()
             out.append(S.Declaration(start.join(spec.span), tuple(names), spec))
             self.known.update(name for name, _ in names)
+            for name, _ in names:
+                if spec.kind == "scalar":
+                    self.scalars.add(name)
+                else:
+                    self.scalars.discard(name)
+                self.definitions.pop(name, None)
             if self.tok.is_op(",") and self.peek().kind == "NAME":
                 self.advance()
                 continue
@@ -265,18 +399,48 @@ class Parser:
     def parse_sum(self) -> S.Node:
         first = self.parse_product()
         items: list[tuple[str, Span | None, S.Node]] = [("+", None, first)]
+        if not self.tok.is_op("+", "-"):
+            return first
+        info = self.info(first)
+        depth, top, extra = info.depth + (info.kind != "add"), info.num, info.extra
+        scalars = int(info.scalar)  # how many terms are certainly scalars
+        decimal_den = info.den if info.decimal else 0.0
+        other_den = 0.0 if info.decimal else info.den
+        value = info.value
         while self.tok.is_op("+", "-"):
             op = self.advance()
             self.skip_newlines()
-            items.append((op.value, op.span, self.parse_product()))
-        if len(items) == 1:
-            return first
-        return S.Sum(first.span.join(items[-1][2].span), tuple(items))
+            term = self.parse_product()
+            items.append((op.value, op.span, term))
+            t = self.info(term)
+            # a sum in a sum is flattened into it; any other term is one level below the sum
+            below = t.depth + (t.kind != "add" or op.value == "-")
+            depth, top, extra = max(depth, below), max(top, t.num), max(extra, t.extra)
+            scalars += t.scalar
+            if t.decimal:
+                decimal_den = max(decimal_den, t.den)
+            else:
+                other_den += t.den
+            if value is not None and t.value is not None:
+                value = value + t.value if op.value == "+" else value - t.value
+            else:
+                value = None
+            # a scalar term broadcast to a matrix is one more level
+            scalar = scalars == len(items)
+            grows = 1 if 0 < scalars < len(items) else 0
+            den = decimal_den + other_den
+            # n terms of at most 10^top over a common denominator of at most 10^den
+            num = top + den + math.log10(len(items))
+            summary = _Info(depth + grows, scalar, num, den, other_den == 0, value, extra, "add")
+            if summary.depth > MAX_TREE_DEPTH or summary.digits > MAX_CONSTANT_DIGITS:
+                self.note(term, summary, op.span)  # raises, with the caret at this operator
+        node = S.Sum(first.span.join(items[-1][2].span), tuple(items))
+        return self.note(node, summary, node.span)
 
     def _starts_operand(self, tok: Token) -> bool:
         if tok.kind in ("NAME", "NUMBER"):
             return True
-        if tok.is_op("("):
+        if tok.is_op("(", "𝟏"):
             return True
         if tok.is_op("|"):
             return self.bars == 0
@@ -287,19 +451,46 @@ class Parser:
     def parse_product(self) -> S.Node:
         first = self.parse_unary()
         items: list[tuple[str | None, Span | None, S.Node]] = [(None, None, first)]
+        acc = self.info(first)
+        previous = acc.kind  # the class of the node the chain so far is
         while True:
             tok = self.tok
             if tok.kind == "OP" and tok.value in _PRODUCT_OPS:
                 self.advance()
                 self.skip_newlines()
-                items.append((_PRODUCT_OPS[tok.value], tok.span, self.parse_unary()))
+                op, where, operand = _PRODUCT_OPS[tok.value], tok.span, self.parse_unary()
             elif self._starts_operand(tok):
-                items.append(("juxt", Span(tok.span.start, tok.span.start), self.parse_postfix()))
+                op, where = "juxt", Span(tok.span.start, tok.span.start + 1)
+                operand = self.parse_postfix()
             else:
                 break
+            items.append((op, where if op != "juxt" else Span(where.start, where.start), operand))
+            acc, previous = self._chain_step(acc, previous, op, self.info(operand), where)
         if len(items) == 1:
             return first
-        return S.Product(first.span.join(items[-1][2].span), tuple(items))
+        node = S.Product(first.span.join(items[-1][2].span), tuple(items))
+        return self.note(node, acc, node.span)
+
+    def _chain_step(
+        self, acc: _Info, previous: str | None, op: str, item: _Info, where: Span
+    ) -> tuple[_Info, str | None]:
+        """The chain so far, times one more operand: its info and its operator class."""
+        scalar = acc.scalar and item.scalar
+        if scalar or item.scalar or (acc.scalar and op != "./"):
+            kind = "mat"  # scaling: one flat product, whatever the operator
+        else:
+            kind = _CHAIN_CLASS[op]
+        flat = kind in ("mat", "had")
+        # the chain so far is the node (a run of one flat class), or one level below a new one
+        below = acc.depth if flat and kind == previous else acc.depth + 1
+        # so is the operand: (a b) in a run of products joins it, anything else is below
+        below = max(below, item.depth if flat and item.kind == kind else item.depth + 1)
+        broadcast = acc.scalar and not item.scalar and op == "./"  # 1 ./ x: 1 becomes 𝟏 1
+        info = _times(acc, item, below + broadcast, scalar, divide=op in ("./", "/"))
+        info = replace(info, kind=kind)
+        if info.depth > MAX_TREE_DEPTH or info.digits > MAX_CONSTANT_DIGITS:
+            self.note(S.Num(where, Fraction(0)), info, where)  # raises at the operator
+        return info, kind
 
     def parse_unary(self) -> S.Node:
         if self.tok.is_op("-", "+"):
@@ -309,8 +500,15 @@ class Parser:
                 operand = self.parse_unary()
             finally:
                 self.depth -= 1
-            return S.Unary(op.span.join(operand.span), op.value, operand)
+            node = S.Unary(op.span.join(operand.span), op.value, operand)
+            return self.note(node, self._negated(self.info(operand), op.value), op.span)
         return self.parse_postfix()
+
+    @staticmethod
+    def _negated(info: _Info, sign: str) -> _Info:
+        value = -info.value if info.value is not None and sign == "-" else info.value
+        kind = info.kind if info.kind == "mat" else None  # -(a b) is one product
+        return replace(info, depth=info.depth + 1, value=value, kind=kind)
 
     def parse_postfix(self) -> S.Node:
         node = self.parse_primary()
@@ -319,26 +517,89 @@ class Parser:
             tok = self.tok
             if tok.is_op("'", "ᵀ", "⊤", ".T"):
                 self.advance()
-                node = S.Postfix(node.span.join(tok.span), "T", node, tok.span)
+                node = self._postfix(node, "T", tok.span, tok.span)
             elif tok.is_op("⁻¹", "⁻ᵀ"):
                 self.advance()
-                node = S.Postfix(
-                    node.span.join(tok.span), "inv" if tok.value == "⁻¹" else "invT", node, tok.span
-                )
+                op = "inv" if tok.value == "⁻¹" else "invT"
+                node = self._postfix(node, op, tok.span, tok.span)
             elif tok.is_op("²", "³"):
                 self.advance()
-                exponent = S.Num(tok.span, Fraction(2 if tok.value == "²" else 3))
-                node = S.Postfix(node.span.join(tok.span), "pow", node, tok.span, exponent)
+                value = Fraction(2 if tok.value == "²" else 3)
+                exponent = self.note(S.Num(tok.span, value), _number_info(value), tok.span)
+                node = self._postfix(node, "pow", tok.span, tok.span, exponent)
             elif tok.is_op("^", ".^"):
                 self.advance()
                 kind, exponent, end = self.parse_power_arg(elementwise=tok.value == ".^")
                 op = "hpow" if tok.value == ".^" else kind
-                node = S.Postfix(node.span.join(end), op, node, tok.span.join(end), exponent)
+                node = self._postfix(node, op, tok.span.join(end), end, exponent)
             else:
                 return node
             count += 1
             if count > MAX_POSTFIX:
                 raise self.error(Msg("parse.too_many_postfix", limit=MAX_POSTFIX), tok.span)
+
+    def _postfix(
+        self, node: S.Node, op: str, op_span: Span, end: Span, exponent: S.Node | None = None
+    ) -> S.Node:
+        """``node`` with a postfix operator; ``1'``, ``1ᵀ`` and ``1^T`` are the ones vector
+        transposed (a row of ones), while a bare ``1`` stays the number one."""
+        if op == "T" and isinstance(node, S.Num) and self._text(node) == "1":
+            node = self.note(S.Ones(node.span), _NAME_INFO, node.span)
+        result = S.Postfix(node.span.join(end), op, node, op_span, exponent)
+        base = self.info(node)
+        if op == "T":
+            info = replace(base, depth=base.depth + 1, kind=None)
+        elif op in ("inv", "invT"):
+            value = 1 / base.value if base.value else None
+            info = replace(
+                base,
+                depth=base.depth + 1,
+                num=base.den,
+                den=base.num,
+                value=value,
+                decimal=base.decimal and base.num == 0,
+                kind=None,
+            )
+        else:
+            assert exponent is not None
+            info = self._power_info(base, self.info(exponent))
+            k = self.info(exponent).value
+            if op == "pow" and not base.scalar and k is not None and k.denominator == 1 and k:
+                # (X^8)^8 is X^64, whose derivative has 64 terms: bound the power of powers
+                power = base.power * abs(int(k)) if base.power > 1 else abs(k.numerator)
+                if base.power > 1 and power > MAX_POWER:
+                    raise self.error(Msg("build.power_limit", limit=MAX_POWER), op_span)
+                info = replace(info, power=power)
+        return self.note(result, info, op_span)
+
+    @staticmethod
+    def _power_info(base: _Info, exponent: _Info) -> _Info:
+        """base^exponent: a number exponent k multiplies the digits of the base's numbers by
+        |k| (by the numerator of a fraction); the exponent's own digits only add."""
+        depth = max(base.depth, exponent.depth) + 1
+        extra = base.extra + exponent.digits
+        k = exponent.value
+        if k is None:  # a symbolic exponent: nothing is folded
+            return replace(_opaque(depth, base.scalar, base), extra=extra)
+        m = float(abs(k.numerator)) if abs(k.numerator) < 10**300 else math.inf
+        if base.value is not None and abs(base.value) in (0, 1):
+            m = 0.0  # 0^k and (±1)^k stay small
+
+        def scaled(digits: float) -> float:
+            return m * digits if digits else 0.0
+
+        num, den = scaled(base.num), scaled(base.den)
+        if k < 0:
+            num, den = den, num
+        info = _Info(depth, base.scalar, num, den, den == 0, None, extra)
+        if info.digits > MAX_CONSTANT_DIGITS:
+            return info  # refused by note()
+        if base.value is not None and k.denominator == 1 and (base.value != 0 or k >= 0):
+            info = replace(info, value=base.value ** int(k))
+        return info
+
+    def _text(self, node: S.Node) -> str:
+        return self.source[node.span.start : node.span.end]
 
     def parse_power_arg(self, elementwise: bool) -> tuple[str, S.Node | None, Span]:
         tok = self.tok
@@ -387,23 +648,51 @@ class Parser:
             return "pow", expr, end.span
         if tok.is_op("-", "+"):
             op = self.advance()
-            kind, inner, end = self.parse_power_arg(elementwise)
+            self._enter(op.span)
+            try:
+                kind, inner, end = self.parse_power_arg(elementwise)
+            finally:
+                self.depth -= 1
             if inner is None:
                 raise self.error(Msg("parse.exponent_sign", sign=op.value), end)
-            return "pow", S.Unary(op.span.join(end), op.value, inner), end
+            signed = S.Unary(op.span.join(end), op.value, inner)
+            return "pow", self.note(signed, self._negated(self.info(inner), op.value), end), end
         if tok.kind == "NUMBER":
             self.advance()
-            return "pow", S.Num(tok.span, tok.number), tok.span
+            return "pow", self._number(tok), tok.span
         if tok.kind == "NAME" and tok.value not in FUNCTIONS:
             self.advance()
-            return "pow", S.Name(tok.span, tok.value), tok.span
+            node = S.Name(tok.span, tok.value)
+            return "pow", self.note(node, self.name_info(tok.value), tok.span), tok.span
         raise self.error(Msg("parse.expected_exponent", op=what))
+
+    def _number(self, tok: Token) -> S.Node:
+        assert tok.number is not None
+        return self.note(S.Num(tok.span, tok.number), _number_info(tok.number), tok.span)
+
+    def _call(self, span: Span, func: str, args: tuple[S.Node, ...], name_span: Span) -> S.Node:
+        infos = [self.info(a) for a in args]
+        info = _Info(
+            max((i.depth for i in infos), default=0) + 1,
+            func in _SCALAR_FUNCTIONS or all(i.scalar for i in infos),
+            sum(i.num for i in infos),  # f(c X) keeps c (tr, sum, kron, ...)
+            sum(i.den for i in infos),
+            all(i.decimal for i in infos),
+            None,
+            sum(i.extra for i in infos),
+        )
+        if func == "inv":  # inv(c X) = 1/c inv(X)
+            info = replace(info, num=info.den, den=info.num, decimal=info.num == 0)
+        return self.note(S.Call(span, func, args, name_span), info, name_span)
 
     def parse_primary(self) -> S.Node:
         tok = self.tok
         if tok.kind == "NUMBER":
             self.advance()
-            return S.Num(tok.span, tok.number)
+            return self._number(tok)
+        if tok.is_op("𝟏"):  # the ones vector (a column; its size is inferred)
+            self.advance()
+            return self.note(S.Ones(tok.span), _NAME_INFO, tok.span)
         if tok.kind == "NAME":
             return self.parse_name()
         if tok.is_op("("):
@@ -414,7 +703,8 @@ class Parser:
             if not self.tok.is_op(")"):
                 raise self.error_found(Msg("parse.unclosed_paren", column=self._column(tok.span)))
             end = self.advance()
-            return _respan(inner, tok.span.join(end.span))
+            span = tok.span.join(end.span)
+            return self.note(_respan(inner, span), self.info(inner), span)
         if tok.is_op("|") and self.bars == 0:
             self.advance()
             self.bars += 1
@@ -425,7 +715,7 @@ class Parser:
             if not self.tok.is_op("|"):
                 raise self.error_found(Msg("parse.unclosed_det", column=self._column(tok.span)))
             end = self.advance()
-            return S.Call(tok.span.join(end.span), "det", (inner,), tok.span)
+            return self._call(tok.span.join(end.span), "det", (inner,), tok.span)
         if tok.is_op("‖", "||") and self.norms == 0:
             self.advance()
             self.norms += 1
@@ -444,7 +734,7 @@ class Parser:
                 and self.tok.value in ("_2", "_F", "_fro")
             ):
                 end = self.advance()
-            return S.Call(tok.span.join(end.span), "norm", (inner,), tok.span)
+            return self._call(tok.span.join(end.span), "norm", (inner,), tok.span)
         if tok.is_op("["):
             raise self.error(Msg("parse.matrix_literal"))
         raise self.error_found(Msg("parse.expected_expression"))
@@ -479,7 +769,7 @@ class Parser:
                 raise self.error(
                     Msg(key, name=name, arity=spec.arity, got=len(args)), tok.span.join(end.span)
                 )
-            return S.Call(tok.span.join(end.span), spec.name, tuple(args), tok.span)
+            return self._call(tok.span.join(end.span), spec.name, tuple(args), tok.span)
         if (
             self.tok.is_op("(")
             and not self.tok.space_before
@@ -497,7 +787,7 @@ class Parser:
                 )
             )
             raise self.error(Msg("parse.unknown_function", name=name), tok.span, hint=hint)
-        return S.Name(tok.span, name)
+        return self.note(S.Name(tok.span, name), self.name_info(name), tok.span)
 
     def _column(self, span: Span) -> int:
         return span.start - self.source.rfind("\n", 0, span.start)
@@ -505,10 +795,10 @@ class Parser:
 
 def _respan(node: S.Node, span: Span) -> S.Node:
     """The node with the span of its enclosing parentheses (so messages quote "(A + B)")."""
-    from dataclasses import replace
-
     return replace(node, span=span)
 
 
-def parse(source: str, known_names: set[str] | None = None) -> list[S.Statement]:
-    return Parser(source, known_names).parse_program()
+def parse(
+    source: str, known_names: set[str] | None = None, scalar_names: set[str] | None = None
+) -> list[S.Statement]:
+    return Parser(source, known_names, scalar_names).parse_program()

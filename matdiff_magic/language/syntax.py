@@ -24,6 +24,12 @@ class Name(Node):
 
 
 @dataclass(frozen=True)
+class Ones(Node):
+    """The ones vector 𝟏, a column whose size is inferred (``1'``, ``1ᵀ``, ``1^T`` are its
+    transpose; a bare ``1`` is the number one)."""
+
+
+@dataclass(frozen=True)
 class Call(Node):
     func: str
     args: tuple[Node, ...]

@@ -94,3 +94,19 @@ def text_name(name: str) -> str:
     if sub is not None:
         out += sub.translate(_SUBSCRIPT_DIGITS) if sub.isdigit() else "_" + text_name(sub)
     return out
+
+
+# Greek letter -> its name, for ASCII output (θ -> theta); the plain spelling is preferred.
+GREEK_ASCII = {}
+for _name, _char in GREEK.items():
+    if not _name.startswith("var") and _name != "omicron":
+        GREEK_ASCII.setdefault(_char, _name)
+GREEK_ASCII.update({"ϑ": "vartheta", "ο": "omicron"})
+
+
+def ascii_name(name: str) -> str:
+    """A name as it can be typed back in ASCII: Greek letters spelled out (θ -> theta, θ1 ->
+    theta1), everything else as written (A1, x_i, theta)."""
+    if name.isascii():
+        return name
+    return "".join(GREEK_ASCII.get(ch, ch) for ch in name)

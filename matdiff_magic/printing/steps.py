@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from matdiff_magic.derivation import Step
 from matdiff_magic.printing.latex import LatexPrinter
-from matdiff_magic.printing.text import TextPrinter
+from matdiff_magic.printing.text import AsciiPrinter, TextPrinter, ascii_text
 
 _TEXT_ESCAPES = {
     "\\": r"\backslash ",
@@ -99,21 +99,27 @@ def derivation_latex(steps: Sequence[Step], lang: str = "en", with_rules: bool =
     return r"\begin{aligned}" + r" \\ ".join(lines) + r"\end{aligned}"
 
 
-def derivation_text(steps: Sequence[Step], lang: str = "en", with_rules: bool = True) -> str:
-    p = TextPrinter()
+def derivation_text(
+    steps: Sequence[Step], lang: str = "en", with_rules: bool = True, ascii_only: bool = False
+) -> str:
+    """The steps as aligned text; ``ascii_only`` writes expressions in the language's ASCII
+    spelling (x', X^-1, .*) and the rest (rule names, ∂f/∂x) in ASCII where it has one."""
+    p = AsciiPrinter() if ascii_only else TextPrinter()
+    words = ascii_text if ascii_only else str
+    implies = "=> " if ascii_only else "⇒ "
     rows: list[tuple[str, str, str]] = []  # (left side, right side, rule names)
     notes: dict[int, str] = {}  # a sentence to print under row i
     for step in steps:
         lead = ""
         if step.new_lhs:
-            lead = ("⇒ " if step.relation == "implies" else "") + p.doprint(step.lhs)
+            lead = (implies if step.relation == "implies" else "") + p.doprint(step.lhs)
         body = p.doprint(step.expr)
         if step.note == "shape":
-            body += f"   ({dict(step.params)['text']})"
-        rows.append((lead, body, rule_names(step, lang) if with_rules else ""))
+            body += f"   ({words(dict(step.params)['text'])})"
+        rows.append((lead, body, words(rule_names(step, lang)) if with_rules else ""))
         said = sentence(step, lang)
         if said:
-            notes[len(rows) - 1] = said
+            notes[len(rows) - 1] = words(said)
     width = max((len(lead) for lead, _, _ in rows), default=0)
     body_width = max((len(body) for _, body, _ in rows), default=0)
     out = []

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sympy
 
-from matdiff_magic.dims import ONE, dim_text
-from matdiff_magic.printing.base import ATOM, Printer, is_vector_shaped
-from matdiff_magic.printing.names import text_name
+from matdiff_magic.dims import ONE, dim_text, fresh_display_name
+from matdiff_magic.printing.base import ADD, ATOM, MUL, Printer, is_vector_shaped
+from matdiff_magic.printing.names import GREEK_ASCII, ascii_name, text_name
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
 from matdiff_magic.tree.elementwise import ELEMENTWISE
@@ -98,6 +98,9 @@ class TextPrinter(Printer):
     def _print_Opaque(self, e: N.Opaque) -> str:
         return e.text
 
+    def _print_Named(self, e: N.Named) -> str:
+        return text_name(e.name)
+
     def _print_D(self, e: N.D) -> str:
         if isinstance(e.arg, N.Var):
             return "d" + self._print(e.arg)
@@ -177,6 +180,226 @@ class TextPrinter(Printer):
         return ELEMENTWISE[e.func].text.format(self._print(e.arg))
 
 
-def text(e: Expr) -> str:
-    """Readable Unicode text of an expression."""
-    return TextPrinter().doprint(e)
+class AsciiPrinter(TextPrinter):
+    """Text in ASCII, for terminals that cannot show Unicode: the matdiff language itself
+    (``x'``, ``X^-1``, ``X^-T``, ``.*``, ``./``, ``kron(A, B)``, ``x.^2``, ``sigmoid(z)``,
+    ``theta``, ``1'`` for the ones row), so an expression can be pasted back as input.
+
+    ``𝟏`` (a column of ones) is ``1`` where a scalar broadcasts to the same thing (a term of a
+    sum, an operand of ``.*`` or ``./`` next to a vector or matrix) and ``1''`` elsewhere;
+    sized identities, commutation matrices and symbols such as ∂f/∂x have no spelling in the
+    language and are shown readably (``I_n``, ``K_(m,n)``, ``df/dx``).
+    """
+
+    HADAMARD = " .* "
+    HADAMARD_DIV = " ./ "
+
+    def _print(self, e: Expr) -> str:
+        out = super()._print(e)
+        if not hasattr(self, "_print_" + type(e).__name__):
+            return ascii_text(out)  # a node that prints itself (index notation, ...)
+        return out
+
+    def sup(self, base: str, exponent: str) -> str:
+        if exponent.lstrip("-").isdigit():
+            return base + "^" + exponent
+        return base + "^(" + exponent + ")"
+
+    def number(self, value: sympy.Expr) -> str:
+        if value.is_Integer or value.is_Rational:
+            return str(value)
+        if value.is_Symbol or value.is_Mul or value.is_Pow:
+            return ascii_dim(value)
+        return ascii_text(str(value))
+
+    def var(self, name: str) -> str:
+        return ascii_name(name)
+
+    def precedence(self, e: Expr) -> int:
+        if isinstance(e, N.Ones) and e.rows != ONE and e.cols != ONE:
+            return MUL  # 1'' 1' is a product
+        return super().precedence(e)
+
+    # -- leaves -------------------------------------------------------------------------------
+    def _identity_sized(self, e: N.Identity) -> str:
+        return "I_" + ascii_dim(e.n)
+
+    def _print_Ones(self, e: N.Ones) -> str:
+        if e.rows == ONE:
+            return "1'"
+        if e.cols == ONE:
+            return "1''"
+        return "1'' 1'"
+
+    def _print_Commutation(self, e: N.Commutation) -> str:
+        return f"K_({ascii_dim(e.m)},{ascii_dim(e.n)})"
+
+    def _print_Differential(self, e: N.Differential) -> str:
+        return "d" + ascii_name(e.var.name)
+
+    def _print_Opaque(self, e: N.Opaque) -> str:
+        return ascii_text(e.text)
+
+    def _print_Named(self, e: N.Named) -> str:
+        return ascii_name(e.name)
+
+    # -- operators ----------------------------------------------------------------------------
+    def _broadcast_one(self, f: Expr, others: tuple[Expr, ...]) -> bool:
+        """Whether the column or matrix of ones ``f`` may be written as the scalar 1 here."""
+        return isinstance(f, N.Ones) and any(
+            not o.is_scalar and not isinstance(o, N.Ones) for o in others if o is not f
+        )
+
+    def _print_Add(self, e: N.Add) -> str:
+        out = []
+        for i, term in enumerate(e.terms):
+            negative, body = self._split_sign(term)
+            if body is not None and self._broadcast_one(body, e.terms):
+                s = "1"
+            else:
+                s = self.wrap(body, ADD + 1) if body is not None else ""
+            if i == 0:
+                out.append((self.NEG_SIGN + s) if negative else s)
+            else:
+                out.append((self.MINUS if negative else self.PLUS) + s)
+        return "".join(out)
+
+    def _print_Hadamard(self, e: N.Hadamard) -> str:
+        return self.HADAMARD.join(
+            "1" if self._broadcast_one(f, e.factors) else self._elementwise_operand(f)
+            for f in e.factors
+        )
+
+    def _print_HadamardDiv(self, e: N.HadamardDiv) -> str:
+        pair = (e.num, e.den)
+        num, den = (
+            "1" if self._broadcast_one(f, pair) else self._elementwise_operand(f) for f in pair
+        )
+        return num + self.HADAMARD_DIV + den
+
+    def _print_Kron(self, e: N.Kron) -> str:
+        left, right = (
+            self._identity_sized(f) if isinstance(f, N.Identity) else self._print(f)
+            for f in (e.left, e.right)
+        )
+        return "kron(" + left + ", " + right + ")"
+
+    def _print_Transpose(self, e: N.Transpose) -> str:
+        if isinstance(e.arg, N.Inverse):
+            return self._base(e.arg.arg) + "^-T"
+        if isinstance(e.arg, N.Differential):
+            return self._print(e.arg) + "'"
+        return self._base(e.arg) + "'"
+
+    def _print_Inverse(self, e: N.Inverse) -> str:
+        return self._base(e.arg) + "^-1"
+
+    def _print_Power(self, e: N.Power) -> str:
+        if isinstance(e.exponent, N.Const) and e.exponent.value == sympy.Rational(1, 2):
+            return "sqrt(" + self._print(e.base) + ")"
+        return super()._print_Power(e)
+
+    def _print_HadamardPow(self, e: N.HadamardPow) -> str:
+        exponent = str(e.exponent)
+        base = self._base(e.base)
+        if exponent.lstrip("-").isdigit():
+            return base + ".^" + exponent
+        return base + ".^(" + self.number(sympy.sympify(e.exponent)) + ")"
+
+    def _print_Det(self, e: N.Det) -> str:
+        return self.call("det", self._print(e.arg))
+
+    def _print_LogDet(self, e: N.LogDet) -> str:
+        return self.call("logdet", self._print(e.arg))
+
+    def _print_Norm(self, e: N.Norm) -> str:
+        return self.call("norm", self._print(e.arg))
+
+    def _print_Unvec(self, e: N.Unvec) -> str:
+        return f"unvec_({ascii_dim(e.m)} x {ascii_dim(e.n)})(" + self._print(e.arg) + ")"
+
+    def _print_Elementwise(self, e: N.Elementwise) -> str:
+        return self.call(e.func, self._print(e.arg))
+
+
+def ascii_dim(d: sympy.Expr) -> str:
+    """A dimension in ASCII: m, 3, m*n, n^2."""
+    if isinstance(d, sympy.Mul):
+        return "*".join(
+            ascii_dim(f) if not isinstance(f, sympy.Add) else f"({ascii_dim(f)})"
+            for f in sympy.Mul.make_args(d)
+        )
+    if isinstance(d, sympy.Pow) and d.exp.is_Integer and d.exp > 0:
+        return ascii_dim(d.base) + "^" + str(d.exp)
+    if isinstance(d, sympy.Symbol):
+        return ascii_name(fresh_display_name(d))
+    return str(d)
+
+
+# Symbols that prose and ready-made notation (∂f/∂θᵀ, rule names, "m×n") use, in ASCII.
+# Expressions never come here: AsciiPrinter writes them in the language.
+_ASCII_SYMBOLS = {
+    "∂": "d",
+    "×": " x ",
+    "·": "*",
+    "⋅": "*",
+    "−": "-",
+    "⊙": ".*",
+    "∘": ".",
+    "⊘": "./",
+    "⊗": " kron ",
+    "≠": "!=",
+    "≤": "<=",
+    "≥": ">=",
+    "≈": "~",
+    "⇒": "=>",
+    "→": "->",
+    "∈": " in ",
+    "ℝ": "R",
+    "𝕊": "S",
+    "√": "sqrt",
+    "∑": "sum",
+    "‖": "||",
+    "𝟏": "1",
+    "…": "...",
+    "✓": "ok",
+    "✗": "x",
+    "’": "'",
+    "“": '"',
+    "”": '"',
+}
+_SUPERSCRIPTS = {"⁰": "0", "¹": "1", "²": "2", "³": "3", "⁴": "4", "⁵": "5", "⁶": "6",
+                 "⁷": "7", "⁸": "8", "⁹": "9", "⁻": "-", "ᵀ": "T"}  # fmt: skip
+_SUBSCRIPTS = str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")
+
+
+def ascii_text(s: str) -> str:
+    """Prose or ready-made notation in ASCII where it has an ASCII spelling (superscripts become
+    ^..., a lone ᵀ becomes ', Greek letters their names); anything else is left as it is."""
+    if s.isascii():
+        return s
+    out: list[str] = []
+    i, n = 0, len(s)
+    while i < n:
+        ch = s[i]
+        if ch in _SUPERSCRIPTS:
+            j = i
+            while j < n and s[j] in _SUPERSCRIPTS:
+                j += 1
+            run = "".join(_SUPERSCRIPTS[c] for c in s[i:j])
+            out.append("'" if run == "T" else "^" + run)
+            i = j
+            continue
+        word = _ASCII_SYMBOLS.get(ch) or GREEK_ASCII.get(ch) or ch.translate(_SUBSCRIPTS)
+        if word.startswith(" ") and (not out or out[-1].endswith(" ")):
+            word = word[1:]  # m×n -> m x n, but m × n -> m x n too
+        if word.endswith(" ") and i + 1 < n and s[i + 1] == " ":
+            word = word[:-1]
+        out.append(word)
+        i += 1
+    return "".join(out)
+
+
+def text(e: Expr, ascii_only: bool = False) -> str:
+    """Readable Unicode text of an expression (or, with ``ascii_only``, the language in ASCII)."""
+    return (AsciiPrinter() if ascii_only else TextPrinter()).doprint(e)
