@@ -101,15 +101,22 @@ def random_values(
         orders.append(list(reversed(range(n_free))))
         orders += [list(rng.permutation(n_free)) for _ in range(2)]
     last_error: Exception | None = None
+    names = list(variables)
     for order in orders:
         dim_sizes = dimension_sizes(variables, sizes, pool, order)
-        for attempt in range(4):
-            positive = attempt % 2 == 1
+        for attempt in range(6):
+            # all real-valued, all positive, then mixtures (log(x) - sum(y) ./ z: x and z
+            # positive, y anywhere), some with smaller values
+            if attempt < 2:
+                positive = dict.fromkeys(names, attempt == 1)
+            else:
+                positive = {n: bool(rng.integers(2)) for n in names}
+            spread = scale if attempt < 4 else 0.3 * scale
             values = {
                 name: (
                     np.asarray(fixed[name], dtype=float)
                     if name in fixed
-                    else random_value(var, dim_sizes, rng, positive, scale)
+                    else random_value(var, dim_sizes, rng, positive[name], spread)
                 )
                 for name, var in variables.items()
             }

@@ -50,6 +50,14 @@ class StepCheck:
     ok: bool
     error: float
     against: tuple[str, ...] = ()  # "claim" and/or "previous"
+    # held only within the rounding noise measured at the point (the numbers there are at the
+    # level of their noise, as for a derivative that is 0 written as a sum that cancels)
+    weak: bool = False
+
+    @property
+    def rank(self) -> int:
+        """How good the check is: 2 held, 1 held within noise, 0 failed or unchecked."""
+        return 0 if not (self.checked and self.ok) else (1 if self.weak else 2)
 
 
 @dataclass
@@ -63,6 +71,11 @@ class Verification:
     method: str
     values: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
     result_ok: bool = True
+    result_weak: bool = False
+
+    @property
+    def conclusive(self) -> bool:
+        return self.ok and not self.result_weak and not any(s.weak for s in self.steps)
 
     @property
     def failures(self) -> list[StepCheck]:
@@ -105,7 +118,7 @@ def verify(
 ) -> Verification:
     """Check ``result`` and every step of its derivation numerically (see the module text)."""
     first = _check(result, values, seed, sizes)
-    if first.ok:
+    if first.conclusive:
         return first
     # Again at a point of the same sizes, then at one with smaller values (a point where
     # tanh saturates or exp is huge says little); a check fails only if it fails at all three.
@@ -115,25 +128,24 @@ def verify(
             result, None, seed + attempt * SECOND_POINT, sizes, like=first.values, scale=scale
         )
         merged = _merge(merged, again)
-        if merged.ok:
+        if merged.conclusive:
             break
     return merged
 
 
 def _merge(a: Verification, b: Verification) -> Verification:
-    """A check fails only if it fails at both points."""
-    steps = []
-    for x, y in zip(a.steps, b.steps, strict=True):
-        if x.checked and x.ok:
-            steps.append(x)
-        elif y.checked or not x.checked:
-            steps.append(y)
-        else:
-            steps.append(x)
-    result_ok = a.result_ok or b.result_ok
-    result_error = a.result_error if a.result_ok else b.result_error
-    ok = result_ok and all(s.checked and s.ok for s in steps)
-    return Verification(ok, result_error, steps, a.method, b.values, result_ok)
+    """Each check as well as it fared at either point: it fails only if it fails at both, and
+    holds conclusively if it did so at one."""
+    steps = [
+        x if x.rank >= y.rank and x.checked else y for x, y in zip(a.steps, b.steps, strict=True)
+    ]
+    rank_a = 0 if not a.result_ok else (1 if a.result_weak else 2)
+    rank_b = 0 if not b.result_ok else (1 if b.result_weak else 2)
+    best = a if rank_a >= rank_b else b
+    ok = best.result_ok and all(s.checked and s.ok for s in steps)
+    return Verification(
+        ok, best.result_error, steps, a.method, b.values, best.result_ok, best.result_weak
+    )
 
 
 # -- one point -------------------------------------------------------------------------------
@@ -184,7 +196,7 @@ def _check(
         value, noise = point.step_value(step.expr, step.claim)
         against: list[str] = []
         errors: list[float] = []
-        ok = True
+        ok, weak = True, False
         if value is not None and step.claim is not None:
             truth = point.truth(step.claim)
             if truth is not None:
@@ -192,7 +204,7 @@ def _check(
                 if not good:  # is it rounding noise? measure it, then look again
                     extra = point.measured_noise(step.expr, step.claim, value, truth[0])
                     good, err = compare(value, truth[0], noise + truth[1] + extra)
-                    good = good and conclusive(extra, value)
+                    weak = weak or (good and not conclusive(extra, value))
                 against.append("claim")
                 errors.append(err)
                 ok = ok and good
@@ -204,17 +216,21 @@ def _check(
                     point.measured_noise(before.expr, before.claim, previous)
                 )
                 good, err = compare(value, previous, noise + previous_noise + extra)
-                good = good and conclusive(extra, value)
+                weak = weak or (good and not conclusive(extra, value))
             against.append("previous")
             errors.append(err)
             ok = ok and good
         checked = bool(against)
         error = max(errors, default=0.0)
-        steps.append(StepCheck(index, step.rule, checked, ok and checked, error, tuple(against)))
+        steps.append(
+            StepCheck(index, step.rule, checked, ok and checked, error, tuple(against), weak)
+        )
         previous, previous_noise = value, noise
-    result_ok, result_error = point.check_result()
+    result_ok, result_error, result_weak = point.check_result()
     ok = result_ok and all(s.checked and s.ok for s in steps)
-    return Verification(ok, result_error, steps, outcome.method, dict(env.values), result_ok)
+    return Verification(
+        ok, result_error, steps, outcome.method, dict(env.values), result_ok, result_weak
+    )
 
 
 def conclusive(noise: float, value: np.ndarray) -> bool:
@@ -313,7 +329,7 @@ class _Point:
                     noise += 2 * float(np.max(np.abs(other - truth), initial=0.0))
         return noise
 
-    def check_result(self) -> tuple[bool, float]:
+    def check_result(self) -> tuple[bool, float, bool]:
         r = self.result
         if r.order == 2 and r.outcome.first is not None:
             claim = K.hessian(r.outcome.first.value, r.wrt)
@@ -323,10 +339,11 @@ class _Point:
         try:
             got = Evaluator(self.env)(r.expr)
         except EvaluationError:
-            return False, float("inf")
+            return False, float("inf"), False
         if truth is None:
-            return False, float("inf")
+            return False, float("inf"), False
         good, err = compare(got, truth[0], truth[1])
+        weak = False
         if not good:
             extra = 0.0
             again = self.truth(claim, 8 * STEP)
@@ -335,8 +352,8 @@ class _Point:
                 if other.shape == truth[0].shape:
                     extra = 2 * float(np.max(np.abs(other - truth[0]), initial=0.0))
             good, err = compare(got, truth[0], truth[1] + extra)
-            good = good and conclusive(extra, got)
-        return good, err
+            weak = good and not conclusive(extra, got)
+        return good, err, weak
 
     # -- what left-hand sides mean --------------------------------------------------------
     def truth(self, claim: Claim, h: float = STEP) -> tuple[np.ndarray | Projected, float] | None:

@@ -162,13 +162,21 @@ def _with_sigmoid(x: sympy.Expr) -> sympy.Expr:
                         if (
                             j != i
                             and isinstance(g, sympy.exp)
-                            and sympy.simplify(g.args[0] - u) == 0
+                            and _same(g.args[0], u)
                         ):
                             rest = [h for k, h in enumerate(factors) if k not in (i, j)]
                             return sympy.Mul(*rest) * sigmoid(u)
         return node
 
     return rewrite(x)
+
+
+def _same(a: sympy.Expr, b: sympy.Expr) -> bool:
+    """a == b up to multiplying out (cheap: no simplify(), which can take seconds)."""
+    if a == b:
+        return True
+    difference = a - b
+    return _expanded_terms(difference) <= MAX_EXPANDED and sympy.expand(difference) == 0
 
 
 def _one_plus_exp(x: sympy.Expr) -> sympy.Expr | None:
