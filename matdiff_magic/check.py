@@ -26,13 +26,22 @@ if TYPE_CHECKING:
 DEFAULT_SIZES = (3, 4, 2, 5, 6, 7, 8, 9)  # distinct, so a transposition cannot hide
 
 
-def dimension_symbols(variables: Mapping[str, N.Var]) -> list[sympy.Symbol]:
+def dimension_symbols(
+    variables: Mapping[str, N.Var], f: Expr | None = None
+) -> list[sympy.Symbol]:
+    """The size symbols of the variables, then any other size in ``f`` (the size of a 𝟏 or an
+    I tied to no variable, as in tr(I) x' x)."""
     symbols: list[sympy.Symbol] = []
-    for var in variables.values():
-        for d in var.shape:
-            for s in sorted(d.free_symbols, key=str):
-                if s not in symbols:
-                    symbols.append(s)
+    dims: list[sympy.Expr] = [d for var in variables.values() for d in var.shape]
+    if f is not None:
+        for node in f.distinct():
+            dims += node.shape
+            # sizes inside numbers too: the n of tr(I_n) = n scales what follows
+            dims += [item for item in node._init if isinstance(item, sympy.Basic)]
+    for d in dims:
+        for s in sorted(d.free_symbols, key=str):
+            if s not in symbols:
+                symbols.append(s)
     return symbols
 
 
@@ -41,13 +50,15 @@ def dimension_sizes(
     sizes: Mapping[str, int] | None = None,
     pool: tuple[int, ...] = DEFAULT_SIZES,
     order: list[int] | None = None,
+    f: Expr | None = None,
 ) -> dict[sympy.Symbol, int]:
     """A distinct size for every dimension symbol (or the ones given by name), from ``pool``
     (its first sizes taken in ``order`` when given: another assignment of the same sizes)."""
-    symbols = dimension_symbols(variables)
+    symbols = dimension_symbols(variables, f)
     used = {int(d) for v in variables.values() for d in v.shape if d.is_Integer}
-    available = [k for k in dict.fromkeys((*pool, *range(10, 40))) if k not in used]
     free = [s for s in symbols if not (sizes and str(s) in sizes)]
+    extra = range(10, 10 + len(pool) + len(free) + len(used))
+    available = [k for k in dict.fromkeys((*pool, *extra)) if k not in used]
     chosen = available[: len(free)]
     if order is not None:
         chosen = [chosen[i] for i in order]
@@ -79,6 +90,8 @@ def random_value(
         value = 0.4 * value / np.sqrt(rows) + np.eye(rows)
         if var.symmetric:
             value = (value + value.T) / 2
+    elif rows > 1 and cols > 1:
+        value = value / np.sqrt(cols)  # so long products A₁ A₂ ⋯ neither blow up nor vanish
     return value
 
 
@@ -94,8 +107,23 @@ def random_values(
     """Random values for every variable; if ``f`` is given, ones inside its domain, away from
     its edges (see :func:`well_posed`), trying other assignments of the sizes if need be
     (Xᵀ X is singular when X has fewer rows than columns)."""
+    return random_point(variables, rng, sizes, f, fixed, pool, scale)[0]
+
+
+def random_point(
+    variables: Mapping[str, N.Var],
+    rng: np.random.Generator,
+    sizes: Mapping[str, int] | None = None,
+    f: Expr | None = None,
+    fixed: Mapping[str, object] | None = None,
+    pool: tuple[int, ...] = DEFAULT_SIZES,
+    scale: float = 1.0,
+) -> tuple[dict[str, np.ndarray], dict[sympy.Symbol, int]]:
+    """:func:`random_values` and the size of every dimension symbol, those of ``f`` that no
+    variable has included."""
     fixed = dict(fixed or {})
-    n_free = len([s for s in dimension_symbols(variables) if not (sizes and str(s) in sizes)])
+    symbols = dimension_symbols(variables, f)
+    n_free = len([s for s in symbols if not (sizes and str(s) in sizes)])
     orders: list[list[int] | None] = [None]
     if n_free > 1:
         orders.append(list(reversed(range(n_free))))
@@ -103,7 +131,7 @@ def random_values(
     last_error: Exception | None = None
     names = list(variables)
     for order in orders:
-        dim_sizes = dimension_sizes(variables, sizes, pool, order)
+        dim_sizes = dimension_sizes(variables, sizes, pool, order, f)
         for attempt in range(6):
             # all real-valued, all positive, then mixtures (log(x) - sum(y) ./ z: x and z
             # positive, y anywhere), some with smaller values
@@ -121,11 +149,12 @@ def random_values(
                 for name, var in variables.items()
             }
             if f is None:
-                return values
+                return values, dim_sizes
             try:
                 env = bind(variables, values)
+                env.sizes = {**dim_sizes, **env.sizes}
                 if well_posed(f, env):
-                    return values
+                    return values, dim_sizes
             except EvaluationError as exc:
                 last_error = exc
     if last_error is None:

@@ -370,6 +370,13 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "无法检验结果：{cause}",
     },
     "verify.rule_none": {"en": "no rule", "zh": "无规则"},
+    "verify.too_large": {
+        "en": "checking this derivation numerically needs an array of {entries} entries (the "
+        "limit is {limit}); declare sizes as names (vector(n)) rather than large numbers, or "
+        "pass verify=False to get the result unchecked",
+        "zh": "数值检验这个推导需要一个有 {entries} 个元素的数组（上限为 {limit}）；请用名字声明"
+        "尺寸（vector(n)）而不是很大的数，或传入 verify=False 以获得未经检验的结果",
+    },
     "api.unknown_variable": {
         "en": "there is no variable {name} in the expression (its variables: {names})",
         "zh": "表达式中没有变量 {name}（它的变量有：{names}）",

@@ -38,7 +38,10 @@ class Env:
 
     def number(self, v: sympy.Expr) -> float:
         if v.free_symbols:
-            v = v.xreplace({s: self.sizes[s] for s in v.free_symbols if s in self.sizes})
+            missing = [s for s in v.free_symbols if s not in self.sizes]
+            if missing:
+                raise EvaluationError(Msg("eval.unknown_size", size=dim_text(missing[0])))
+            v = v.xreplace({s: self.sizes[s] for s in v.free_symbols})
         return float(v)
 
 

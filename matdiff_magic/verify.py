@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from matdiff_magic import claims as K
-from matdiff_magic.check import random_values
+from matdiff_magic.check import dimension_sizes, dimension_symbols, random_point
 from matdiff_magic.claims import Claim
 from matdiff_magic.errors import EvaluationError, MatDiffError, Msg, VerificationError
 from matdiff_magic.numeric import FD_NOISE, Env, Evaluator, bind
@@ -181,13 +181,22 @@ def _check(
     outcome = result.outcome
     variables = _variables(result)
     rng = np.random.default_rng(seed)
+    dim_sizes: dict = {}
     if values is None:
         if like is not None:
             sizes = {**_sizes_like(like, variables), **(sizes or {})}
-        values = random_values(
+        planned = dimension_sizes(variables, sizes, SMALL_SIZES, None, result.function)
+        _affordable(result, Env({}, planned))
+        values, dim_sizes = random_point(
             variables, rng, sizes, result.function, pool=SMALL_SIZES, scale=scale
         )
     env = bind(variables, values)
+    # sizes no variable fixes (a 𝟏 or an I tied to nothing) keep the ones the point chose
+    env.sizes = {**dim_sizes, **env.sizes}
+    for s in dimension_symbols({}, result.expr):
+        if s not in env.sizes:
+            env.sizes[s] = max([*env.sizes.values(), *SMALL_SIZES]) + 1
+    _affordable(result, env)
     point = _Point(env, rng, result)
     steps: list[StepCheck] = []
     previous: np.ndarray | None = None
@@ -237,6 +246,23 @@ def conclusive(noise: float, value: np.ndarray) -> bool:
     """Whether a comparison that needed ``noise`` of slack still says something: not when the
     rounding noise is a sizeable part of the numbers themselves."""
     return noise <= INCONCLUSIVE * max(_size(np.asarray(value, dtype=float)), TINY)
+
+
+MAX_ENTRIES = 4_000_000  # the largest array a check may build (32 MB of floats)
+
+
+def _affordable(result: Result, env: Env) -> None:
+    """Refuse (with an EvaluationError) a check whose arrays would be too large: sizes
+    declared as big numbers, or a Kronecker product of many factors."""
+    largest = 0
+    for e in (result.function, result.expr, *(s.expr for s in result.steps)):
+        for node in e.distinct():
+            try:
+                largest = max(largest, env.size(node.rows) * env.size(node.cols))
+            except EvaluationError:
+                continue
+    if largest > MAX_ENTRIES:
+        raise EvaluationError(Msg("verify.too_large", entries=largest, limit=MAX_ENTRIES))
 
 
 def compare(
@@ -531,6 +557,8 @@ def verified(result: Result) -> Result:
     except VerificationError:
         raise
     except MatDiffError as err:
+        if err.key == "verify.too_large":
+            raise
         raise EvaluationError(Msg("verify.no_point", cause=err)) from None
     error = v.error()
     if error is not None:

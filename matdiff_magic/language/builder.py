@@ -23,6 +23,7 @@ from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
 
 MAX_MATRIX_POWER = 64
+_MATRIX_PRODUCTS = ("juxt", "*", "@")
 _ROW_NAMES = ["m", "p", "k", "r", "s", "t", "u", "v"]
 _COL_NAMES = ["n", "q", "l", "j", "w", "z", "a", "b"]
 
@@ -229,9 +230,17 @@ class _Builder:
 
     def _build_Product(self, node: S.Product) -> Expr:
         first = node.items[0][2]
-        acc = self.build(first)
-        for op, op_span, sub in node.items[1:]:
-            rhs = self.build(sub)
+        operands = [self.build(item) for _, _, item in node.items]
+        ops = [op for op, _, _ in node.items[1:]]
+        if ops and all(op in _MATRIX_PRODUCTS for op in ops):
+            # One product of every factor (linear); it gives the same tree as multiplying in
+            # turn, which is done only to point at the factor that does not fit.
+            try:
+                return B.matmul(*operands)
+            except ShapeError:
+                pass
+        acc = operands[0]
+        for (op, op_span, sub), rhs in zip(node.items[1:], operands[1:], strict=True):
             prefix = S.Num(first.span.join(_before(node, sub)), 0)  # a stand-in for its span
             make = self._product_maker(op, acc, rhs)
             acc = self.guarded(make, (prefix, sub), op_span if op != "juxt" else sub.span)
@@ -345,7 +354,12 @@ def parse_problem(source: str, variables: dict[str, str] | None = None) -> Probl
     if not isinstance(source, str):
         raise ParseError(Msg("build.not_text"))
     known = set(variables or ())
-    statements = Parser(source, known).parse_program()
+    scalars = {
+        name
+        for name, kind in (variables or {}).items()
+        if isinstance(kind, str) and kind.strip() in ("scalar", "real", "R", "ℝ")
+    }
+    statements = Parser(source, known, scalars).parse_program()
     unifier = dims.Unifier()
     with dims.unifying(unifier):
         b = _Builder(source, unifier)
