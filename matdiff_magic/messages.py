@@ -370,6 +370,11 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "无法检验结果：{cause}",
     },
     "verify.rule_none": {"en": "no rule", "zh": "无规则"},
+    "eval.result_not_finite": {
+        "en": "the derivative is not finite at these values (a part of it overflows there, "
+        "such as exp of a large number)",
+        "zh": "在这些取值处导数不是有限数（其中某一部分溢出，例如大数的 exp）",
+    },
     "verify.too_large": {
         "en": "checking this derivation numerically needs an array of {entries} entries (the "
         "limit is {limit}); declare sizes as names (vector(n)) rather than large numbers, or "

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 from matdiff_magic import layout as L
 from matdiff_magic import notation
 from matdiff_magic.derivation import Derivation, Step
+from matdiff_magic.errors import EvaluationError, Msg
 from matdiff_magic.language.builder import Problem
 from matdiff_magic.methods.common import Outcome
 from matdiff_magic.numeric import bind, evaluate
@@ -23,6 +24,7 @@ from matdiff_magic.printing.latex import latex as to_latex
 from matdiff_magic.printing.text import text as to_text
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
+from matdiff_magic.tree.query import variable_names
 
 
 class Result:
@@ -133,10 +135,13 @@ class Result:
         Shapes (numerator layout; denominator is the transpose): scalar by scalar 0-d; Y by
         scalar p×q; scalar by X n×m; column by column p×m; otherwise pq×mn. Hessians mn×mn.
         """
-        needed = {v.name for v in self.expr.walk() if isinstance(v, N.Var)}
+        needed = _variables_in(self.expr)
         env = bind(self.problem.variables | {self.wrt.name: self.wrt}, values, needed)
         out = evaluate(self.expr, env)
         out = np.array(out, dtype=float)
+        if not np.all(np.isfinite(out)):
+            # e.g. exp(Z)/sum(exp(Z)) with Z large: inf/inf, where the derivative is finite
+            raise EvaluationError(Msg("eval.result_not_finite"))
         if out.shape != (env.size(self.shape[0]), env.size(self.shape[1])):
             out = np.broadcast_to(out, (env.size(self.shape[0]), env.size(self.shape[1]))).copy()
         if self.f_kind == "scalar" and self.wrt_kind == "scalar":
@@ -145,7 +150,7 @@ class Result:
 
     def function_value(self, values: Mapping[str, object]) -> np.ndarray:
         """The function itself at ``values`` (a 2-D array; 1×1 for scalars)."""
-        needed = {v.name for v in self.function.walk() if isinstance(v, N.Var)}
+        needed = _variables_in(self.function)
         env = bind(self.problem.variables | {self.wrt.name: self.wrt}, values, needed)
         return evaluate(self.function, env)
 
@@ -196,6 +201,11 @@ class Result:
 
     def _repr_latex_(self) -> str:
         return "$$" + to_latex(self.symbol) + " = " + self.latex + "$$"
+
+
+def _variables_in(e: Expr) -> set[str]:
+    """The names of the variables ``e`` uses (definitions kept by name looked into)."""
+    return variable_names(e)
 
 
 __all__ = ["Result", "Derivation", "Step"]

@@ -20,8 +20,10 @@ class sigmoid(sympy.Function):  # noqa: N801 - SymPy function names are lower ca
     def _eval_rewrite_as_exp(self, arg: sympy.Expr, **kwargs: object) -> sympy.Expr:
         return 1 / (1 + sympy.exp(-arg))
 
-    def _latex(self, printer: object) -> str:
-        return r"\sigma\left(" + sympy.latex(self.args[0]) + r"\right)"
+    def _latex(self, printer: object, exp: str | None = None) -> str:
+        # SymPy's printer passes ``exp`` for a power of a function: σ(x)² as \sigma^{2}(x)
+        head = r"\sigma" if exp is None else r"\sigma^{" + str(exp) + "}"
+        return head + r"\left(" + sympy.latex(self.args[0]) + r"\right)"
 
 
 SCALAR_FUNCTIONS = {

@@ -303,11 +303,14 @@ class _Point:
         outcome = result.outcome
         wrt = result.wrt
         x = env.values[wrt.name]
-        env.directions = {wrt.name: rng.normal(size=x.shape)}
+        self._dx = {wrt.name: rng.normal(size=x.shape)}
+        env.directions = dict(self._dx)
         # Intermediates take their values, and dY the direction dX induces (dY = J dX).
-        for name, expr in _all_bindings(outcome):
+        self._bindings = _all_bindings(outcome)
+        for name, expr in self._bindings:
             env.values[name] = Evaluator(env)(expr)
-            env.directions[name] = Evaluator(env)(N.D(expr))
+        self._induced: dict[float, dict[str, np.ndarray]] = {}
+        env.directions = self.directions(STEP)
         self._truths: dict[tuple[Claim, float], tuple[np.ndarray | Projected, float] | None] = {}
         self.rng = rng
         for key, claim in _all_symbols(outcome):
@@ -316,11 +319,26 @@ class _Point:
             except (EvaluationError, ValueError, KeyError):
                 pass
 
+    def directions(self, h: float) -> dict[str, np.ndarray]:
+        """dX, and for each intermediate Y the dY it induces (by a central difference of step
+        ``h``: a coarser one shows how noisy that is)."""
+        if h not in self._induced:
+            env = self.env
+            saved, env.fd_step, env.directions = env.fd_step, h, dict(self._dx)
+            out = dict(self._dx)
+            for name, expr in self._bindings:
+                out[name] = Evaluator(env)(N.D(expr))
+            env.fd_step = saved
+            self._induced[h] = out
+        return self._induced[h]
+
     # -- the lines ------------------------------------------------------------------------
     def step_value(
         self, e: Expr, claim: Claim | None, h: float = STEP
     ) -> tuple[np.ndarray | None, float]:
         saved = self.env.fd_step
+        directions = self.env.directions
+        self.env.directions = self.directions(h)
         self.env.fd_step = h
         ev = Evaluator(self.env)
         try:
@@ -332,6 +350,7 @@ class _Point:
             return None, 0.0
         finally:
             self.env.fd_step = saved
+            self.env.directions = directions
 
     def measured_noise(
         self,

@@ -32,3 +32,20 @@ def variable_occurs(name: str) -> Occurs:
 def differential_occurs(name: str) -> Occurs:
     """Whether d``name`` occurs (in a linear form)."""
     return Occurs(lambda n: isinstance(n, N.Differential) and n.var.name == name)
+
+
+def variable_names(e: Expr) -> set[str]:
+    """The names of every variable in ``e``, once each (definitions kept by name looked into),
+    in time linear in the DAG."""
+    names: set[str] = set()
+    seen: set[Expr] = set()
+    stack = [e]
+    while stack:
+        node = stack.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        if isinstance(node, N.Var):
+            names.add(node.name)
+        stack.extend((node.body,) if isinstance(node, N.Named) else node.args)
+    return names
