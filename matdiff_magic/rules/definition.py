@@ -30,8 +30,11 @@ SELECT = _row(
     "terms containing the entry",
     "取出含该元素的项",
     r"\sum_{i} x_{i} a_{i} \to x_{k} a_{k}",
-    "Only the terms that contain x_k depend on it; in a sum over i they are the terms with i = k.",
-    "只有含 x_k 的项与它有关；在对 i 的求和中，就是 i = k 的那些项。",
+    "Only the terms that contain x_k depend on it; in a sum over i they are the terms with i = k. "
+    "Each occurrence of x is kept apart: differentiating the x_k written out (the others held "
+    "fixed) gives the partial derivative of the whole function.",
+    "只有含 x_k 的项与它有关；在对 i 的求和中，就是 i = k 的那些项。x 的每一次出现分开保留："
+    "对写出来的 x_k 求导（其余的看作常数），就得到整个函数的偏导数。",
 )
 PARTIAL = _row(
     "def.partial",
