@@ -313,11 +313,25 @@ class _Point:
         env.directions = self.directions(STEP)
         self._truths: dict[tuple[Claim, float], tuple[np.ndarray | Projected, float] | None] = {}
         self.rng = rng
-        for key, claim in _all_symbols(outcome):
-            try:  # a symbol's value is needed whole, however large
-                env.values[key] = self._compute(claim, full=True)[0]
-            except (EvaluationError, ValueError, KeyError):
-                pass
+        self._symbols = _all_symbols(outcome)
+        self._symbol_values: dict[float, dict[str, np.ndarray]] = {}
+        env.values.update(self.symbol_values(STEP))
+
+    def symbol_values(self, h: float) -> dict[str, np.ndarray]:
+        """The true values of the symbols inside lines (∂z/∂y of a chain), by differences of
+        step ``h``; needed whole, however large."""
+        if h not in self._symbol_values:
+            out: dict[str, np.ndarray] = {}
+            saved = self.env.fd_step
+            self.env.fd_step = h
+            for key, claim in self._symbols:
+                try:
+                    out[key] = np.asarray(self._compute(claim, full=True, h=h)[0])
+                except (EvaluationError, ValueError, KeyError):
+                    pass
+            self.env.fd_step = saved
+            self._symbol_values[h] = out
+        return self._symbol_values[h]
 
     def directions(self, h: float) -> dict[str, np.ndarray]:
         """dX, and for each intermediate Y the dY it induces (by a central difference of step
@@ -338,7 +352,9 @@ class _Point:
     ) -> tuple[np.ndarray | None, float]:
         saved = self.env.fd_step
         directions = self.env.directions
+        symbols = {k: self.env.values[k] for k in self.symbol_values(STEP) if k in self.env.values}
         self.env.directions = self.directions(h)
+        self.env.values.update(self.symbol_values(h))
         self.env.fd_step = h
         ev = Evaluator(self.env)
         try:
@@ -351,6 +367,7 @@ class _Point:
         finally:
             self.env.fd_step = saved
             self.env.directions = directions
+            self.env.values.update(symbols)
 
     def measured_noise(
         self,
