@@ -113,7 +113,12 @@ def run(ctx: Context, method: str, order: int) -> Outcome:
         return chain.derive(ctx)
     if method == "auto":
         fk, xk = kinds(ctx)
-        method = "differential" if (fk == "scalar" or xk == "scalar") else "vectorization"
+        if fk == "scalar" or xk == "scalar":
+            try:
+                return differential.derive(ctx)
+            except UnsupportedError:
+                pass  # the trace trick cannot take dX out of a Kronecker product: vec can
+        return vectorization.derive(ctx)
     if method == "differential":
         return differential.derive(ctx)
     return vectorization.derive(ctx)

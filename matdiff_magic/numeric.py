@@ -190,9 +190,10 @@ class Evaluator:
 
     def _eval_Mul(self, e: N.Mul) -> np.ndarray:
         c = self.env.number(e.coeff)
-        for s in e.scalars:
-            c = c * self(s)[0, 0]
-        return np.array([[c]]) if e.body is None else c * self(e.body)
+        with np.errstate(all="ignore"):  # inf · 0 is NaN, reported by whoever needs the value
+            for s in e.scalars:
+                c = c * self(s)[0, 0]
+            return np.array([[c]]) if e.body is None else c * self(e.body)
 
     def _eval_MatMul(self, e: N.MatMul) -> np.ndarray:
         factors = [self(f) for f in e.factors]

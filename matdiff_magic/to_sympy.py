@@ -118,3 +118,22 @@ def _convert(e: Expr, go) -> sympy.Basic:
     if isinstance(e, N.DiagMat):
         return sympy.DiagMatrix(go(e.arg))
     raise UnsupportedError(Msg("api.no_sympy", node=type(e).__name__))
+
+
+def scalar_from_sympy(x: sympy.Expr) -> Expr:
+    """A SymPy number made of numbers, sizes and the scalar functions (σ(2)², 3 + log(2)) as a
+    matdiff scalar, so that it prints as matdiff prints (not ``sigmoid(2)**2``)."""
+    from matdiff_magic.tree import build as B
+
+    names = {f: name for name, f in SCALAR_FUNCTIONS.items()}
+    if x.is_Rational or not x.atoms(sympy.Function):
+        return B.const(x)
+    if isinstance(x, sympy.Add):
+        return B.add(*[scalar_from_sympy(a) for a in x.args])
+    if isinstance(x, sympy.Mul):
+        return B.make_mul(sympy.Integer(1), [scalar_from_sympy(a) for a in x.args], None)
+    if isinstance(x, sympy.Pow):
+        return B.power(scalar_from_sympy(x.base), scalar_from_sympy(x.exp))
+    if isinstance(x, sympy.Function) and type(x) in names:
+        return B.elementwise(names[type(x)], scalar_from_sympy(x.args[0]))
+    raise UnsupportedError(Msg("reason.no_entrywise_form", func=type(x).__name__))

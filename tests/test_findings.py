@@ -75,3 +75,48 @@ def test_every_layout_of_a_finding(layout):
     r = md.derive("u: vector(p)\nsum(exp(u / sum(exp(u))))", "u", layout=layout)
     assert "softmax" not in r.text or "exp(u)" in r.text
     assert r.verify().ok
+
+
+# -- found by the project's fuzzer (scripts/fuzz.py) ------------------------------------------
+
+
+def test_functions_of_numbers_print_as_matdiff():
+    # The definition method printed sigmoid(2)**2 (SymPy syntax) in results and sentences.
+    r = md.derive("x: vector(n)\nsigmoid(2)^2 sum(x)", "x", method="definition")
+    assert r.text == "σ(2)² 𝟏" and "**" not in r.steps.text()
+    assert "σ" in r.latex or r"\sigma" in r.latex
+
+
+def test_auto_falls_back_to_vectorization_when_the_trace_trick_cannot():
+    # dX inside a Kronecker product: "auto" raised UnsupportedError, the Hessian said to use
+    # method='vectorization' although that method was what failed.
+    text = "x: vector(n); y: vector(m)\nsum(exp(kron(x, y)))"
+    for order in (1, 2):
+        assert_derivative(text, "x", order=order)
+
+
+def test_an_overflowing_result_is_an_error_not_nan():
+    import numpy as np
+
+    r = md.derive("Z: matrix(m, n)\nlogsumexp(Z)", "Z")
+    with pytest.raises(md.EvaluationError):
+        r.evaluate({"Z": np.full((2, 3), 1000.0)})
+    assert np.isfinite(r.evaluate({"Z": np.ones((2, 3))})).all()
+
+
+def test_latex_commands_are_ascii_letters():
+    # \topᵀ was read as one unknown command "topᵀ".
+    r = md.derive("x^\\topᵀ x'", "x", layout="numerator")
+    assert r.verify().ok
+
+
+def test_saturated_functions_do_not_raise_false_alarms():
+    # tanh(s) for a large s: every finite difference is rounding noise, and the verifier
+    # used to call right steps false.
+    for text, wrt, method, order in [
+        ("B: matrix(2,n), β ∈ R, λ ∈ ℝ\ntanh(norm(exp(β) + sin(exp(B)))) * λ", "B", "chain", 1),
+        ("B: matrix(n, n), M ∈ ℝ^{q×m}, X: matrix(r,q)\ntanh(norm(exp(X) * M)) tr(B)", "M",
+         "auto", 2),
+        ("sum(softmax(softmax(w)))", "w", "auto", 2),  # a Hessian that is 0, written out
+    ]:
+        md.derive(text, wrt, method=method, order=order)

@@ -21,6 +21,7 @@ import sympy
 from matdiff_magic.dims import ONE
 from matdiff_magic.index.convert import Base
 from matdiff_magic.index.printer import order_key
+from matdiff_magic.to_sympy import scalar_from_sympy
 from matdiff_magic.tree import build as B
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
@@ -488,6 +489,9 @@ def _combine(
     cols: sympy.Expr,
 ) -> Expr:
     out: Expr | None = body
+    if coeff.atoms(sympy.Function):  # σ(2)² is a scalar factor, not a coefficient to print
+        scalars = [scalar_from_sympy(coeff), *scalars]
+        coeff = sympy.Integer(1)
     for s in scalars:
         out = s if out is None else B.mul(s, out)
     if out is None:

@@ -8,6 +8,7 @@ import sympy
 
 from matdiff_magic.index.assemble import Assembled, Index
 from matdiff_magic.printing.text import text
+from matdiff_magic.to_sympy import scalar_from_sympy
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
 
@@ -117,7 +118,7 @@ def phrase(m: Expr, i: Index, j: Index, lang: str) -> str:
 
 
 def _number(c: sympy.Expr) -> str:
-    return str(c)
+    return text(scalar_from_sympy(c)) if c.atoms(sympy.Function) else str(c)
 
 
 def _join(parts: Sequence[str], lang: str) -> str:

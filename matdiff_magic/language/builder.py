@@ -186,7 +186,7 @@ class _Builder:
 
     def _build_Ones(self, node: S.Ones) -> Expr:
         # the ones vector 𝟏 (1' is its transpose): a column, its size inferred like I's
-        return N.Ones(self.unifier.fresh("n_𝟏"), dims.ONE)
+        return N.Ones(self.unifier.fresh("n_ones"), dims.ONE)
 
     def _build_Unary(self, node: S.Unary) -> Expr:
         operand = self.build(node.operand)

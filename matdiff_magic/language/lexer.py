@@ -170,6 +170,10 @@ def _name_char(ch: str, first: bool) -> bool:
     return not first and ch in "0123456789"
 
 
+def _ascii_letter(ch: str) -> bool:
+    return ch.isascii() and ch.isalpha()
+
+
 def tokenize(source: str) -> list[Token]:
     if len(source) > MAX_SOURCE_LENGTH:
         raise ParseError(
@@ -200,11 +204,12 @@ def tokenize(source: str) -> list[Token]:
         start = i
         if ch == "\\":
             j = i + 1
-            if j < n and not source[j].isalpha():
+            # LaTeX command names are ASCII letters: \topᵀ is \top then ᵀ
+            if j < n and not _ascii_letter(source[j]):
                 name = source[j]
                 j += 1
             else:
-                while j < n and source[j].isalpha():
+                while j < n and _ascii_letter(source[j]):
                     j += 1
                 name = source[i + 1 : j]
             if name in _COMMANDS:

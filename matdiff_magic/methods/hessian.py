@@ -26,8 +26,13 @@ def derive(ctx: Context) -> Outcome:
         raise UnsupportedError(
             Msg("reason.hessian_needs_scalar", f=ctx.fname, kind=Msg(f"kind.{fk}"))
         )
-    first = differential.derive(ctx)
+    try:
+        first = differential.derive(ctx)
+    except UnsupportedError:  # dX inside a Kronecker product: the gradient by vectorization
+        first = vectorization.derive(ctx)
     gradient = first.value  # denominator layout: the shape of the variable
+    if first.orientation != notation.DENOMINATOR and not ctx.wrt.is_scalar:
+        gradient = tidy(B.transpose(gradient))
     grad_symbol = notation.derivative(ctx.fname, ctx.f.shape, ctx.wrt, notation.DENOMINATOR)
     second = Context(gradient, ctx.wrt, ctx.fname)
     b = Builder()

@@ -123,7 +123,7 @@ class _Block:
         raise _UntranslatableError
 
     def _scalar_back(self, x: sympy.Expr) -> Expr:
-        if x.is_Number or not (x.free_symbols & self.by_symbol.keys()):
+        if x.is_Number or not (x.free_symbols & self.by_symbol.keys() or x.atoms(sympy.Function)):
             return B.const(x)  # a number, or sizes such as n from tr(I_n)
         if isinstance(x, sympy.Symbol):
             return self.by_symbol[x]

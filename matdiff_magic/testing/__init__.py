@@ -1,0 +1,1 @@
+"""Developer tooling for testing matdiff (the core library never imports this package)."""

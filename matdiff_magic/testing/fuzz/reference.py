@@ -1,0 +1,353 @@
+"""An independent NumPy evaluator of the fuzzer's AST, finite differences, and layouts.
+
+Nothing here imports matdiff: the meaning of every operator is written again from the README
+("The language"), so agreement with matdiff's derivatives is evidence, not an echo. The
+evaluator also guards the domain: it raises :class:`DomainError` when a value is not finite,
+huge, or too close to the edge of a function's domain (log of a tiny number, a nearly singular
+inverse), and the runner then picks another random point.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from fractions import Fraction
+
+import numpy as np
+
+from matdiff_magic.testing.fuzz.ast import ONE, Dim, Node, Shape, Variable
+from matdiff_magic.testing.fuzz.case import Case
+
+LIMIT = 1e6  # no intermediate value larger than this (finite differences of it are noise)
+EDGE = 1e-3  # arguments of log, sqrt, ./ and fractional powers stay at least this far from 0
+MAX_COND = 1e4  # condition number of anything inverted
+
+
+class DomainError(ArithmeticError):
+    """The point is outside (or too near the edge of) the function's domain."""
+
+
+def dim_size(d: Dim, sizes: Mapping[str, int]) -> int:
+    out = 1
+    for a in d:
+        out *= sizes[a]
+    return out
+
+
+def shape_size(shape: Shape, sizes: Mapping[str, int]) -> tuple[int, int]:
+    return dim_size(shape[0], sizes), dim_size(shape[1], sizes)
+
+
+def _number(text: str) -> float:
+    return float(Fraction(text))
+
+
+def _away(x: np.ndarray, what: str, signed: bool = False) -> None:
+    bad = np.abs(x) < EDGE if signed else x < EDGE
+    if np.any(bad):
+        raise DomainError(f"{what} of {float(np.min(np.abs(x) if signed else x)):.2g}")
+
+
+def _conditioned(x: np.ndarray, what: str) -> None:
+    if np.linalg.cond(x) > MAX_COND:
+        raise DomainError(f"{what} of an ill-conditioned matrix")
+
+
+class Evaluator:
+    """Evaluates nodes to 2-D arrays; ``values`` holds variables and definitions."""
+
+    def __init__(self, sizes: Mapping[str, int], values: Mapping[str, np.ndarray]) -> None:
+        self.sizes = sizes
+        self.values = values
+        self.memo: dict[int, np.ndarray] = {}
+
+    def __call__(self, n: Node) -> np.ndarray:
+        key = id(n)
+        found = self.memo.get(key)
+        if found is None:
+            with np.errstate(all="ignore"):
+                found = self.compute(n)
+            found = np.asarray(found, dtype=float)
+            if found.ndim != 2:
+                found = found.reshape(1, 1)
+            if not np.all(np.isfinite(found)) or (found.size and np.max(np.abs(found)) > LIMIT):
+                raise DomainError(f"{n.op} {n.val}: value not finite or huge")
+            want = shape_size(n.shape, self.sizes)
+            assert found.shape == want, (n.op, n.val, found.shape, want)
+            self.memo[key] = found
+        return found
+
+    def compute(self, n: Node) -> np.ndarray:
+        op = n.op
+        if op == "var":
+            return self.values[n.val]
+        if op == "num":
+            return np.array([[_number(n.val)]])
+        if op == "I":
+            return np.eye(dim_size(n.shape[0], self.sizes))
+        args = [self(a) for a in n.args]
+        if op == "add":
+            return args[0] + args[1]
+        if op == "sub":
+            return args[0] - args[1]
+        if op == "neg":
+            return -args[0]
+        if op == "plus":
+            return args[0]
+        if op == "mul":
+            a, b = args
+            # The language's product: a 1×1 factor scales the other.
+            return a * b if (a.shape == (1, 1) or b.shape == (1, 1)) else a @ b
+        if op == "had":
+            return args[0] * args[1]
+        if op in ("hdiv", "div"):
+            _away(args[1], "division by", signed=True)
+            return args[0] / args[1]
+        if op == "kron":
+            return np.kron(args[0], args[1])
+        if op == "T":
+            return args[0].T
+        if op in ("inv", "invT"):
+            _conditioned(args[0], "inverse")
+            out = np.linalg.inv(args[0])
+            return out.T if op == "invT" else out
+        if op == "mpow":
+            k = int(n.val)
+            if k < 0:
+                _conditioned(args[0], "negative power")
+            return np.linalg.matrix_power(args[0], k)
+        if op in ("spow", "hpow"):
+            k = Fraction(n.val)
+            if k.denominator != 1:
+                _away(args[0], "fractional power")
+            elif k < 0:
+                _away(args[0], "negative power", signed=True)
+            return np.power(args[0], float(k))
+        if op == "epow":
+            _away(args[0], "power with a variable exponent")
+            return np.power(args[0], args[1])
+        if op == "call":
+            return self.call(n.val, args[0])
+        raise AssertionError(op)
+
+    def call(self, name: str, a: np.ndarray) -> np.ndarray:
+        if name == "tr":
+            return np.array([[np.trace(a)]])
+        if name == "det":
+            return np.array([[np.linalg.det(a)]])
+        if name == "logdet":
+            sign, logabs = np.linalg.slogdet(a)
+            if sign <= 0:
+                raise DomainError("logdet of a matrix whose determinant is not positive")
+            _conditioned(a, "logdet")
+            return np.array([[logabs]])
+        if name == "sum":
+            return np.array([[a.sum()]])
+        if name == "norm":
+            value = float(np.sqrt(np.sum(a * a)))
+            _away(np.array([value]), "norm")
+            return np.array([[value]])
+        if name == "vec":
+            return a.reshape(-1, 1, order="F")
+        if name == "diag":
+            if a.shape[1] == 1:
+                return np.diag(a[:, 0])
+            return np.diag(a).reshape(-1, 1).copy()
+        if name == "softmax":
+            w = np.exp(a - a.max())
+            return w / w.sum()
+        if name == "logsumexp":
+            top = a.max()
+            return np.array([[top + np.log(np.exp(a - top).sum())]])
+        if name == "exp":
+            return np.exp(a)
+        if name == "log":
+            _away(a, "log")
+            return np.log(a)
+        if name == "sqrt":
+            _away(a, "sqrt")
+            return np.sqrt(a)
+        if name == "sin":
+            return np.sin(a)
+        if name == "cos":
+            return np.cos(a)
+        if name == "tanh":
+            return np.tanh(a)
+        if name == "sigmoid":
+            return 1.0 / (1.0 + np.exp(-a))
+        raise AssertionError(name)
+
+
+# -- a case as a function ---------------------------------------------------------------------
+
+
+def evaluate_case(
+    case: Case, values: Mapping[str, np.ndarray], free: str | None = None
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """The function's value and every definition's value.
+
+    ``free`` names a definition that is an input (its value is taken from ``values``): the
+    lines below it are functions of it; its own right-hand side is not used.
+    """
+    env = dict(values)
+    ev = Evaluator(case.sizes, env)
+    for name, node in case.definitions:
+        if name == free:
+            env[name] = np.asarray(values[name], dtype=float)
+        else:
+            env[name] = ev(node)
+    return ev(case.function), {name: env[name] for name, _ in case.definitions}
+
+
+def random_value(v: Variable, sizes: Mapping[str, int], rng: np.random.Generator,
+                 scale: float = 1.0) -> np.ndarray:
+    """Positive variables in scale·(0.5, 1.5); square ones near I; others scale·N(0, 1) (scalars
+    scale·±(0.5, 1.5)). A smaller scale keeps deep compositions out of saturation."""
+    rows, cols = shape_size(v.shape, sizes)
+    if v.positive:
+        return scale * rng.uniform(0.5, 1.5, size=(rows, cols))
+    if v.near_identity:
+        x = np.eye(rows) + 0.3 * rng.normal(size=(rows, rows)) / np.sqrt(rows)
+        return (x + x.T) / 2 if v.kind == "symmetric" else x
+    if rows == cols == 1:
+        return np.array([[scale * rng.choice([-1.0, 1.0]) * rng.uniform(0.5, 1.5)]])
+    return scale * rng.normal(size=(rows, cols))
+
+
+def random_values(case: Case, rng: np.random.Generator, scale: float = 1.0
+                  ) -> dict[str, np.ndarray]:
+    return {v.name: random_value(v, case.sizes, rng, scale) for v in case.variables}
+
+
+# -- finite differences -------------------------------------------------------------------------
+
+
+def jacobian(
+    fun: Callable[[np.ndarray], np.ndarray], x0: np.ndarray, h: float = 1e-6
+) -> tuple[np.ndarray, np.ndarray]:
+    """d vec(f)/d vec(x)^T by central differences, and an entrywise error estimate.
+
+    The estimate is the difference between steps h and 2h (three times the truncation error
+    of the step-h formula, plus the rounding noise of both).
+    """
+    flat = x0.reshape(-1, order="F")
+    cols, errs = [], []
+    for k in range(flat.size):
+        step = h * max(1.0, abs(flat[k]))
+        diffs = []
+        for s in (step, 2 * step):
+            outs = []
+            for sign in (1.0, -1.0):
+                shifted = flat.copy()
+                shifted[k] += sign * s
+                outs.append(fun(shifted.reshape(x0.shape, order="F")).reshape(-1, order="F"))
+            diffs.append((outs[0] - outs[1]) / (2 * s))
+        cols.append(diffs[0])
+        errs.append(np.abs(diffs[0] - diffs[1]))
+    return np.stack(cols, axis=1), np.stack(errs, axis=1)
+
+
+def hessian(
+    fun: Callable[[np.ndarray], float], x0: np.ndarray, h: float = 1e-4
+) -> tuple[np.ndarray, np.ndarray]:
+    """d²f/d vec(x) d vec(x)^T by the four-point central formula, and an error estimate: the
+    difference from the same formula with steps h/8 (far apart, so that a function too
+    oscillatory for step h, whose two estimates alias alike at h and 2h, shows a large error
+    rather than a confident wrong value)."""
+    flat = x0.reshape(-1, order="F")
+    size = flat.size
+    steps = np.array([h * max(1.0, abs(v)) for v in flat])
+    cache: dict[tuple, float] = {}
+
+    def at(offsets: tuple[tuple[int, float], ...]) -> float:
+        key = tuple(sorted(offsets))
+        if key not in cache:
+            shifted = flat.copy()
+            for k, delta in offsets:
+                shifted[k] += delta
+            cache[key] = float(fun(shifted.reshape(x0.shape, order="F")))
+        return cache[key]
+
+    results = []
+    for scale in (1.0, 0.125):
+        out = np.zeros((size, size))
+        for i in range(size):
+            for j in range(i, size):
+                hi, hj = scale * steps[i], scale * steps[j]
+                total = 0.0
+                for si, sj, w in ((1, 1, 1), (1, -1, -1), (-1, 1, -1), (-1, -1, 1)):
+                    offsets = ((i, si * hi), (j, sj * hj)) if i != j else ((i, (si + sj) * hi),)
+                    total += w * at(offsets)
+                out[i, j] = out[j, i] = total / (4 * hi * hj)
+        results.append(out)
+        cache.clear()
+    return results[0], np.abs(results[0] - results[1])
+
+
+def symmetrize_columns(jac: np.ndarray, n: int) -> np.ndarray:
+    """J (I + K)/2: the Jacobian along symmetric directions of an n×n variable."""
+    t = jac.reshape(jac.shape[0], n, n)
+    return ((t + t.transpose(0, 2, 1)) / 2).reshape(jac.shape[0], n * n)
+
+
+# -- layouts ----------------------------------------------------------------------------------
+
+
+def orientation(layout: str, f_shape: tuple[int, int], x_shape: tuple[int, int],
+                order: int = 1) -> str:
+    """numerator, denominator or hessian: how the derivative is arranged in this layout."""
+    if order == 2:
+        return "hessian"
+    if layout == "mixed":
+        return "denominator" if f_shape == (1, 1) and x_shape != (1, 1) else "numerator"
+    return layout
+
+
+def expected_shape(f_shape: tuple[int, int], x_shape: tuple[int, int], orient: str
+                   ) -> tuple[int, ...]:
+    """README "Shapes returned by evaluate": numerator shapes, transposed for denominator."""
+    p, q = f_shape
+    m, n = x_shape
+    if orient == "hessian":
+        return () if (m, n) == (1, 1) else (m * n, m * n)
+    if (p, q) == (1, 1) and (m, n) == (1, 1):
+        return ()
+    if (m, n) == (1, 1):
+        shape: tuple[int, int] = (p, q)
+    elif (p, q) == (1, 1):
+        shape = (n, m)
+    else:
+        shape = (p * q, m * n)  # column by column: p×m, the same formula
+    return shape[::-1] if orient == "denominator" else shape
+
+
+def to_jacobian(arr: np.ndarray, f_shape: tuple[int, int], x_shape: tuple[int, int],
+                orient: str) -> np.ndarray:
+    """A derivative arranged as ``evaluate`` returns it, back to d vec(f)/d vec(x)^T."""
+    p, q = f_shape
+    m, n = x_shape
+    a = np.asarray(arr, dtype=float)
+    if orient == "hessian":
+        return a.reshape(m * n, m * n)
+    if a.ndim == 2 and orient == "denominator":
+        a = a.T
+    if (m, n) == (1, 1):
+        return a.reshape(p, q).reshape(-1, 1, order="F")
+    if (p, q) == (1, 1):
+        return a.T.reshape(1, -1, order="F")
+    return a.reshape(p * q, m * n)
+
+
+__all__ = [
+    "DomainError",
+    "Evaluator",
+    "evaluate_case",
+    "random_values",
+    "jacobian",
+    "hessian",
+    "symmetrize_columns",
+    "orientation",
+    "expected_shape",
+    "to_jacobian",
+    "shape_size",
+    "ONE",
+]
