@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 import sympy
 
+from matdiff_magic import finite
 from matdiff_magic.dims import ONE
 from matdiff_magic.errors import EvaluationError, MatDiffError, Msg
-from matdiff_magic.numeric import Env, Evaluator, bind, evaluate
+from matdiff_magic.numeric import Env, Evaluator, bind
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
 from matdiff_magic.tree.elementwise import ELEMENTWISE
@@ -26,9 +27,7 @@ if TYPE_CHECKING:
 DEFAULT_SIZES = (3, 4, 2, 5, 6, 7, 8, 9)  # distinct, so a transposition cannot hide
 
 
-def dimension_symbols(
-    variables: Mapping[str, N.Var], f: Expr | None = None
-) -> list[sympy.Symbol]:
+def dimension_symbols(variables: Mapping[str, N.Var], f: Expr | None = None) -> list[sympy.Symbol]:
     """The size symbols of the variables, then any other size in ``f`` (the size of a 𝟏 or an
     I tied to no variable, as in tr(I) x' x)."""
     symbols: list[sympy.Symbol] = []
@@ -173,7 +172,7 @@ def well_posed(f: Expr, env: Env) -> bool:
     by almost 0), so that finite differences around the point are accurate."""
     ev = Evaluator(env)
     with np.errstate(all="ignore"):
-        for node in _distinct_nodes(f):
+        for node in f.distinct():
             value = ev(node)
             if not np.all(np.isfinite(value)) or (value.size and np.max(np.abs(value)) > MAX_VALUE):
                 return False
@@ -207,58 +206,22 @@ def _clear_of_edges(node: Expr, ev: Evaluator) -> bool:
     return True
 
 
-def _distinct_nodes(e: Expr) -> list[Expr]:
-    seen: set[Expr] = set()
-    out: list[Expr] = []
-    stack = [e]
-    while stack:
-        node = stack.pop()
-        if node in seen:
-            continue
-        seen.add(node)
-        out.append(node)
-        stack.extend(node.args)
-    return out
-
-
 def numerator_jacobian(f: Expr, wrt: N.Var, env: Env, h: float = 1e-6) -> np.ndarray:
     """d vec(f) / d vec(x)^T by central differences (f evaluated only)."""
-    x0 = env.values[wrt.name]
-    flat = x0.reshape(-1, order="F")
-    columns = []
-    for k in range(flat.size):
-        step = h * max(1.0, abs(flat[k]))
-        outs = []
-        for sign in (1.0, -1.0):
-            shifted = flat.copy()
-            shifted[k] += sign * step
-            values = dict(env.values)
-            values[wrt.name] = shifted.reshape(x0.shape, order="F")
-            outs.append(evaluate(f, Env(values, env.sizes)).reshape(-1, order="F"))
-        columns.append((outs[0] - outs[1]) / (2 * step))
-    return np.stack(columns, axis=1)
+    return finite.jacobian(f, wrt, env, h)[0]
 
 
 def arrange(
     jac: np.ndarray, f_shape: tuple[int, int], x_shape: tuple[int, int], orientation: str
 ) -> np.ndarray:
-    """The numerator Jacobian d vec(f)/d vec(x)^T rearranged as matdiff returns derivatives."""
-    p, q = f_shape
-    m, n = x_shape
-    f_scalar, x_scalar = (p, q) == (1, 1), (m, n) == (1, 1)
-    if orientation == "hessian":
-        return jac.reshape(()) if x_scalar else jac
-    if f_scalar and x_scalar:
-        return jac.reshape(())
-    if x_scalar:
-        out = jac.reshape(p, q, order="F")
-    elif f_scalar:
-        out = jac.reshape(m, n, order="F").T
-    elif q == 1 and n == 1:
-        out = jac
-    else:
-        out = jac
-    return out.T if orientation == "denominator" else out
+    """The numerator Jacobian d vec(f)/d vec(x)^T rearranged as matdiff returns derivatives
+    (scalar by scalar, and a Hessian by a scalar, as 0-d arrays)."""
+    out = finite.arrange(jac, f_shape, x_shape, orientation)
+    return (
+        out.reshape(())
+        if out.size == 1 and x_shape == (1, 1) and (f_shape == (1, 1) or orientation == "hessian")
+        else out
+    )
 
 
 @dataclass

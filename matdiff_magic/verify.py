@@ -19,24 +19,19 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from matdiff_magic import claims as K
 from matdiff_magic.check import dimension_sizes, dimension_symbols, random_point
-from matdiff_magic.claims import Claim
 from matdiff_magic.errors import EvaluationError, MatDiffError, Msg, VerificationError
-from matdiff_magic.numeric import FD_NOISE, Env, Evaluator, bind
+from matdiff_magic.finite import compare, conclusive
+from matdiff_magic.numeric import Env, bind
 from matdiff_magic.rules.rule import Rule
 from matdiff_magic.tree import nodes as N
-from matdiff_magic.tree.base import Expr
+from matdiff_magic.truth import Point
 
 if TYPE_CHECKING:
     from matdiff_magic.result import Result
 
 SMALL_SIZES = (2, 3, 4, 5, 6, 7, 8, 9)  # distinct, so a transposition cannot hide
-RELATIVE = 1e-5  # agreement asked for, relative to the size of the numbers compared
-TINY = 1e-12
-STEP = 2e-6  # central differences: near the optimum eps^(1/3) for smooth functions
 SECOND_POINT = 7919  # seed offset of the points a failed check is repeated at
-INCONCLUSIVE = 1e-2  # measured noise beyond this share of the values: try another point
 
 
 @dataclass(frozen=True)
@@ -197,7 +192,7 @@ def _check(
         if s not in env.sizes:
             env.sizes[s] = max([*env.sizes.values(), *SMALL_SIZES]) + 1
     _affordable(result, env)
-    point = _Point(env, rng, result)
+    point = Point(env, rng, result)
     steps: list[StepCheck] = []
     previous: np.ndarray | None = None
     previous_noise = 0.0
@@ -242,12 +237,6 @@ def _check(
     )
 
 
-def conclusive(noise: float, value: np.ndarray) -> bool:
-    """Whether a comparison that needed ``noise`` of slack still says something: not when the
-    rounding noise is a sizeable part of the numbers themselves."""
-    return noise <= INCONCLUSIVE * max(_size(np.asarray(value, dtype=float)), TINY)
-
-
 MAX_ENTRIES = 4_000_000  # the largest array a check may build (32 MB of floats)
 
 
@@ -263,327 +252,6 @@ def _affordable(result: Result, env: Env) -> None:
                 continue
     if largest > MAX_ENTRIES:
         raise EvaluationError(Msg("verify.too_large", entries=largest, limit=MAX_ENTRIES))
-
-
-def compare(
-    got: np.ndarray, want: np.ndarray | Projected, noise: float = 0.0
-) -> tuple[bool, float]:
-    """Whether two arrays agree up to RELATIVE of their size plus ``noise``; and the relative
-    difference. ``want`` may be a :class:`Projected` derivative: then ``got`` is compared
-    through the same random directions."""
-    if isinstance(want, Projected):
-        try:
-            got, want = want.project(np.asarray(got, dtype=float)), want.values
-        except ValueError:
-            return False, float("inf")
-    got = np.asarray(got, dtype=float)
-    want = np.asarray(want, dtype=float)
-    if got.shape != want.shape:
-        if got.size == want.size == 1:
-            got = got.reshape(want.shape)
-        else:
-            return False, float("inf")
-    if not (np.all(np.isfinite(got)) and np.all(np.isfinite(want))):
-        return False, float("inf")
-    if got.size == 0:
-        return True, 0.0
-    diff = float(np.max(np.abs(got - want)))
-    scale = max(float(np.max(np.abs(got))), float(np.max(np.abs(want))))
-    ok = diff <= RELATIVE * scale + noise + TINY
-    return ok, diff / max(scale, TINY)
-
-
-class _Point:
-    """Values of everything a derivation mentions at one random point, and true values of the
-    quantities its left-hand sides name (computed once each)."""
-
-    def __init__(self, env: Env, rng: np.random.Generator, result: Result) -> None:
-        self.env = env
-        self.result = result
-        outcome = result.outcome
-        wrt = result.wrt
-        x = env.values[wrt.name]
-        self._dx = {wrt.name: rng.normal(size=x.shape)}
-        env.directions = dict(self._dx)
-        # Intermediates take their values, and dY the direction dX induces (dY = J dX).
-        self._bindings = _all_bindings(outcome)
-        for name, expr in self._bindings:
-            env.values[name] = Evaluator(env)(expr)
-        self._induced: dict[float, dict[str, np.ndarray]] = {}
-        env.directions = self.directions(STEP)
-        self._truths: dict[tuple[Claim, float], tuple[np.ndarray | Projected, float] | None] = {}
-        self.rng = rng
-        self._symbols = _all_symbols(outcome)
-        self._symbol_values: dict[float, dict[str, np.ndarray]] = {}
-        env.values.update(self.symbol_values(STEP))
-
-    def symbol_values(self, h: float) -> dict[str, np.ndarray]:
-        """The true values of the symbols inside lines (∂z/∂y of a chain), by differences of
-        step ``h``; needed whole, however large."""
-        if h not in self._symbol_values:
-            out: dict[str, np.ndarray] = {}
-            saved = self.env.fd_step
-            self.env.fd_step = h
-            for key, claim in self._symbols:
-                try:
-                    out[key] = np.asarray(self._compute(claim, full=True, h=h)[0])
-                except (EvaluationError, ValueError, KeyError):
-                    pass
-            self.env.fd_step = saved
-            self._symbol_values[h] = out
-        return self._symbol_values[h]
-
-    def directions(self, h: float) -> dict[str, np.ndarray]:
-        """dX, and for each intermediate Y the dY it induces (by a central difference of step
-        ``h``: a coarser one shows how noisy that is)."""
-        if h not in self._induced:
-            env = self.env
-            saved, env.fd_step, env.directions = env.fd_step, h, dict(self._dx)
-            out = dict(self._dx)
-            for name, expr in self._bindings:
-                out[name] = Evaluator(env)(N.D(expr))
-            env.fd_step = saved
-            self._induced[h] = out
-        return self._induced[h]
-
-    # -- the lines ------------------------------------------------------------------------
-    def step_value(
-        self, e: Expr, claim: Claim | None, h: float = STEP
-    ) -> tuple[np.ndarray | None, float]:
-        saved = self.env.fd_step
-        directions = self.env.directions
-        symbols = {k: self.env.values[k] for k in self.symbol_values(STEP) if k in self.env.values}
-        self.env.directions = self.directions(h)
-        self.env.values.update(self.symbol_values(h))
-        self.env.fd_step = h
-        ev = Evaluator(self.env)
-        try:
-            if claim is not None and claim.kind == K.OCCURRENCES:
-                partials = e.explicit_partials(ev, h)  # type: ignore[attr-defined]
-                return np.asarray(partials, dtype=float), FD_NOISE * _size(partials) / h
-            return np.asarray(ev(e), dtype=float), ev.noise
-        except (EvaluationError, AttributeError, ValueError, FloatingPointError, KeyError):
-            return None, 0.0
-        finally:
-            self.env.fd_step = saved
-            self.env.directions = directions
-            self.env.values.update(symbols)
-
-    def measured_noise(
-        self,
-        e: Expr,
-        claim: Claim | None,
-        value: np.ndarray,
-        truth: np.ndarray | Projected | None = None,
-    ) -> float:
-        """The rounding noise of a line's value (and of its claim's true value) measured by
-        computing them again with a coarser finite-difference step: they can be far noisier
-        than the bound from their size (1 - tanh(s)² for a large s loses every digit)."""
-        coarse, _ = self.step_value(e, claim, 8 * STEP)
-        noise = 0.0
-        if coarse is not None and np.shape(coarse) == np.shape(value):
-            noise += 2 * float(np.max(np.abs(coarse - value), initial=0.0))
-        if truth is not None and claim is not None:
-            again = self.truth(claim, 8 * STEP)
-            if again is not None and isinstance(truth, np.ndarray):
-                other = np.asarray(again[0], dtype=float)
-                if other.shape == truth.shape:
-                    noise += 2 * float(np.max(np.abs(other - truth), initial=0.0))
-        return noise
-
-    def check_result(self) -> tuple[bool, float, bool]:
-        r = self.result
-        if r.order == 2 and r.outcome.first is not None:
-            claim = K.hessian(r.outcome.first.value, r.wrt)
-        else:
-            claim = K.derivative(r.function, r.wrt, r.orientation)
-        truth = self.truth(claim)
-        try:
-            got = Evaluator(self.env)(r.expr)
-        except EvaluationError:
-            return False, float("inf"), False
-        if truth is None:
-            return False, float("inf"), False
-        good, err = compare(got, truth[0], truth[1])
-        weak = False
-        if not good:
-            extra = 0.0
-            again = self.truth(claim, 8 * STEP)
-            if again is not None and isinstance(truth[0], np.ndarray):
-                other = np.asarray(again[0], dtype=float)
-                if other.shape == truth[0].shape:
-                    extra = 2 * float(np.max(np.abs(other - truth[0]), initial=0.0))
-            good, err = compare(got, truth[0], truth[1] + extra)
-            weak = good and not conclusive(extra, got)
-        return good, err, weak
-
-    # -- what left-hand sides mean --------------------------------------------------------
-    def truth(self, claim: Claim, h: float = STEP) -> tuple[np.ndarray | Projected, float] | None:
-        key = (claim, h)
-        if key not in self._truths:
-            saved = self.env.fd_step
-            self.env.fd_step = h
-            try:
-                self._truths[key] = self._compute(claim, h=h)
-            except (EvaluationError, ValueError, KeyError):
-                self._truths[key] = None
-            finally:
-                self.env.fd_step = saved
-        return self._truths[key]
-
-    def _compute(
-        self, claim: Claim, full: bool = False, h: float = STEP
-    ) -> tuple[np.ndarray | Projected, float]:
-        env = self.env
-        if claim.kind == K.VALUE:
-            return np.asarray(Evaluator(env)(claim.f), dtype=float), 0.0
-        if claim.kind == K.DIFFERENTIAL:
-            ev = Evaluator(env)
-            out = ev(N.D(claim.f))
-            if claim.vec:
-                out = out.reshape(-1, 1, order="F")
-            return out, ev.noise
-        assert claim.wrt is not None
-        f_shape = (env.size(claim.f.rows), env.size(claim.f.cols))
-        x_shape = (env.size(claim.wrt.rows), env.size(claim.wrt.cols))
-        orientation = "vec" if claim.kind == K.HESSIAN else claim.orientation
-        if x_shape[0] * x_shape[1] > MAX_COLUMNS and not full:
-            # A large variable (sizes declared as numbers): the Jacobian times a few random
-            # directions, each one central difference, instead of one per entry.
-            probes = self.rng.normal(size=(x_shape[0] * x_shape[1], PROBES))
-            jv, noise = directional(claim.f, claim.wrt, env, probes, h)
-            return Projected(probes, jv, f_shape, x_shape, orientation, claim.transposed), noise
-        jac, noise = jacobian(claim.f, claim.wrt, env, h)
-        out = arrange(jac, f_shape, x_shape, orientation)
-        return (out.T if claim.transposed else out), noise
-
-
-def _size(a: np.ndarray) -> float:
-    return float(np.max(np.abs(a))) if np.size(a) else 0.0
-
-
-def _all_bindings(outcome: object) -> list[tuple[str, Expr]]:
-    out: list[tuple[str, Expr]] = []
-    first = getattr(outcome, "first", None)
-    if first is not None:
-        out.extend(_all_bindings(first))
-    out.extend(getattr(outcome, "bindings", ()))
-    return out
-
-
-def _all_symbols(outcome: object) -> list[tuple[str, Claim]]:
-    out: list[tuple[str, Claim]] = []
-    first = getattr(outcome, "first", None)
-    if first is not None:
-        out.extend(_all_symbols(first))
-    out.extend(getattr(outcome, "symbols", ()))
-    return out
-
-
-MAX_COLUMNS = 64  # beyond this many entries of the variable, derivatives are projected
-PROBES = 3
-
-
-@dataclass(frozen=True)
-class Projected:
-    """A derivative known through random directions: ``values`` = J ``probes`` for the
-    Jacobian J = d vec(f)/d vec(x)ᵀ; ``project`` does the same to a derivative arranged in
-    ``orientation`` (so a wrong entry shows, with probability one)."""
-
-    probes: np.ndarray
-    values: np.ndarray
-    f_shape: tuple[int, int]
-    x_shape: tuple[int, int]
-    orientation: str
-    transposed: bool
-
-    def project(self, got: np.ndarray) -> np.ndarray:
-        if self.transposed:
-            got = got.T
-        return unarrange(got, self.f_shape, self.x_shape, self.orientation) @ self.probes
-
-
-def directional(
-    f: Expr, wrt: N.Var, env: Env, probes: np.ndarray, h: float = STEP
-) -> tuple[np.ndarray, float]:
-    """J v for each column v of ``probes`` (J = d vec(f)/d vec(x)ᵀ), by central differences."""
-    x0 = np.asarray(env.values[wrt.name], dtype=float)
-    columns = []
-    noise = 0.0
-    scale = max(1.0, float(np.max(np.abs(x0)))) if x0.size else 1.0
-    for v in probes.T:
-        step = h * scale / max(float(np.max(np.abs(v))), TINY)
-        outs = []
-        for sign in (1.0, -1.0):
-            values = dict(env.values)
-            values[wrt.name] = x0 + sign * step * v.reshape(x0.shape, order="F")
-            out = Evaluator(Env(values, env.sizes))(f)
-            outs.append(np.asarray(out, dtype=float).reshape(-1, order="F"))
-        noise = max(noise, FD_NOISE * max(_size(o) for o in outs) / step)
-        columns.append((outs[0] - outs[1]) / (2 * step))
-    return np.stack(columns, axis=1), noise
-
-
-def jacobian(f: Expr, wrt: N.Var, env: Env, h: float = STEP) -> tuple[np.ndarray, float]:
-    """d vec(f)/d vec(x)ᵀ by central differences of f alone, and its rounding-noise bound."""
-    x0 = np.asarray(env.values[wrt.name], dtype=float)
-    flat = x0.reshape(-1, order="F")
-    columns = []
-    noise = 0.0
-    for k in range(flat.size):
-        step = h * max(1.0, abs(flat[k]))
-        outs = []
-        for sign in (1.0, -1.0):
-            shifted = flat.copy()
-            shifted[k] += sign * step
-            values = dict(env.values)
-            values[wrt.name] = shifted.reshape(x0.shape, order="F")
-            out = Evaluator(Env(values, env.sizes))(f)
-            outs.append(np.asarray(out, dtype=float).reshape(-1, order="F"))
-        size = max(float(np.max(np.abs(o))) if o.size else 0.0 for o in outs)
-        noise = max(noise, FD_NOISE * size / step)
-        columns.append((outs[0] - outs[1]) / (2 * step))
-    if not columns:
-        rows = env.size(f.rows) * env.size(f.cols)
-        return np.zeros((rows, 0)), 0.0
-    return np.stack(columns, axis=1), noise
-
-
-def arrange(
-    jac: np.ndarray, f_shape: tuple[int, int], x_shape: tuple[int, int], orientation: str
-) -> np.ndarray:
-    """d vec(f)/d vec(x)ᵀ as a 2-D array in ``orientation``: "vec" leaves it; "numerator" and
-    "denominator" arrange it as ``Result.evaluate`` returns derivatives (scalars as 1×1)."""
-    if orientation == "vec":
-        return jac
-    p, q = f_shape
-    m, n = x_shape
-    if (p, q) == (1, 1) and (m, n) == (1, 1):
-        out = jac.reshape(1, 1)
-    elif (m, n) == (1, 1):
-        out = jac.reshape(p, q, order="F")
-    elif (p, q) == (1, 1):
-        out = jac.reshape(m, n, order="F").T
-    else:
-        out = jac
-    return out.T if orientation == "denominator" else out
-
-
-def unarrange(
-    value: np.ndarray, f_shape: tuple[int, int], x_shape: tuple[int, int], orientation: str
-) -> np.ndarray:
-    """The inverse of :func:`arrange`: d vec(f)/d vec(x)ᵀ from a derivative as arranged."""
-    if orientation == "vec":
-        return value
-    if orientation == "denominator":
-        value = value.T
-    p, q = f_shape
-    m, n = x_shape
-    if (m, n) == (1, 1):
-        return value.reshape(p * q, 1, order="F")
-    if (p, q) == (1, 1):
-        return value.T.reshape(1, m * n, order="F")
-    return value
 
 
 def verified(result: Result) -> Result:
@@ -602,4 +270,4 @@ def verified(result: Result) -> Result:
     return result
 
 
-__all__ = ["Verification", "StepCheck", "verify", "verified", "compare", "arrange", "jacobian"]
+__all__ = ["Verification", "StepCheck", "verify", "verified", "compare"]
