@@ -279,28 +279,12 @@ def check_result(
     return CheckReport(diff, rel, scale, dict(env.values), np.asarray(got), expected)
 
 
-def check_steps(
-    result: Result,
-    values: Mapping[str, object] | None = None,
-    seed: int = 0,
-    sizes: Mapping[str, int] | None = None,
-) -> list[tuple[int, float]]:
-    """Each step's relative error against what it claims and against the step before it
-    (inf for a step that could not be checked): (step index, error) pairs. See
-    :func:`matdiff_magic.verify.verify`, which this reads."""
-    from matdiff_magic.verify import verify
-
-    v = verify(result, values, seed, sizes)
-    return [(s.index, s.error if s.checked else float("inf")) for s in v.steps]
-
-
 def has_opaque(e: Expr) -> bool:
     return any(isinstance(n, N.Opaque) for n in e.walk())
 
 
 __all__ = [
     "check_result",
-    "check_steps",
     "random_values",
     "numerator_jacobian",
     "arrange",

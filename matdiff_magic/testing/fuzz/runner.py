@@ -29,7 +29,6 @@ from matdiff_magic.testing.fuzz.outcome import (
     LAYOUTS,
     MAX_HESSIAN_ENTRIES,
     METHODS,
-    STEP_TOLERANCE,
     Abort,
     Record,
     _short_traceback,
@@ -324,41 +323,18 @@ class CaseRunner:
         return bool(np.all(diff <= tol)), info
 
     def steps(self, r: md.Result, rec: Record, p: Point) -> None:
-        verify = getattr(r, "verify", None)
-        if callable(verify):
-            kwargs: dict[str, object] = {"seed": self.seed}
-            if "values" in inspect.signature(verify).parameters:
-                kwargs["values"] = p.library_values
-            report = verify(**kwargs)
-            bad = [s for s in report.steps if s.checked and not s.ok]
-            unchecked = [s for s in report.steps if not s.checked]
-            if bad:
-                rec.kind = "false_step"
-                rec.message = "; ".join(f"step {s.index} [{s.rule}] error {s.error:.3g}"
-                                        for s in bad[:3])
-            elif unchecked:
-                rec.kind = "unchecked_step"
-                rec.message = "; ".join(f"step {s.index} [{s.rule}]" for s in unchecked[:3])
-            rec.details["verify_ok"] = bool(getattr(report, "ok", True))
-            rec.details["result_error"] = getattr(report, "result_error", None)
-            return
-        from matdiff_magic.check import check_steps
-
-        bad = [(i, rel) for i, rel in check_steps(r, values=p.library_values, seed=self.seed)
-               if not rel <= STEP_TOLERANCE]
+        report = r.verify(values=p.library_values, seed=self.seed)
+        bad = [s for s in report.steps if s.checked and not s.ok]
+        unchecked = [s for s in report.steps if not s.checked]
         if bad:
             rec.kind = "false_step"
-            rec.message = "; ".join(f"step {i} [{_rule(r, i)}] relative error {rel:.3g}"
-                                    for i, rel in bad[:3])
-
-
-def _rule(r: md.Result, index: int) -> str:
-    try:
-        step = r.steps[index]
-        rules = getattr(step, "rules", ()) or ()
-        return ", ".join(str(getattr(x, "name", x)) for x in rules)
-    except Exception:
-        return "?"
+            rec.message = "; ".join(f"step {s.index} [{s.rule}] error {s.error:.3g}"
+                                    for s in bad[:3])
+        elif unchecked:
+            rec.kind = "unchecked_step"
+            rec.message = "; ".join(f"step {s.index} [{s.rule}]" for s in unchecked[:3])
+        rec.details["verify_ok"] = bool(report.ok)
+        rec.details["result_error"] = report.result_error
 
 
 def run_case(case: Case, wrts: list[str], *, seed: int = 0, timeout: float = 5.0,
