@@ -126,3 +126,24 @@ def test_a_rewrite_that_is_not_an_identity_is_caught():
     with observing(checker):
         named("doubling", lambda e: B.scale(2, e), B.elementwise("exp", x))
     assert checker.wrong and checker.wrong[0].startswith("doubling")
+
+
+def test_every_rewrite_is_an_identity_on_random_compositions():
+    # The fuzzer's generator (random well-typed expressions of the whole language): every
+    # rewrite the polish makes on their derivatives must hold numerically.
+    from matdiff_magic.testing.fuzz import generate
+
+    checker = RewriteChecker()
+    for seed in range(40):
+        case = generate(seed, depth=5)
+        for v in case.variables[:2]:
+            with observing(checker):
+                for method in ("auto", "definition", "chain"):
+                    try:
+                        md.derive(
+                            case.text(), v.name, case.api_variables(), method=method, verify=False
+                        )
+                    except md.MatDiffError:
+                        pass
+    assert sum(checker.seen.values()) > 100
+    assert not checker.wrong, "\n".join(checker.wrong[:5])
