@@ -166,6 +166,9 @@ def compare(
     for method in methods:
         try:
             outcome = run(context(problem, wrt), method, order)
+        except VerificationError as err:  # a method may check its own pieces as it goes
+            failed[method] = err
+            continue
         except UnsupportedError as err:
             skipped[method] = err.message
             reasons[method] = err

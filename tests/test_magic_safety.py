@@ -421,22 +421,6 @@ def test_a_failing_method_is_an_error_of_its_own(ip, shown, ns, verification, mo
     assert "vectorization" not in ns["cmp"].skipped
 
 
-def test_a_failure_recorded_by_compare_is_not_called_not_applicable(ip, shown, monkeypatch):
-    """If the core records a failed verification as a reason (a VerificationError that is also
-    an UnsupportedError, say), the magic still shows it as a failure."""
-
-    class Failure(md.UnsupportedError):
-        pass
-
-    monkeypatch.setattr(md, "VerificationError", Failure, raising=False)
-    monkeypatch.setattr(errors, "VerificationError", Failure, raising=False)
-    failing(monkeypatch, Failure)
-    ip.run_cell("%%matdiff --wrt θ\n" + LEAST_SQUARES)
-    plain = only(shown)["text/plain"]
-    assert f"error: vectorization (Kronecker products) failed: {BUG}" in plain
-    assert "Not applicable: vectorization" not in plain
-
-
 def test_a_failing_method_in_chinese(ip, shown, verification, monkeypatch):
     failing(monkeypatch, verification)
     ip.run_cell("%%matdiff --wrt θ --lang zh\n" + LEAST_SQUARES)

@@ -13,20 +13,25 @@ from __future__ import annotations
 
 import builtins
 import dataclasses
-import inspect
 import keyword
 import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
-from numbers import Real
 
 import numpy as np
 
-from matdiff_magic import check, errors
+from matdiff_magic import check
 from matdiff_magic.api import METHODS, derive
-from matdiff_magic.compare import METHOD_ORDER, TOLERANCE, Comparison, compare
+from matdiff_magic.compare import Comparison
 from matdiff_magic.dims import shape_text
-from matdiff_magic.errors import Join, MatDiffError, Msg, UnsupportedError
+from matdiff_magic.errors import Join, MatDiffError, Msg
+from matdiff_magic.frontend.methods import all_methods
+from matdiff_magic.frontend.sizes import (
+    CHECK_SIZE_LIMIT,
+    NumericPlan,
+    declaration_for,
+    numeric_plan,
+)
 from matdiff_magic.language.builder import Problem, parse_problem
 from matdiff_magic.layout import LAYOUTS
 from matdiff_magic.numeric import bind
@@ -55,11 +60,6 @@ IPYTHON_NAMES = frozenset(
 )
 BUILTIN_NAMES = frozenset(dir(builtins))
 
-# Numeric checks never run at a namespace size above this: such sizes are replaced by small
-# distinct ones (CHECK_SIZES first) and the arrays by their leading blocks, so that a cell naming
-# a 3000×3000 array costs what a cell naming a 4×4 one does.
-CHECK_SIZE_LIMIT = 10
-CHECK_SIZES = (4, 5, 6, 7, 3, 8, 9, 2)
 
 
 @dataclass
@@ -140,24 +140,6 @@ def requested_language(option_text: str) -> str | None:
     (so that an error in the options is shown in that language too)."""
     match = _LANG_OPTION.search(option_text)
     return match.group(1) if match else None
-
-
-def declaration_for(value: object) -> str | None:
-    """A matdiff type for a NumPy array or number, or None if it is neither."""
-    if isinstance(value, bool | np.bool_):
-        return None
-    if isinstance(value, Real | np.integer | np.floating) and not isinstance(value, np.ndarray):
-        return "scalar"
-    if not isinstance(value, np.ndarray) or value.dtype.kind not in "iuf" or 0 in value.shape:
-        return None
-    if value.ndim == 0:
-        return "scalar"
-    if value.ndim == 1:
-        return f"vector({value.shape[0]})"
-    if value.ndim == 2:
-        rows, cols = value.shape
-        return f"vector({rows})" if cols == 1 else f"matrix({rows}, {cols})"
-    return None
 
 
 def _namespace_entries(names: list[str], namespace: Mapping[str, object]) -> dict[str, str]:
@@ -279,296 +261,6 @@ def check_options(options: Options, lang: str, reserved: Collection[str] = ()) -
             raise err
 
 
-# -- numbers at small sizes ----------------------------------------------------------------------
-@dataclass
-class NumericPlan:
-    """How a cell's numbers are computed: at the namespace's sizes when they are small, else on
-    a twin of the problem with small sizes and the leading blocks of the arrays."""
-
-    declarations: dict[str, str]  # what the twin is derived with (the namespace's if not resized)
-    values: dict[str, np.ndarray]  # the namespace values numbers use (leading blocks if resized)
-    resized: dict[str, tuple[tuple[int, ...], tuple[int, ...]]]  # name -> (real, small) shape
-    rederive: bool  # whether the twin needs derivations of its own (its declared sizes differ)
-
-
-def numeric_plan(
-    problem: Problem, declarations: Mapping[str, str], namespace: Mapping[str, object]
-) -> NumericPlan:
-    """Replace every namespace size above CHECK_SIZE_LIMIT by a small one, the same for equal
-    sizes and distinct from every other size of the problem (so that transpositions still show
-    and no shape coincides that did not before); 1 stays 1. Sizes the cell itself writes as
-    numbers are kept (the cell's declarations must still hold)."""
-    shapes = {name: np.shape(namespace[name]) for name in declarations}
-    pinned = {
-        int(d)
-        for name, var in problem.variables.items()
-        if name in problem.declared and name not in declarations
-        for d in var.shape
-        if d.is_Integer
-    }
-    big = sorted({d for shape in shapes.values() for d in shape if d > CHECK_SIZE_LIMIT} - pinned)
-    if not big:
-        values = {name: np.asarray(namespace[name], dtype=float) for name in declarations}
-        return NumericPlan(dict(declarations), values, {}, False)
-    used = set(big) | {
-        int(d) for var in problem.variables.values() for d in var.shape if d.is_Integer
-    }
-    pool = [k for k in (*CHECK_SIZES, *range(CHECK_SIZE_LIMIT + 1, 1000)) if k not in used]
-    size_map = dict(zip(big, pool[: len(big)], strict=True))
-    values: dict[str, np.ndarray] = {}
-    resized: dict[str, tuple[tuple[int, ...], tuple[int, ...]]] = {}
-    twin: dict[str, str] = {}
-    for name, declaration in declarations.items():
-        array = np.asarray(namespace[name])
-        small = tuple(size_map.get(d, d) for d in array.shape)
-        block = np.array(array[tuple(slice(0, k) for k in small)], dtype=float)
-        values[name] = block
-        if small != array.shape:
-            resized[name] = (tuple(array.shape), small)
-        # kinds only ("matrix(_, _)"): the sizes follow the values, the declaration stays
-        twin[name] = declaration if "_" in declaration else declaration_for(block) or declaration
-    return NumericPlan(twin, values, resized, twin != dict(declarations))
-
-
-def verification_error() -> type[MatDiffError] | None:
-    """``md.VerificationError`` (a method's result or step failed its numeric check), if the
-    core has it."""
-    import matdiff_magic
-
-    cls = getattr(errors, "VerificationError", None) or getattr(
-        matdiff_magic, "VerificationError", None
-    )
-    return cls if isinstance(cls, type) and issubclass(cls, MatDiffError) else None
-
-
-def _unverified() -> dict[str, bool]:
-    """``verify=False`` if ``derive`` takes it: for derivations at the namespace's sizes, whose
-    small-size twins are the ones verified (a check at 3000×3000 costs what we avoid here)."""
-    return {"verify": False} if _takes_verify(derive) else {}
-
-
-@dataclass
-class _Derived:
-    """Every method tried on its own: results, reasons for the ones that do not apply, and
-    failures (an error other than "not applicable": a failed verification, say)."""
-
-    results: dict[str, Result] = field(default_factory=dict)
-    skipped: dict[str, str] = field(default_factory=dict)
-    reasons: dict[str, MatDiffError] = field(default_factory=dict)
-    failed: dict[str, MatDiffError] = field(default_factory=dict)
-
-
-def _methods(order: int) -> tuple[str, ...]:
-    # As compare: a Hessian is derived one way (the gradient by the differential method).
-    return METHOD_ORDER if order == 1 else ("differential",)
-
-
-def _derive_each(
-    source: str, wrt: str, variables: dict[str, str] | None, options: Options, **kwargs: bool
-) -> _Derived:
-    out = _Derived()
-    failure = verification_error()
-    for method in _methods(options.order):
-        try:
-            r = derive(
-                source,
-                wrt,
-                variables,
-                layout=options.layout,
-                method=method,
-                order=options.order,
-                **kwargs,
-            )
-        except MatDiffError as err:
-            if isinstance(err, UnsupportedError) and not (
-                failure is not None and isinstance(err, failure)
-            ):
-                out.skipped[method] = err.message
-                out.reasons[method] = err
-            else:
-                out.failed[method] = err
-            continue
-        out.results[method] = r
-    return out
-
-
-def _nothing_derived(derived: _Derived) -> MatDiffError:
-    """The one error to show when no method gave a result."""
-    if derived.failed:
-        return next(iter(derived.failed.values()))
-    distinct = {err.message: err for err in derived.reasons.values()}
-    return UnsupportedError(Msg("api.no_method", reasons=Join(distinct.values(), "semicolon")))
-
-
-def _agreement(results: Mapping[str, Result], seed: int) -> tuple[bool, float, dict[str, float]]:
-    """Whether the results agree at one random point, and each against finite differences (as
-    ``compare`` does; here for a set of methods that ``compare`` could not give)."""
-    first = next(iter(results.values()))
-    variables = dict(first.problem.variables)
-    variables.setdefault(first.wrt.name, first.wrt)
-    try:
-        values = check.random_values(variables, np.random.default_rng(seed), None, first.function)
-    except MatDiffError:
-        return False, float("nan"), {}
-    arrays: dict[str, np.ndarray] = {}
-    fd: dict[str, float] = {}
-    for method, r in results.items():
-        try:
-            arrays[method] = np.asarray(r.evaluate(values), dtype=float)
-            fd[method] = check.check_result(r, values).max_rel_error
-        except MatDiffError:
-            fd[method] = float("nan")
-    base = next(iter(arrays.values()), None)
-    worst = 0.0
-    for a in arrays.values():
-        try:
-            worst = max(worst, check.relative_error(a, base)[1])
-        except MatDiffError:  # shapes differ
-            worst = float("inf")
-    return len(arrays) == len(results) and worst < TOLERANCE, worst, fd
-
-
-def _comparison_of(
-    results: dict[str, Result],
-    skipped: dict[str, str],
-    reasons: dict[str, MatDiffError],
-    options: Options,
-    agree_symbolic: bool = False,
-) -> Comparison:
-    """A :class:`Comparison` of ``results`` (the methods left when others failed)."""
-    agree_numeric, worst, fd = _agreement(results, options.seed)
-    same_text = len({r.text for r in results.values()}) == 1
-    first = next(iter(results.values()))
-    return Comparison(
-        first.problem,
-        options.layout,
-        results,
-        skipped,
-        agree_symbolic or same_text,
-        agree_numeric,
-        worst,
-        fd,
-        reasons,
-    )
-
-
-def _takes_verify(fn: object) -> bool:
-    try:
-        return "verify" in inspect.signature(fn).parameters  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return False
-
-
-def _verify_each(results: Mapping[str, Result]) -> dict[str, MatDiffError]:
-    """Method -> the VerificationError of each result that fails ``Result.verify`` (random
-    inputs of small sizes): what ``derive`` checks, for results that came from ``compare``. A
-    result that cannot be checked at all (no finite inputs) is not counted as failed."""
-    failed: dict[str, MatDiffError] = {}
-    for method, r in results.items():
-        verify = getattr(r, "verify", None)
-        if verify is None:
-            continue
-        try:
-            verification = verify()
-        except MatDiffError as err:
-            if isinstance(err, verification_error() or ()):
-                failed[method] = err
-            continue
-        error = getattr(verification, "error", None)
-        err = error() if callable(error) else None
-        if isinstance(err, MatDiffError):
-            failed[method] = err
-    return failed
-
-
-def _compare(
-    source: str, wrt: str, variables: dict[str, str] | None, options: Options
-) -> tuple[Comparison, dict[str, MatDiffError]]:
-    """``compare``, every result verified as ``derive`` verifies it, and a method that fails
-    (rather than does not apply) shown as failed: the other methods are still shown, and the
-    failure is an error of its own."""
-    try:
-        comparison = compare(
-            source, wrt, variables, layout=options.layout, order=options.order, seed=options.seed
-        )
-    except MatDiffError as err:
-        if isinstance(err, UnsupportedError) and not isinstance(err, verification_error() or ()):
-            raise  # no method applies
-        # One method failed inside compare: try each on its own (derive verifies).
-        derived = _derive_each(source, wrt, variables, options)
-        if not derived.results:
-            raise _nothing_derived(derived) from None
-        comparison = _comparison_of(derived.results, derived.skipped, derived.reasons, options)
-        return comparison, derived.failed
-    failure = verification_error()
-    failed = dict(getattr(comparison, "failed", {}))
-    failed.update(
-        {
-            m: err
-            for m, err in comparison.reasons.items()
-            if failure is not None and isinstance(err, failure)
-        }
-    )
-    if not _takes_verify(compare):  # compare does not verify (yet): check as derive would
-        failed.update(_verify_each(comparison.results))
-    if not failed:
-        return comparison, {}
-    results = {m: r for m, r in comparison.results.items() if m not in failed}
-    if not results:
-        raise next(iter(failed.values()))
-    comparison = _comparison_of(
-        results,
-        {m: why for m, why in comparison.skipped.items() if m not in failed},
-        {m: err for m, err in comparison.reasons.items() if m not in failed},
-        options,
-        comparison.agree_symbolic,
-    )
-    return comparison, failed
-
-
-def _all_methods(
-    source: str,
-    wrt: str,
-    variables: dict[str, str] | None,
-    plan: NumericPlan,
-    options: Options,
-) -> tuple[Comparison, dict[str, Result], dict[str, MatDiffError]]:
-    """Every method: (the comparison to show and store, its results at small sizes, failures).
-
-    Without resizing this is ``compare``. With it, the methods are derived at the namespace's
-    sizes for the display, and compared (numerically too) on the small twin."""
-    if not plan.rederive:
-        comparison, failed = _compare(source, wrt, variables, options)
-        return comparison, dict(comparison.results), failed
-    real = _derive_each(source, wrt, variables, options, **_unverified())
-    if not real.results:
-        raise _nothing_derived(real)
-    twin, twin_failed = _compare(source, wrt, plan.declarations, options)
-    shown: dict[str, Result] = {}
-    numeric: dict[str, Result] = {}
-    skipped: dict[str, str] = {}
-    reasons: dict[str, MatDiffError] = {}
-    failed: dict[str, MatDiffError] = {}
-    for method in _methods(options.order):
-        if method in real.failed or method in twin_failed:
-            failed[method] = real.failed.get(method) or twin_failed[method]
-        elif method in real.results and method in twin.results:
-            shown[method] = real.results[method]
-            numeric[method] = twin.results[method]
-        elif method in real.skipped or method in twin.skipped:
-            source_of = real if method in real.skipped else twin
-            skipped[method] = source_of.skipped[method]
-            if method in source_of.reasons:
-                reasons[method] = source_of.reasons[method]
-    if not shown:
-        raise _nothing_derived(_Derived({}, skipped, reasons, failed))
-    first = next(iter(shown.values()))
-    comparison = dataclasses.replace(
-        twin, problem=first.problem, results=shown, skipped=skipped, reasons=reasons
-    )
-    return comparison, numeric, failed
-
-
 def solve(
     source: str,
     options: Options,
@@ -593,7 +285,7 @@ def solve(
     reasons: dict[str, MatDiffError] = {}
     failed: dict[str, MatDiffError] = {}
     if options.method == "all":
-        comparison, numeric, failed = _all_methods(source, wrt, variables, plan, options)
+        comparison, numeric, failed = all_methods(source, wrt, variables, plan, options)
         skipped = dict(comparison.skipped)
         reasons = dict(comparison.reasons)
         chosen: dict[str, Result] = dict(comparison.results)
@@ -614,7 +306,7 @@ def solve(
             layout=options.layout,
             method=options.method,
             order=options.order,
-            **(_unverified() if plan.rederive else {}),
+            verify=not plan.rederive,  # the small twin below is the one verified
         )
         if plan.rederive:
             twin = derive(
@@ -721,7 +413,6 @@ __all__ = [
     "numeric_plan",
     "NumericPlan",
     "output_name_error",
-    "verification_error",
     "CHECK_SIZE_LIMIT",
     "OPTION_METHODS",
     "CODE_TARGETS",

@@ -1,0 +1,129 @@
+"""Every method on one cell: derived, verified, compared; a method that fails verification is a
+failure of its own (shown as an error), the others are still shown.
+
+With resized numbers (see ``sizes``) the methods are derived at the namespace's sizes for the
+display and compared, numerically too, on the small twin.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from matdiff_magic.api import derive
+from matdiff_magic.compare import METHOD_ORDER, Comparison, compare
+from matdiff_magic.errors import Join, MatDiffError, Msg, UnsupportedError, VerificationError
+from matdiff_magic.frontend.sizes import NumericPlan
+from matdiff_magic.result import Result
+
+if TYPE_CHECKING:
+    from matdiff_magic.frontend.session import Options
+
+
+@dataclass
+class Derived:
+    """Every method tried on its own: results, reasons for the ones that do not apply, and
+    failures (an error other than "not applicable": a failed verification, say)."""
+
+    results: dict[str, Result] = field(default_factory=dict)
+    skipped: dict[str, str] = field(default_factory=dict)
+    reasons: dict[str, MatDiffError] = field(default_factory=dict)
+    failed: dict[str, MatDiffError] = field(default_factory=dict)
+
+
+def methods_for(order: int) -> tuple[str, ...]:
+    # As compare: a Hessian is derived one way (the gradient by the differential method).
+    return METHOD_ORDER if order == 1 else ("differential",)
+
+
+def derive_each(
+    source: str,
+    wrt: str,
+    variables: dict[str, str] | None,
+    options: Options,
+    verify: bool = True,
+) -> Derived:
+    out = Derived()
+    for method in methods_for(options.order):
+        try:
+            out.results[method] = derive(
+                source,
+                wrt,
+                variables,
+                layout=options.layout,
+                method=method,
+                order=options.order,
+                verify=verify,
+            )
+        except VerificationError as err:
+            out.failed[method] = err
+        except UnsupportedError as err:
+            out.skipped[method] = err.message
+            out.reasons[method] = err
+        except MatDiffError as err:
+            out.failed[method] = err
+    return out
+
+
+def nothing_derived(derived: Derived) -> MatDiffError:
+    """The one error to show when no method gave a result."""
+    if derived.failed:
+        return next(iter(derived.failed.values()))
+    distinct = {err.message: err for err in derived.reasons.values()}
+    return UnsupportedError(Msg("api.no_method", reasons=Join(distinct.values(), "semicolon")))
+
+
+def compare_all(
+    source: str, wrt: str, variables: dict[str, str] | None, options: Options
+) -> tuple[Comparison, dict[str, MatDiffError]]:
+    """``compare`` (which verifies every result): the comparison of the methods that hold, and
+    the ones that failed verification."""
+    comparison = compare(
+        source, wrt, variables, layout=options.layout, order=options.order, seed=options.seed
+    )
+    return comparison, dict(comparison.failed)
+
+
+def all_methods(
+    source: str,
+    wrt: str,
+    variables: dict[str, str] | None,
+    plan: NumericPlan,
+    options: Options,
+) -> tuple[Comparison, dict[str, Result], dict[str, MatDiffError]]:
+    """Every method: (the comparison to show and store, its results at small sizes, failures).
+
+    Without resizing this is ``compare``. With it, the methods are derived at the namespace's
+    sizes for the display (unverified: their small twins are the ones verified), and compared
+    on the twin."""
+    if not plan.rederive:
+        comparison, failed = compare_all(source, wrt, variables, options)
+        return comparison, dict(comparison.results), failed
+    real = derive_each(source, wrt, variables, options, verify=False)
+    if not real.results:
+        raise nothing_derived(real)
+    twin, twin_failed = compare_all(source, wrt, plan.declarations, options)
+    shown: dict[str, Result] = {}
+    numeric: dict[str, Result] = {}
+    skipped: dict[str, str] = {}
+    reasons: dict[str, MatDiffError] = {}
+    failed: dict[str, MatDiffError] = {}
+    for method in methods_for(options.order):
+        if method in real.failed or method in twin_failed:
+            failed[method] = real.failed.get(method) or twin_failed[method]
+        elif method in real.results and method in twin.results:
+            shown[method] = real.results[method]
+            numeric[method] = twin.results[method]
+        elif method in real.skipped or method in twin.skipped:
+            source_of = real if method in real.skipped else twin
+            skipped[method] = source_of.skipped[method]
+            if method in source_of.reasons:
+                reasons[method] = source_of.reasons[method]
+    if not shown:
+        raise nothing_derived(Derived({}, skipped, reasons, failed))
+    first = next(iter(shown.values()))
+    comparison = dataclasses.replace(
+        twin, problem=first.problem, results=shown, skipped=skipped, reasons=reasons
+    )
+    return comparison, numeric, failed
