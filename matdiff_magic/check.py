@@ -6,7 +6,7 @@ differentiation, so agreement is real evidence that a derivative is right.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -20,6 +20,7 @@ from matdiff_magic.numeric import Env, Evaluator, bind
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
 from matdiff_magic.tree.elementwise import ELEMENTWISE
+from matdiff_magic.tree.query import Occurs
 
 if TYPE_CHECKING:
     from matdiff_magic.result import Result
@@ -169,40 +170,44 @@ MAX_VALUE = 1e8
 def well_posed(f: Expr, env: Env) -> bool:
     """Whether ``f`` is finite at ``env`` and every operation in it is away from the edge of its
     domain (inverted matrices well conditioned, log and sqrt of numbers clear of 0, no division
-    by almost 0), so that finite differences around the point are accurate."""
+    by almost 0), so that finite differences around the point are accurate. Constants (0.01^λ's
+    base) only need to be inside the domain: they do not move."""
     ev = Evaluator(env)
+    varies = Occurs(lambda n: isinstance(n, N.Var))
     with np.errstate(all="ignore"):
         for node in f.distinct():
             value = ev(node)
             if not np.all(np.isfinite(value)) or (value.size and np.max(np.abs(value)) > MAX_VALUE):
                 return False
-            if not _clear_of_edges(node, ev):
+            if not _clear_of_edges(node, ev, lambda e: MARGIN if varies(e) else 0.0):
                 return False
     return True
 
 
-def _clear_of_edges(node: Expr, ev: Evaluator) -> bool:
+def _clear_of_edges(node: Expr, ev: Evaluator, margin: Callable[[Expr], float]) -> bool:
+    """``margin(e)``: how far from 0 the quantity ``e`` must stay (0 for a constant)."""
     if isinstance(node, N.Inverse | N.Det | N.LogDet):
         arg = ev(node.arg)
         return bool(np.linalg.cond(arg) < MAX_CONDITION)
     if isinstance(node, N.Elementwise) and ELEMENTWISE[node.func].domain == "positive":
-        return bool(np.min(ev(node.arg)) > MARGIN)
+        return bool(np.min(ev(node.arg)) > margin(node.arg))
     if isinstance(node, N.HadamardDiv):
-        return bool(np.min(np.abs(ev(node.den))) > MARGIN)
+        return bool(np.min(np.abs(ev(node.den))) > margin(node.den))
     if isinstance(node, N.Power):
         k = ev(node.exponent)
         base = ev(node.base)
         if np.all(k == np.round(k)) and np.all(k >= 0):
             return True
-        return bool(np.min(base if not np.all(k == np.round(k)) else np.abs(base)) > MARGIN)
+        edge = base if not np.all(k == np.round(k)) else np.abs(base)
+        return bool(np.min(edge) > margin(node.base))
     if isinstance(node, N.HadamardPow):
         k = float(node.exponent)
         base = ev(node.base)
         if k == round(k) and k >= 0:
             return True
-        return bool(np.min(base if k != round(k) else np.abs(base)) > MARGIN)
+        return bool(np.min(base if k != round(k) else np.abs(base)) > margin(node.base))
     if isinstance(node, N.Norm):
-        return bool(ev(node)[0, 0] > MARGIN)
+        return bool(ev(node)[0, 0] > margin(node.arg))
     return True
 
 

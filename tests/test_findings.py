@@ -120,3 +120,9 @@ def test_saturated_functions_do_not_raise_false_alarms():
         ("sum(softmax(softmax(w)))", "w", "auto", 2),  # a Hessian that is 0, written out
     ]:
         md.derive(text, wrt, method=method, order=order)
+
+
+def test_a_small_constant_base_is_inside_the_domain():
+    # 0.01^(λ + 1/4): the margin that keeps random points away from 0 is for quantities that
+    # move; a constant base of 0.01 made every point "not well posed" (no result at all).
+    md.derive("λ: scalar(), C ∈ ℝ^{q×q}\ncos(sigmoid(0.1.^(2)^(0.25 + λ)) - cos(logdet(C)))", "C")
