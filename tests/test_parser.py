@@ -182,7 +182,11 @@ def test_comments_and_definitions():
     p = parse_problem("# least squares\ne = X θ - y  # residual\nl = e' e")
     assert p.name == "l"
     assert [d.name for d in p.definitions] == ["e"]
-    assert str(p.expr) == "(X θ - y)ᵀ (X θ - y)"
+    # e is used twice: it stays one shared node, printed by its name (its definition is e)
+    assert str(p.expr) == "eᵀ e"
+    assert str(p.definitions[0].inlined) == "X θ - y"
+    # a definition used once is written out
+    assert str(parse_problem("e = X θ - y\nsum(e)").expr) == "sum(X θ - y)"
 
 
 def test_identity_sized_by_inference():

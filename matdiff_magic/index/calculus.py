@@ -5,6 +5,8 @@ let the Kronecker deltas collapse the sums, and merge the occurrences of each qu
 from __future__ import annotations
 
 import itertools
+import math
+import re
 from collections.abc import Sequence
 
 import sympy
@@ -207,20 +209,29 @@ def _bound(e: sympy.Basic) -> list[sympy.Symbol]:
     return out
 
 
+MAX_RENAMINGS = 120  # 5! : beyond, one fixed renaming (equal terms may then show twice)
+
+
 def canonical_key(e: sympy.Expr) -> str:
-    """The same string for terms equal up to renaming their summation indices."""
+    """The same string for terms equal up to renaming their summation indices.
+
+    The renaming is done on the printed form (``srepr``), never by rebuilding the expression:
+    rebuilding makes SymPy re-evaluate every function in it, which can take seconds."""
     bound = sorted(_bound(e), key=str)
+    text = sympy.srepr(e)
     if not bound:
-        return sympy.srepr(e)
-    names = [sympy.Symbol(f"_s{n}", integer=True) for n in range(len(bound))]
-    if len(bound) > 5:
-        return sympy.srepr(e.xreplace(dict(zip(bound, names, strict=True))))
-    best = None
-    for perm in itertools.permutations(names):
-        key = sympy.srepr(e.xreplace(dict(zip(bound, perm, strict=True))))
-        if best is None or key < best:
-            best = key
-    return best or ""
+        return text
+    found = {str(s): f"Symbol('{s}', integer=True)" for s in bound}
+    pattern = re.compile("|".join(re.escape(v) for v in found.values()))
+    names = [f"Symbol('_s{n}', integer=True)" for n in range(len(bound))]
+
+    def renamed(order: tuple[str, ...]) -> str:
+        mapping = dict(zip(found.values(), order, strict=True))
+        return pattern.sub(lambda m: mapping[m.group(0)], text)
+
+    if math.factorial(len(bound)) > MAX_RENAMINGS:
+        return renamed(tuple(names))
+    return min(renamed(order) for order in itertools.permutations(names))
 
 
 def combine(terms: Sequence[sympy.Expr]) -> list[sympy.Expr]:

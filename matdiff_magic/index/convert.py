@@ -188,6 +188,8 @@ class Converter:
         sp = self.space
         if isinstance(e, N.Var):
             return leaf(sp.base(e), i, j)
+        if isinstance(e, N.Named):
+            return self.entry(e.body, i, j)  # entry by entry, a name is its definition
         if isinstance(e, N.Const):
             return e.value
         if isinstance(e, N.Identity):

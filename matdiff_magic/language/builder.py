@@ -21,6 +21,7 @@ from matdiff_magic.messages import Join, Msg
 from matdiff_magic.tree import build as B
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
+from matdiff_magic.tree.named import with_names
 
 MAX_MATRIX_POWER = 64
 _MATRIX_PRODUCTS = ("juxt", "*", "@")
@@ -447,7 +448,9 @@ def _finish(
         definitions.append(Definition(name, var_f, rhs_f, inlined, span))
         substitution[name] = inlined
     outer_f = fix(outer)
-    expr = substitute(outer_f, substitution) if substitution else outer_f
+    # The definitions written out, except those used more than once: each of those stays one
+    # shared node (N.Named) that prints as its name, so eᵀ e stays eᵀ e.
+    expr = with_names(outer_f, [(d.name, d.expr) for d in definitions])
     # Every name the user wrote stays a variable, even one that cancels (c (x - x)): its size
     # is still part of the problem, and values for it are still accepted.
     return Problem(

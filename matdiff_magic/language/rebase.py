@@ -11,6 +11,7 @@ from dataclasses import replace
 
 from matdiff_magic.language.builder import Definition, Problem, substitute
 from matdiff_magic.tree.base import Expr
+from matdiff_magic.tree.named import with_names
 
 
 def with_variable(problem: Problem, name: str) -> Problem:
@@ -24,7 +25,8 @@ def with_variable(problem: Problem, name: str) -> Problem:
         inlined = substitute(d.expr, mapping)
         below.append(replace(d, inlined=inlined))
         mapping[d.name] = inlined
-    expr = substitute(problem.outer, mapping)
+    others = [(d.name, d.expr) for d in problem.definitions if d.name != name]
+    expr = with_names(problem.outer, others, {name: target.var})
     outer = substitute(problem.outer, {n: mapping[n] for n in problem.definition_names[:index]})
     variables = {**problem.variables, name: target.var}
     return replace(

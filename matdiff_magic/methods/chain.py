@@ -32,6 +32,7 @@ from matdiff_magic.tree import build as B
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
 from matdiff_magic.tree.named import write_out_single_uses
+from matdiff_magic.tree.query import variable_names
 from matdiff_magic.tree.rewrite import replace
 from matdiff_magic.tree.tidy import tidy
 
@@ -49,7 +50,7 @@ class Link:
 
 
 def _uses(e: Expr, name: str) -> bool:
-    return any(isinstance(n, N.Var) and n.name == name for n in e.walk())
+    return name in variable_names(e)
 
 
 def _user_links(problem, ctx: Context) -> list[Link] | None:

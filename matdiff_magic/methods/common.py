@@ -19,6 +19,7 @@ from matdiff_magic.rules.rule import Rule
 from matdiff_magic.tree import build as B
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
+from matdiff_magic.tree.named import named_nodes, write_out_single_uses
 from matdiff_magic.tree.query import Occurs, differential_occurs, variable_occurs
 from matdiff_magic.tree.rewrite import replace
 from matdiff_magic.tree.tidy import tidy
@@ -194,8 +195,32 @@ def read_scalar_variable(ctx: Context, b: Builder, linear: Expr, method: str) ->
     lhs = notation.derivative(ctx.fname, ctx.f.shape, ctx.wrt, notation.NUMERATOR)
     claim = claims.derivative(ctx.f, ctx.wrt, notation.NUMERATOR)
     b.start(lhs, g, (C.READ_SCALAR,), relation="implies", claim=claim)
+    g = write_out(b, g)
     return Outcome(method, ctx.f, ctx.fname, ctx.wrt, g, notation.NUMERATOR, b.steps)
 
 
 def kinds(ctx: Context) -> tuple[str, str]:
     return notation.kind_of(ctx.f.shape), notation.kind_of(ctx.wrt.shape)
+
+
+def show_definitions(ctx: Context, b: Builder) -> None:
+    """The user's definitions the function keeps by name (used more than once), one line each,
+    before the derivation uses them."""
+    for node in named_nodes(ctx.f):
+        b.start(
+            N.Var(node.name, *node.shape),
+            node.body,
+            (C.DEFINITION,),
+            claim=claims.value(node.body),
+        )
+
+
+def write_out(b: Builder, value: Expr) -> Expr:
+    """The result with the names it uses only once replaced by their definitions (a step of
+    its own when that changes anything)."""
+    out = write_out_single_uses(value)
+    if out == value:
+        return value
+    out = tidy(out)
+    b.then(out, (C.WRITE_OUT,))
+    return out

@@ -18,6 +18,8 @@ from matdiff_magic.methods.common import (
     kinds,
     push_differential,
     read_scalar_variable,
+    show_definitions,
+    write_out,
 )
 from matdiff_magic.rules import conclusions as C
 from matdiff_magic.rules import trace as T
@@ -60,10 +62,11 @@ def derive(ctx: Context) -> Outcome:
             Msg("reason.differential_needs_scalar", f=ctx.fname, kind=Msg(f"kind.{fk}"))
         )
     b = Builder()
+    show_definitions(ctx, b)
     linear = push_differential(ctx, b)
     if xk == "scalar":
         return read_scalar_variable(ctx, b, linear, "differential")
-    gradient = trace_trick(ctx, b, linear)
+    gradient = write_out(b, trace_trick(ctx, b, linear))
     return Outcome(
         "differential", ctx.f, ctx.fname, ctx.wrt, gradient, notation.DENOMINATOR, b.steps
     )

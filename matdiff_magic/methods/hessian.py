@@ -13,6 +13,7 @@ from matdiff_magic.methods.common import (
     kinds,
     push_differential,
     replace_differential,
+    write_out,
 )
 from matdiff_magic.rules import conclusions as C
 from matdiff_magic.tree import build as B
@@ -62,6 +63,7 @@ def derive(ctx: Context) -> Outcome:
         vec_claim = claims.differential(gradient, vec=True)
         value = vectorization.jacobian(second, b, linear, lhs=vec_lhs, claim=vec_claim)
     b.start(lhs, value, (C.HESSIAN,), relation="implies", claim=claims.hessian(gradient, ctx.wrt))
+    value = write_out(b, value)
     return Outcome(
         first.method,
         ctx.f,

@@ -17,6 +17,8 @@ from matdiff_magic.methods.common import (
     kinds,
     push_differential,
     read_scalar_variable,
+    show_definitions,
+    write_out,
 )
 from matdiff_magic.rules import conclusions as C
 from matdiff_magic.rules import vectorization as V
@@ -90,6 +92,7 @@ def jacobian(
 def derive(ctx: Context) -> Outcome:
     fk, xk = kinds(ctx)
     b = Builder()
+    show_definitions(ctx, b)
     linear = push_differential(ctx, b)
     if xk == "scalar":
         return read_scalar_variable(ctx, b, linear, "vectorization")
@@ -110,7 +113,9 @@ def derive(ctx: Context) -> Outcome:
         claim = claims.derivative(ctx.f, ctx.wrt, notation.DENOMINATOR)
         b.start(lhs, raw, (C.UNVEC,), relation="implies", claim=claim)
         b.then(gradient, (C.SIMPLIFY,))
+        gradient = write_out(b, gradient)
         return Outcome(
             "vectorization", ctx.f, ctx.fname, ctx.wrt, gradient, notation.DENOMINATOR, b.steps
         )
+    total = write_out(b, total)
     return Outcome("vectorization", ctx.f, ctx.fname, ctx.wrt, total, notation.NUMERATOR, b.steps)

@@ -87,7 +87,7 @@ class LatexPrinter(Printer):
         return latex_name(e.name)
 
     def _print_D(self, e: N.D) -> str:
-        if isinstance(e.arg, N.Var):
+        if isinstance(e.arg, N.Var | N.Named):
             return r"\mathrm{d}" + self._print(e.arg)
         return r"\mathrm{d}" + self.paren(self._print(e.arg))
 

@@ -102,7 +102,7 @@ class TextPrinter(Printer):
         return text_name(e.name)
 
     def _print_D(self, e: N.D) -> str:
-        if isinstance(e.arg, N.Var):
+        if isinstance(e.arg, N.Var | N.Named):
             return "d" + self._print(e.arg)
         return "d(" + self._print(e.arg) + ")"
 
@@ -236,6 +236,9 @@ class AsciiPrinter(TextPrinter):
 
     def _print_Differential(self, e: N.Differential) -> str:
         return "d" + ascii_name(e.var.name)
+
+    def _print_Named(self, e: N.Named) -> str:
+        return ascii_name(e.name)
 
     def _print_Opaque(self, e: N.Opaque) -> str:
         return ascii_text(e.text)

@@ -74,6 +74,22 @@ COLLECT = _row(
     "Every term ends with the same differential: factor it out.",
     "每一项都以同一个微分结尾：把它提出来。",
 )
+DEFINITION = _row(
+    "definition",
+    "definition",
+    "定义",
+    r"e = g(x)",
+    "A definition used more than once is kept by its name in the derivation.",
+    "多次用到的定义在推导中保留它的名字。",
+)
+WRITE_OUT = _row(
+    "write_out",
+    "write out the definitions used once",
+    "代入只用到一次的定义",
+    r"e = g(x)",
+    "A name the result uses only once is replaced by its definition.",
+    "结果中只出现一次的名字换成它的定义。",
+)
 SIMPLIFY = _row(
     "simplify",
     "simplify",

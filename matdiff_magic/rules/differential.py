@@ -137,6 +137,16 @@ def _logsumexp(node: Expr, d: Differentiate) -> Expr:
 
 
 row(
+    "d.definition",
+    N.Named,
+    "differential of a definition",
+    "定义的微分",
+    r"e = g(x) \Rightarrow \mathrm{d}e = \mathrm{d}g(x)",
+    "A name stands for its definition: take the differential of the definition.",
+    "名字代表它的定义：对定义求微分。",
+    lambda e, d: d(e.body),
+)
+row(
     "d.constant",
     None,
     "constant rule",

@@ -82,12 +82,141 @@ def uses(e: Expr) -> dict[str, int]:
 
 
 def write_out_single_uses(e: Expr) -> Expr:
-    """``e`` with every name it uses once replaced by its body (outermost first, so a name
-    that becomes repeated by writing out another stays a name)."""
-    while True:
-        counts = uses(e)
-        once = [n for n in e.distinct() if isinstance(n, N.Named) and counts[n.name] == 1]
-        if not once:
-            return e
-        target = once[0]
-        e = replace(e, lambda node, t=target: node.body if node == t else None)
+    """``e`` with every name that would be written only once replaced by its definition: a name
+    kept is written where it is used and its definition once ("where e = ..."), a name written
+    out appears where its user is written. Names are decided from the outermost inwards, so
+    e7 = sin(e6) + e6 keeps e6 (written twice in e7's definition) but e2 = e1 + x writes e1
+    out."""
+    named = named_nodes(e)
+    if not named:
+        return e
+    direct = {n.name: _direct_uses(n.body) for n in named}
+    at_top = _direct_uses(e)
+    shown: dict[str, int] = {}  # how many times each name's definition is written out
+    keep: set[str] = set()
+    for node in reversed(named):  # the outermost (defined last) first
+        count = at_top.get(node.name, 0)
+        for outer in shown:
+            count += direct[outer].get(node.name, 0) * (1 if outer in keep else shown[outer])
+        if count >= 2:
+            keep.add(node.name)
+        shown[node.name] = count
+    memo: dict[Expr, Expr] = {}
+
+    def rewrite(x: Expr) -> Expr:
+        def hook(n: Expr) -> Expr | None:
+            if not isinstance(n, N.Named):
+                return None
+            if n not in memo:
+                body = rewrite(n.body)
+                memo[n] = N.Named(n.name, body) if n.name in keep else body
+            return memo[n]
+
+        return replace(x, hook)
+
+    return rewrite(e)
+
+
+def _direct_uses(e: Expr) -> dict[str, int]:
+    """How many times each name is written in ``e`` itself (not inside other names' bodies)."""
+    paths: dict[Expr, int] = {e: 1}
+    order: list[Expr] = []
+    seen: set[Expr] = set()
+    stack: list[tuple[Expr, bool]] = [(e, False)]
+    while stack:
+        node, done = stack.pop()
+        if done:
+            order.append(node)
+            continue
+        if node in seen:
+            continue
+        seen.add(node)
+        stack.append((node, True))
+        stack.extend((c, False) for c in node.args if c not in seen)
+    counts: dict[str, int] = {}
+    for node in reversed(order):
+        n = paths.get(node, 0)
+        if isinstance(node, N.Named):
+            counts[node.name] = counts.get(node.name, 0) + n
+        for c in node.args:
+            paths[c] = paths.get(c, 0) + n
+    return counts
+
+
+def with_names(
+    e: Expr, definitions: list[tuple[str, Expr]], fixed: dict[str, Expr] | None = None
+) -> Expr:
+    """``e`` with its definitions (name, expression in terms of earlier names and variables)
+    substituted: written out where they would be written once, as shared ``N.Named`` nodes
+    where writing them out would repeat them (e in eᵀ e). ``fixed`` maps other names to what
+    they stand for (a definition that is the variable maps to that variable). Decided from
+    the outermost definition inwards, as :func:`write_out_single_uses` decides."""
+    mapping: dict[str, Expr] = dict(fixed or {})
+    defined = [(name, expr) for name, expr in definitions if name not in mapping]
+    names = {name for name, _ in defined}
+    refs = {name: _var_uses(expr, names) for name, expr in defined}
+    at_top = _var_uses(e, names)
+    shown: dict[str, int] = {}
+    keep: set[str] = set()
+    for name, _ in reversed(defined):
+        count = at_top.get(name, 0)
+        for outer, times in shown.items():
+            count += refs[outer].get(name, 0) * (1 if outer in keep else times)
+        if count >= 2:
+            keep.add(name)
+        shown[name] = count
+
+    def put(x: Expr) -> Expr:
+        return replace(x, lambda n: mapping.get(n.name) if isinstance(n, N.Var) else None)
+
+    for name, expr in defined:
+        body = put(expr)
+        mapping[name] = N.Named(name, body) if name in keep else body
+    return put(e)
+
+
+def _var_uses(e: Expr, names: set[str]) -> dict[str, int]:
+    """How many times each of ``names`` is written in ``e`` (as a variable)."""
+    paths: dict[Expr, int] = {e: 1}
+    order: list[Expr] = []
+    seen: set[Expr] = set()
+    stack: list[tuple[Expr, bool]] = [(e, False)]
+    while stack:
+        node, done = stack.pop()
+        if done:
+            order.append(node)
+            continue
+        if node in seen:
+            continue
+        seen.add(node)
+        stack.append((node, True))
+        stack.extend((c, False) for c in node.args if c not in seen)
+    counts: dict[str, int] = {}
+    for node in reversed(order):
+        n = paths.get(node, 0)
+        if isinstance(node, N.Var) and node.name in names:
+            counts[node.name] = counts.get(node.name, 0) + n
+        for c in node.args:
+            paths[c] = paths.get(c, 0) + n
+    return counts
+
+
+def named_nodes(e: Expr) -> list[N.Named]:
+    """The definitions kept by name in ``e``, innermost first (a body's names before it)."""
+    order: list[N.Named] = []
+    seen: set[Expr] = set()
+    stack: list[tuple[Expr, bool]] = [(e, False)]
+    while stack:
+        x, done = stack.pop()
+        if done:
+            order.append(x)  # type: ignore[arg-type]
+            continue
+        if x in seen:
+            continue
+        seen.add(x)
+        if isinstance(x, N.Named):
+            stack.append((x, True))
+            stack.append((x.body, False))
+        else:
+            stack.extend((c, False) for c in reversed(x.args))
+    return order

@@ -10,6 +10,7 @@ from matdiff_magic.tree.base import Expr
 from matdiff_magic.tree.entrywise import simplify_entrywise
 from matdiff_magic.tree.expand import TooLarge, expand
 from matdiff_magic.tree.factor import factor
+from matdiff_magic.tree.named import written_size
 from matdiff_magic.tree.rewrite import named, transform
 
 
@@ -316,7 +317,14 @@ def _apply(name: str, e: Expr) -> Expr:
     return named(name, REWRITES[name], e)
 
 
+# Beyond this many nodes written out, an expression is left as it is: the polish costs more
+# than quadratic time on such sizes, and no reader follows a formula that long anyway.
+MAX_TIDY = 3000
+
+
 def tidy(e: Expr) -> Expr:
+    if written_size(e, names=False) > MAX_TIDY:
+        return e
     expanded = _apply("expand square inverses", e)
     if expanded is not e and _size(expanded) < _size(e):
         e = expanded
