@@ -189,8 +189,8 @@ def _clear_of_edges(node: Expr, ev: Evaluator, margin: Callable[[Expr], float]) 
     if isinstance(node, N.Inverse | N.Det | N.LogDet):
         arg = ev(node.arg)
         return bool(np.linalg.cond(arg) < MAX_CONDITION)
-    if isinstance(node, N.Elementwise) and ELEMENTWISE[node.func].domain == "positive":
-        return bool(np.min(ev(node.arg)) > margin(node.arg))
+    if isinstance(node, N.Elementwise):
+        return _in_domain(ELEMENTWISE[node.func].domain, ev(node.arg), margin(node.arg))
     if isinstance(node, N.HadamardDiv):
         return bool(np.min(np.abs(ev(node.den))) > margin(node.den))
     if isinstance(node, N.Power):
@@ -208,6 +208,18 @@ def _clear_of_edges(node: Expr, ev: Evaluator, margin: Callable[[Expr], float]) 
         return bool(np.min(base if k != round(k) else np.abs(base)) > margin(node.base))
     if isinstance(node, N.Norm):
         return bool(ev(node)[0, 0] > margin(node.arg))
+    return True
+
+
+def _in_domain(domain: str, arg: np.ndarray, margin: float) -> bool:
+    """Whether an entrywise function's argument is inside the row's domain, ``margin`` clear of
+    its edge (for a kink, clear of 0 on either side, so differences do not straddle it)."""
+    if domain == "positive":
+        return bool(np.min(arg) > margin)
+    if domain == "nonzero":
+        return bool(np.min(np.abs(arg)) > margin)
+    if domain == "above_minus_one":
+        return bool(np.min(arg) > margin - 1.0)
     return True
 
 

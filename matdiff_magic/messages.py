@@ -552,10 +552,6 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "cannot write NumPy code for the symbol {symbol}",
         "zh": "无法为符号 {symbol} 生成 NumPy 代码",
     },
-    "code.no_function": {
-        "en": "cannot write NumPy code for the {name}",
-        "zh": "无法为{name}生成 NumPy 代码",
-    },
     "code.function_name": {
         "en": "not a Python function name: {name!r}",
         "zh": "不是合法的 Python 函数名：{name!r}",

@@ -2,39 +2,49 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import sympy
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 
+from matdiff_magic.dims import ONE
 from matdiff_magic.errors import Msg, UnsupportedError
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
+from matdiff_magic.tree.elementwise import ELEMENTWISE, ElementwiseFunction
 
 
-class sigmoid(sympy.Function):  # noqa: N801 - SymPy function names are lower case
-    """The logistic function 1 / (1 + e^{-x}), kept as one symbol so it can cancel."""
-
-    def fdiff(self, argindex: int = 1) -> sympy.Expr:
-        s = sigmoid(self.args[0])
-        return s * (1 - s)
-
-    def _eval_rewrite_as_exp(self, arg: sympy.Expr, **kwargs: object) -> sympy.Expr:
-        return 1 / (1 + sympy.exp(-arg))
-
-    def _latex(self, printer: object, exp: str | None = None) -> str:
-        # SymPy's printer passes ``exp`` for a power of a function: σ(x)² as \sigma^{2}(x)
-        head = r"\sigma" if exp is None else r"\sigma^{" + str(exp) + "}"
-        return head + r"\left(" + sympy.latex(self.args[0]) + r"\right)"
+def _scalar_argument() -> N.Var:
+    return N.Var("t", ONE, ONE)
 
 
-SCALAR_FUNCTIONS = {
-    "exp": sympy.exp,
-    "log": sympy.log,
-    "sin": sympy.sin,
-    "cos": sympy.cos,
-    "tanh": sympy.tanh,
-    "sqrt": sympy.sqrt,
-    "sigmoid": sigmoid,
+def _function_class(row: ElementwiseFunction) -> type[sympy.Function]:
+    """A SymPy function made from a row, for the rows SymPy has no exact function for (σ,
+    relu, abs with sign'(0) = 0 ...): it keeps the row's name, prints with the row's LaTeX, and
+    differentiates with the row's own derivative, so the definition method reads the same
+    formula as the differential rule."""
+
+    def fdiff(self: sympy.Function, argindex: int = 1) -> sympy.Expr:
+        t = _scalar_argument()
+        return to_sympy(row.derivative(t)).xreplace({sympy.Symbol("t", real=True): self.args[0]})
+
+    def _latex(self: sympy.Function, printer: object, exp: str | None = None) -> str:
+        body = row.latex.format(sympy.latex(self.args[0]))
+        # SymPy's printer passes ``exp`` for a power of a function: σ(x)²
+        return body if exp is None else r"\left(" + body + r"\right)^{" + str(exp) + "}"
+
+    return type(row.name, (sympy.Function,), {"fdiff": fdiff, "_latex": _latex})
+
+
+SCALAR_FUNCTIONS: dict[str, Callable] = {
+    row.name: row.sympy if row.sympy is not None else _function_class(row)
+    for row in ELEMENTWISE.values()
 }
+# the row of a SymPy function class (sqrt is not one: SymPy writes it as a power)
+ROW_OF_SYMPY: dict[type, ElementwiseFunction] = {
+    f: ELEMENTWISE[name] for name, f in SCALAR_FUNCTIONS.items() if isinstance(f, type)
+}
+sigmoid = SCALAR_FUNCTIONS["sigmoid"]
 
 
 def to_sympy(e: Expr) -> sympy.Basic:
@@ -125,7 +135,6 @@ def scalar_from_sympy(x: sympy.Expr) -> Expr:
     matdiff scalar, so that it prints as matdiff prints (not ``sigmoid(2)**2``)."""
     from matdiff_magic.tree import build as B
 
-    names = {f: name for name, f in SCALAR_FUNCTIONS.items()}
     if x.is_Rational or not x.atoms(sympy.Function):
         return B.const(x)
     if isinstance(x, sympy.Add):
@@ -134,6 +143,6 @@ def scalar_from_sympy(x: sympy.Expr) -> Expr:
         return B.make_mul(sympy.Integer(1), [scalar_from_sympy(a) for a in x.args], None)
     if isinstance(x, sympy.Pow):
         return B.power(scalar_from_sympy(x.base), scalar_from_sympy(x.exp))
-    if isinstance(x, sympy.Function) and type(x) in names:
-        return B.elementwise(names[type(x)], scalar_from_sympy(x.args[0]))
+    if isinstance(x, sympy.Function) and type(x) in ROW_OF_SYMPY:
+        return B.elementwise(ROW_OF_SYMPY[type(x)].name, scalar_from_sympy(x.args[0]))
     raise UnsupportedError(Msg("reason.no_entrywise_form", func=type(x).__name__))

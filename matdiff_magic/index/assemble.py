@@ -21,12 +21,11 @@ import sympy
 from matdiff_magic.dims import ONE
 from matdiff_magic.index.convert import Base
 from matdiff_magic.index.printer import order_key
-from matdiff_magic.to_sympy import scalar_from_sympy
+from matdiff_magic.to_sympy import ROW_OF_SYMPY, scalar_from_sympy
 from matdiff_magic.tree import build as B
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
 
-FUNCTION_NAMES = {"exp", "log", "sin", "cos", "tanh", "sigmoid"}
 Index = sympy.Symbol | None
 
 
@@ -175,10 +174,10 @@ class Assembler:
     def composite(self, f: sympy.Expr, r: Index, c: Index) -> Expr:
         """f(entry), powers and sums of entries: entrywise operations on matrices."""
         if isinstance(f, sympy.Function):
-            name = type(f).__name__
-            if name not in FUNCTION_NAMES or len(f.args) != 1:
-                raise NoMatrixFormError(f"no entrywise function {name}")
-            return B.elementwise(name, self.matrix(f.args[0], r, c))
+            row = ROW_OF_SYMPY.get(type(f))
+            if row is None or len(f.args) != 1:
+                raise NoMatrixFormError(f"no entrywise function {type(f).__name__}")
+            return B.elementwise(row.name, self.matrix(f.args[0], r, c))
         if isinstance(f, sympy.Pow):
             if not f.exp.is_number:
                 raise NoMatrixFormError("a power with an entrywise exponent")

@@ -12,22 +12,9 @@ import numpy as np
 import sympy
 
 from matdiff_magic.errors import EvaluationError, Msg
+from matdiff_magic.to_sympy import ROW_OF_SYMPY
 
 Value = tuple[np.ndarray, tuple[sympy.Symbol, ...]]
-
-
-def _sigmoid(x: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-x))
-
-
-FUNCTIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
-    "exp": np.exp,
-    "log": np.log,
-    "sin": np.sin,
-    "cos": np.cos,
-    "tanh": np.tanh,
-    "sigmoid": _sigmoid,
-}
 
 
 def align(value: Value, axes: tuple[sympy.Symbol, ...]) -> np.ndarray:
@@ -94,12 +81,12 @@ class IndexEvaluator:
         if isinstance(e, sympy.Sum):
             return self._sum(e)
         if isinstance(e, sympy.Function):
-            fn = FUNCTIONS.get(type(e).__name__)
-            if fn is None:
+            row = ROW_OF_SYMPY.get(type(e))
+            if row is None:
                 raise EvaluationError(Msg("eval.index_formula", what=type(e).__name__))
             arr, axes = self(e.args[0])
             with np.errstate(all="ignore"):
-                return fn(np.asarray(arr, dtype=float)), axes
+                return row.numpy(np.asarray(arr, dtype=float)), axes
         if e.is_number:
             return float(e), ()
         raise EvaluationError(Msg("eval.index_formula", what=str(e)))

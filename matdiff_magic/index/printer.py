@@ -13,18 +13,9 @@ import sympy
 from matdiff_magic.dims import dim_text
 from matdiff_magic.index.convert import Base, order_of
 from matdiff_magic.printing.latex import latex_dim
+from matdiff_magic.to_sympy import ROW_OF_SYMPY
 
 _SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
-_FUNCTIONS_TEXT = {"exp": "exp", "log": "log", "sin": "sin", "cos": "cos", "tanh": "tanh"}
-_FUNCTIONS_LATEX = {
-    "exp": r"\exp",
-    "log": r"\log",
-    "sin": r"\sin",
-    "cos": r"\cos",
-    "tanh": r"\tanh",
-    "sigmoid": r"\sigma",
-}
-
 
 def order_key(e: sympy.Basic) -> int:
     """The first occurrence in ``e`` (numbers and index-free constants first)."""
@@ -199,11 +190,12 @@ class IndexPrinter:
         if isinstance(e, sympy.Number):
             return self.number(e)
         if isinstance(e, sympy.Function):
-            name = type(e).__name__
+            row = ROW_OF_SYMPY.get(type(e))
             arg = self.doprint(e.args[0])
-            if self.latex:
-                return _FUNCTIONS_LATEX.get(name, r"\operatorname{" + name + "}") + self.paren(arg)
-            return ("σ" if name == "sigmoid" else _FUNCTIONS_TEXT.get(name, name)) + "(" + arg + ")"
+            if row is None:  # not made by matdiff; printed as SymPy names it
+                name = type(e).__name__
+                return (r"\operatorname{" + name + "}" if self.latex else name) + self.paren(arg)
+            return (row.latex if self.latex else row.text).format(arg)
         if e.is_number:
             return self.number(e)
         return self.latex_fallback(e)

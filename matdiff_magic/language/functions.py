@@ -35,6 +35,31 @@ def _softmax(a: Expr) -> Expr:
     return B.softmax(a)
 
 
+def _like(a: Expr, other: Expr) -> Expr:
+    """A scalar beside a vector or matrix stands for that number in every entry."""
+    return B.mul(a, B.ones_like(other)) if a.is_scalar and not other.is_scalar else a
+
+
+def _maximum(a: Expr, b: Expr) -> Expr:
+    """max(A, B) entrywise, written with the one primitive relu: B + relu(A - B), so that
+    max(0, z) is relu(z) and the derivative at a tie is B's (the one-sided convention)."""
+    a, b = _like(a, b), _like(b, a)
+    if isinstance(b, N.Zero):
+        return B.elementwise("relu", a)
+    if isinstance(a, N.Zero):
+        return B.elementwise("relu", b)
+    return B.add(b, B.elementwise("relu", B.sub(a, b)))
+
+
+def _minimum(a: Expr, b: Expr) -> Expr:
+    """min(A, B) = -max(-A, -B), entrywise."""
+    return B.neg(_maximum(B.neg(a), B.neg(b)))
+
+
+def _mean(a: Expr) -> Expr:
+    return B.scale(1 / (a.rows * a.cols), B.total(a))
+
+
 _ROWS = [
     FunctionSpec("tr", 1, B.trace, "trace of a square matrix", ("trace",)),
     FunctionSpec("det", 1, B.det, "determinant |X|"),
@@ -46,6 +71,9 @@ _ROWS = [
     FunctionSpec("diag", 1, _diag, "diagonal matrix of a vector; diagonal of a matrix"),
     FunctionSpec("kron", 2, B.kron, "Kronecker product A ⊗ B"),
     FunctionSpec("softmax", 1, _softmax, "softmax of a vector"),
+    FunctionSpec("mean", 1, _mean, "mean of all entries"),
+    FunctionSpec("max", 2, _maximum, "entrywise maximum; either side may be a scalar"),
+    FunctionSpec("min", 2, _minimum, "entrywise minimum; either side may be a scalar"),
     FunctionSpec("logsumexp", 1, B.logsumexp, "log Σ exp of the entries", ("lse",)),
 ]
 for _f in ELEMENTWISE.values():

@@ -22,7 +22,6 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-import numpy as np
 import sympy
 
 from matdiff_magic.dims import ONE, dim_text
@@ -37,14 +36,9 @@ if TYPE_CHECKING:
 
 ADD, MUL, UNARY, POW, ATOM = 10, 20, 30, 40, 50
 
-# Entrywise functions NumPy has under the same name; the others get a helper below.
-_NUMPY_UFUNCS = {"exp", "log", "sin", "cos", "tanh", "sqrt"}
-
+# The helper functions generated code may call: the entrywise rows' own, and the ones below.
 HELPERS: dict[str, str] = {
-    "_sigmoid": (
-        "def _sigmoid(z):\n"
-        "    return 0.5 * (1.0 + np.tanh(0.5 * z))  # 1 / (1 + exp(-z)) without overflow\n"
-    ),
+    **{name: src for row in ELEMENTWISE.values() for name, src in row.helpers.items()},
     "_softmax": ("def _softmax(z):\n    w = np.exp(z - z.max())\n    return w / w.sum()\n"),
     "_logsumexp": (
         "def _logsumexp(z):\n    top = z.max()\n    return top + np.log(np.exp(z - top).sum())\n"
@@ -303,14 +297,10 @@ class NumpyPrinter:
         return self.call("_logsumexp", e.arg)
 
     def _print_Elementwise(self, e: N.Elementwise) -> tuple[str, int]:
-        if e.func == "sigmoid":
-            self.helpers.add("_sigmoid")
-            return self.call("_sigmoid", e.arg)
-        if e.func in _NUMPY_UFUNCS or isinstance(getattr(np, e.func, None), np.ufunc):
-            return self.call("np." + e.func, e.arg)
-        row = ELEMENTWISE.get(e.func)
-        name = {"en": row.name_en, "zh": row.name_zh} if row is not None else e.func
-        raise UnsupportedError(Msg("code.no_function", name=name))
+        row = ELEMENTWISE[e.func]
+        self.helpers.update(row.helpers)
+        # every template is a call, so the argument needs no brackets of its own
+        return row.code["numpy"].format(self._print(e.arg)[0]), ATOM
 
     def _print_Hadamard(self, e: N.Hadamard) -> tuple[str, int]:
         parts = [self.operand(f, MUL if i == 0 else MUL + 1) for i, f in enumerate(e.factors)]

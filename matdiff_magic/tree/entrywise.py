@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import sympy
 
-from matdiff_magic.to_sympy import SCALAR_FUNCTIONS, sigmoid
+from matdiff_magic.to_sympy import ROW_OF_SYMPY, SCALAR_FUNCTIONS, sigmoid
 from matdiff_magic.tree import build as B
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
 from matdiff_magic.tree.canonical import ckey
 
-_FUNC_NAMES = {v: k for k, v in SCALAR_FUNCTIONS.items()}
 _ENTRYWISE = (N.Hadamard, N.HadamardDiv, N.HadamardPow, N.Elementwise)
 
 
@@ -118,8 +117,8 @@ class _Block:
                     return B.elementwise("sqrt", self.back(base))
                 return B.hadamard_pow(self.back(base), exp)
             raise _UntranslatableError
-        if isinstance(x, sympy.Function) and type(x) in _FUNC_NAMES:
-            return B.elementwise(_FUNC_NAMES[type(x)], self.back(x.args[0]))
+        if isinstance(x, sympy.Function) and type(x) in ROW_OF_SYMPY:
+            return B.elementwise(ROW_OF_SYMPY[type(x)].name, self.back(x.args[0]))
         raise _UntranslatableError
 
     def _scalar_back(self, x: sympy.Expr) -> Expr:
@@ -133,8 +132,8 @@ class _Block:
             return B.make_mul(sympy.Integer(1), [self._scalar_back(f) for f in x.args], None)
         if isinstance(x, sympy.Pow) and x.args[1].is_Number:
             return B.power(self._scalar_back(x.args[0]), B.const(x.args[1]))
-        if isinstance(x, sympy.Function) and type(x) in _FUNC_NAMES:
-            return B.elementwise(_FUNC_NAMES[type(x)], self._scalar_back(x.args[0]))
+        if isinstance(x, sympy.Function) and type(x) in ROW_OF_SYMPY:
+            return B.elementwise(ROW_OF_SYMPY[type(x)].name, self._scalar_back(x.args[0]))
         raise _UntranslatableError
 
 
