@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy as np
 import sympy
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
+from sympy.matrices.expressions.diagonal import DiagonalOf
 
 from matdiff_magic.dims import ONE
 from matdiff_magic.errors import Msg, UnsupportedError
@@ -33,7 +35,15 @@ def _function_class(row: ElementwiseFunction) -> type[sympy.Function]:
         # SymPy's printer passes ``exp`` for a power of a function: σ(x)²
         return body if exp is None else r"\left(" + body + r"\right)^{" + str(exp) + "}"
 
-    return type(row.name, (sympy.Function,), {"fdiff": fdiff, "_latex": _latex})
+    def _eval_evalf(self: sympy.Function, prec: int) -> sympy.Expr | None:
+        arg = self.args[0].evalf(prec)
+        if not arg.is_Number:
+            return None
+        value = float(row.numpy(np.array(float(arg))))
+        return sympy.Float(value, precision=min(prec, 53))  # NumPy's double precision, no more
+
+    methods = {"fdiff": fdiff, "_latex": _latex, "_eval_evalf": _eval_evalf}
+    return type(row.name, (sympy.Function,), methods)
 
 
 SCALAR_FUNCTIONS: dict[str, Callable] = {
@@ -113,8 +123,28 @@ def _convert(e: Expr, go) -> sympy.Basic:
     if isinstance(e, N.Norm):
         arg = go(e.arg)
         return sympy.sqrt(sympy.Trace(sympy.Transpose(arg) * arg))
+    if isinstance(e, N.Sum):  # the sum of the entries: 1ᵀ A 1
+        arg = go(e.arg)
+        if e.arg.is_scalar:
+            return _scalar(arg)
+        rows, cols = e.arg.shape
+        return (sympy.OneMatrix(1, rows) * arg * sympy.OneMatrix(cols, 1))[0, 0]
     if isinstance(e, N.Hadamard):
         return sympy.HadamardProduct(*[go(f) for f in e.factors])
+    if isinstance(e, N.HadamardDiv):
+        num, den = go(e.num), go(e.den)
+        if e.is_scalar:
+            return _scalar(num) / _scalar(den)
+        return sympy.HadamardProduct(num, sympy.HadamardPower(den, -1))
+    if isinstance(e, N.LogSumExp | N.Softmax):
+        arg = go(e.arg)
+        if e.arg.is_scalar:  # softmax of one number is 1; logsumexp is the number
+            return sympy.Integer(1) if isinstance(e, N.Softmax) else _scalar(arg)
+        exp = ElementwiseApplyFunction(sympy.exp, arg)
+        total = (sympy.OneMatrix(1, e.arg.rows) * exp * sympy.OneMatrix(e.arg.cols, 1))[0, 0]
+        return sympy.log(total) if isinstance(e, N.LogSumExp) else exp / total
+    if isinstance(e, N.DiagVec):
+        return DiagonalOf(go(e.arg))
     if isinstance(e, N.HadamardPow):
         return sympy.HadamardPower(go(e.base), e.exponent)
     if isinstance(e, N.Kron):

@@ -236,6 +236,10 @@ def tokenize(source: str) -> list[Token]:
             tokens.append(Token("OP", ".T", Span(i, i + 2), space))
             i, space = i + 2, False
             continue
+        if ch == "√":  # the text printer's square root: √(x) reads back as sqrt(x)
+            tokens.append(Token("NAME", "sqrt", Span(i, i + 1), space))
+            i, space = i + 1, False
+            continue
         if ch == ONES:
             tokens.append(Token("OP", ONES, Span(i, i + 1), space))
             i, space = i + 1, False
