@@ -16,6 +16,7 @@ from matdiff_magic.dims import ONE, dim_text
 from matdiff_magic.errors import EvaluationError, Msg, ShapeError
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
+from matdiff_magic.tree.dispatch import handler
 from matdiff_magic.tree.elementwise import ELEMENTWISE
 
 
@@ -137,7 +138,7 @@ class Evaluator:
         key = e
         found = self._memo.get(key)
         if found is None:
-            method = getattr(self, "_eval_" + type(e).__name__, None)
+            method = handler(self, "_eval_", e)
             # Extension point: a node class defined outside the core evaluates itself.
             found = method(e) if method is not None else e._evaluate_with(self)  # type: ignore[attr-defined]
             self._memo[key] = found

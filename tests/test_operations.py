@@ -285,3 +285,21 @@ def test_sympy_bridge_evaluates_like_numpy():
     got = got.replace(lambda a: isinstance(a, sympy.Identity), lambda a: sympy.eye(int(a.rows)))
     got = complex(sympy.N(got.doit())).real
     assert np.isclose(got, want, rtol=1e-8), (got, want)
+
+
+def test_consumers_dispatch_along_the_class_hierarchy():
+    """A subclass of a node type is printed, evaluated and written as code like its base until
+    it has handlers of its own (SymPy's Printer._print walks the MRO the same way)."""
+
+    class Product(N.Kron):
+        __slots__ = ()
+
+    a, b = N.Var("a", symbol("n"), ONE), N.Var("b", symbol("m"), ONE)
+    env = Env({"a": np.ones((2, 1)), "b": np.arange(3.0).reshape(3, 1)}, {})
+    assert latex(Product(a, b)) == latex(N.Kron(a, b))
+    assert text(Product(a, b)) == text(N.Kron(a, b))
+    assert np.array_equal(Evaluator(env)(Product(a, b)), Evaluator(env)(N.Kron(a, b)))
+    printer = NumpyPrinter({"a": "a", "b": "b"}, {})
+    assert printer.doprint(Product(a, b)) == NumpyPrinter({"a": "a", "b": "b"}, {}).doprint(
+        N.Kron(a, b)
+    )

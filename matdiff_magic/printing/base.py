@@ -11,6 +11,7 @@ import sympy
 from matdiff_magic.dims import ONE
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
+from matdiff_magic.tree.dispatch import handler
 
 ADD, NEG, MUL, POW, ATOM = 10, 15, 20, 30, 40
 
@@ -56,7 +57,7 @@ class Printer:
         key = e
         found = self._memo.get(key)
         if found is None:
-            method = getattr(self, "_print_" + type(e).__name__, None)
+            method = handler(self, "_print_", e)
             if method is not None:
                 found = method(e)
             else:

@@ -29,6 +29,7 @@ from matdiff_magic.errors import Msg, UnsupportedError
 from matdiff_magic.printing.text import text as to_text
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
+from matdiff_magic.tree.dispatch import handler
 from matdiff_magic.tree.elementwise import ELEMENTWISE
 
 if TYPE_CHECKING:
@@ -95,7 +96,7 @@ class NumpyPrinter:
         found = self._memo.get(e)
         if found is not None:
             return found
-        method = getattr(self, "_print_" + type(e).__name__, None)
+        method = handler(self, "_print_", e)
         if method is None:
             raise UnsupportedError(Msg("code.no_node", node=type(e).__name__, text=to_text(e)))
         code, prec = method(e)
