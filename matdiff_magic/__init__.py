@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from matdiff_magic.answers import AnswerCheck, check_answer
 from matdiff_magic.api import derive
 from matdiff_magic.compare import Comparison, compare
 from matdiff_magic.errors import (
@@ -50,6 +51,8 @@ __all__ = [
     "derive",
     "compare",
     "Comparison",
+    "check_answer",
+    "AnswerCheck",
     "parse_problem",
     "Result",
     "MatDiffError",

@@ -552,6 +552,67 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "cannot write NumPy code for the symbol {symbol}",
         "zh": "无法为符号 {symbol} 生成 NumPy 代码",
     },
+    # -- checking a student's answer (answers.py) --------------------------------------------
+    "answer.layout.numerator": {"en": "numerator layout", "zh": "分子布局"},
+    "answer.layout.denominator": {"en": "denominator layout", "zh": "分母布局"},
+    "answer.layout.mixed": {"en": "mixed layout", "zh": "混合布局"},
+    "answer.correct": {
+        "en": "Correct: this is {symbol} in the {layout}.",
+        "zh": "正确：这就是{layout}下的 {symbol}。",
+    },
+    "answer.other_layout": {
+        "en": "Right derivative, other layout: your answer is {symbol} in the {which}, the "
+        "transpose of the {layout} asked for, where it is {expected}.",
+        "zh": "导数正确，但布局不同：你的答案是{which}下的 {symbol}，是所要求的{layout}的转置；"
+        "在{layout}下它是 {expected}。",
+    },
+    "answer.invalid": {
+        "en": "The answer cannot be checked: {reason}",
+        "zh": "无法检查这个答案：{reason}",
+    },
+    "answer.empty": {"en": "the answer is empty", "zh": "答案为空"},
+    "answer.unknown_names": {
+        "en": "the answer uses {names}, which the problem does not have (it has {known})",
+        "zh": "答案用到了题目中没有的 {names}（题目中有 {known}）",
+    },
+    "answer.shape": {
+        "en": "the answer is {got}, but the derivative of the function ({f}) by the variable "
+        "({x}) in the {layout} is {want}",
+        "zh": "答案的形状是 {got}，但{layout}下函数（{f}）对变量（{x}）的导数的形状是 {want}",
+    },
+    "answer.wrong": {
+        "en": "Not the derivative: at random values your answer differs from {symbol} = "
+        "{expected} (relative error up to {error}).",
+        "zh": "不是这个导数：在随机取值下，你的答案与 {symbol} = {expected} 不同"
+        "（相对误差最大 {error}）。",
+    },
+    "answer.difference": {
+        "en": "Your answer minus the derivative is {diff}.",
+        "zh": "你的答案减去导数等于 {diff}。",
+    },
+    "answer.hint.sign": {
+        "en": "The sign is wrong: your answer is minus the derivative.",
+        "zh": "符号错了：你的答案是导数的相反数。",
+    },
+    "answer.hint.factor": {
+        "en": "A factor is off: your answer is {factor} times the derivative.",
+        "zh": "差一个系数：你的答案是导数的 {factor} 倍。",
+    },
+    "answer.hint.symmetric": {
+        "en": "Your answer is right only when {names} is symmetric; it is not declared "
+        "symmetric, so keep both the matrix and its transpose (e.g. (A + Aᵀ) x, not 2 A x).",
+        "zh": "只有当 {names} 对称时你的答案才正确；它没有被声明为对称矩阵，"
+        "所以矩阵与它的转置都要保留（例如 (A + Aᵀ) x，而不是 2 A x）。",
+    },
+    "answer.hint.transpose": {
+        "en": "A transpose is missing or extra on {name}: with {name} transposed your "
+        "answer is right.",
+        "zh": "{name} 上少了或多了一个转置：把 {name} 转置后你的答案就对了。",
+    },
+    "answer.hint.order": {
+        "en": "The factors are right but in the wrong order: {expected}.",
+        "zh": "因子都对，但顺序错了：应为 {expected}。",
+    },
     "code.function_name": {
         "en": "not a Python function name: {name!r}",
         "zh": "不是合法的 Python 函数名：{name!r}",

@@ -160,6 +160,8 @@ def number_value(text: str, source: str, span: Span) -> Fraction:
 
 
 _NOT_NAME = set("ᵀ²³⁻¹")
+_SUPERSCRIPT_DIGITS = set("⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+_FROM_SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
 
 
 def _name_char(ch: str, first: bool) -> bool:
@@ -234,6 +236,31 @@ def tokenize(source: str) -> list[Token]:
             and (i + 2 >= n or not _name_char(source[i + 2], False))
         ):
             tokens.append(Token("OP", ".T", Span(i, i + 2), space))
+            i, space = i + 2, False
+            continue
+        if ch == "∘" and i + 1 < n and source[i + 1] in _SUPERSCRIPT_DIGITS:
+            # the text printer's entrywise power: x∘², x∘⁻¹ read as x .^ 2, x .^ -1
+            j = i + 1
+            while j < n and source[j] in _SUPERSCRIPT_DIGITS:
+                j += 1
+            written = source[i + 1 : j].translate(_FROM_SUPERSCRIPT)
+            tokens.append(Token("OP", ".^", Span(i, i + 1), space))
+            if written.startswith("-"):
+                tokens.append(Token("OP", "-", Span(i + 1, i + 2), False))
+                written = written[1:]
+            if not written.isdigit():
+                raise ParseError(
+                    Msg("lex.unexpected_character", char=source[i + 1]),
+                    source=source,
+                    span=Span(i + 1, j),
+                )
+            span = Span(j - len(written), j)
+            value = number_value(written, source, span)
+            tokens.append(Token("NUMBER", written, span, False, value))
+            i, space = j, False
+            continue
+        if source.startswith("^∘", i):  # x^∘(3/2), as the text printer writes other powers
+            tokens.append(Token("OP", ".^", Span(i, i + 2), space))
             i, space = i + 2, False
             continue
         if ch == "√":  # the text printer's square root: √(x) reads back as sqrt(x)
