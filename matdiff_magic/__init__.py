@@ -18,6 +18,8 @@ from matdiff_magic.compare import Comparison, compare
 from matdiff_magic.errors import (
     EvaluationError,
     MatDiffError,
+    NotApplicableError,
+    NotSupportedYetError,
     ParseError,
     ShapeError,
     UnsupportedError,
@@ -59,6 +61,8 @@ __all__ = [
     "ParseError",
     "ShapeError",
     "UnsupportedError",
+    "NotApplicableError",
+    "NotSupportedYetError",
     "EvaluationError",
     "VerificationError",
     "Verification",

@@ -6,7 +6,15 @@ import difflib
 
 from matdiff_magic import layout as L
 from matdiff_magic import notation
-from matdiff_magic.errors import Join, MatDiffError, Msg, ParseError, UnsupportedError
+from matdiff_magic.errors import (
+    Join,
+    MatDiffError,
+    Msg,
+    NotApplicableError,
+    NotSupportedYetError,
+    ParseError,
+    UnsupportedError,
+)
 from matdiff_magic.language.builder import Problem, parse_problem
 from matdiff_magic.language.rebase import with_variable
 from matdiff_magic.methods import chain, definition, differential, hessian, vectorization
@@ -100,12 +108,12 @@ def run(ctx: Context, method: str, order: int) -> Outcome:
     if method == "auto" and order == 1 and repetition(ctx.f) > REPEATED:
         method = "chain"
     if written > MAX_WRITTEN and method != "chain":
-        raise UnsupportedError(
+        raise NotSupportedYetError(
             Msg("reason.too_large", f=ctx.fname, size=written, limit=MAX_WRITTEN)
         )
     if order == 2:
         if method not in ("auto", "differential", "vectorization"):
-            raise UnsupportedError(Msg("api.hessian_method", method=method))
+            raise NotApplicableError(Msg("api.hessian_method", method=method))
         return hessian.derive(ctx)
     if method == "definition":
         return definition.derive(ctx)

@@ -18,6 +18,8 @@ from matdiff_magic.errors import (
     Join,
     MatDiffError,
     Msg,
+    NotApplicableError,
+    NotSupportedYetError,
     UnsupportedError,
     VerificationError,
 )
@@ -185,7 +187,10 @@ def compare(
         raise next(iter(failed.values()))
     if not results:
         distinct = {err.message: err for err in reasons.values()}  # one of each reason
-        raise UnsupportedError(Msg("api.no_method", reasons=Join(distinct.values(), "semicolon")))
+        # "no method applies" only if each method said so; else matdiff cannot do it yet
+        inapplicable = all(isinstance(err, NotApplicableError) for err in reasons.values())
+        kind = NotApplicableError if inapplicable else NotSupportedYetError
+        raise kind(Msg("api.no_method", reasons=Join(distinct.values(), "semicolon")))
     keys = {m: _symbolic_key(r) for m, r in results.items()}
     agree_symbolic = None not in keys.values() and len(set(keys.values())) == 1
     agree_numeric, max_diff, fd = _numeric(results, seed)

@@ -160,7 +160,18 @@ class ShapeError(MatDiffError):
 
 
 class UnsupportedError(MatDiffError):
-    """The request is well formed but this method (or feature) cannot handle it."""
+    """The request is well formed but cannot be answered as asked: one of the two below."""
+
+
+class NotApplicableError(UnsupportedError):
+    """This method does not apply to this problem (another method may): the differential
+    method for a vector-valued function of a vector, the chain rule without an inner function,
+    a Hessian of a non-scalar function."""
+
+
+class NotSupportedYetError(UnsupportedError):
+    """matdiff cannot do this yet, whichever method is asked: a node without a rule, a result
+    beyond a size limit, an expression SymPy or the code printer has no form for."""
 
 
 class EvaluationError(MatDiffError):
@@ -182,6 +193,8 @@ __all__ = [
     "ParseError",
     "ShapeError",
     "UnsupportedError",
+    "NotApplicableError",
+    "NotSupportedYetError",
     "EvaluationError",
     "VerificationError",
     "Msg",

@@ -10,7 +10,7 @@ from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 from sympy.matrices.expressions.diagonal import DiagonalOf
 
 from matdiff_magic.dims import ONE
-from matdiff_magic.errors import Msg, UnsupportedError
+from matdiff_magic.errors import Msg, NotSupportedYetError
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
 from matdiff_magic.tree.elementwise import ELEMENTWISE, ElementwiseFunction
@@ -157,7 +157,7 @@ def _convert(e: Expr, go) -> sympy.Basic:
         return ElementwiseApplyFunction(func, arg)
     if isinstance(e, N.DiagMat):
         return sympy.DiagMatrix(go(e.arg))
-    raise UnsupportedError(Msg("api.no_sympy", node=type(e).__name__))
+    raise NotSupportedYetError(Msg("api.no_sympy", node=type(e).__name__))
 
 
 def scalar_from_sympy(x: sympy.Expr) -> Expr:
@@ -175,4 +175,4 @@ def scalar_from_sympy(x: sympy.Expr) -> Expr:
         return B.power(scalar_from_sympy(x.base), scalar_from_sympy(x.exp))
     if isinstance(x, sympy.Function) and type(x) in ROW_OF_SYMPY:
         return B.elementwise(ROW_OF_SYMPY[type(x)].name, scalar_from_sympy(x.args[0]))
-    raise UnsupportedError(Msg("reason.no_entrywise_form", func=type(x).__name__))
+    raise NotSupportedYetError(Msg("reason.no_entrywise_form", func=type(x).__name__))

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import sympy
 
 from matdiff_magic.dims import ONE
-from matdiff_magic.errors import Msg, UnsupportedError
+from matdiff_magic.errors import Msg, NotSupportedYetError, UnsupportedError
 from matdiff_magic.printing.latex import latex
 from matdiff_magic.printing.names import latex_name, text_name
 from matdiff_magic.printing.text import text
@@ -182,7 +182,7 @@ class Converter:
         what = NO_INDEX_FORM.get(type(e), type(e).__name__)
         method = "differential" if self.scalar_function else "vectorization"
         arg = text(e.args[0]) if e.args else text(e)
-        return UnsupportedError(Msg("reason.no_index_form", what=what, arg=arg, method=method))
+        return NotSupportedYetError(Msg("reason.no_index_form", what=what, arg=arg, method=method))
 
     def entry(self, e: Expr, i: sympy.Expr, j: sympy.Expr) -> sympy.Expr:
         sp = self.space
@@ -231,7 +231,7 @@ class Converter:
         if isinstance(e, N.Elementwise):
             func = SCALAR_FUNCTIONS.get(e.func)
             if func is None:
-                raise UnsupportedError(Msg("reason.no_entrywise_form", func=e.func))
+                raise NotSupportedYetError(Msg("reason.no_entrywise_form", func=e.func))
             return func(self.entry(e.arg, i, j))
         if isinstance(e, N.Norm):
             p, q = sp.fresh(e.arg.rows), sp.fresh(e.arg.cols)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from matdiff_magic import claims, notation
 from matdiff_magic.claims import Claim
 from matdiff_magic.derivation import Builder, Derivation
-from matdiff_magic.errors import Msg, UnsupportedError
+from matdiff_magic.errors import Msg, NotSupportedYetError
 from matdiff_magic.rules import conclusions as C
 from matdiff_magic.rules import differential as DR
 from matdiff_magic.rules.rule import Rule
@@ -121,7 +121,7 @@ def _expand_once(e: Expr, ctx: Context, used: list[Rule]) -> Expr:
             return N.Differential(ctx.wrt)
         rule = DR.rule_for(sub)
         if rule is None or rule.apply is None:
-            raise UnsupportedError(Msg("reason.no_differential_rule", node=type(sub).__name__))
+            raise NotSupportedYetError(Msg("reason.no_differential_rule", node=type(sub).__name__))
         note(rule)
         return rule.apply(sub, d)
 
@@ -138,7 +138,7 @@ def expand_terms(e: Expr, has: callable) -> list[Expr]:
     MAX_TERMS of them: a shared subexpression can stand for exponentially many)."""
     count = _count_terms(e, has, {})
     if count > MAX_TERMS:
-        raise UnsupportedError(Msg("reason.too_many_terms", count=count, limit=MAX_TERMS))
+        raise NotSupportedYetError(Msg("reason.too_many_terms", count=count, limit=MAX_TERMS))
     return _expand_terms(e, has)
 
 

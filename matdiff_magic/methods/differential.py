@@ -10,7 +10,7 @@ from __future__ import annotations
 from matdiff_magic import claims, notation
 from matdiff_magic.claims import Claim
 from matdiff_magic.derivation import Builder
-from matdiff_magic.errors import Msg, UnsupportedError
+from matdiff_magic.errors import Msg, NotApplicableError
 from matdiff_magic.methods.common import (
     Context,
     Outcome,
@@ -58,7 +58,7 @@ def _initial(term: Expr, has) -> State:
 def derive(ctx: Context) -> Outcome:
     fk, xk = kinds(ctx)
     if fk != "scalar" and xk != "scalar":
-        raise UnsupportedError(
+        raise NotApplicableError(
             Msg("reason.differential_needs_scalar", f=ctx.fname, kind=Msg(f"kind.{fk}"))
         )
     b = Builder()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from matdiff_magic import claims, notation
 from matdiff_magic.derivation import Builder, Derivation
 from matdiff_magic.dims import ONE
-from matdiff_magic.errors import Msg, UnsupportedError
+from matdiff_magic.errors import Msg, NotApplicableError, UnsupportedError
 from matdiff_magic.methods import differential, vectorization
 from matdiff_magic.methods.common import (
     Context,
@@ -24,7 +24,7 @@ from matdiff_magic.tree.tidy import tidy
 def derive(ctx: Context) -> Outcome:
     fk, xk = kinds(ctx)
     if fk != "scalar":
-        raise UnsupportedError(
+        raise NotApplicableError(
             Msg("reason.hessian_needs_scalar", f=ctx.fname, kind=Msg(f"kind.{fk}"))
         )
     try:

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 import sympy
 
 from matdiff_magic.dims import ONE, dim_text
-from matdiff_magic.errors import Msg, UnsupportedError
+from matdiff_magic.errors import Msg, NotSupportedYetError
 from matdiff_magic.printing.text import text as to_text
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
@@ -98,7 +98,7 @@ class NumpyPrinter:
             return found
         method = handler(self, "_print_", e)
         if method is None:
-            raise UnsupportedError(Msg("code.no_node", node=type(e).__name__, text=to_text(e)))
+            raise NotSupportedYetError(Msg("code.no_node", node=type(e).__name__, text=to_text(e)))
         code, prec = method(e)
         if e in self._shared:
             temp = self._temporary()
@@ -134,7 +134,7 @@ class NumpyPrinter:
             try:
                 return self.sizes[d], ATOM
             except KeyError:
-                raise UnsupportedError(Msg("code.no_size", size=dim_text(d))) from None
+                raise NotSupportedYetError(Msg("code.no_size", size=dim_text(d))) from None
         if isinstance(d, sympy.Mul):
             coeff, rest = d.as_coeff_Mul()
             parts = [] if coeff == 1 else [self._dim_operand(coeff, MUL)]
@@ -146,7 +146,7 @@ class NumpyPrinter:
             return self._dim_operand(d.base, ATOM) + " ** " + str(d.exp), POW
         if not d.free_symbols:
             return repr(float(d)), ATOM
-        raise UnsupportedError(Msg("code.no_number", number=str(d)))
+        raise NotSupportedYetError(Msg("code.no_number", number=str(d)))
 
     def _dim_operand(self, d: sympy.Expr, needs: int) -> str:
         return _wrap(self.dim(d), needs)
@@ -188,7 +188,7 @@ class NumpyPrinter:
         return name, ATOM
 
     def _print_Opaque(self, e: N.Opaque) -> tuple[str, int]:
-        raise UnsupportedError(Msg("code.no_symbol", symbol=e.text))
+        raise NotSupportedYetError(Msg("code.no_symbol", symbol=e.text))
 
     # -- algebra ------------------------------------------------------------------------------
     def _print_Add(self, e: N.Add) -> tuple[str, int]:
@@ -373,7 +373,7 @@ def numpy_code(result: Result, name: str = "derivative", lang: str = "en") -> st
     from matdiff_magic.i18n import message
 
     if not name.isidentifier() or keyword.iskeyword(name):
-        raise UnsupportedError(Msg("code.function_name", name=name))
+        raise NotSupportedYetError(Msg("code.function_name", name=name))
     variables = dict(result.problem.variables)
     variables.setdefault(result.wrt.name, result.wrt)
     names: dict[str, str] = {}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from matdiff_magic.errors import Msg, UnsupportedError
+from matdiff_magic.errors import Msg, NotApplicableError
 from matdiff_magic.rules.rule import Rule, table
 from matdiff_magic.tree import build as B
 from matdiff_magic.tree import nodes as N
@@ -190,5 +190,5 @@ def step(
         assert m is not None
         return VEC, B.transpose(B.vec(B.transpose(m))), e.arg
     if isinstance(e, N.Kron):
-        raise UnsupportedError(Msg("reason.trace_kronecker"))
+        raise NotApplicableError(Msg("reason.trace_kronecker"))
     raise AssertionError(f"unexpected {type(e).__name__} around dX in a differential")
