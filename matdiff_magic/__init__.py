@@ -28,11 +28,11 @@ from matdiff_magic.errors import (
 from matdiff_magic.language.builder import parse_problem
 from matdiff_magic.result import Result
 from matdiff_magic.verify import StepCheck, Verification
+from matdiff_magic.version import __version__
 
 if TYPE_CHECKING:
     from IPython.core.interactiveshell import InteractiveShell
 
-__version__ = "0.1.0"
 
 
 def load_ipython_extension(ipython: InteractiveShell) -> None:

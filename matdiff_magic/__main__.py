@@ -1,3 +1,3 @@
-from matdiff_magic.cli import main
+from matdiff_magic.frontend.cli import main
 
 main()

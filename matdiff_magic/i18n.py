@@ -35,6 +35,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "求 {f} 对 {x} 的黑塞矩阵",
     },
     "ui.where": {"en": "where", "zh": "其中"},
+    "cli.checked": {
+        "en": "  verified: the result agrees with central finite differences (relative error "
+        "{error}); {checked} of {steps} steps checked, {holding} hold",
+        "zh": "  已验证：结果与中心差分一致（相对误差 {error}）；{steps} 步中检查了 {checked} 步，"
+        "{holding} 步成立",
+    },
     "ui.variables": {"en": "variables", "zh": "变量"},
     "ui.find": {
         "en": "Find {symbol} ({where}; size {size})",

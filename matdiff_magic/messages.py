@@ -663,6 +663,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "{names} 的数值取自命名空间数组的开头部分（前若干行和列），其余为随机值",
     },
     "error.option": {"en": "bad option: {detail}", "zh": "选项有误：{detail}"},
+    "error.wrt_needed": {
+        "en": "the expression has several variables ({names}): say which with --wrt",
+        "zh": "表达式有多个变量（{names}）：请用 --wrt 指定对哪个变量求导",
+    },
     "error.var_option": {
         "en": '--var expects NAME: TYPE, as in "A: matrix(m, n)"; got {decl!r}',
         "zh": '--var 的格式应为 NAME: TYPE，如 "A: matrix(m, n)"；这里是 {decl!r}',

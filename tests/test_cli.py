@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from matdiff_magic.cli import run
+from matdiff_magic.frontend.cli import run
 
 
 def test_prints_the_result(capsys):
@@ -118,7 +118,7 @@ def test_every_bad_input_is_one_message_and_exit_2(argv, capsys):
 
 
 ARGPARSE = [
-    ["x' x"],
+    [],
     ["x' x", "--wrt", "x", "--layout", "sideways"],
     ["x' x", "--wrt", "x", "--method", "magic"],
     ["x' x", "--wrt", "x", "--order", "3"],
@@ -157,7 +157,7 @@ def test_an_unknown_wrt_names_the_variables(capsys):
 
 
 def test_internal_errors_are_one_message_too(monkeypatch, capsys):
-    from matdiff_magic import cli
+    from matdiff_magic.frontend import cli
 
     def broken(*args, **kwargs):
         raise RecursionError("maximum recursion depth exceeded")
@@ -298,3 +298,80 @@ def test_a_long_line_is_shown_around_the_caret(capsys):
     line, carets = capsys.readouterr().err.rstrip("\n").split("\n")[-2:]
     assert len(line) < 120 and line.startswith("  ...") and line.endswith("+ )")
     assert line[carets.index("^")] == ")"
+
+
+# -- options added for the terminal user: --wrt optional, --check, --code, --json, --answer ----
+
+
+def test_wrt_may_be_left_out_with_one_variable(capsys):
+    assert run(["x' x"]) == 0
+    assert "∂f/∂x = 2 x" in capsys.readouterr().out
+
+
+def test_wrt_is_asked_for_with_several_variables(capsys):
+    assert run(["x' A x"]) == 2
+    err = capsys.readouterr().err
+    assert "--wrt" in err and "x" in err and "A" in err and "Traceback" not in err
+
+
+def test_check_says_how_the_result_was_verified(capsys):
+    assert run(["x' A x", "--wrt", "x", "--check"]) == 0
+    out = capsys.readouterr().out
+    assert "verified: the result agrees with central finite differences" in out
+    line = next(ln for ln in out.splitlines() if "verified" in ln)
+    checked, steps = line.split(";")[1].split(" steps")[0].split(" of ")
+    assert int(checked) == int(steps) > 0
+
+
+def test_code_prints_a_function_that_computes_the_derivative(capsys):
+    import numpy as np
+
+    assert run(["x' A x", "--wrt", "x", "--code", "numpy"]) == 0
+    out = capsys.readouterr().out
+    source = out[out.index("import numpy") :]
+    namespace: dict[str, object] = {}
+    exec(source, namespace)  # the test runs the printed code
+    rng = np.random.default_rng(0)
+    x, A = rng.normal(size=(3, 1)), rng.normal(size=(3, 3))
+    assert np.allclose(namespace["derivative"](x, A), (A + A.T) @ x)
+
+
+def test_version(capsys):
+    with pytest.raises(SystemExit) as info:
+        run(["--version"])
+    assert info.value.code == 0
+    assert capsys.readouterr().out.startswith("matdiff 0.")
+
+
+def test_json_is_machine_readable(capsys):
+    import json
+
+    assert run(["(X θ - y)' (X θ - y)", "--wrt", "θ", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["derivative"] == "2 Xᵀ (X θ - y)"
+    assert data["ascii"] == "2 X' (X theta - y)"
+    assert data["shape"] == ["n", "1"] and data["layout"] == "mixed"
+    assert data["verified"] is True and data["result_error"] < 1e-6
+    assert data["steps"] and all(s["checked"] and s["holds"] for s in data["steps"])
+    assert {"text", "latex", "rule", "rule_name", "relation"} <= set(data["steps"][0])
+
+
+@pytest.mark.parametrize(
+    ("answer", "status", "says"),
+    [
+        ("(A + A') x", 0, "Correct"),
+        ("2 A x", 1, "symmetric"),
+        ("x' (A + A')", 1, "other layout"),
+        ("(A + A') y", 1, "does not have"),
+    ],
+)
+def test_answer_checks_and_sets_the_exit_status(answer, status, says, capsys):
+    assert run(["x' A x", "--wrt", "x", "--answer", answer]) == status
+    assert says in capsys.readouterr().out
+
+
+def test_help_explains_layouts_and_methods(capsys):
+    with pytest.raises(SystemExit):
+        run(["--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert "Jacobian" in out and "gradient" in out and "trace trick" in out and "Kronecker" in out

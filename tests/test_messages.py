@@ -17,7 +17,7 @@ from IPython.core.displaypub import CapturingDisplayPublisher
 from IPython.testing import globalipapp
 
 import matdiff_magic as md
-from matdiff_magic.cli import run
+from matdiff_magic.frontend.cli import run
 from matdiff_magic.frontend.magic import MatDiff
 from matdiff_magic.frontend.render import content_for, error_bundle
 from matdiff_magic.frontend.session import Options, requested_language, solve

@@ -1,0 +1,261 @@
+"""The ``matdiff`` command: differentiate from the shell.
+
+matdiff "x' A x" --steps                      (one variable: --wrt may be left out)
+matdiff "A B X" --wrt X --var "A: matrix(p, n)" --layout denominator --latex
+matdiff "x' A x" --wrt x --answer "2 A x"     (check an answer; exit status 1 if not correct)
+matdiff "x' A x" --wrt x --json               (machine-readable)
+
+A bad input is one message on stderr (with a caret under the spot) and exit status 2, never a
+traceback; see :mod:`matdiff_magic.frontend.terminal` for how output is kept safe.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from typing import NoReturn
+
+from matdiff_magic.answers import check_answer
+from matdiff_magic.api import METHODS, derive
+from matdiff_magic.dims import dim_text, shape_text
+from matdiff_magic.errors import MatDiffError, Msg
+from matdiff_magic.frontend import terminal as T
+from matdiff_magic.i18n import default_language, message
+from matdiff_magic.language.builder import parse_problem
+from matdiff_magic.layout import LAYOUTS
+from matdiff_magic.notation import shape_latex
+from matdiff_magic.printing.latex import latex
+from matdiff_magic.printing.steps import derivation_text, step_latex, step_text
+from matdiff_magic.printing.text import ascii_dim, ascii_text, text
+from matdiff_magic.result import Result
+from matdiff_magic.version import __version__
+
+LAYOUT_HELP = (
+    "numerator: the derivative has the numerator's rows (Jacobian); denominator: its "
+    "transpose (gradient); mixed (default): scalar by vector or matrix in denominator layout, "
+    "everything else in numerator layout, as in machine learning"
+)
+METHOD_HELP = (
+    "auto (default): differential for a scalar function or variable, vectorization otherwise; "
+    "differential: matrix differential and the trace trick; vectorization: vec and Kronecker "
+    "products; chain: the chain rule through your definitions; definition: entry by entry"
+)
+
+
+class _ArgumentParser(argparse.ArgumentParser):
+    """argparse, with its error messages (which quote the arguments) escaped."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        T.write(sys.stderr, f"{self.prog}: error: {T.escape(message, False)}")
+        sys.exit(2)
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = _ArgumentParser(
+        prog="matdiff",
+        description="Differentiate a matrix expression and show the derivation.",
+        epilog='example: matdiff "x\' A x" --wrt x --steps',
+    )
+    p.add_argument("expr", help="the expression (declarations may come first, separated by ;)")
+    p.add_argument(
+        "--wrt", help="the variable to differentiate with respect to (optional if only one)"
+    )
+    p.add_argument(
+        "--var",
+        action="append",
+        default=[],
+        metavar="DECL",
+        help='a declaration such as "A: matrix(m, n)" (repeatable)',
+    )
+    p.add_argument("--layout", choices=LAYOUTS, default="mixed", help=LAYOUT_HELP)
+    p.add_argument("--method", choices=METHODS, default="auto", help=METHOD_HELP)
+    p.add_argument("--order", type=int, choices=(1, 2), default=1, help="2 gives the Hessian")
+    p.add_argument("--steps", action="store_true", help="show the derivation step by step")
+    p.add_argument("--latex", action="store_true", help="print LaTeX instead of text")
+    p.add_argument(
+        "--check",
+        action="store_true",
+        help="say how the result and each step were verified against finite differences",
+    )
+    p.add_argument("--code", choices=("numpy",), help="print a Python function computing it")
+    p.add_argument("--answer", metavar="TEXT", help="check TEXT as the derivative (exit 1 if "
+                   "it is not correct)")  # fmt: skip
+    p.add_argument("--json", action="store_true", help="print one JSON object (machine-readable)")
+    p.add_argument(
+        "--ascii",
+        action="store_true",
+        help="write expressions in ASCII (x', X^-1, .*, theta), as they can be typed back; "
+        "automatic where the terminal cannot show Unicode",
+    )
+    p.add_argument(
+        "--lang",
+        choices=("en", "zh"),
+        default=None,
+        help="language of rule names and messages (default: MATDIFF_LANG or en)",
+    )
+    p.add_argument("--version", action="version", version=f"matdiff {__version__}")
+    return p
+
+
+def _declarations(decls: Sequence[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for decl in decls:
+        name, sep, kind = decl.partition(":")
+        if not sep:
+            name, sep, kind = decl.partition("∈")
+        if not sep or not name.strip():
+            raise MatDiffError(Msg("error.var_option", decl=decl))
+        out[name.strip()] = kind.strip()
+    return out
+
+
+def _wrt(args: argparse.Namespace, variables: dict[str, str] | None) -> str:
+    """--wrt, or the one variable of the problem."""
+    if args.wrt:
+        return args.wrt
+    names = list(parse_problem(args.expr, variables).variables)
+    if len(names) == 1:
+        return names[0]
+    raise MatDiffError(Msg("error.wrt_needed", names=", ".join(names)))
+
+
+# -- the output -------------------------------------------------------------------------------
+def _output(result: Result, args: argparse.Namespace, lang: str, ascii_only: bool) -> str:
+    words = ascii_text if ascii_only else str
+    where = (
+        message("hessian", lang)
+        if result.orientation == "hessian"
+        else message(f"layout.{result.orientation}", lang)
+    )
+    lines: list[str] = []
+    if args.latex:
+        if args.steps:
+            lines.append(result.steps.latex(lang=lang))
+        else:
+            lines.append(f"{latex(result.symbol)} = {result.latex}")
+        lines.append(f"% {message('shape', lang)}: {shape_latex(result.shape)} ({where})")
+    else:
+        if args.steps:
+            lines += [derivation_text(result.steps, lang=lang, ascii_only=ascii_only), ""]
+        symbol, value = text(result.symbol, ascii_only), text(result.expr, ascii_only)
+        lines.append(f"{symbol} = {value}")
+        rows, cols = result.shape
+        shape = f"{ascii_dim(rows)} x {ascii_dim(cols)}" if ascii_only else shape_text(result.shape)
+        lines.append(
+            f"  {words(message('shape', lang))} {shape}, {words(where)}, "
+            f"{words(message('method.' + result.method, lang))}"
+        )
+    if args.check:
+        lines.append(words(_check_line(result, lang)))
+    if args.code:
+        lines += ["", result.numpy_code(lang=lang)]
+    return "\n".join(lines)
+
+
+def _check_line(result: Result, lang: str) -> str:
+    v = result.verify()
+    checked = sum(1 for s in v.steps if s.checked)
+    holding = sum(1 for s in v.steps if s.checked and s.ok)
+    return message("cli.checked", lang).format(
+        error=f"{v.result_error:.1e}", checked=checked, steps=len(v.steps), holding=holding
+    )
+
+
+def _json(result: Result, lang: str, answer: dict | None) -> str:
+    v = result.verify()
+    out = {
+        "derivative": result.text,
+        "latex": result.latex,
+        "ascii": text(result.expr, True),
+        "symbol": text(result.symbol),
+        "shape": [dim_text(d) for d in result.shape],
+        "layout": result.layout,
+        "orientation": result.orientation,
+        "method": result.method,
+        "order": result.order,
+        "wrt": result.wrt.name,
+        "steps": [
+            {
+                "text": step_text(step),
+                "latex": step_latex(step),
+                "rule": step.rule.key if step.rule is not None else None,
+                "rule_name": step.rule.name(lang) if step.rule is not None else None,
+                "relation": step.relation,
+                "checked": check.checked,
+                "holds": check.ok,
+            }
+            for step, check in zip(result.steps, v.steps, strict=True)
+        ],
+        "verified": v.ok,
+        "result_error": v.result_error,
+    }
+    if answer is not None:
+        out["answer"] = answer
+    return json.dumps(out, ensure_ascii=False, indent=2)
+
+
+def _answer(result: Result, args: argparse.Namespace, wrt: str, variables: dict | None, lang: str):
+    check = check_answer(args.expr, wrt, args.answer, variables, layout=args.layout)
+    return check, {"verdict": check.verdict, "message": check.message(lang),
+                   "max_error": check.max_error}  # fmt: skip
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args([T.decoded(a) for a in (sys.argv[1:] if argv is None else argv)])
+    lang = args.lang or default_language()
+    status = 0
+    try:
+        variables = _declarations(args.var) or None
+        wrt = _wrt(args, variables)
+        result = derive(
+            args.expr,
+            wrt,
+            variables=variables,
+            layout=args.layout,
+            method=args.method,
+            order=args.order,
+        )
+        answer = None
+        if args.answer is not None:
+            check, answer = _answer(result, args, wrt, variables, lang)
+            status = 0 if check.ok else 1
+        if args.json:
+            out = _json(result, lang, answer)
+        else:
+            out = _output(result, args, lang, args.ascii)
+            if answer is not None:
+                out += "\n" + answer["message"]
+            if not args.ascii and not T.encodes(sys.stdout, out):
+                if lang == "zh" and not T.encodes(sys.stdout, message("shape", lang)):
+                    lang = "en"  # the terminal cannot show Chinese at all
+                out = _output(result, args, lang, True)
+                if answer is not None:
+                    out += "\n" + ascii_text(check.message(lang))
+    except MatDiffError as err:
+        T.report(err, lang, args.ascii)
+        return 2
+    except Exception as exc:
+        # a bug, or a limit the checks missed (MemoryError, RecursionError): one message
+        # rather than a traceback; the library itself still raises it
+        detail = T.escape(str(exc)[:300], args.ascii)
+        internal = MatDiffError(Msg("error.internal", kind=type(exc).__name__, detail=detail))
+        T.report(internal, lang, args.ascii)
+        return 2
+    T.write(sys.stdout, T.escape(out, False))
+    return status
+
+
+def main() -> None:
+    try:
+        sys.exit(run())
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except BrokenPipeError:  # matdiff ... | head
+        sys.exit(0)
+
+
+if __name__ == "__main__":
+    main()
