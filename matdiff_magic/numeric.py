@@ -254,14 +254,16 @@ class Evaluator:
         return np.kron(self(e.left), self(e.right))
 
     def _eval_Softmax(self, e: N.Softmax) -> np.ndarray:
-        z = self(e.arg)
-        w = np.exp(z - z.max())
-        return w / w.sum()
+        z = self(e.arg)  # a column, or a matrix normalised column by column
+        w = np.exp(z - z.max(axis=0, keepdims=True))
+        return w / w.sum(axis=0, keepdims=True)
 
     def _eval_LogSumExp(self, e: N.LogSumExp) -> np.ndarray:
         z = self(e.arg)
-        top = z.max()
-        return np.array([[top + np.log(np.exp(z - top).sum())]])
+        if not N.batched(e.arg):
+            z = z.reshape(-1, 1)  # a vector, row or column: one value
+        top = z.max(axis=0, keepdims=True)
+        return top + np.log(np.exp(z - top).sum(axis=0, keepdims=True))
 
     def _eval_Elementwise(self, e: N.Elementwise) -> np.ndarray:
         with np.errstate(all="ignore"):

@@ -141,6 +141,12 @@ def _convert(e: Expr, go) -> sympy.Basic:
         if e.arg.is_scalar:  # softmax of one number is 1; logsumexp is the number
             return sympy.Integer(1) if isinstance(e, N.Softmax) else _scalar(arg)
         exp = ElementwiseApplyFunction(sympy.exp, arg)
+        if N.batched(e.arg):  # column by column
+            sums = sympy.OneMatrix(1, e.arg.rows) * exp
+            if isinstance(e, N.LogSumExp):
+                return ElementwiseApplyFunction(sympy.log, sums)
+            spread = sympy.OneMatrix(e.arg.rows, 1) * sums
+            return sympy.HadamardProduct(exp, sympy.HadamardPower(spread, -1))
         total = (sympy.OneMatrix(1, e.arg.rows) * exp * sympy.OneMatrix(e.arg.cols, 1))[0, 0]
         return sympy.log(total) if isinstance(e, N.LogSumExp) else exp / total
     if isinstance(e, N.DiagVec):

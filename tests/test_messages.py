@@ -178,8 +178,8 @@ def test_shape_error_in_chinese():
     assert err.message_in("zh") == "无法求 A（m×n）的迹：它不是方阵（m ≠ n）"
     err = parse_error("A: matrix(m, n); x: vector(m)\nA - x", md.ShapeError)
     assert err.message_in("zh") == "无法从 A（m×n）中减去 x（m×1）：m×n ≠ m×1"
-    err = parse_error("A: matrix(m, n)\nsoftmax(A)", md.ShapeError)
-    assert err.message_in("zh") == "无法求 A（m×n）的 softmax：它必须是列向量"
+    err = parse_error("x: vector(m)\nsoftmax(x')", md.ShapeError)
+    assert err.message_in("zh") == "无法求 x'（1×m）的 softmax：它必须是列向量"
 
 
 def test_shape_error_hint_in_chinese():

@@ -303,3 +303,65 @@ def test_consumers_dispatch_along_the_class_hierarchy():
     assert printer.doprint(Product(a, b)) == NumpyPrinter({"a": "a", "b": "b"}, {}).doprint(
         N.Kron(a, b)
     )
+
+
+# -- batches: softmax and logsumexp of a matrix act column by column ---------------------------
+
+BATCH = "W: matrix(k, n); X: matrix(n, b); Y: matrix(k, b); Z: matrix(k, b)\n"
+
+
+def _softmax_columns(z: np.ndarray) -> np.ndarray:
+    w = np.exp(z - z.max(axis=0))
+    return w / w.sum(axis=0)
+
+
+def test_batched_values_are_per_column():
+    rng = np.random.default_rng(8)
+    z = rng.normal(size=(3, 4))
+    values = {"Z": z}
+    problem = parse_problem(BATCH + "softmax(Z)")
+    got = Evaluator(Env(values, {symbol("k"): 3, symbol("b"): 4}))(problem.expr)
+    assert np.allclose(got, _softmax_columns(z))
+    problem = parse_problem(BATCH + "logsumexp(Z)")
+    assert problem.expr.shape == (ONE, symbol("b"))
+    got = Evaluator(Env(values, {symbol("k"): 3, symbol("b"): 4}))(problem.expr)
+    assert np.allclose(got, np.log(np.exp(z).sum(axis=0, keepdims=True)))
+    problem = parse_problem("x: vector(n)\nlogsumexp(x')")  # a row is a vector: one value
+    assert problem.expr.is_scalar
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_softmax_regression_over_a_batch(layout):
+    """The seed articles' batch form: 𝟏ᵀ logsumexp(W X)ᵀ - tr(Yᵀ W X) has the gradient
+    (softmax(W X) - Y) Xᵀ, written out here in NumPy."""
+    expr = BATCH + "1' logsumexp(W X)' - tr(Y' W X)"
+    report = md.compare(expr, "W", layout=layout)
+    assert not report.failed and {"differential", "chain", "definition"} <= set(report.results)
+    r = report.results["differential"]
+    assert r.text in ("(softmax(W X) - Y) Xᵀ", "((softmax(W X) - Y) Xᵀ)ᵀ", "X (softmax(W X) - Y)ᵀ")
+    rng = np.random.default_rng(9)
+    values = {"W": rng.normal(size=(3, 2)), "X": rng.normal(size=(2, 5))}
+    y = np.zeros((3, 5))
+    y[rng.integers(0, 3, size=5), np.arange(5)] = 1.0
+    values["Y"] = y
+    want = (_softmax_columns(values["W"] @ values["X"]) - y) @ values["X"].T
+    got = r.evaluate(values)
+    assert np.allclose(got if layout != "numerator" else got.T, want)
+
+
+@pytest.mark.parametrize(
+    ("expr", "wrt"),
+    [("sum(softmax(Z) .* Y)", "Z"), ("sum(logsumexp(W X))", "W"), ("softmax(W X)", "W")],
+)
+def test_batched_in_every_method_and_in_code(expr, wrt):
+    report = md.compare(BATCH + expr, wrt)
+    assert not report.failed and report.results
+    for r in report.results.values():
+        assert r.verify(seed=10).ok, r.method
+    r = md.derive(BATCH + expr, wrt)
+    check = check_result(r, seed=11)
+    namespace: dict[str, object] = {}
+    exec(compile(numpy_code(r), "<generated>", "exec"), namespace)  # our own code
+    args = [check.values[v] for v in r.problem.variables]
+    got = np.asarray(namespace["derivative"](*args))
+    assert np.allclose(got, check.finite_difference, rtol=1e-4, atol=1e-6)

@@ -254,7 +254,7 @@ def test_shape_errors_for_functions():
     assert "not square" in str(error("A: matrix(m, n)\ntr(A)", md.ShapeError))
     assert "not square" in str(error("A: matrix(m, n)\ndet(A)", md.ShapeError))
     assert "not square" in str(error("A: matrix(m, n)\ninv(A)", md.ShapeError))
-    assert "column vector" in str(error("A: matrix(m, n)\nsoftmax(A)", md.ShapeError))
+    assert "column vector" in str(error("x: vector(m)\nsoftmax(x')", md.ShapeError))
     assert "divisor must be a scalar" in str(error("A / B", md.ShapeError))
     assert "not square" in str(error("A: matrix(m, n)\nA^2", md.ShapeError))
 

@@ -45,6 +45,8 @@ EXAMPLES = {
     "d.softmax": ("softmax(S x)", "x", "vectorization"),
     "d.logsumexp": ("logsumexp(S x)", "x", "differential"),
     "d.log_softmax": ("a' log(softmax(S x))", "x", "differential"),
+    "d.softmax.columns": ("sum(softmax(X) .* Y)", "X", "differential"),
+    "d.logsumexp.columns": ("sum(logsumexp(X))", "X", "differential"),
     "tr.scalar": ("x' S x", "x", "differential"),
     "tr.linear": ("x' S x", "x", "differential"),
     "tr.transpose": ("x' S x", "x", "differential"),

@@ -244,10 +244,13 @@ class Converter:
             return delta(i, j) * self.entry(e.arg, i, ONE)
         if isinstance(e, N.DiagVec):
             return self.entry(e.arg, i, i)
-        if isinstance(e, N.Softmax):
+        if isinstance(e, N.Softmax):  # column j of a batch, or the one column (j is then 1)
             p = sp.fresh(e.arg.rows)
-            top = sympy.exp(self.entry(e.arg, i, ONE))
-            return top / summed(sympy.exp(self.entry(e.arg, p, ONE)), [(p, e.arg.rows)])
+            top = sympy.exp(self.entry(e.arg, i, j))
+            return top / summed(sympy.exp(self.entry(e.arg, p, j)), [(p, e.arg.rows)])
+        if isinstance(e, N.LogSumExp) and N.batched(e.arg):
+            p = sp.fresh(e.arg.rows)
+            return sympy.log(summed(sympy.exp(self.entry(e.arg, p, j)), [(p, e.arg.rows)]))
         if isinstance(e, N.LogSumExp):
             p, q = sp.fresh(e.arg.rows), sp.fresh(e.arg.cols)
             inner = summed(sympy.exp(self.entry(e.arg, p, q)), [(p, e.arg.rows), (q, e.arg.cols)])

@@ -70,11 +70,14 @@ _ROWS = [
     FunctionSpec("vec", 1, B.vec, "stack the columns into one column"),
     FunctionSpec("diag", 1, _diag, "diagonal matrix of a vector; diagonal of a matrix"),
     FunctionSpec("kron", 2, B.kron, "Kronecker product A ⊗ B"),
-    FunctionSpec("softmax", 1, _softmax, "softmax of a vector"),
+    FunctionSpec("softmax", 1, _softmax, "softmax of a vector; of a matrix, of each column"),
     FunctionSpec("mean", 1, _mean, "mean of all entries"),
     FunctionSpec("max", 2, _maximum, "entrywise maximum; either side may be a scalar"),
     FunctionSpec("min", 2, _minimum, "entrywise minimum; either side may be a scalar"),
-    FunctionSpec("logsumexp", 1, B.logsumexp, "log Σ exp of the entries", ("lse",)),
+    FunctionSpec(
+        "logsumexp", 1, B.logsumexp, "log Σ exp of a vector; of a matrix, of each column (a row)",
+        ("lse",),
+    ),
 ]
 for _f in ELEMENTWISE.values():
     _ROWS.append(

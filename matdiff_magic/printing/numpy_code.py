@@ -40,9 +40,19 @@ ADD, MUL, UNARY, POW, ATOM = 10, 20, 30, 40, 50
 # The helper functions generated code may call: the entrywise rows' own, and the ones below.
 HELPERS: dict[str, str] = {
     **{name: src for row in ELEMENTWISE.values() for name, src in row.helpers.items()},
-    "_softmax": ("def _softmax(z):\n    w = np.exp(z - z.max())\n    return w / w.sum()\n"),
+    "_softmax": (
+        "def _softmax(z):\n"
+        "    # a vector, or a matrix column by column (columns are samples)\n"
+        "    w = np.exp(z - z.max(axis=0, keepdims=True))\n"
+        "    return w / w.sum(axis=0, keepdims=True)\n"
+    ),
     "_logsumexp": (
-        "def _logsumexp(z):\n    top = z.max()\n    return top + np.log(np.exp(z - top).sum())\n"
+        "def _logsumexp(z):\n"
+        "    if z.ndim < 2 or 1 in z.shape:  # a vector: one value\n"
+        "        top = z.max()\n"
+        "        return top + np.log(np.exp(z - top).sum())\n"
+        "    top = z.max(axis=0, keepdims=True)  # a matrix: one value per column\n"
+        "    return top + np.log(np.exp(z - top).sum(axis=0, keepdims=True))\n"
     ),
     "_commutation": (
         "def _commutation(m, n):\n"

@@ -128,6 +128,22 @@ def _softmax(node: Expr, d: Differentiate) -> Expr:
     return B.matmul(jac, d(node.arg))
 
 
+def _column_sums(e: Expr) -> Expr:
+    """𝟏ᵀ E: the row of the column sums."""
+    return B.matmul(B.ones(dims.ONE, e.rows), e)
+
+
+def _softmax_columns(node: Expr, d: Differentiate) -> Expr:
+    s, dz = node, d(node.arg)
+    weighted = B.hadamard(s, dz)
+    spread = B.matmul(B.ones(s.rows, dims.ONE), _column_sums(weighted))
+    return B.sub(weighted, B.hadamard(s, spread))
+
+
+def _logsumexp_columns(node: Expr, d: Differentiate) -> Expr:
+    return _column_sums(B.hadamard(B.softmax(node.arg), d(node.arg)))
+
+
 def _logsumexp(node: Expr, d: Differentiate) -> Expr:
     x = node.arg
     if x.is_column:
@@ -380,6 +396,34 @@ row(
 )
 
 
+row(
+    "d.softmax.columns",
+    None,
+    "softmax rule, column by column",
+    "逐列 softmax 的微分",
+    r"\mathrm{d}S = S \odot \mathrm{d}Z"
+    r" - S \odot (\mathbf{1} \mathbf{1}^{T} (S \odot \mathrm{d}Z)),\ S = \operatorname{softmax}(Z)",
+    "Each column of Z is a sample: column j has ds_j = (diag(s_j) - s_j s_jᵀ) dz_j, which for "
+    "all columns at once is S ⊙ dZ - S ⊙ (𝟏 𝟏ᵀ (S ⊙ dZ)).",
+    "Z 的每一列是一个样本：第 j 列有 ds_j = (diag(s_j) - s_j s_jᵀ) dz_j，"
+    "所有列合在一起写成 S ⊙ dZ - S ⊙ (𝟏 𝟏ᵀ (S ⊙ dZ))。",
+    _softmax_columns,
+)
+
+row(
+    "d.logsumexp.columns",
+    None,
+    "log-sum-exp rule, column by column",
+    "逐列 logsumexp 的微分",
+    r"\mathrm{d}\operatorname{logsumexp}(Z) = \mathbf{1}^{T} (\operatorname{softmax}(Z) \odot "
+    r"\mathrm{d}Z)",
+    "logsumexp of each column has the gradient softmax of that column: the row of column "
+    "sums of softmax(Z) ⊙ dZ.",
+    "每一列的 logsumexp 的梯度是该列的 softmax：即 softmax(Z) ⊙ dZ 的各列之和组成的行向量。",
+    _logsumexp_columns,
+)
+
+
 def _log_softmax(node: Expr, d: Differentiate) -> Expr:
     z = node.arg.arg
     s = B.softmax(z)
@@ -426,7 +470,14 @@ _BY_NODE: dict[type, DiffRule] = {
 def rule_for(node: Expr) -> DiffRule | None:
     """The differential rule for a node's type (entrywise functions by name; a few compositions,
     such as log ∘ softmax, have a row of their own because the composed rule reads better)."""
-    if isinstance(node, N.Elementwise) and node.func == "log" and isinstance(node.arg, N.Softmax):
+    if isinstance(node, N.Softmax | N.LogSumExp) and N.batched(node.arg):
+        return RULES["d.softmax.columns" if isinstance(node, N.Softmax) else "d.logsumexp.columns"]
+    if (
+        isinstance(node, N.Elementwise)
+        and node.func == "log"
+        and isinstance(node.arg, N.Softmax)
+        and not N.batched(node.arg.arg)
+    ):
         return RULES["d.log_softmax"]
     if isinstance(node, N.Elementwise):
         return RULES.get(f"d.elementwise.{node.func}")

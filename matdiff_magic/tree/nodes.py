@@ -452,21 +452,30 @@ class Kron(Expr):
         )
 
 
+def batched(arg: Expr) -> bool:
+    """Whether softmax and logsumexp act column by column on ``arg``: a matrix (neither a row
+    nor a column) is a batch whose columns are samples, as in softmax regression."""
+    return arg.rows != ONE and arg.cols != ONE
+
+
 class Softmax(_Unary):
+    """softmax of a column; of a matrix, of each column (columns are samples)."""
+
     __slots__ = ()
 
     def __init__(self, arg: Expr):
-        _require_column("softmax", arg)
+        if not batched(arg):
+            _require_column("softmax", arg)
         self._setup((arg,), _shape(*arg.shape))
 
 
 class LogSumExp(_Unary):
-    """log Σ exp over all entries."""
+    """log Σ exp over the entries of a vector; of a matrix, over each column (a row)."""
 
     __slots__ = ()
 
     def __init__(self, arg: Expr):
-        self._setup((arg,), dims.SCALAR_SHAPE)
+        self._setup((arg,), _shape(ONE, arg.cols) if batched(arg) else dims.SCALAR_SHAPE)
 
 
 class Elementwise(Expr):
