@@ -20,24 +20,21 @@ import sympy
 
 from matdiff_magic.dims import ONE
 from matdiff_magic.index.convert import Base
+from matdiff_magic.index.graph import (
+    Edge,
+    Index,
+    NoMatrixFormError,
+    combine,
+    components,
+    degrees,
+    merge_parallel,
+    reach,
+    walk,
+)
 from matdiff_magic.index.printer import order_key
-from matdiff_magic.to_sympy import ROW_OF_SYMPY, scalar_from_sympy
+from matdiff_magic.to_sympy import ROW_OF_SYMPY
 from matdiff_magic.tree import build as B
-from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
-
-Index = sympy.Symbol | None
-
-
-class NoMatrixFormError(Exception):
-    """An entrywise term that has no matrix form here."""
-
-
-@dataclass
-class Edge:
-    m: Expr  # rows match index a (1 for None), columns index b
-    a: Index
-    b: Index
 
 
 @dataclass
@@ -87,7 +84,7 @@ class Assembler:
         if isinstance(e, sympy.Sum) and isinstance(e.function, sympy.Add):
             return B.add(*[self.matrix(sympy.Sum(t, *e.limits), r, c) for t in e.function.args])
         coeff, scalars, body = self.term(e, r, c)
-        return _combine(coeff, scalars, body, self.dim(r), self.dim(c))
+        return combine(coeff, scalars, body, self.dim(r), self.dim(c))
 
     def term(self, e: sympy.Expr, r: Index, c: Index) -> tuple[sympy.Expr, list[Expr], Expr | None]:
         coeff, factors, dummies = self.parts(e)
@@ -226,7 +223,7 @@ class Assembler:
         stray = used - set(dummies) - {r, c}
         if stray:
             raise NoMatrixFormError(f"index {sorted(stray, key=str)[0]} is neither free nor summed")
-        components = _components(edges)
+        components = components(edges)
         r_part = c_part = rc_part = None
         for comp in components:
             idx = {x for e in comp for x in (e.a, e.b) if x is not None}
@@ -258,12 +255,12 @@ class Assembler:
         """A connected piece as a matrix from ``start`` to ``end`` (None: an open end)."""
         edges = list(edges)
         while True:
-            deg = _degrees(edges)
+            deg = degrees(edges)
             over = [x for x, n in deg.items() if n > (1 if x in (start, end) else 2)]
             if not over:
                 break
             x = over[0]
-            if _merge_parallel(edges, x):
+            if merge_parallel(edges, x):
                 continue
             if x == start:
                 return self.branches(edges, start, end)
@@ -274,11 +271,11 @@ class Assembler:
             if self._diag(edges, x):
                 continue
             raise NoMatrixFormError(f"index {x} joins more than two factors")
-        deg = _degrees(edges)
+        deg = degrees(edges)
         for x, n in deg.items():
             if n == 1 and x not in (start, end):
                 edges.append(Edge(B.ones(self.dims[x], ONE), x, None))
-        return _walk(edges, start, end)
+        return walk(edges, start, end)
 
     def branches(self, edges: list[Edge], start: sympy.Symbol, end: Index) -> Expr:
         """Several pieces meet at the free index: their entries multiply (⊙, or diag(v) M)."""
@@ -286,7 +283,7 @@ class Assembler:
         for e in edges:
             if start not in (e.a, e.b):
                 continue
-            group = _reach(edges, e, start)
+            group = reach(edges, e, start)
             if any(g is e for other in groups for g in other):
                 raise NoMatrixFormError("a cycle through a free index")
             groups.append(group)
@@ -316,7 +313,7 @@ class Assembler:
         for e in at:
             if any(e is g for g in seen):
                 continue
-            group = _reach(edges, e, x)
+            group = reach(edges, e, x)
             seen += group
             idx = {y for g in group for y in (g.a, g.b)}
             if (start is not None and start in idx) or (end is not None and end in idx):
@@ -347,309 +344,3 @@ class Assembler:
         edges.remove(h)
         edges.append(Edge(B.diag_mat(v), x, new))
         return True
-
-
-def _oriented(e: Edge, a: Index, b: Index) -> Expr:
-    if (e.a, e.b) == (a, b):
-        return e.m
-    return B.transpose(e.m)
-
-
-def _merge_parallel(edges: list[Edge], x: sympy.Symbol) -> bool:
-    at = [e for e in edges if x in (e.a, e.b)]
-    for n, e1 in enumerate(at):
-        for e2 in at[n + 1 :]:
-            if sorted(map(str, (e1.a, e1.b))) == sorted(map(str, (e2.a, e2.b))):
-                a, b = e1.a, e1.b
-                if a is None:  # keep open ends on the right: a column
-                    a, b = b, a
-                merged = Edge(_entrywise_product(_oriented(e1, a, b), _oriented(e2, a, b)), a, b)
-                edges.remove(e1)
-                edges.remove(e2)
-                edges.append(merged)
-                return True
-    return False
-
-
-def _entrywise_product(a: Expr, b: Expr) -> Expr:
-    """a ⊙ b, written a ⊘ c where one factor is c∘⁻¹, and a∘² where a = b."""
-    if a == b:
-        return B.hadamard_pow(a, 2)
-    for x, y in ((a, b), (b, a)):
-        if isinstance(x, N.HadamardPow) and x.base == y and x.exponent.is_number:
-            return B.hadamard_pow(y, x.exponent + 1)
-    for x, y in ((a, b), (b, a)):
-        if isinstance(y, N.HadamardPow) and y.exponent.is_number and y.exponent < 0:
-            den = y.base if y.exponent == -1 else B.hadamard_pow(y.base, -y.exponent)
-            return B.hadamard_div(x, den)
-    return B.hadamard(a, b)
-
-
-def _degrees(edges: list[Edge]) -> dict[sympy.Symbol, int]:
-    deg: dict[sympy.Symbol, int] = {}
-    for e in edges:
-        for x in (e.a, e.b):
-            if x is not None:
-                deg[x] = deg.get(x, 0) + 1
-    return deg
-
-
-def _components(edges: list[Edge]) -> list[list[Edge]]:
-    out: list[list[Edge]] = []
-    left = list(edges)
-    while left:
-        first = left.pop(0)
-        comp = [first]
-        idx = {x for x in (first.a, first.b) if x is not None}
-        grew = True
-        while grew:
-            grew = False
-            for e in list(left):
-                if {e.a, e.b} & idx:
-                    comp.append(e)
-                    left.remove(e)
-                    idx |= {x for x in (e.a, e.b) if x is not None}
-                    grew = True
-        out.append(comp)
-    return out
-
-
-def _reach(edges: list[Edge], first: Edge, cut: sympy.Symbol) -> list[Edge]:
-    """The edges connected to ``first`` without passing through index ``cut``."""
-    comp = [first]
-    idx = {x for x in (first.a, first.b) if x is not None and x != cut}
-    grew = True
-    while grew:
-        grew = False
-        for e in edges:
-            if any(e is c for c in comp):
-                continue
-            if {e.a, e.b} & idx:
-                comp.append(e)
-                idx |= {x for x in (e.a, e.b) if x is not None and x != cut}
-                grew = True
-    return comp
-
-
-def _walk(edges: list[Edge], start: Index, end: Index) -> Expr:
-    """The chain along a path (or around a cycle: its trace)."""
-    left = list(edges)
-    chain: list[Expr] = []
-
-    def take(at: Index) -> Index:
-        if at is None:  # an open end; 𝟏ᵀ v rather than vᵀ 𝟏
-            ends = [e for e in left if e.a is None or e.b is None]
-            e = next((e for e in ends if _is_ones(e.m)), ends[0] if ends else None)
-        else:
-            e = next((e for e in left if at in (e.a, e.b)), None)
-        if e is None:
-            raise NoMatrixFormError("broken chain")
-        left.remove(e)
-        if e.a == at:
-            chain.append(e.m)
-            return e.b
-        chain.append(B.transpose(e.m))
-        return e.a
-
-    if start is None:
-        if any(e.a is None or e.b is None for e in left):
-            at = take(None)
-            while at is not None:
-                at = take(at)
-        else:  # a cycle: a trace
-            e = left.pop(0)
-            chain.append(e.m)
-            at, home = e.b, e.a
-            while at != home:
-                at = take(at)
-            if left:
-                raise NoMatrixFormError("a branching contraction")
-            return B.trace(B.matmul(*chain) if len(chain) > 1 else chain[0])
-    else:
-        at = take(start)
-        while at is not None and at != end:
-            at = take(at)
-        if at != end:
-            raise NoMatrixFormError("the path does not reach the column index")
-    if left:
-        raise NoMatrixFormError("a branching contraction")
-    return B.matmul(*chain) if len(chain) > 1 else chain[0]
-
-
-def _is_ones(e: Expr) -> bool:
-    return isinstance(e, N.Ones)
-
-
-def _combine(
-    coeff: sympy.Expr,
-    scalars: Sequence[Expr],
-    body: Expr | None,
-    rows: sympy.Expr,
-    cols: sympy.Expr,
-) -> Expr:
-    out: Expr | None = body
-    if coeff.atoms(sympy.Function):  # σ(2)² is a scalar factor, not a coefficient to print
-        scalars = [scalar_from_sympy(coeff), *scalars]
-        coeff = sympy.Integer(1)
-    for s in scalars:
-        out = s if out is None else B.mul(s, out)
-    if out is None:
-        out = B.const(coeff) if (rows, cols) == (ONE, ONE) else B.scale(coeff, B.ones(rows, cols))
-        return out
-    return B.scale(coeff, out) if coeff != 1 else out
-
-
-# -- the whole derivative -------------------------------------------------------------------
-
-
-def to_matrix(
-    terms: Sequence[sympy.Expr],
-    rows: Sequence[sympy.Symbol],
-    cols: Sequence[sympy.Symbol],
-    bases: Mapping[str, Base],
-    dims: Mapping[sympy.Symbol, sympy.Expr],
-    fun: tuple[Index, Index],
-    var: tuple[Index, Index],
-) -> list[Assembled] | None:
-    """Each term in matrix notation, arranged like the derivative; None if one does not fit.
-
-    ``fun`` = (i, j) and ``var`` = (k, l) are the function's and the variable's free indices
-    (None where that dimension is 1); ``rows``/``cols`` say how they are arranged.
-    """
-    asm = Assembler(bases, dict(dims))
-    out: list[Assembled] = []
-    try:
-        for t in terms:
-            out.append(_assemble_term(asm, t, rows, cols, fun, var))
-    except NoMatrixFormError:
-        return None
-    return out
-
-
-def _assemble_term(
-    asm: Assembler,
-    t: sympy.Expr,
-    rows: Sequence[sympy.Symbol],
-    cols: Sequence[sympy.Symbol],
-    fun: tuple[Index, Index],
-    var: tuple[Index, Index],
-) -> Assembled:
-    if len(rows) <= 1 and len(cols) <= 1:
-        r = rows[0] if rows else None
-        c = cols[0] if cols else None
-        if isinstance(t, sympy.Sum) and isinstance(t.function, sympy.Add):
-            m = asm.matrix(t, r, c)
-            return Assembled(m, sympy.Integer(1), (), ((m, (r, c)),))
-        coeff, scalars, body = asm.term(t, r, c)
-        value = _combine(coeff, scalars, body, asm.dim(r), asm.dim(c))
-        entries = ((body, (r, c)),) if body is not None else ()
-        return Assembled(value, coeff, tuple(scalars), entries)
-    i, j = fun
-    k, el = var
-    coeff, factors, dummies = asm.parts(t)
-    for kind, a_group, b_group, fs0 in _attempts(factors, (i, j), (k, el)):
-        clusters = _clusters(asm, fs0, dummies)
-        groups = _classify(clusters, a_group, b_group, (i, j), (k, el))
-        if groups is None:
-            continue
-        pieces = {}
-        scalars: list[Expr] = []
-        c = coeff
-        for name, (r, col) in (("F", (i, j)), ("A", a_group), ("B", b_group), ("V", (k, el))):
-            fs = groups[name]
-            if not fs and name in ("F", "V"):
-                continue
-            ds = [s for s in dummies if any(s in f.free_symbols for f in fs)]
-            c, sc, body = asm.graph(c, fs, ds, r, col)
-            scalars += sc
-            if body is None:
-                body = B.ones(asm.dim(r), asm.dim(col))
-            pieces[name] = (body, (r, col))
-        p, q = pieces["A"][0], pieces["B"][0]
-        if isinstance(p, N.Ones) and isinstance(q, N.Ones):
-            # every entry the same up to the diagonals: an outer product u vᵀ
-            rows = asm.dim(i) * asm.dim(j)
-            cols = asm.dim(k) * asm.dim(el)
-            u = B.vec(pieces["F"][0]) if "F" in pieces else B.ones(rows, ONE)
-            v = B.vec(pieces["V"][0]) if "V" in pieces else B.ones(cols, ONE)
-            body = B.matmul(u, B.transpose(v))
-        else:
-            middle = B.kron(p, q)
-            if kind == "kron_commuted" and k is not None and el is not None:
-                middle = B.matmul(middle, B.commutation(asm.dims[k], asm.dims[el]))
-            chain = [middle]
-            if "F" in pieces:
-                chain.insert(0, B.diag_mat(B.vec(pieces["F"][0])))
-            if "V" in pieces:
-                chain.append(B.diag_mat(B.vec(pieces["V"][0])))
-            body = B.matmul(*chain) if len(chain) > 1 else middle
-        value = _combine(c, scalars, body, ONE, ONE)
-        order = [n for n in ("F", "A", "B", "V") if n in pieces]
-        entries = tuple(pieces[n] for n in order)
-        return Assembled(value, c, tuple(scalars), entries, kind=kind)
-    raise NoMatrixFormError("not a Kronecker form")
-
-
-def _attempts(
-    factors: list[sympy.Expr], fun: tuple[Index, Index], var: tuple[Index, Index]
-) -> list[tuple[str, tuple[Index, Index], tuple[Index, Index], list[sympy.Expr]]]:
-    """The arrangements to try: P ⊗ Q, then (P ⊗ Q) K, each also with the other factors
-    rewritten through a delta δ_ik (X_il δ_ik = X_kl δ_ik)."""
-    i, j = fun
-    k, el = var
-    variants = [factors]
-    for n, f in enumerate(factors):
-        if not isinstance(f, sympy.KroneckerDelta):
-            continue
-        a, b = f.args[:2]
-        if {a, b} <= {i, j} or {a, b} <= {k, el}:
-            continue
-        for u, v in ((a, b), (b, a)):
-            rest = [g.xreplace({u: v}) for m, g in enumerate(factors) if m != n]
-            variants.append([f, *rest])
-    out = []
-    for kind, a_group, b_group in (("kron", (j, el), (i, k)), ("kron_commuted", (j, k), (i, el))):
-        for fs in variants:
-            out.append((kind, a_group, b_group, fs))
-    return out
-
-
-def _clusters(
-    asm: Assembler, factors: Sequence[sympy.Expr], dummies: Sequence[sympy.Symbol]
-) -> list[tuple[list[sympy.Expr], set[sympy.Symbol]]]:
-    """Factors joined by summation indices, with the free indices of each group."""
-    dummy_set = set(dummies)
-    clusters: list[tuple[list[sympy.Expr], set[sympy.Symbol]]] = []
-    for f in factors:
-        idx = {s for s in f.free_symbols if asm.is_index(s)}
-        joined = [c for c in clusters if c[1] & idx & dummy_set]
-        merged_f, merged_i = [f], set(idx)
-        for c in joined:
-            clusters.remove(c)
-            merged_f += c[0]
-            merged_i |= c[1]
-        clusters.append((merged_f, merged_i))
-    return [(fs, idx - dummy_set) for fs, idx in clusters]
-
-
-def _classify(
-    clusters: list[tuple[list[sympy.Expr], set[sympy.Symbol]]],
-    a_group: tuple[Index, Index],
-    b_group: tuple[Index, Index],
-    fun: tuple[Index, Index],
-    var: tuple[Index, Index],
-) -> dict[str, list[sympy.Expr]] | None:
-    """Clusters sorted into the Kronecker factors A, B and the diagonals F (left), V (right)."""
-    sets = {
-        "A": {x for x in a_group if x is not None},
-        "B": {x for x in b_group if x is not None},
-        "F": {x for x in fun if x is not None},
-        "V": {x for x in var if x is not None},
-    }
-    out: dict[str, list[sympy.Expr]] = {"A": [], "B": [], "F": [], "V": []}
-    for fs, free in clusters:
-        name = next((n for n in ("B", "A", "F", "V") if free <= sets[n]), None)
-        if name is None:
-            return None
-        out[name] += fs
-    return out

@@ -17,8 +17,9 @@ from matdiff_magic import claims, notation
 from matdiff_magic.derivation import Builder
 from matdiff_magic.dims import ONE, dim_text
 from matdiff_magic.index import calculus
-from matdiff_magic.index.assemble import Assembled, to_matrix
+from matdiff_magic.index.assemble import Assembled
 from matdiff_magic.index.convert import Converter, Space, family_of, leaf, order_of
+from matdiff_magic.index.matrix_form import to_matrix
 from matdiff_magic.index.node import IndexFormula
 from matdiff_magic.index.words import sentence
 from matdiff_magic.methods.common import Context, Outcome, kinds

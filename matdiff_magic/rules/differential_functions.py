@@ -112,6 +112,7 @@ row(
     _log_softmax,
 )
 
+
 def _entrywise_rule(f: ElementwiseFunction) -> DiffRule:
     note_en = f" ({f.note_en})" if f.note_en else ""
     note_zh = f"（{f.note_zh}）" if f.note_zh else ""

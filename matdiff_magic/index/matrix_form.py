@@ -1,0 +1,172 @@
+"""A whole entrywise derivative in matrix notation: every term assembled (see
+:mod:`assemble`) and arranged like the derivative, Kronecker forms recognised when the
+function's and the variable's indices are all free."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import sympy
+
+from matdiff_magic.dims import ONE
+from matdiff_magic.index.assemble import Assembled, Assembler, Index, NoMatrixFormError
+from matdiff_magic.index.convert import Base
+from matdiff_magic.index.graph import combine
+from matdiff_magic.tree import build as B
+from matdiff_magic.tree import nodes as N
+from matdiff_magic.tree.base import Expr
+
+# -- the whole derivative -------------------------------------------------------------------
+
+
+def to_matrix(
+    terms: Sequence[sympy.Expr],
+    rows: Sequence[sympy.Symbol],
+    cols: Sequence[sympy.Symbol],
+    bases: Mapping[str, Base],
+    dims: Mapping[sympy.Symbol, sympy.Expr],
+    fun: tuple[Index, Index],
+    var: tuple[Index, Index],
+) -> list[Assembled] | None:
+    """Each term in matrix notation, arranged like the derivative; None if one does not fit.
+
+    ``fun`` = (i, j) and ``var`` = (k, l) are the function's and the variable's free indices
+    (None where that dimension is 1); ``rows``/``cols`` say how they are arranged.
+    """
+    asm = Assembler(bases, dict(dims))
+    out: list[Assembled] = []
+    try:
+        for t in terms:
+            out.append(_assemble_term(asm, t, rows, cols, fun, var))
+    except NoMatrixFormError:
+        return None
+    return out
+
+
+def _assemble_term(
+    asm: Assembler,
+    t: sympy.Expr,
+    rows: Sequence[sympy.Symbol],
+    cols: Sequence[sympy.Symbol],
+    fun: tuple[Index, Index],
+    var: tuple[Index, Index],
+) -> Assembled:
+    if len(rows) <= 1 and len(cols) <= 1:
+        r = rows[0] if rows else None
+        c = cols[0] if cols else None
+        if isinstance(t, sympy.Sum) and isinstance(t.function, sympy.Add):
+            m = asm.matrix(t, r, c)
+            return Assembled(m, sympy.Integer(1), (), ((m, (r, c)),))
+        coeff, scalars, body = asm.term(t, r, c)
+        value = combine(coeff, scalars, body, asm.dim(r), asm.dim(c))
+        entries = ((body, (r, c)),) if body is not None else ()
+        return Assembled(value, coeff, tuple(scalars), entries)
+    i, j = fun
+    k, el = var
+    coeff, factors, dummies = asm.parts(t)
+    for kind, a_group, b_group, fs0 in _attempts(factors, (i, j), (k, el)):
+        clusters = _clusters(asm, fs0, dummies)
+        groups = _classify(clusters, a_group, b_group, (i, j), (k, el))
+        if groups is None:
+            continue
+        pieces = {}
+        scalars: list[Expr] = []
+        c = coeff
+        for name, (r, col) in (("F", (i, j)), ("A", a_group), ("B", b_group), ("V", (k, el))):
+            fs = groups[name]
+            if not fs and name in ("F", "V"):
+                continue
+            ds = [s for s in dummies if any(s in f.free_symbols for f in fs)]
+            c, sc, body = asm.graph(c, fs, ds, r, col)
+            scalars += sc
+            if body is None:
+                body = B.ones(asm.dim(r), asm.dim(col))
+            pieces[name] = (body, (r, col))
+        p, q = pieces["A"][0], pieces["B"][0]
+        if isinstance(p, N.Ones) and isinstance(q, N.Ones):
+            # every entry the same up to the diagonals: an outer product u vᵀ
+            rows = asm.dim(i) * asm.dim(j)
+            cols = asm.dim(k) * asm.dim(el)
+            u = B.vec(pieces["F"][0]) if "F" in pieces else B.ones(rows, ONE)
+            v = B.vec(pieces["V"][0]) if "V" in pieces else B.ones(cols, ONE)
+            body = B.matmul(u, B.transpose(v))
+        else:
+            middle = B.kron(p, q)
+            if kind == "kron_commuted" and k is not None and el is not None:
+                middle = B.matmul(middle, B.commutation(asm.dims[k], asm.dims[el]))
+            chain = [middle]
+            if "F" in pieces:
+                chain.insert(0, B.diag_mat(B.vec(pieces["F"][0])))
+            if "V" in pieces:
+                chain.append(B.diag_mat(B.vec(pieces["V"][0])))
+            body = B.matmul(*chain) if len(chain) > 1 else middle
+        value = combine(c, scalars, body, ONE, ONE)
+        order = [n for n in ("F", "A", "B", "V") if n in pieces]
+        entries = tuple(pieces[n] for n in order)
+        return Assembled(value, c, tuple(scalars), entries, kind=kind)
+    raise NoMatrixFormError("not a Kronecker form")
+
+
+def _attempts(
+    factors: list[sympy.Expr], fun: tuple[Index, Index], var: tuple[Index, Index]
+) -> list[tuple[str, tuple[Index, Index], tuple[Index, Index], list[sympy.Expr]]]:
+    """The arrangements to try: P ⊗ Q, then (P ⊗ Q) K, each also with the other factors
+    rewritten through a delta δ_ik (X_il δ_ik = X_kl δ_ik)."""
+    i, j = fun
+    k, el = var
+    variants = [factors]
+    for n, f in enumerate(factors):
+        if not isinstance(f, sympy.KroneckerDelta):
+            continue
+        a, b = f.args[:2]
+        if {a, b} <= {i, j} or {a, b} <= {k, el}:
+            continue
+        for u, v in ((a, b), (b, a)):
+            rest = [g.xreplace({u: v}) for m, g in enumerate(factors) if m != n]
+            variants.append([f, *rest])
+    out = []
+    for kind, a_group, b_group in (("kron", (j, el), (i, k)), ("kron_commuted", (j, k), (i, el))):
+        for fs in variants:
+            out.append((kind, a_group, b_group, fs))
+    return out
+
+
+def _clusters(
+    asm: Assembler, factors: Sequence[sympy.Expr], dummies: Sequence[sympy.Symbol]
+) -> list[tuple[list[sympy.Expr], set[sympy.Symbol]]]:
+    """Factors joined by summation indices, with the free indices of each group."""
+    dummy_set = set(dummies)
+    clusters: list[tuple[list[sympy.Expr], set[sympy.Symbol]]] = []
+    for f in factors:
+        idx = {s for s in f.free_symbols if asm.is_index(s)}
+        joined = [c for c in clusters if c[1] & idx & dummy_set]
+        merged_f, merged_i = [f], set(idx)
+        for c in joined:
+            clusters.remove(c)
+            merged_f += c[0]
+            merged_i |= c[1]
+        clusters.append((merged_f, merged_i))
+    return [(fs, idx - dummy_set) for fs, idx in clusters]
+
+
+def _classify(
+    clusters: list[tuple[list[sympy.Expr], set[sympy.Symbol]]],
+    a_group: tuple[Index, Index],
+    b_group: tuple[Index, Index],
+    fun: tuple[Index, Index],
+    var: tuple[Index, Index],
+) -> dict[str, list[sympy.Expr]] | None:
+    """Clusters sorted into the Kronecker factors A, B and the diagonals F (left), V (right)."""
+    sets = {
+        "A": {x for x in a_group if x is not None},
+        "B": {x for x in b_group if x is not None},
+        "F": {x for x in fun if x is not None},
+        "V": {x for x in var if x is not None},
+    }
+    out: dict[str, list[sympy.Expr]] = {"A": [], "B": [], "F": [], "V": []}
+    for fs, free in clusters:
+        name = next((n for n in ("B", "A", "F", "V") if free <= sets[n]), None)
+        if name is None:
+            return None
+        out[name] += fs
+    return out
