@@ -25,11 +25,11 @@ from matdiff_magic.index.graph import (
     Index,
     NoMatrixFormError,
     combine,
-    components,
-    degrees,
-    merge_parallel,
-    reach,
-    walk,
+    connected_components,
+    index_degrees,
+    merge_parallel_edges,
+    reachable_edges,
+    walk_path,
 )
 from matdiff_magic.index.printer import order_key
 from matdiff_magic.to_sympy import ROW_OF_SYMPY
@@ -223,7 +223,7 @@ class Assembler:
         stray = used - set(dummies) - {r, c}
         if stray:
             raise NoMatrixFormError(f"index {sorted(stray, key=str)[0]} is neither free nor summed")
-        components = components(edges)
+        components = connected_components(edges)
         r_part = c_part = rc_part = None
         for comp in components:
             idx = {x for e in comp for x in (e.a, e.b) if x is not None}
@@ -255,12 +255,12 @@ class Assembler:
         """A connected piece as a matrix from ``start`` to ``end`` (None: an open end)."""
         edges = list(edges)
         while True:
-            deg = degrees(edges)
+            deg = index_degrees(edges)
             over = [x for x, n in deg.items() if n > (1 if x in (start, end) else 2)]
             if not over:
                 break
             x = over[0]
-            if merge_parallel(edges, x):
+            if merge_parallel_edges(edges, x):
                 continue
             if x == start:
                 return self.branches(edges, start, end)
@@ -271,11 +271,11 @@ class Assembler:
             if self._diag(edges, x):
                 continue
             raise NoMatrixFormError(f"index {x} joins more than two factors")
-        deg = degrees(edges)
+        deg = index_degrees(edges)
         for x, n in deg.items():
             if n == 1 and x not in (start, end):
                 edges.append(Edge(B.ones(self.dims[x], ONE), x, None))
-        return walk(edges, start, end)
+        return walk_path(edges, start, end)
 
     def branches(self, edges: list[Edge], start: sympy.Symbol, end: Index) -> Expr:
         """Several pieces meet at the free index: their entries multiply (⊙, or diag(v) M)."""
@@ -283,7 +283,7 @@ class Assembler:
         for e in edges:
             if start not in (e.a, e.b):
                 continue
-            group = reach(edges, e, start)
+            group = reachable_edges(edges, e, start)
             if any(g is e for other in groups for g in other):
                 raise NoMatrixFormError("a cycle through a free index")
             groups.append(group)
@@ -313,7 +313,7 @@ class Assembler:
         for e in at:
             if any(e is g for g in seen):
                 continue
-            group = reach(edges, e, x)
+            group = reachable_edges(edges, e, x)
             seen += group
             idx = {y for g in group for y in (g.a, g.b)}
             if (start is not None and start in idx) or (end is not None and end in idx):

@@ -32,13 +32,13 @@ class Edge:
     b: Index
 
 
-def oriented(e: Edge, a: Index, b: Index) -> Expr:
+def oriented_edge(e: Edge, a: Index, b: Index) -> Expr:
     if (e.a, e.b) == (a, b):
         return e.m
     return B.transpose(e.m)
 
 
-def merge_parallel(edges: list[Edge], x: sympy.Symbol) -> bool:
+def merge_parallel_edges(edges: list[Edge], x: sympy.Symbol) -> bool:
     at = [e for e in edges if x in (e.a, e.b)]
     for n, e1 in enumerate(at):
         for e2 in at[n + 1 :]:
@@ -46,7 +46,8 @@ def merge_parallel(edges: list[Edge], x: sympy.Symbol) -> bool:
                 a, b = e1.a, e1.b
                 if a is None:  # keep open ends on the right: a column
                     a, b = b, a
-                merged = Edge(entrywise_product(oriented(e1, a, b), oriented(e2, a, b)), a, b)
+                both = entrywise_product(oriented_edge(e1, a, b), oriented_edge(e2, a, b))
+                merged = Edge(both, a, b)
                 edges.remove(e1)
                 edges.remove(e2)
                 edges.append(merged)
@@ -68,7 +69,7 @@ def entrywise_product(a: Expr, b: Expr) -> Expr:
     return B.hadamard(a, b)
 
 
-def degrees(edges: list[Edge]) -> dict[sympy.Symbol, int]:
+def index_degrees(edges: list[Edge]) -> dict[sympy.Symbol, int]:
     deg: dict[sympy.Symbol, int] = {}
     for e in edges:
         for x in (e.a, e.b):
@@ -77,7 +78,7 @@ def degrees(edges: list[Edge]) -> dict[sympy.Symbol, int]:
     return deg
 
 
-def components(edges: list[Edge]) -> list[list[Edge]]:
+def connected_components(edges: list[Edge]) -> list[list[Edge]]:
     out: list[list[Edge]] = []
     left = list(edges)
     while left:
@@ -97,7 +98,7 @@ def components(edges: list[Edge]) -> list[list[Edge]]:
     return out
 
 
-def reach(edges: list[Edge], first: Edge, cut: sympy.Symbol) -> list[Edge]:
+def reachable_edges(edges: list[Edge], first: Edge, cut: sympy.Symbol) -> list[Edge]:
     """The edges connected to ``first`` without passing through index ``cut``."""
     comp = [first]
     idx = {x for x in (first.a, first.b) if x is not None and x != cut}
@@ -114,7 +115,7 @@ def reach(edges: list[Edge], first: Edge, cut: sympy.Symbol) -> list[Edge]:
     return comp
 
 
-def walk(edges: list[Edge], start: Index, end: Index) -> Expr:
+def walk_path(edges: list[Edge], start: Index, end: Index) -> Expr:
     """The chain along a path (or around a cycle: its trace)."""
     left = list(edges)
     chain: list[Expr] = []
