@@ -10,7 +10,7 @@ Importing the package has no effect on IPython; ``%load_ext matdiff_magic`` regi
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from matdiff_magic.answers import AnswerCheck, check_answer
 from matdiff_magic.api import derive
@@ -26,6 +26,7 @@ from matdiff_magic.errors import (
     VerificationError,
 )
 from matdiff_magic.language.builder import parse_problem
+from matdiff_magic.rendering import VIEWS
 from matdiff_magic.result import Result
 from matdiff_magic.verify import StepCheck, Verification
 from matdiff_magic.version import __version__
@@ -33,6 +34,42 @@ from matdiff_magic.version import __version__
 if TYPE_CHECKING:
     from IPython.core.interactiveshell import InteractiveShell
 
+
+
+def _install_views() -> None:
+    """The front end's views of core objects (plots, HTML, verdicts): the core offers them as
+    methods (``Result.plot_check``, ``Comparison._repr_html_``) without importing the front end;
+    the package, above both, connects them. Each imports its module when first used."""
+
+    def plot_check(*args: Any, **kwargs: Any) -> Any:
+        from matdiff_magic.frontend.plots import check_plot
+
+        return check_plot(*args, **kwargs)
+
+    def plot_jacobian(*args: Any, **kwargs: Any) -> Any:
+        from matdiff_magic.frontend.plots import jacobian_heatmap
+
+        return jacobian_heatmap(*args, **kwargs)
+
+    def comparison_html(*args: Any) -> str:
+        from matdiff_magic.frontend.comparison_view import comparison_html as html
+
+        return html(*args)
+
+    def comparison_verdict(*args: Any) -> str:
+        from matdiff_magic.frontend.comparison_view import comparison_verdict as verdict
+
+        return verdict(*args)
+
+    VIEWS.update(
+        plot_check=plot_check,
+        plot_jacobian=plot_jacobian,
+        comparison_html=comparison_html,
+        comparison_verdict=comparison_verdict,
+    )
+
+
+_install_views()
 
 
 def load_ipython_extension(ipython: InteractiveShell) -> None:

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 import sympy
 
 from matdiff_magic import finite
+from matdiff_magic.derived import Derived
 from matdiff_magic.dims import ONE
 from matdiff_magic.errors import EvaluationError, MatDiffError, Msg
 from matdiff_magic.numeric import Env, Evaluator, bind
@@ -21,9 +21,6 @@ from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
 from matdiff_magic.tree.elementwise import ELEMENTWISE
 from matdiff_magic.tree.query import Occurs
-
-if TYPE_CHECKING:
-    from matdiff_magic.result import Result
 
 DEFAULT_SIZES = (3, 4, 2, 5, 6, 7, 8, 9)  # distinct, so a transposition cannot hide
 
@@ -268,7 +265,7 @@ def relative_error(a: np.ndarray, b: np.ndarray) -> tuple[float, float, float]:
 
 
 def check_result(
-    result: Result,
+    result: Derived,
     values: Mapping[str, object] | None = None,
     seed: int = 0,
     sizes: Mapping[str, int] | None = None,

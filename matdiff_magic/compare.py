@@ -7,7 +7,6 @@ relative difference, and each method against finite differences).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from html import escape
 
 import numpy as np
 
@@ -27,10 +26,11 @@ from matdiff_magic.i18n import message
 from matdiff_magic.language.builder import Problem, parse_problem
 from matdiff_magic.layout import check_layout
 from matdiff_magic.printing.latex import latex
+from matdiff_magic.rendering import view
 from matdiff_magic.result import Result
-from matdiff_magic.tree import build as B
 from matdiff_magic.tree.canonical import ckey
 from matdiff_magic.tree.expand import TooLarge, expand
+from matdiff_magic.tree.rewrite import canonical
 from matdiff_magic.verify import verified
 
 METHOD_ORDER = ("definition", "differential", "chain", "vectorization")
@@ -88,25 +88,10 @@ class Comparison:
             dict(self.failed),
         )
 
+    # The words and HTML are the front end's (installed as views: see rendering.py).
     def verdict(self, lang: str = "en") -> str:
-        if len(self.results) < 2:
-            agree = ""
-        elif self.agree_numeric:
-            agree = "the methods agree" if lang == "en" else "各方法结果一致"
-        else:
-            agree = "THE METHODS DISAGREE" if lang == "en" else "各方法结果不一致"
-        fd = ""
-        if self.fd_error:
-            worst = max(self.fd_error.values())
-            ok = worst < 1e-5
-            if lang == "zh":
-                fd = f"与有限差分{'一致' if ok else '不一致'}（最大相对误差 {worst:.1e}）"
-            else:
-                fd = (
-                    f"{'matches' if ok else 'DOES NOT MATCH'} finite differences "
-                    f"(largest relative error {worst:.1e})"
-                )
-        return "; ".join(p for p in (agree, fd) if p)
+        """Whether the methods agree and match finite differences, in a sentence."""
+        return view("comparison_verdict")(self, lang)
 
     def _repr_latex_(self) -> str:
         rows = []
@@ -116,29 +101,12 @@ class Comparison:
         return "$$\\begin{aligned}" + r" \\ ".join(rows) + "\\end{aligned}$$"
 
     def _repr_html_(self) -> str:
-        cells = []
-        for method, r in self.results.items():
-            cells.append(
-                "<td style='vertical-align:top;padding:0 1em'>"
-                f"<b>{escape(message(f'method.{method}', 'en'))}</b>"
-                f"<div>$${escape(r.steps.latex())}$$</div></td>"
-            )
-        skipped = "".join(
-            f"<li>{escape(message(f'method.{m}', 'en'))}: {escape(why)}</li>"
-            for m, why in self.skipped.items()
-        )
-        colour = "#1a7f37" if self.ok else "#cf222e"
-        return (
-            f"<div><p style='color:{colour};font-weight:bold'>{escape(self.verdict())}</p>"
-            f"<table><tr>{''.join(cells)}</tr></table>"
-            + (f"<p>Not applicable:</p><ul>{skipped}</ul>" if skipped else "")
-            + "</div>"
-        )
+        return view("comparison_html")(self)
 
 
 def _symbolic_key(r: Result) -> str | None:
     try:
-        return ckey(B.canonical(expand(r.expr)))
+        return ckey(canonical(expand(r.expr)))
     except TooLarge:
         return None
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from matdiff_magic import rendering
 from matdiff_magic.claims import Claim
 from matdiff_magic.rules.rule import Rule
 from matdiff_magic.tree.base import Expr
@@ -35,22 +36,17 @@ class Step:
     def rule(self) -> Rule | None:
         return self.rules[0] if self.rules else None
 
+    # Text comes from the printers the printing package installs (see rendering.py).
     @property
     def latex(self) -> str:
-        from matdiff_magic.printing.steps import step_latex
-
-        return step_latex(self)
+        return rendering.printer("step_latex")(self)
 
     @property
     def text(self) -> str:
-        from matdiff_magic.printing.steps import step_text
-
-        return step_text(self)
+        return rendering.printer("step_text")(self)
 
     def explanation(self, lang: str = "en") -> str:
-        from matdiff_magic.printing.steps import step_explanation
-
-        return step_explanation(self, lang)
+        return rendering.printer("step_explanation")(self, lang)
 
     def __repr__(self) -> str:
         names = ", ".join(r.key for r in self.rules)
@@ -61,20 +57,20 @@ class Derivation(list):
     """The steps of one method, in order (a plain list with printing helpers)."""
 
     def latex(self, lang: str = "en", rules: bool = True) -> str:
-        from matdiff_magic.printing.steps import derivation_latex
-
-        return derivation_latex(self, lang=lang, with_rules=rules)
+        return rendering.printer("derivation_latex")(self, lang=lang, with_rules=rules)
 
     def text(self, lang: str = "en", rules: bool = True) -> str:
-        from matdiff_magic.printing.steps import derivation_text
-
-        return derivation_text(self, lang=lang, with_rules=rules)
+        return rendering.printer("derivation_text")(self, lang=lang, with_rules=rules)
 
 
 def _looks_same(a: Expr, b: Expr) -> bool:
-    from matdiff_magic.printing.latex import latex
-
-    return latex(a) == latex(b)
+    """Whether two lines would read the same, compared by structure, not by rendering them:
+    equal trees, or nodes that say what they read as (an index formula whose occurrences of
+    one quantity are numbered apart)."""
+    if a == b:
+        return True
+    key_a, key_b = getattr(a, "_display_key", None), getattr(b, "_display_key", None)
+    return key_a is not None and key_b is not None and key_a() == key_b()
 
 
 # A line longer than this (nodes written out) is not a derivation anyone can read: the method

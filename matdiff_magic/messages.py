@@ -552,6 +552,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "cannot write NumPy code for the symbol {symbol}",
         "zh": "无法为符号 {symbol} 生成 NumPy 代码",
     },
+    "api.no_printer": {
+        "en": "no printer {name!r} is installed (import matdiff_magic first)",
+        "zh": "未安装打印器 {name!r}（请先导入 matdiff_magic）",
+    },
+    "api.no_view": {
+        "en": "no view {name!r} is installed (import matdiff_magic first)",
+        "zh": "未安装视图 {name!r}（请先导入 matdiff_magic）",
+    },
     # -- checking a student's answer (answers.py) --------------------------------------------
     "answer.layout.numerator": {"en": "numerator layout", "zh": "分子布局"},
     "answer.layout.denominator": {"en": "denominator layout", "zh": "分母布局"},

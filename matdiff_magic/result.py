@@ -3,28 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import Any
 
 import numpy as np
-
-if TYPE_CHECKING:
-    import sympy
-    from matplotlib.figure import Figure
-
-    from matdiff_magic.verify import Verification
+import sympy
 
 from matdiff_magic import layout as L
 from matdiff_magic import notation
 from matdiff_magic.derivation import Derivation, Step
 from matdiff_magic.errors import EvaluationError, Msg
+from matdiff_magic.i18n import message
 from matdiff_magic.language.builder import Problem
 from matdiff_magic.methods.common import Outcome
 from matdiff_magic.numeric import bind, evaluate
 from matdiff_magic.printing.latex import latex as to_latex
+from matdiff_magic.printing.numpy_code import dim_label, numpy_code
 from matdiff_magic.printing.text import text as to_text
+from matdiff_magic.rendering import view
+from matdiff_magic.to_sympy import to_sympy
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
 from matdiff_magic.tree.query import variable_names
+from matdiff_magic.verify import Verification, verify
 
 
 class Result:
@@ -163,34 +163,42 @@ class Result:
         """Check the result against central finite differences of the function and every step
         against the relation it claims, at ``values`` (random ones of small distinct sizes by
         default); a failing check is repeated at a second random point before it counts."""
-        from matdiff_magic.verify import verify
-
         return verify(self, values, seed, sizes)
 
     def sympy(self) -> sympy.Basic:
         """The derivative as a SymPy matrix expression (where SymPy can express it)."""
-        from matdiff_magic.to_sympy import to_sympy
-
         return to_sympy(self.expr)
 
-    # -- plots and code (front ends, imported when used) ------------------------------------
-    def plot_check(self, values: Mapping[str, object] | None = None, **kwargs: object) -> Figure:
-        """The Taylor-model check plot (log-log error against t, with a slope-2 guide)."""
-        from matdiff_magic.plots import check_plot
+    # -- plots (the front end's, installed as views: see rendering.py) and code ---------------
+    def plot_check(self, values: Mapping[str, object] | None = None, **kwargs: object) -> Any:
+        """The Taylor-model check plot (log-log error against t, with a slope-2 guide): a
+        matplotlib Figure, drawn by ``matdiff_magic.frontend.plots``."""
+        return view("plot_check")(self, values=values, **kwargs)
 
-        return check_plot(self, values=values, **kwargs)
-
-    def plot_jacobian(self, values: Mapping[str, object] | None = None, **kwargs: object) -> Figure:
+    def plot_jacobian(self, values: Mapping[str, object] | None = None, **kwargs: object) -> Any:
         """The derivative at small concrete sizes as a heatmap with its Kronecker blocks."""
-        from matdiff_magic.plots import jacobian_heatmap
-
-        return jacobian_heatmap(self, values=values, **kwargs)
+        return view("plot_jacobian")(self, values=values, **kwargs)
 
     def numpy_code(self, name: str = "derivative", lang: str = "en") -> str:
-        """Source of a NumPy function computing this derivative."""
-        from matdiff_magic.printing.numpy_code import numpy_code
-
-        return numpy_code(self, name=name, lang=lang)
+        """Source of a NumPy function computing this derivative from every variable."""
+        variables = dict(self.problem.variables)
+        variables.setdefault(self.wrt.name, self.wrt)
+        symbol = to_text(self.symbol)
+        where = message(f"layout.{self.layout}", lang)
+        if self.orientation != "hessian" and self.layout == "mixed":
+            where = message("ui.layout_here", lang).format(
+                layout=where, orientation=message(f"layout.{self.orientation}", lang)
+            )
+        size = "×".join(dim_label(d) for d in self.shape)
+        return numpy_code(
+            self.expr,
+            variables,
+            name,
+            summary=f"{symbol} = {to_text(self.expr)}",
+            comment=message("code.comment", lang).format(symbol=symbol, layout=where, shape=size),
+            unused_note=message("code.unused", lang),
+            zero_d=self.f_kind == "scalar" and self.wrt_kind == "scalar",
+        )
 
     # -- display -----------------------------------------------------------------------------
     def __repr__(self) -> str:

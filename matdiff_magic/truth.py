@@ -10,12 +10,12 @@ derivative is known through a few random directions (:class:`Projected`).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from matdiff_magic import claims as K
 from matdiff_magic.claims import Claim
+from matdiff_magic.derived import Derived
 from matdiff_magic.errors import EvaluationError
 from matdiff_magic.finite import (
     FD_NOISE,
@@ -31,10 +31,6 @@ from matdiff_magic.finite import (
 from matdiff_magic.numeric import Env, Evaluator
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
-
-if TYPE_CHECKING:
-    from matdiff_magic.result import Result
-
 
 MAX_COLUMNS = 64  # beyond this many entries of the variable, derivatives are projected
 PROBES = 3
@@ -63,7 +59,7 @@ class Point:
     """Values of everything a derivation mentions at one random point, and true values of the
     quantities its left-hand sides name (computed once each)."""
 
-    def __init__(self, env: Env, rng: np.random.Generator, result: Result) -> None:
+    def __init__(self, env: Env, rng: np.random.Generator, result: Derived) -> None:
         self.env = env
         self.result = result
         outcome = result.outcome

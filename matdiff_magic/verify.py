@@ -15,20 +15,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from matdiff_magic.check import dimension_sizes, dimension_symbols, random_point
+from matdiff_magic.derived import Derived
 from matdiff_magic.errors import EvaluationError, MatDiffError, Msg, VerificationError
 from matdiff_magic.finite import compare, conclusive
 from matdiff_magic.numeric import Env, bind
 from matdiff_magic.rules.rule import Rule
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.truth import Point
-
-if TYPE_CHECKING:
-    from matdiff_magic.result import Result
 
 SMALL_SIZES = (2, 3, 4, 5, 6, 7, 8, 9)  # distinct, so a transposition cannot hide
 SECOND_POINT = 7919  # seed offset of the points a failed check is repeated at
@@ -106,7 +103,7 @@ class Verification:
 
 
 def verify(
-    result: Result,
+    result: Derived,
     values: Mapping[str, object] | None = None,
     seed: int = 0,
     sizes: Mapping[str, int] | None = None,
@@ -146,7 +143,7 @@ def _merge(a: Verification, b: Verification) -> Verification:
 # -- one point -------------------------------------------------------------------------------
 
 
-def _variables(result: Result) -> dict[str, N.Var]:
+def _variables(result: Derived) -> dict[str, N.Var]:
     variables = dict(result.problem.variables)
     variables.setdefault(result.wrt.name, result.wrt)
     return variables
@@ -166,7 +163,7 @@ def _sizes_like(values: Mapping[str, np.ndarray], variables: dict[str, N.Var]) -
 
 
 def _check(
-    result: Result,
+    result: Derived,
     values: Mapping[str, object] | None,
     seed: int,
     sizes: Mapping[str, int] | None,
@@ -240,7 +237,7 @@ def _check(
 MAX_ENTRIES = 4_000_000  # the largest array a check may build (32 MB of floats)
 
 
-def _affordable(result: Result, env: Env) -> None:
+def _affordable(result: Derived, env: Env) -> None:
     """Refuse (with an EvaluationError) a check whose arrays would be too large: sizes
     declared as big numbers, or a Kronecker product of many factors."""
     largest = 0
@@ -254,7 +251,7 @@ def _affordable(result: Result, env: Env) -> None:
         raise EvaluationError(Msg("verify.too_large", entries=largest, limit=MAX_ENTRIES))
 
 
-def verified(result: Result) -> Result:
+def verified(result: Derived) -> Derived:
     """``result`` if it passes :func:`verify`; otherwise a :class:`VerificationError`."""
     try:
         v = verify(result)

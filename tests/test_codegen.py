@@ -9,7 +9,7 @@ import pytest
 import matdiff_magic as md
 from matdiff_magic.check import check_result, random_values
 from matdiff_magic.dims import ONE, symbol
-from matdiff_magic.printing.numpy_code import NumpyPrinter, numpy_code, python_name
+from matdiff_magic.printing.numpy_printer import NumpyPrinter, python_name
 from matdiff_magic.tree import build as B
 from matdiff_magic.tree import nodes as N
 
@@ -38,6 +38,10 @@ CASES = [
     ("c: scalar\nexp(c) X + c^2 X", "c"),
     ("1/(x' x)", "x"),
 ]
+
+
+def numpy_code(r: md.Result, **kwargs: str) -> str:
+    return r.numpy_code(**kwargs)
 
 
 def run_generated(source: str, values: dict[str, np.ndarray], r: md.Result) -> np.ndarray:

@@ -19,11 +19,11 @@ from IPython.testing import globalipapp
 import matdiff_magic as md
 from matdiff_magic.frontend.cli import run
 from matdiff_magic.frontend.magic import MatDiff
+from matdiff_magic.frontend.options import Options
 from matdiff_magic.frontend.render import content_for, error_bundle
-from matdiff_magic.frontend.session import Options, requested_language, solve
+from matdiff_magic.frontend.session import requested_language, solve
 from matdiff_magic.i18n import MESSAGES as UI_MESSAGES
 from matdiff_magic.messages import CATALOGUE, Join, Msg, fields, format_message, template
-from matdiff_magic.printing.numpy_code import numpy_code
 
 PACKAGE = Path(md.__file__).parent
 ERRORS = {"MatDiffError", "ParseError", "ShapeError", "UnsupportedError", "EvaluationError"}
@@ -232,7 +232,7 @@ def test_api_errors_in_chinese():
     assert zh(err) == "未知的布局 'sideways'：请使用 numerator, denominator, mixed 之一"
     err = error_of(lambda: md.derive("x", "x", order=3))
     assert zh(err) == "order 必须是 1（导数）或 2（黑塞矩阵）"
-    err = error_of(lambda: numpy_code(md.derive("x' x", "x"), name="1x"))
+    err = error_of(lambda: md.derive("x' x", "x").numpy_code(name="1x"))
     assert zh(err) == "不是合法的 Python 函数名：'1x'"
 
 

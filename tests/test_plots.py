@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 
 import matdiff_magic as md
-from matdiff_magic import check, plots
+from matdiff_magic import check
+from matdiff_magic.frontend import plots
 
 QUADRATIC = "x: vector(n); A: matrix(n, n)\nx' A x"
 

@@ -178,15 +178,13 @@ class MatDiffMagics(Magics):
             self.show_plots(solved)
 
     def show_code(self, solved: Solved) -> None:
-        from matdiff_magic.printing.numpy_code import numpy_code
-
         try:
-            print(numpy_code(solved.primary, lang=solved.lang))
+            print(solved.primary.numpy_code(lang=solved.lang))
         except MatDiffError as err:
             display(error_bundle(err, solved.lang), raw=True)
 
     def show_plots(self, solved: Solved) -> None:
-        from matdiff_magic import plots
+        from matdiff_magic.frontend import plots
 
         # The small-size twin: plotting never evaluates at the namespace's (possibly huge) sizes.
         twin = solved.numeric_result or solved.result
@@ -210,7 +208,7 @@ def wants_heatmap(solved: Solved) -> bool:
 
 
 def figure_bundle(fig: Figure) -> dict[str, str]:
-    from matdiff_magic.plots import figure_png
+    from matdiff_magic.frontend.plots import figure_png
 
     png = figure_png(fig)
     title = fig.axes[0].get_title().replace("\n", "; ") if fig.axes else "figure"

@@ -13,12 +13,20 @@ from typing import TYPE_CHECKING
 
 from matdiff_magic.api import derive
 from matdiff_magic.compare import METHOD_ORDER, Comparison, compare
-from matdiff_magic.errors import Join, MatDiffError, Msg, UnsupportedError, VerificationError
+from matdiff_magic.errors import (
+    Join,
+    MatDiffError,
+    Msg,
+    NotApplicableError,
+    NotSupportedYetError,
+    UnsupportedError,
+    VerificationError,
+)
 from matdiff_magic.frontend.sizes import NumericPlan
 from matdiff_magic.result import Result
 
 if TYPE_CHECKING:
-    from matdiff_magic.frontend.session import Options
+    from matdiff_magic.frontend.options import Options
 
 
 @dataclass
@@ -71,7 +79,9 @@ def nothing_derived(derived: Derived) -> MatDiffError:
     if derived.failed:
         return next(iter(derived.failed.values()))
     distinct = {err.message: err for err in derived.reasons.values()}
-    return UnsupportedError(Msg("api.no_method", reasons=Join(distinct.values(), "semicolon")))
+    inapplicable = all(isinstance(err, NotApplicableError) for err in derived.reasons.values())
+    kind = NotApplicableError if inapplicable else NotSupportedYetError
+    return kind(Msg("api.no_method", reasons=Join(distinct.values(), "semicolon")))
 
 
 def compare_all(

@@ -26,6 +26,7 @@ from matdiff_magic.compare import Comparison
 from matdiff_magic.dims import shape_text
 from matdiff_magic.errors import Join, MatDiffError, Msg
 from matdiff_magic.frontend.methods import all_methods
+from matdiff_magic.frontend.options import Options
 from matdiff_magic.frontend.sizes import (
     CHECK_SIZE_LIMIT,
     NumericPlan,
@@ -60,23 +61,6 @@ IPYTHON_NAMES = frozenset(
 )
 BUILTIN_NAMES = frozenset(dir(builtins))
 
-
-
-@dataclass
-class Options:
-    """The magic's options (see ``%%matdiff?``)."""
-
-    wrt: str | None = None
-    layout: str = "mixed"
-    method: str = "all"
-    order: int = 1
-    check: bool = False
-    plot: bool = False
-    code: str | None = None
-    lang: str | None = None
-    static: bool = False
-    output: str | None = None
-    seed: int = 0
 
 
 @dataclass

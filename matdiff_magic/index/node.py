@@ -221,6 +221,16 @@ class IndexFormula(Expr):
         nc = int(np.prod([sizes[a] for a in self.col_indices])) if self.col_indices else 1
         return np.reshape(out, (nr, nc), order="F")
 
+    def _display_key(self) -> str:
+        """What the formula reads as: occurrences of one quantity (x#0, x#2, numbered to order
+        the factors) count as the same base."""
+        shown = {
+            sympy.IndexedBase(b[0]): sympy.IndexedBase(b[2] + "|" + b[1]) for b in self.bases
+        }
+        terms = "+".join(sympy.srepr(t.xreplace(shown)) for t in self.terms)
+        rows = ",".join(map(str, self.row_indices))
+        return f"index({terms}|{rows}|{','.join(map(str, self.col_indices))}|{self.style})"
+
     def _canonical_key(self) -> str:
         return (
             "index("

@@ -22,6 +22,7 @@ from matdiff_magic.tree import build as B
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
 from matdiff_magic.tree.named import with_names
+from matdiff_magic.tree.rewrite import substitute
 
 MAX_MATRIX_POWER = 64
 _MATRIX_PRODUCTS = ("juxt", "*", "@")
@@ -458,13 +459,6 @@ def _finish(
     )
 
 
-def substitute(e: Expr, mapping: dict[str, Expr]) -> Expr:
-    """Replace variables by name (through the smart constructors)."""
-    from matdiff_magic.tree.rewrite import replace
-
-    return replace(e, lambda n: mapping.get(n.name) if isinstance(n, N.Var) else None)
-
-
 def _name_fresh_dims(b: _Builder, unifier: dims.Unifier) -> dict[sympy.Symbol, sympy.Expr]:
     taken = {
         str(s)
@@ -505,4 +499,4 @@ def _name_fresh_dims(b: _Builder, unifier: dims.Unifier) -> dict[sympy.Symbol, s
     return naming
 
 
-__all__ = ["Definition", "Problem", "parse_problem", "parse_type", "substitute", "MatDiffError"]
+__all__ = ["Definition", "Problem", "parse_problem", "parse_type", "MatDiffError"]

@@ -21,7 +21,6 @@ from matdiff_magic import claims, notation
 from matdiff_magic.claims import Claim
 from matdiff_magic.derivation import Builder, Derivation
 from matdiff_magic.errors import Join, Msg, UnsupportedError
-from matdiff_magic.language.builder import substitute
 from matdiff_magic.methods import differential, vectorization
 from matdiff_magic.methods.common import Context, Outcome, expand_terms, kinds, push_differential
 from matdiff_magic.methods.differential import trace_trick
@@ -33,7 +32,7 @@ from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
 from matdiff_magic.tree.named import write_out_single_uses
 from matdiff_magic.tree.query import variable_names
-from matdiff_magic.tree.rewrite import replace
+from matdiff_magic.tree.rewrite import replace, substitute
 from matdiff_magic.tree.tidy import tidy
 
 

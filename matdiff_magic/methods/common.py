@@ -21,7 +21,7 @@ from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
 from matdiff_magic.tree.named import named_nodes, write_out_single_uses
 from matdiff_magic.tree.query import Occurs, differential_occurs, variable_occurs
-from matdiff_magic.tree.rewrite import replace
+from matdiff_magic.tree.rewrite import canonical, replace
 from matdiff_magic.tree.tidy import tidy
 
 
@@ -189,7 +189,7 @@ def replace_differential(e: Expr, ctx: Context, by: Expr) -> Expr:
 
 def read_scalar_variable(ctx: Context, b: Builder, linear: Expr, method: str) -> Outcome:
     """dF = G dt  =>  ∂F/∂t = G (the same in both layouts up to the transpose)."""
-    g = tidy(B.canonical(replace_differential(linear, ctx, B.const(1))))
+    g = tidy(canonical(replace_differential(linear, ctx, B.const(1))))
     if not isinstance(linear, N.Zero):
         b.then(B.mul(g, ctx.dx), (C.FACTOR_SCALAR,))
     lhs = notation.derivative(ctx.fname, ctx.f.shape, ctx.wrt, notation.NUMERATOR)

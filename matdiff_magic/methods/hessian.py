@@ -18,6 +18,7 @@ from matdiff_magic.methods.common import (
 from matdiff_magic.rules import conclusions as C
 from matdiff_magic.tree import build as B
 from matdiff_magic.tree import nodes as N
+from matdiff_magic.tree.rewrite import canonical
 from matdiff_magic.tree.tidy import tidy
 
 
@@ -47,7 +48,7 @@ def derive(ctx: Context) -> Outcome:
     )
     linear = push_differential(second, b, lhs=d_grad, claim=claims.differential(gradient))
     if xk == "scalar":
-        value = tidy(B.canonical(replace_differential(linear, second, B.const(1))))
+        value = tidy(canonical(replace_differential(linear, second, B.const(1))))
     else:
         vec_lhs = (
             d_grad

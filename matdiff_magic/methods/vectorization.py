@@ -26,6 +26,7 @@ from matdiff_magic.rules.rule import Rule
 from matdiff_magic.tree import build as B
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
+from matdiff_magic.tree.rewrite import canonical
 from matdiff_magic.tree.tidy import tidy
 
 State = tuple[Expr | None, Expr]
@@ -72,7 +73,7 @@ def jacobian(
             moved.append((j2, e2))
         states = moved
         b.then(_show_all(states), tuple(used))
-        simplified = [(None if j is None else B.canonical(j), e) for j, e in states]
+        simplified = [(None if j is None else canonical(j), e) for j, e in states]
         if simplified != states:
             states = simplified
             b.then(_show_all(states), (C.SIMPLIFY,))
@@ -107,7 +108,7 @@ def derive(ctx: Context) -> Outcome:
     if fk == "scalar" and xk == "matrix":
         # One row vec(G)^T: reshape it into the gradient G (denominator layout).
         m, n = ctx.wrt.shape
-        gradient = tidy(B.canonical(B.unvec(B.transpose(total), m, n)))
+        gradient = tidy(canonical(B.unvec(B.transpose(total), m, n)))
         lhs = notation.derivative(ctx.fname, ctx.f.shape, ctx.wrt, notation.DENOMINATOR)
         raw = N.Unvec(N.Transpose(total), m, n) if not isinstance(total, N.Zero) else gradient
         claim = claims.derivative(ctx.f, ctx.wrt, notation.DENOMINATOR)

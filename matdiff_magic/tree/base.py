@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 
 import sympy
 
+from matdiff_magic import rendering
 from matdiff_magic.dims import ONE, Shape
 
 
@@ -146,17 +147,12 @@ class Expr:
             yield node
             stack.extend(reversed(node.args))
 
+    # Text comes from the printers the printing package installs (see rendering.py).
     def __repr__(self) -> str:
-        from matdiff_magic.printing.text import text
-
-        return f"<{type(self).__name__} {text(self)}>"
+        return f"<{type(self).__name__} {rendering.text(self)}>"
 
     def __str__(self) -> str:
-        from matdiff_magic.printing.text import text
-
-        return text(self)
+        return rendering.text(self)
 
     def _repr_latex_(self) -> str:
-        from matdiff_magic.printing.latex import latex
-
-        return f"${latex(self)}$"
+        return f"${rendering.printer('latex')(self)}$"

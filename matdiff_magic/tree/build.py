@@ -810,9 +810,3 @@ def rebuild(node: Expr, args: tuple[Expr, ...]) -> Expr:
         return type(node)(*init)
     return smart(*init)
 
-
-def canonical(e: Expr) -> Expr:
-    """Rebuild every node of ``e`` bottom-up through the smart constructors."""
-    from matdiff_magic.tree.rewrite import transform
-
-    return transform(e, rebuild_all=True)

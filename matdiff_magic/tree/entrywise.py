@@ -15,6 +15,7 @@ from matdiff_magic.tree import build as B
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
 from matdiff_magic.tree.canonical import ckey
+from matdiff_magic.tree.rewrite import canonical
 
 _ENTRYWISE = (N.Hadamard, N.HadamardDiv, N.HadamardPow, N.Elementwise)
 
@@ -244,7 +245,7 @@ def simplify_block(e: Expr) -> Expr:
     if not _better(_cost(best), _cost(original)):
         return e
     try:
-        return B.canonical(block.back(best))
+        return canonical(block.back(best))
     except _UntranslatableError:
         return e
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sympy
 
-from matdiff_magic import dims
+from matdiff_magic import dims, rendering
 from matdiff_magic.dims import ONE, Shape, dim_text, shape_text
 from matdiff_magic.errors import ShapeError
 from matdiff_magic.messages import CATALOGUE, Msg
@@ -25,9 +25,7 @@ def shape_mismatch(
     ``"n ≠ m"``) says what disagrees. The builder re-labels the operands with the text the user
     wrote (see :func:`relabel`).
     """
-    from matdiff_magic.printing.text import text
-
-    labels = tuple(text(op) for op in operands)
+    labels = tuple(rendering.text(op) for op in operands)
     return _mismatch(template, labels, operands, detail, params)
 
 

@@ -9,10 +9,11 @@ result.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextvars import ContextVar
 
 from matdiff_magic.tree import build as B
+from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
 
 Hook = Callable[[Expr], Expr | None]
@@ -50,6 +51,16 @@ def transform(
 def replace(e: Expr, mapping: Callable[[Expr], Expr | None]) -> Expr:
     """``e`` with every node for which ``mapping`` returns an expression replaced by it."""
     return transform(e, pre=mapping)
+
+
+def canonical(e: Expr) -> Expr:
+    """Rebuild every node of ``e`` bottom-up through the smart constructors."""
+    return transform(e, rebuild_all=True)
+
+
+def substitute(e: Expr, mapping: Mapping[str, Expr]) -> Expr:
+    """Replace variables by name (through the smart constructors)."""
+    return replace(e, lambda n: mapping.get(n.name) if isinstance(n, N.Var) else None)
 
 
 # -- named rewrites, observable -----------------------------------------------------------------

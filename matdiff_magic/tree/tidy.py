@@ -11,7 +11,7 @@ from matdiff_magic.tree.entrywise import simplify_entrywise
 from matdiff_magic.tree.expand import TooLarge, expand
 from matdiff_magic.tree.factor import factor
 from matdiff_magic.tree.named import written_size
-from matdiff_magic.tree.rewrite import named, transform
+from matdiff_magic.tree.rewrite import canonical, named, transform
 
 
 def _merge_linear_wrappers(e: Expr) -> Expr:
@@ -295,7 +295,7 @@ def _order_sums(e: Expr) -> Expr:
 
 
 def _multiply_out(e: Expr) -> Expr:
-    return B.canonical(expand(e, entrywise=False))
+    return canonical(expand(e, entrywise=False))
 
 
 # The rewrites of the final polish, by name: each must be an identity (tests/test_rewrites.py
