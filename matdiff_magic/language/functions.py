@@ -19,6 +19,7 @@ class FunctionSpec:
     build: Callable[..., Expr]
     summary: str
     aliases: tuple[str, ...] = ()
+    scalar: bool = False  # a scalar whatever the argument (the parser's depth bookkeeping)
 
 
 def _diag(a: Expr) -> Expr:
@@ -61,17 +62,17 @@ def _mean(a: Expr) -> Expr:
 
 
 _ROWS = [
-    FunctionSpec("tr", 1, B.trace, "trace of a square matrix", ("trace",)),
-    FunctionSpec("det", 1, B.det, "determinant |X|"),
-    FunctionSpec("logdet", 1, B.logdet, "log of the determinant, log|X|"),
+    FunctionSpec("tr", 1, B.trace, "trace of a square matrix", ("trace",), scalar=True),
+    FunctionSpec("det", 1, B.det, "determinant |X|", scalar=True),
+    FunctionSpec("logdet", 1, B.logdet, "log of the determinant, log|X|", scalar=True),
     FunctionSpec("inv", 1, B.inverse, "inverse X^{-1}", ("inverse",)),
-    FunctionSpec("sum", 1, B.total, "sum of all entries"),
-    FunctionSpec("norm", 1, B.norm, "2-norm of a vector, Frobenius norm of a matrix"),
+    FunctionSpec("sum", 1, B.total, "sum of all entries", scalar=True),
+    FunctionSpec("norm", 1, B.norm, "2-norm of a vector, Frobenius norm of a matrix", scalar=True),
     FunctionSpec("vec", 1, B.vec, "stack the columns into one column"),
     FunctionSpec("diag", 1, _diag, "diagonal matrix of a vector; diagonal of a matrix"),
     FunctionSpec("kron", 2, B.kron, "Kronecker product A ⊗ B"),
     FunctionSpec("softmax", 1, _softmax, "softmax of a vector; of a matrix, of each column"),
-    FunctionSpec("mean", 1, _mean, "mean of all entries"),
+    FunctionSpec("mean", 1, _mean, "mean of all entries", scalar=True),
     FunctionSpec("max", 2, _maximum, "entrywise maximum; either side may be a scalar"),
     FunctionSpec("min", 2, _minimum, "entrywise minimum; either side may be a scalar"),
     FunctionSpec(
