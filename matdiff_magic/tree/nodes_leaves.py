@@ -1,0 +1,134 @@
+"""Leaves of the tree: variables, numbers, constant matrices (I, 0, 𝟏, K), differentials dX,
+named symbols shown in derivations, and definitions kept by name."""
+
+from __future__ import annotations
+
+import sympy
+
+from matdiff_magic import dims
+from matdiff_magic.errors import ShapeError
+from matdiff_magic.messages import Msg
+from matdiff_magic.tree.base import Expr
+from matdiff_magic.tree.shapes import (
+    new_shape,
+)
+
+# -- leaves ---------------------------------------------------------------------------------
+
+
+class Var(Expr):
+    """A named variable. ``symmetric`` records a ``symmetric(n)`` declaration (S^T = S)."""
+
+    __slots__ = ()
+    _fields = ("name", "rows_dim", "cols_dim", "symmetric")
+    name: str
+    symmetric: bool
+
+    def __init__(self, name: str, rows: sympy.Expr, cols: sympy.Expr, symmetric: bool = False):
+        if symmetric and not dims.same(rows, cols):
+            raise ShapeError(Msg("shape.symmetric_square", name=name))
+        self._setup((name, rows, cols, symmetric), new_shape(rows, cols))
+
+
+class Const(Expr):
+    """A number (or a dimension such as ``n`` from tr(I_n)); always a scalar."""
+
+    __slots__ = ()
+    _fields = ("value",)
+    value: sympy.Expr
+
+    def __init__(self, value: sympy.Expr):
+        self._setup((dims.number(value),), dims.SCALAR_SHAPE)
+
+
+class Identity(Expr):
+    __slots__ = ()
+    _fields = ("n",)
+    n: sympy.Expr
+
+    def __init__(self, n: sympy.Expr):
+        self._setup((n,), new_shape(n, n))
+
+
+class Zero(Expr):
+    __slots__ = ()
+    _fields = ("rows_dim", "cols_dim")
+
+    def __init__(self, rows: sympy.Expr, cols: sympy.Expr):
+        self._setup((rows, cols), new_shape(rows, cols))
+
+
+class Ones(Expr):
+    """The all-ones matrix (a vector of ones when one dimension is 1)."""
+
+    __slots__ = ()
+    _fields = ("rows_dim", "cols_dim")
+
+    def __init__(self, rows: sympy.Expr, cols: sympy.Expr):
+        self._setup((rows, cols), new_shape(rows, cols))
+
+
+class Commutation(Expr):
+    """The commutation matrix K_{m,n}: K vec(A) = vec(A^T) for A of size m×n."""
+
+    __slots__ = ()
+    _fields = ("m", "n")
+    m: sympy.Expr
+    n: sympy.Expr
+
+    def __init__(self, m: sympy.Expr, n: sympy.Expr):
+        size = dims.resolve(m) * dims.resolve(n)
+        self._setup((m, n), (size, size))
+
+
+class Differential(Expr):
+    """The differential dX of a variable: a leaf (X inside it is not a child)."""
+
+    __slots__ = ()
+    _fields = ("var",)
+    var: Var
+
+    def __init__(self, var: Var):
+        self._setup((var,), var.shape)
+
+    @property
+    def args(self) -> tuple[Expr, ...]:
+        return ()
+
+    def with_args(self, args: tuple[Expr, ...]) -> Expr:
+        return self
+
+
+class Opaque(Expr):
+    """A named quantity shown as given LaTeX/text, e.g. ∂f/∂Y in a chain-rule step."""
+
+    __slots__ = ()
+    _fields = ("key", "latex", "text", "rows_dim", "cols_dim")
+    key: str
+    latex: str
+    text: str
+
+    def __init__(self, key: str, latex: str, text: str, rows: sympy.Expr, cols: sympy.Expr):
+        self._setup((key, latex, text, rows, cols), new_shape(rows, cols))
+
+
+class Named(Expr):
+    """A definition kept by its name (``e7 = sin(e6) + e6``): it prints as the name and means
+    its body. The body is not a child: rewrites and printers leave it as the user wrote it,
+    evaluation and code generation read it. Results keep such names where writing the body out
+    would repeat it."""
+
+    __slots__ = ()
+    _fields = ("name", "body")
+    name: str
+    body: Expr
+
+    def __init__(self, name: str, body: Expr):
+        self._setup((name, body), new_shape(*body.shape))
+
+    @property
+    def args(self) -> tuple[Expr, ...]:
+        return ()
+
+    def with_args(self, args: tuple[Expr, ...]) -> Expr:
+        return self
