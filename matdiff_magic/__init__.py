@@ -25,7 +25,7 @@ from matdiff_magic.errors import (
     UnsupportedError,
     VerificationError,
 )
-from matdiff_magic.language.builder import parse_problem
+from matdiff_magic.language.problem import parse_problem
 from matdiff_magic.rendering import VIEWS
 from matdiff_magic.result import Result
 from matdiff_magic.verify import StepCheck, Verification

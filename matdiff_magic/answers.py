@@ -20,7 +20,7 @@ from matdiff_magic import dims
 from matdiff_magic.api import derive
 from matdiff_magic.check import random_values
 from matdiff_magic.errors import EvaluationError, MatDiffError, Msg, ShapeError
-from matdiff_magic.language.builder import Problem, parse_problem
+from matdiff_magic.language.problem import Problem, parse_problem
 from matdiff_magic.messages import Join, format_message
 from matdiff_magic.numeric import bind, evaluate
 from matdiff_magic.printing.text import text

@@ -15,7 +15,7 @@ from matdiff_magic.errors import (
     ParseError,
     UnsupportedError,
 )
-from matdiff_magic.language.builder import Problem, parse_problem
+from matdiff_magic.language.problem import Problem, parse_problem
 from matdiff_magic.language.rebase import with_variable
 from matdiff_magic.methods import chain, definition, differential, hessian, vectorization
 from matdiff_magic.methods.common import Context, Outcome, kinds

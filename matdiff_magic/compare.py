@@ -23,7 +23,7 @@ from matdiff_magic.errors import (
     VerificationError,
 )
 from matdiff_magic.i18n import message
-from matdiff_magic.language.builder import Problem, parse_problem
+from matdiff_magic.language.problem import Problem, parse_problem
 from matdiff_magic.layout import check_layout
 from matdiff_magic.printing.latex import latex
 from matdiff_magic.rendering import view

@@ -13,7 +13,7 @@ from matdiff_magic import notation
 from matdiff_magic.derivation import Derivation, Step
 from matdiff_magic.errors import EvaluationError, Msg
 from matdiff_magic.i18n import message
-from matdiff_magic.language.builder import Problem
+from matdiff_magic.language.problem import Problem
 from matdiff_magic.methods.common import Outcome
 from matdiff_magic.numeric import bind, evaluate
 from matdiff_magic.printing.latex import latex as to_latex

@@ -12,9 +12,9 @@ from fractions import Fraction
 import pytest
 
 import matdiff_magic as md
-from matdiff_magic.language.builder import parse_problem
 from matdiff_magic.language.lexer import MAX_NUMBER_DIGITS, tokenize
 from matdiff_magic.language.parser import MAX_CONSTANT_DIGITS, MAX_TREE_DEPTH
+from matdiff_magic.language.problem import parse_problem
 
 METHODS = ("auto", "differential", "chain", "vectorization", "definition")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from matdiff_magic.language.builder import parse_problem
+from matdiff_magic.language.problem import parse_problem
 from matdiff_magic.numeric import bind, commutation_matrix, evaluate
 
 rng = np.random.default_rng(7)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import matdiff_magic as md
-from matdiff_magic.language.builder import parse_problem
+from matdiff_magic.language.problem import parse_problem
 
 
 def shapes(source: str, variables=None) -> dict[str, str]:

@@ -23,7 +23,7 @@ from matdiff_magic.dims import dim_text, shape_text
 from matdiff_magic.errors import MatDiffError, Msg
 from matdiff_magic.frontend import terminal as T
 from matdiff_magic.i18n import default_language, message
-from matdiff_magic.language.builder import parse_problem
+from matdiff_magic.language.problem import parse_problem
 from matdiff_magic.layout import LAYOUTS
 from matdiff_magic.notation import shape_latex
 from matdiff_magic.printing.latex import latex

@@ -33,7 +33,7 @@ from matdiff_magic.frontend.sizes import (
     declaration_for,
     numeric_plan,
 )
-from matdiff_magic.language.builder import Problem, parse_problem
+from matdiff_magic.language.problem import Problem, parse_problem
 from matdiff_magic.layout import LAYOUTS
 from matdiff_magic.numeric import bind
 from matdiff_magic.result import Result

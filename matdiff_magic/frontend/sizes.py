@@ -14,7 +14,7 @@ from numbers import Real
 
 import numpy as np
 
-from matdiff_magic.language.builder import Problem
+from matdiff_magic.language.problem import Problem
 
 # Numeric checks never run at a namespace size above this: such sizes are replaced by small
 # distinct ones (CHECK_SIZES first) and the arrays by their leading blocks, so that a cell naming

@@ -1,19 +1,17 @@
-"""From syntax to a typed tree: declarations, inferred sizes, and the language's meaning.
+"""From syntax to a typed tree: declarations and the language's meaning of each construct.
 
 Sizes of undeclared names are inferred by unification while the tree is built (a ``Unifier``
-is active, so node constructors unify instead of compare). Afterwards every inferred size gets
-a readable name (n, m, p, ...) and the tree is rebuilt with final sizes.
+is active, so node constructors unify instead of compare); :mod:`problem` names them after.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 import sympy
 
 from matdiff_magic import dims
-from matdiff_magic.errors import MatDiffError, ParseError, ShapeError, Span, UnsupportedError
+from matdiff_magic.errors import ParseError, ShapeError, Span, UnsupportedError
 from matdiff_magic.language import syntax as S
 from matdiff_magic.language.functions import FUNCTIONS
 from matdiff_magic.language.parser import Parser
@@ -21,44 +19,11 @@ from matdiff_magic.messages import Join, Msg
 from matdiff_magic.tree import build as B
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
-from matdiff_magic.tree.named import with_names
-from matdiff_magic.tree.rewrite import substitute
 
 MAX_MATRIX_POWER = 64
 _MATRIX_PRODUCTS = ("juxt", "*", "@")
-_ROW_NAMES = ["m", "p", "k", "r", "s", "t", "u", "v"]
-_COL_NAMES = ["n", "q", "l", "j", "w", "z", "a", "b"]
-
-
-@dataclass(frozen=True)
-class Definition:
-    """An intermediate ``name = expr`` written before the function (used by the chain rule)."""
-
-    name: str
-    var: N.Var  # the intermediate as a variable of the right shape
-    expr: Expr  # its right-hand side, in terms of variables and earlier intermediates
-    inlined: Expr  # its right-hand side with every intermediate substituted
-    span: Span
-
-
-@dataclass(frozen=True)
-class Problem:
-    """A parsed input: the function to differentiate and everything declared around it."""
-
-    source: str
-    expr: Expr  # the function, intermediates substituted
-    outer: Expr  # the function in terms of the intermediates
-    name: str | None  # the function's name if written as "f = ..."
-    variables: dict[str, N.Var]  # every variable, declared or inferred, in order
-    declared: frozenset[str]
-    definitions: tuple[Definition, ...] = field(default=())
-
-    def variable(self, name: str) -> N.Var | None:
-        return self.variables.get(name)
-
-    @property
-    def definition_names(self) -> tuple[str, ...]:
-        return tuple(d.name for d in self.definitions)
+ROW_NAMES = ["m", "p", "k", "r", "s", "t", "u", "v"]
+COL_NAMES = ["n", "q", "l", "j", "w", "z", "a", "b"]
 
 
 def parse_type(text: str) -> S.TypeSpec:
@@ -70,7 +35,7 @@ def parse_type(text: str) -> S.TypeSpec:
     return spec
 
 
-class _Builder:
+class TreeBuilder:
     def __init__(self, source: str, unifier: dims.Unifier) -> None:
         self.source = source
         self.unifier = unifier
@@ -349,154 +314,3 @@ def _describe_spec(spec: S.TypeSpec) -> str:
     if spec.kind == "scalar":
         return "scalar"
     return f"{spec.kind}({', '.join(str(d) for d in spec.dims)})"
-
-
-def parse_problem(source: str, variables: dict[str, str] | None = None) -> Problem:
-    """Parse user text (declarations, definitions, one function) into a :class:`Problem`."""
-    if not isinstance(source, str):
-        raise ParseError(Msg("build.not_text"))
-    known = set(variables or ())
-    scalars = {
-        name
-        for name, kind in (variables or {}).items()
-        if isinstance(kind, str) and kind.strip() in ("scalar", "real", "R", "ℝ")
-    }
-    statements = Parser(source, known, scalars).parse_program()
-    unifier = dims.Unifier()
-    with dims.unifying(unifier):
-        b = _Builder(source, unifier)
-        for name, type_text in (variables or {}).items():
-            if not isinstance(name, str) or not name.isidentifier():
-                raise ParseError(Msg("build.variable_name", name=name))
-            if not isinstance(type_text, str):
-                raise ParseError(
-                    Msg("build.type_not_text", name=name, type=type(type_text).__name__)
-                )
-            b.declare(name, parse_type(type_text), None, type_text)
-        final: S.Node | None = None
-        final_name: str | None = None
-        for i, stmt in enumerate(statements):
-            last = i == len(statements) - 1
-            if isinstance(stmt, S.Declaration):
-                for name, span in stmt.names:
-                    b.declare(name, stmt.type, span, source)
-                if last:
-                    raise ParseError(
-                        Msg("build.nothing_after_declarations"),
-                        source=source,
-                        span=Span(len(source), len(source) + 1),
-                    )
-            elif isinstance(stmt, S.Definition):
-                if stmt.name in b.defs or stmt.name in b.declared:
-                    twice = stmt.name in b.defs
-                    raise ParseError(
-                        Msg(
-                            "build.defined_twice" if twice else "build.declared_and_defined",
-                            name=stmt.name,
-                        ),
-                        source=source,
-                        span=stmt.name_span,
-                    )
-                if last:
-                    final, final_name = stmt.expr, stmt.name
-                else:
-                    rhs = b.build(stmt.expr)
-                    var = N.Var(stmt.name, rhs.rows, rhs.cols)
-                    b.defs[stmt.name] = (var, rhs, stmt.span)
-                    b.def_order.append(stmt.name)
-            else:
-                if not last:
-                    raise ParseError(
-                        Msg("build.only_last_line"),
-                        source=source,
-                        span=stmt.span,
-                    )
-                final = stmt.expr
-        if final is None:
-            raise ParseError(
-                Msg("build.no_expression"),
-                source=source,
-                span=Span(len(source), len(source) + 1),
-            )
-        outer = b.build(final)
-    return _finish(source, b, unifier, outer, final_name)
-
-
-def _finish(
-    source: str, b: _Builder, unifier: dims.Unifier, outer: Expr, final_name: str | None
-) -> Problem:
-    naming = _name_fresh_dims(b, unifier)
-
-    def final_dim(d: sympy.Expr) -> sympy.Expr:
-        return unifier.find(d).xreplace(naming) if d.free_symbols else d
-
-    memo: dict[Expr, Expr] = {}
-
-    def fix(e: Expr) -> Expr:
-        found = memo.get(e)
-        if found is None:
-            found = type(e)(*e.map_init(fix, final_dim))
-            memo[e] = found
-        return found
-
-    variables = {name: fix(var) for name, var in b.vars.items()}
-    definitions: list[Definition] = []
-    substitution: dict[str, Expr] = {}
-    for name in b.def_order:
-        var, rhs, span = b.defs[name]
-        var_f, rhs_f = fix(var), fix(rhs)
-        inlined = substitute(rhs_f, substitution) if substitution else rhs_f
-        definitions.append(Definition(name, var_f, rhs_f, inlined, span))
-        substitution[name] = inlined
-    outer_f = fix(outer)
-    # The definitions written out, except those used more than once: each of those stays one
-    # shared node (N.Named) that prints as its name, so eᵀ e stays eᵀ e.
-    expr = with_names(outer_f, [(d.name, d.expr) for d in definitions])
-    # Every name the user wrote stays a variable, even one that cancels (c (x - x)): its size
-    # is still part of the problem, and values for it are still accepted.
-    return Problem(
-        source, expr, outer_f, final_name, variables, frozenset(b.declared), tuple(definitions)
-    )
-
-
-def _name_fresh_dims(b: _Builder, unifier: dims.Unifier) -> dict[sympy.Symbol, sympy.Expr]:
-    taken = {
-        str(s)
-        for v in b.vars.values()
-        for d in v.shape
-        for s in d.free_symbols
-        if not unifier.is_fresh(s)
-    }
-    taken |= set(b.vars) | set(b.defs)
-    naming: dict[sympy.Symbol, sympy.Expr] = {}
-
-    def pick(prefer_rows: bool) -> sympy.Symbol:
-        pools = (_ROW_NAMES, _COL_NAMES) if prefer_rows else (_COL_NAMES, _ROW_NAMES)
-        for pool in pools:
-            for name in pool:
-                if name not in taken:
-                    taken.add(name)
-                    return dims.symbol(name)
-        i = 1
-        while f"d{i}" in taken:
-            i += 1
-        taken.add(f"d{i}")
-        return dims.symbol(f"d{i}")
-
-    def visit(d: sympy.Expr, prefer_rows: bool) -> None:
-        root = unifier.find(d)
-        for s in sorted(root.free_symbols, key=str):
-            if unifier.is_fresh(s) and s not in naming:
-                naming[s] = pick(prefer_rows)
-
-    for var in b.vars.values():
-        is_matrix = var.shape[1] != dims.ONE
-        visit(var.shape[0], prefer_rows=is_matrix)
-        visit(var.shape[1], prefer_rows=False)
-    for root in unifier.fresh_roots():
-        if root not in naming:
-            naming[root] = pick(False)
-    return naming
-
-
-__all__ = ["Definition", "Problem", "parse_problem", "parse_type", "MatDiffError"]

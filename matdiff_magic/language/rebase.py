@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from matdiff_magic.language.builder import Definition, Problem
+from matdiff_magic.language.problem import Definition, Problem
 from matdiff_magic.tree.base import Expr
 from matdiff_magic.tree.named import with_names
 from matdiff_magic.tree.rewrite import substitute
