@@ -87,6 +87,8 @@ EXAMPLES = {
     "chain.scalar_form2": ("norm(S x - a)^2", "x", "chain"),
     "chain.substitute": ("norm(S x - a)^2", "x", "chain"),
     "chain.multiply": ("norm(S x - a)^2", "x", "chain"),
+    "chain.terms": ("norm(S x - a)^2 + c * x' x", "x", "chain"),
+    "chain.terms_add": ("norm(S x - a)^2 + c * x' x", "x", "chain"),
     "d.definition": ("e = S x - a\nf = e' e", "x", "differential"),
     "definition": ("e = S x - a\nf = e' e", "x", "differential"),
     "write_out": ("e = S x - a\nf = e' e", "x", "differential"),

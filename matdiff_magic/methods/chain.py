@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from matdiff_magic import claims, notation
 from matdiff_magic.derivation import Builder
+from matdiff_magic.errors import NotApplicableError
 from matdiff_magic.methods.chain_links import auto_links, mentions, user_links
 from matdiff_magic.methods.chain_strategies import (
     Chain,
@@ -24,6 +25,7 @@ from matdiff_magic.methods.chain_strategies import (
     scalar_backwards,
     scalar_through_vectors,
 )
+from matdiff_magic.methods.chain_terms import split_terms, term_by_term
 from matdiff_magic.methods.common import Context, Outcome, kinds
 from matdiff_magic.rules import chain as R
 from matdiff_magic.tree import nodes as N
@@ -34,6 +36,18 @@ from matdiff_magic.tree.rewrite import replace, substitute
 
 
 def derive(ctx: Context) -> Outcome:
+    """The chain rule through one chain of intermediates; on a sum that is not one chain,
+    term by term (see ``chain_terms``)."""
+    try:
+        return _one_chain(ctx)
+    except NotApplicableError:
+        terms = split_terms(ctx)
+        if terms is None:
+            raise
+        return term_by_term(ctx, terms, _one_chain)
+
+
+def _one_chain(ctx: Context) -> Outcome:
     problem = ctx.problem
     links = user_links(problem, ctx) if problem is not None else None
     own_names = bool(links)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from matdiff_magic.derivation import Builder
-from matdiff_magic.errors import Join, Msg, UnsupportedError
+from matdiff_magic.errors import Join, Msg, NotApplicableError
 from matdiff_magic.methods.common import Context, push_differential
 from matdiff_magic.tree import build as B
 from matdiff_magic.tree import nodes as N
@@ -60,7 +60,7 @@ def user_links(problem, ctx: Context) -> list[Link] | None:
             break
         if len(refs) > 1 or direct:
             involved = Join(refs + ([ctx.wrt.name] if direct else []), "comma")
-            raise UnsupportedError(Msg("reason.chain_not_a_chain", names=involved))
+            raise NotApplicableError(Msg("reason.chain_not_a_chain", names=involved))
         name = refs[0]
         if name in seen:
             break
@@ -129,7 +129,7 @@ def auto_links(ctx: Context) -> tuple[list[Link], Expr]:
             candidates.append(node)
     if not candidates:
         key = "reason.chain_no_inner" + ("" if ctx.f.is_scalar else ".nonscalar")
-        raise UnsupportedError(Msg(key, x=x, f=ctx.fname))
+        raise NotApplicableError(Msg(key, x=x, f=ctx.fname))
     size = {c: sum(1 for _ in c.walk()) for c in candidates}
     affine = [c for c in candidates if is_affine(c, ctx)]
     pool = affine or candidates
@@ -140,7 +140,9 @@ def auto_links(ctx: Context) -> tuple[list[Link], Expr]:
 
 
 def fresh_chain_name(ctx: Context, inner: Expr) -> str:
-    used = {n.name for n in ctx.f.walk() if isinstance(n, N.Var)} | {ctx.fname}
+    used = {n.name for n in ctx.f.walk() if isinstance(n, N.Var)} | {ctx.fname} | ctx.taken
+    if ctx.problem is not None:
+        used |= set(ctx.problem.variables) | set(ctx.problem.definition_names)
     options = ["e", "u", "z", "v", "h", "s"] if not inner.kind == "matrix" else ["Y", "U", "Z", "V"]
     for name in options:
         if name not in used:

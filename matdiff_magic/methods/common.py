@@ -33,6 +33,7 @@ class Context:
     wrt: N.Var
     fname: str
     problem: object = None  # the parsed Problem, when the method needs its definitions
+    taken: frozenset[str] = frozenset()  # names a new intermediate must not take
     _depends: Occurs | None = None
     _has_dx: Occurs | None = None
 

@@ -144,3 +144,23 @@ VEC = _row(
     "After vectorizing, matrices are vectors and the vector chain rule applies.",
     "向量化以后矩阵都变成向量，向量的链式法则就适用了。",
 )
+TERMS = _row(
+    "chain.terms",
+    "differentiate term by term",
+    "逐项求导",
+    r"f = f_1 + f_2 \Rightarrow \frac{\partial f}{\partial x} = \frac{\partial f_1}{\partial x}"
+    r" + \frac{\partial f_2}{\partial x}",
+    "The derivative of a sum is the sum of the derivatives: each term is differentiated on "
+    "its own, by the chain rule where it is a composition and directly where the variable "
+    "appears bare.",
+    "和的导数等于导数的和：每一项单独求导，是复合函数的项用链式法则，变量直接出现的项直接求导。",
+)
+TERMS_ADD = _row(
+    "chain.terms_add",
+    "add the derivatives of the terms",
+    "把各项的导数代入并相加",
+    r"\frac{\partial f}{\partial x} = \frac{\partial f_1}{\partial x}"
+    r" + \frac{\partial f_2}{\partial x}",
+    "Put in the derivative found above for each term and add them.",
+    "代入上面求出的每一项的导数，再相加。",
+)
