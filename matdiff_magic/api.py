@@ -53,7 +53,24 @@ def derive(
         raise MatDiffError(Msg("api.unknown_method", method=method, choices=", ".join(METHODS)))
     if order not in (1, 2):
         raise MatDiffError(Msg("api.order"))
-    problem = parse_problem(expr, variables)
+    return derive_problem(parse_problem(expr, variables), wrt, layout, method, order, verify)
+
+
+def derive_problem(
+    problem: Problem,
+    wrt: str,
+    layout: str = "mixed",
+    method: str = "auto",
+    order: int = 1,
+    verify: bool = True,
+) -> Result:
+    """:func:`derive` for text already parsed (``md.parse_problem``): a front end that parses
+    a cell once derives every method from the one :class:`Problem`."""
+    L.check_layout(layout)
+    if method not in METHODS:
+        raise MatDiffError(Msg("api.unknown_method", method=method, choices=", ".join(METHODS)))
+    if order not in (1, 2):
+        raise MatDiffError(Msg("api.order"))
     ctx = context(problem, wrt)
     outcome = run(ctx, method, order)
     result = Result(problem, outcome, layout)

@@ -107,6 +107,21 @@ def random_values(
     return random_point(variables, rng, sizes, f, fixed, pool, scale)[0]
 
 
+def values_at(
+    variables: Mapping[str, N.Var],
+    f: Expr,
+    fixed: Mapping[str, object] | None = None,
+    seed: int = 0,
+) -> dict[str, np.ndarray]:
+    """Values for every variable: ``fixed`` ones as given (arrays from a notebook), the others
+    random inside ``f``'s domain, with the sizes the fixed ones set."""
+    rng = np.random.default_rng(seed)
+    known = {k: v for k, v in (fixed or {}).items() if k in variables}
+    # The sizes the given values fix (n = 5 from a 5×5 A): the other variables take them too.
+    sizes = {str(s): k for s, k in bind(variables, known, needed=set(known)).sizes.items()}
+    return random_values(variables, rng, sizes, f, fixed=known)
+
+
 def random_point(
     variables: Mapping[str, N.Var],
     rng: np.random.Generator,
@@ -272,18 +287,46 @@ def check_result(
 ) -> CheckReport:
     """Compare ``result.evaluate`` with central finite differences of the function."""
     rng = np.random.default_rng(seed)
-    problem = result.problem
-    variables = dict(problem.variables)
+    variables = dict(result.problem.variables)
     variables.setdefault(result.wrt.name, result.wrt)
-    f = result.function
     if values is None:
-        values = random_values(variables, rng, sizes, f)
+        values = random_values(variables, rng, sizes, result.function)
     env = bind(variables, values)
+    return _against(result, values, env, _jacobian(result, env))
+
+
+def check_results(
+    results: Mapping[str, Derived], values: Mapping[str, object]
+) -> dict[str, CheckReport]:
+    """:func:`check_result` for several derivatives of one function by one variable (the
+    methods of a comparison) at ``values``: the finite-difference Jacobian is computed once.
+    A method whose value cannot be evaluated there is left out."""
+    reports: dict[str, CheckReport] = {}
+    jacobians: dict[int, np.ndarray] = {}  # by order: of f, or of the gradient for a Hessian
+    for method, result in results.items():
+        variables = dict(result.problem.variables)
+        variables.setdefault(result.wrt.name, result.wrt)
+        try:
+            env = bind(variables, values)
+            if result.order not in jacobians or result.order == 2:
+                jacobians[result.order] = _jacobian(result, env)
+            reports[method] = _against(result, values, env, jacobians[result.order])
+        except MatDiffError:
+            continue
+    return reports
+
+
+def _jacobian(result: Derived, env: Env) -> np.ndarray:
+    """d vec(f)/d vec(x)ᵀ by central differences (of the gradient, for a Hessian)."""
     if result.order == 2:
-        grad = result.gradient().expr
-        jac = numerator_jacobian(grad, result.wrt, env)
-    else:
-        jac = numerator_jacobian(f, result.wrt, env)
+        return numerator_jacobian(result.gradient().expr, result.wrt, env)
+    return numerator_jacobian(result.function, result.wrt, env)
+
+
+def _against(
+    result: Derived, values: Mapping[str, object], env: Env, jac: np.ndarray
+) -> CheckReport:
+    f = result.function
     f_shape = (env.size(f.rows), env.size(f.cols))
     x_shape = (env.size(result.wrt.rows), env.size(result.wrt.cols))
     orientation = result.orientation

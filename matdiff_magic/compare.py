@@ -6,6 +6,7 @@ relative difference, and each method against finite differences).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -52,6 +53,9 @@ class Comparison:
     # method -> the VerificationError of a method whose result or steps failed their numeric
     # check (a bug in matdiff): not in ``results``, never shown as an answer
     failed: dict[str, MatDiffError] = field(default_factory=dict)
+    # the point the methods were compared at, and each method against finite differences there
+    values: dict[str, np.ndarray] = field(default_factory=dict)
+    checks: dict[str, check.CheckReport] = field(default_factory=dict)
 
     def skipped_in(self, lang: str = "en") -> dict[str, str]:
         """Why each skipped method does not apply, in ``lang``."""
@@ -86,6 +90,8 @@ class Comparison:
             dict(self.fd_error),
             dict(self.reasons),
             dict(self.failed),
+            dict(self.values),
+            dict(self.checks),  # errors are the same in every layout
         )
 
     # The words and HTML are the front end's (installed as views: see rendering.py).
@@ -125,8 +131,21 @@ def compare(
     With ``verify`` (the default) every result and its steps are checked numerically, as
     ``derive`` checks them; a method that fails is listed in ``failed`` instead of ``results``
     (and if every method fails, its :class:`VerificationError` is raised)."""
+    return compare_problem(parse_problem(expr, variables), wrt, layout, order, seed, verify)
+
+
+def compare_problem(
+    problem: Problem,
+    wrt: str,
+    layout: str = "mixed",
+    order: int = 1,
+    seed: int = 0,
+    verify: bool = True,
+    fixed: Mapping[str, object] | None = None,
+) -> Comparison:
+    """:func:`compare` for text already parsed: every method from the one :class:`Problem`.
+    ``fixed``: values of some variables at the point of comparison (the others random)."""
     check_layout(layout)
-    problem = parse_problem(expr, variables)
     results: dict[str, Result] = {}
     skipped: dict[str, str] = {}
     reasons: dict[str, MatDiffError] = {}
@@ -161,7 +180,8 @@ def compare(
         raise kind(Msg("api.no_method", reasons=Join(distinct.values(), "semicolon")))
     keys = {m: _symbolic_key(r) for m, r in results.items()}
     agree_symbolic = None not in keys.values() and len(set(keys.values())) == 1
-    agree_numeric, max_diff, fd = _numeric(results, seed)
+    agree_numeric, max_diff, values, reports = _numeric(results, seed, fixed)
+    fd = {m: reports[m].max_rel_error if m in reports else float("nan") for m in results}
     return Comparison(
         problem,
         layout,
@@ -173,30 +193,34 @@ def compare(
         fd,
         reasons,
         failed,
+        values,
+        reports,
     )
 
 
-def _numeric(results: dict[str, Result], seed: int) -> tuple[bool, float, dict[str, float]]:
+def _numeric(
+    results: dict[str, Result], seed: int, fixed: Mapping[str, object] | None
+) -> tuple[bool, float, dict[str, np.ndarray], dict[str, check.CheckReport]]:
+    """Whether the methods agree at one point, the largest difference, the point, and each
+    method against finite differences there (one finite-difference Jacobian for all)."""
     first = next(iter(results.values()))
     variables = dict(first.problem.variables)
     variables.setdefault(first.wrt.name, first.wrt)
-    rng = np.random.default_rng(seed)
     try:
-        values = check.random_values(variables, rng, None, first.function)
+        values = check.values_at(variables, first.function, fixed, seed)
     except MatDiffError:
-        return False, float("nan"), {}
+        return False, float("nan"), {}, {}
     arrays = {}
-    fd: dict[str, float] = {}
+    reports = check.check_results(results, values)
     for method, r in results.items():
         try:
             arrays[method] = np.asarray(r.evaluate(values), dtype=float)
-            fd[method] = check.check_result(r, values).max_rel_error
         except EvaluationError:
-            fd[method] = float("nan")
+            continue
     worst = 0.0
     base = next(iter(arrays.values()), None)
     for a in arrays.values():
         if base is not None:
             worst = max(worst, check.relative_error(a, base)[1])
     agree = len(arrays) == len(results) and worst < TOLERANCE
-    return agree, worst, fd
+    return agree, worst, values, reports

@@ -8,11 +8,12 @@ display and compared, numerically too, on the small twin.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from matdiff_magic.api import derive
-from matdiff_magic.compare import METHOD_ORDER, Comparison, compare
+from matdiff_magic.api import derive_problem
+from matdiff_magic.compare import METHOD_ORDER, Comparison, compare_problem
 from matdiff_magic.errors import (
     Join,
     MatDiffError,
@@ -23,6 +24,7 @@ from matdiff_magic.errors import (
     VerificationError,
 )
 from matdiff_magic.frontend.sizes import NumericPlan
+from matdiff_magic.language.problem import Problem, parse_problem
 from matdiff_magic.result import Result
 
 if TYPE_CHECKING:
@@ -46,19 +48,17 @@ def methods_for(order: int) -> tuple[str, ...]:
 
 
 def derive_each(
-    source: str,
+    problem: Problem,
     wrt: str,
-    variables: dict[str, str] | None,
     options: Options,
     verify: bool = True,
 ) -> Derived:
     out = Derived()
     for method in methods_for(options.order):
         try:
-            out.results[method] = derive(
-                source,
+            out.results[method] = derive_problem(
+                problem,
                 wrt,
-                variables,
                 layout=options.layout,
                 method=method,
                 order=options.order,
@@ -85,20 +85,21 @@ def nothing_derived(derived: Derived) -> MatDiffError:
 
 
 def compare_all(
-    source: str, wrt: str, variables: dict[str, str] | None, options: Options
+    problem: Problem, wrt: str, options: Options, fixed: Mapping[str, object] | None = None
 ) -> tuple[Comparison, dict[str, MatDiffError]]:
     """``compare`` (which verifies every result): the comparison of the methods that hold, and
-    the ones that failed verification."""
-    comparison = compare(
-        source, wrt, variables, layout=options.layout, order=options.order, seed=options.seed
+    the ones that failed verification; compared at a point with the ``fixed`` values (the
+    notebook's arrays), where --check reads its finite differences."""
+    comparison = compare_problem(
+        problem, wrt, layout=options.layout, order=options.order, seed=options.seed, fixed=fixed
     )
     return comparison, dict(comparison.failed)
 
 
 def all_methods(
+    problem: Problem,
     source: str,
     wrt: str,
-    variables: dict[str, str] | None,
     plan: NumericPlan,
     options: Options,
 ) -> tuple[Comparison, dict[str, Result], dict[str, MatDiffError]]:
@@ -108,12 +109,15 @@ def all_methods(
     sizes for the display (unverified: their small twins are the ones verified), and compared
     on the twin."""
     if not plan.rederive:
-        comparison, failed = compare_all(source, wrt, variables, options)
+        comparison, failed = compare_all(problem, wrt, options, plan.values)
         return comparison, dict(comparison.results), failed
-    real = derive_each(source, wrt, variables, options, verify=False)
+    real = derive_each(problem, wrt, options, verify=False)
     if not real.results:
         raise nothing_derived(real)
-    twin, twin_failed = compare_all(source, wrt, plan.declarations, options)
+    # the small twin is another problem: the cell read with small sizes for the arrays
+    twin, twin_failed = compare_all(
+        parse_problem(source, plan.declarations), wrt, options, plan.values
+    )
     shown: dict[str, Result] = {}
     numeric: dict[str, Result] = {}
     skipped: dict[str, str] = {}

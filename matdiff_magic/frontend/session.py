@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from matdiff_magic import check
-from matdiff_magic.api import METHODS, derive
+from matdiff_magic.api import METHODS, derive_problem
 from matdiff_magic.compare import Comparison
 from matdiff_magic.dims import shape_text
 from matdiff_magic.errors import Join, MatDiffError, Msg
@@ -262,14 +262,13 @@ def solve(
         raise MatDiffError(Msg("error.empty_cell"))
     problem, declarations = parse_with_namespace(source, namespace, lang)
     wrt = options.wrt or infer_wrt(problem, lang)
-    variables = declarations or None
     plan = numeric_plan(problem, declarations, namespace)
     comparison: Comparison | None = None
     skipped: dict[str, str] = {}
     reasons: dict[str, MatDiffError] = {}
     failed: dict[str, MatDiffError] = {}
     if options.method == "all":
-        comparison, numeric, failed = all_methods(source, wrt, variables, plan, options)
+        comparison, numeric, failed = all_methods(problem, source, wrt, plan, options)
         skipped = dict(comparison.skipped)
         reasons = dict(comparison.reasons)
         chosen: dict[str, Result] = dict(comparison.results)
@@ -283,20 +282,18 @@ def solve(
             else dataclasses.replace(comparison, results=numeric)
         )
     else:
-        r = derive(
-            source,
+        r = derive_problem(
+            problem,
             wrt,
-            variables,
             layout=options.layout,
             method=options.method,
             order=options.order,
             verify=not plan.rederive,  # the small twin below is the one verified
         )
         if plan.rederive:
-            twin = derive(
-                source,
+            twin = derive_problem(
+                parse_problem(source, plan.declarations),  # the cell at small sizes
                 wrt,
-                plan.declarations,
                 layout=options.layout,
                 method=options.method,
                 order=options.order,
@@ -337,12 +334,7 @@ def point(result: Result, fixed: Mapping[str, object], seed: int = 0) -> dict[st
     """Values for every variable: ``fixed`` ones as given, the others random (f finite there)."""
     variables = dict(result.problem.variables)
     variables.setdefault(result.wrt.name, result.wrt)
-    rng = np.random.default_rng(seed)
-    known = {k: v for k, v in fixed.items() if k in variables}
-    # The sizes the given values fix (n = 5 from a 5×5 A whose kind only came from the
-    # namespace): the random values of the other variables must have them too.
-    sizes = {str(s): k for s, k in bind(variables, known, needed=set(known)).sizes.items()}
-    return check.random_values(variables, rng, sizes, result.function, fixed=known)
+    return check.values_at(variables, result.function, fixed, seed)
 
 
 def _check(solved: Solved, namespace: Mapping[str, object] | None = None) -> None:
@@ -357,6 +349,14 @@ def _check(solved: Solved, namespace: Mapping[str, object] | None = None) -> Non
         except MatDiffError as err:
             solved.check_error = err.message_in(solved.lang)
             return
+    compared = solved.comparison
+    if compared is not None and compared.values:
+        # the comparison was made at the point --check needs (the notebook's arrays, the rest
+        # random): its finite differences are the check, not computed again
+        solved.values = dict(compared.values)
+        if solved.options.check:
+            solved.checks = dict(compared.checks)
+        return
     primary = solved.numeric_primary
     try:
         values = point(primary, solved.namespace_values, solved.options.seed)
@@ -366,11 +366,14 @@ def _check(solved: Solved, namespace: Mapping[str, object] | None = None) -> Non
     solved.values = values
     if not solved.options.check:
         return
+    # one finite-difference Jacobian at the point, every method compared with it
+    solved.checks = check.check_results(solved.numeric_results, values)
     for method, r in solved.numeric_results.items():
-        try:
-            solved.checks[method] = check.check_result(r, values)
-        except MatDiffError as err:
-            solved.check_error = f"{method}: {err.message_in(solved.lang)}"
+        if method not in solved.checks:
+            try:
+                r.evaluate(values)
+            except MatDiffError as err:
+                solved.check_error = f"{method}: {err.message_in(solved.lang)}"
 
 
 def describe_namespace(solved: Solved) -> str:
