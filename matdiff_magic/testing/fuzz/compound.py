@@ -209,8 +209,10 @@ def _meets(n: Node, need: str) -> bool:
 
 def _call_shape(name: str, shape: Shape) -> Shape:
     r, c = shape
-    if name in ("tr", "det", "logdet", "sum", "norm", "logsumexp"):
+    if name in ("tr", "det", "logdet", "sum", "norm", "mean"):
         return SCALAR
+    if name == "logsumexp":  # of a vector one value; of a matrix one per column
+        return (ONE, c) if r != ONE and c != ONE else SCALAR
     if name == "vec":
         return (dmul(r, c), ONE)
     if name == "diag":

@@ -188,8 +188,16 @@ class Generator(Compounds):
         add(1.5, lambda: self.call("sigmoid", g(shape, d - 1), pos=True, bnd=True))
         if need != "bnd":
             add(2, lambda: self.call("exp", g(shape, d - 1, "bnd"), pos=True))
-        if not scalar and c == ONE and self.size(r) > 1:
+        if not scalar and self.size(r) > 1 and (c == ONE or r != ONE):
+            # of a column, or of each column of a matrix (a batch)
             add(1.5, lambda: self.call("softmax", g(shape, d - 1), pos=True, bnd=True))
+        if r == ONE and c != ONE and need != "pos":  # a row: logsumexp of each column
+            def batch_lse() -> Node:
+                rows = self.dim(0.0)
+                return self.call("logsumexp", g((rows, c), d - 1, "bnd"), bnd=True)
+
+            add(0.5, batch_lse)
+        self.function_productions(shape, d, need, add)
         add(1, lambda: self.call("sqrt", g(shape, d - 1, "pos"), pos=True, bnd=need == "bnd"))
         if need == "any":
             add(1, lambda: self.call("log", g(shape, d - 1, "pos")))
@@ -233,6 +241,32 @@ class Generator(Compounds):
         del st
         return out
 
+    def function_productions(self, shape: Shape, d: int, need: str, add: Callable) -> None:
+        """The entrywise functions added with the one-row-per-operation redesign (abs, relu,
+        max/min ...), kept light so the older productions keep their share."""
+        g = self.gen
+        sub = "bnd" if need == "bnd" else "any"  # bounded in, bounded out
+        add(0.5, lambda: self.call("softplus", g(shape, d - 1, sub), pos=True, bnd=need == "bnd"))
+        add(0.3, lambda: self.call("cosh", g(shape, d - 1, "bnd"), pos=True, bnd=True))
+        if need != "pos":
+            add(0.4, lambda: self.call("arctan", g(shape, d - 1), bnd=True))
+            add(0.3, lambda: self.call("tan", g(shape, d - 1, "bnd"), bnd=True))
+            add(0.3, lambda: self.call("sinh", g(shape, d - 1, "bnd"), bnd=True))
+            add(0.5, lambda: self.call("abs", g(shape, d - 1, sub), bnd=need == "bnd"))
+            add(0.5, lambda: self.call("relu", g(shape, d - 1, sub), bnd=need == "bnd"))
+            add(0.2, lambda: self.call("sign", g(shape, d - 1), bnd=True))
+            add(0.2, lambda: self.call("step", g(shape, d - 1), bnd=True))
+            add(0.3, lambda: self.call("expm1", g(shape, d - 1, "bnd"), bnd=True))
+        if need == "any":
+            for op in ("max", "min"):
+                other = self.either(shape)
+                add(0.3, lambda op=op, o=other: self.binary(op, g(shape, d - 1), g(o, d - 1)))
+            add(0.4, lambda: self.call("log1p", g(shape, d - 1, "pos")))
+
+    def either(self, shape: Shape) -> Shape:
+        """The shape itself, or a scalar (which max and min broadcast)."""
+        return SCALAR if self.rng.random() < 0.4 else shape
+
     def scalar_productions(self, d: int, need: str, add: Callable) -> None:
         g, rng = self.gen, self.rng
 
@@ -243,13 +277,18 @@ class Generator(Compounds):
             a = rng.choice(self.atoms)
             return (a, a)
 
+        def vector_shape() -> Shape:  # logsumexp of a matrix is a row: a vector gives a scalar
+            r, c = any_shape()
+            return (r, ONE) if r != ONE and c != ONE else (r, c)
+
         add(1.5, lambda: self.call("sum", g(any_shape(), d - 1, need), **_flags(need)))
         if need != "bnd":
             add(1, lambda: self.call("det", self.gen(square(), d - 1, "wc"), pos=True))
         if need != "pos":
             sub = "bnd" if need == "bnd" else "any"
             add(1, lambda: self.call("tr", g(square(), d - 1, sub), bnd=need == "bnd"))
-            add(1, lambda: self.call("logsumexp", g(any_shape(), d - 1, "bnd"), bnd=True))
+            add(1, lambda: self.call("logsumexp", g(vector_shape(), d - 1, "bnd"), bnd=True))
+            add(0.5, lambda: self.call("mean", g(any_shape(), d - 1, "bnd"), bnd=True))
             add(1, lambda: self.call("logdet", g(square(), d - 1, "wc"), bnd=True))
             add(1.5, lambda: self.call("norm", g(any_shape(), d - 1, "bnd"), bnd=True))
         else:
@@ -338,5 +377,6 @@ def _attach(gen: Generator, f: Node, ref: Node) -> Node:
             return gen.binary("mul", gen.call("sin", ref, bnd=True), f)
         return gen.binary(op, f, ref)
     # Reduce the reference to a scalar, then scale f by a bounded function of it.
-    s = gen.call(rng.choice(["sum", "norm", "logsumexp"]), ref, bnd=True)
+    vector = ONE in ref.shape  # logsumexp of a matrix is a row, not a scalar
+    s = gen.call(rng.choice(["sum", "norm", "mean"] + ["logsumexp"] * vector), ref, bnd=True)
     return gen.binary("mul", gen.call(rng.choice(["sin", "tanh", "sigmoid"]), s, bnd=True), f)

@@ -99,6 +99,8 @@ ALIASES = {
     "log": ["log", "ln"],
     "sigmoid": ["sigmoid", "σ", "logistic"],
     "logsumexp": ["logsumexp", "lse"],
+    "arctan": ["arctan", "atan"],
+    "step": ["step", "heaviside"],
 }
 
 
@@ -110,6 +112,8 @@ def precedence(n: Node) -> int:
     op = n.op
     if op in ("add", "sub"):
         return SUM
+    if op in ("max", "min"):
+        return ATOM
     if op in ("mul", "had", "hdiv", "div"):
         return PROD
     if op == "kron":
@@ -168,6 +172,8 @@ class Printer:
             return f"{self.sub(n.args[0], SUM)} {sign} {self.sub(n.args[1], PROD)}"
         if op == "neg":
             return ("−" if s % 5 == 4 else "-") + self.sub(n.args[0], UNARY)
+        if op in ("max", "min"):  # entrywise, either side may be a scalar
+            return f"{op}({self.print(n.args[0])}, {self.print(n.args[1])})"
         if op == "plus":
             return "+" + self.sub(n.args[0], UNARY)
         if op in ("mul", "had", "hdiv", "div") or (op == "kron" and s % 3):

@@ -97,6 +97,10 @@ class Evaluator:
             a, b = args
             # The language's product: a 1×1 factor scales the other.
             return a * b if (a.shape == (1, 1) or b.shape == (1, 1)) else a @ b
+        if op in ("max", "min"):
+            a, b = args
+            _away(a - b, op, signed=True)  # the kink: where the two sides tie
+            return np.maximum(a, b) if op == "max" else np.minimum(a, b)
         if op == "had":
             return args[0] * args[1]
         if op in ("hdiv", "div"):
@@ -152,10 +156,13 @@ class Evaluator:
             if a.shape[1] == 1:
                 return np.diag(a[:, 0])
             return np.diag(a).reshape(-1, 1).copy()
-        if name == "softmax":
-            w = np.exp(a - a.max())
-            return w / w.sum()
+        if name == "softmax":  # a column, or each column of a matrix
+            w = np.exp(a - a.max(axis=0))
+            return w / w.sum(axis=0)
         if name == "logsumexp":
+            if a.shape[0] > 1 and a.shape[1] > 1:  # each column of a matrix: a row
+                top = a.max(axis=0, keepdims=True)
+                return top + np.log(np.exp(a - top).sum(axis=0, keepdims=True))
             top = a.max()
             return np.array([[top + np.log(np.exp(a - top).sum())]])
         if name == "exp":
@@ -172,6 +179,32 @@ class Evaluator:
             return np.cos(a)
         if name == "tanh":
             return np.tanh(a)
+        if name in ("abs", "sign", "step", "relu"):
+            _away(a, name, signed=True)  # the kink at 0
+            if name == "abs":
+                return np.abs(a)
+            if name == "sign":
+                return np.sign(a)
+            return (a > 0).astype(float) if name == "step" else np.where(a > 0, a, 0.0)
+        if name == "tan":
+            if np.max(np.abs(a)) > 1.3:
+                raise DomainError("tan near its pole")
+            return np.tan(a)
+        if name == "arctan":
+            return np.arctan(a)
+        if name == "sinh":
+            return np.sinh(a)
+        if name == "cosh":
+            return np.cosh(a)
+        if name == "softplus":
+            return np.log1p(np.exp(-np.abs(a))) + np.maximum(a, 0.0)
+        if name == "log1p":
+            _away(a + 1.0, "log1p")
+            return np.log1p(a)
+        if name == "expm1":
+            return np.expm1(a)
+        if name == "mean":
+            return np.array([[a.mean()]])
         if name == "sigmoid":
             return 1.0 / (1.0 + np.exp(-a))
         raise AssertionError(name)
