@@ -163,6 +163,9 @@ def _convert(e: Expr, go) -> sympy.Basic:
         return ElementwiseApplyFunction(func, arg)
     if isinstance(e, N.DiagMat):
         return sympy.DiagMatrix(go(e.arg))
+    own = getattr(e, "_sympy_with", None)  # extension point: a node type in its own module
+    if own is not None:
+        return own(go)
     raise NotSupportedYetError(Msg("api.no_sympy", node=type(e).__name__))
 
 

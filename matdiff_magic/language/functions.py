@@ -98,3 +98,10 @@ for _row in _ROWS:
         FUNCTIONS[_alias] = _row
 
 FUNCTION_NAMES = sorted(FUNCTIONS)
+
+
+def register_function(spec: FunctionSpec) -> None:
+    """Add a function to the language (a node type defined in its own module names itself)."""
+    for name in (spec.name, *spec.aliases):
+        FUNCTIONS[name] = spec
+    FUNCTION_NAMES[:] = sorted(FUNCTIONS)  # in place: the parser holds this list

@@ -94,9 +94,10 @@ class NumpyPrinter:
         if found is not None:
             return found
         method = handler(self, "_print_", e)
-        if method is None:
+        own = getattr(e, "_numpy_with", None)  # extension point: a node type in its own module
+        if method is None and own is None:
             raise NotSupportedYetError(Msg("code.no_node", node=type(e).__name__, text=to_text(e)))
-        code, prec = method(e)
+        code, prec = method(e) if method is not None else own(self)
         if e in self._shared:
             temp = self._temporary()
             self.assignments.append((temp, code))

@@ -9,6 +9,8 @@ are in ``differential_functions.py``. :func:`rule_for` finds the row of any node
 
 from __future__ import annotations
 
+import functools
+
 from matdiff_magic.rules import differential_functions  # noqa: F401 - registers its rows
 from matdiff_magic.rules.diffrule import RULES, Differentiate, DiffRule, row
 from matdiff_magic.tree import build as B
@@ -306,9 +308,19 @@ row(
 )
 __all__ = ["RULES", "DiffRule", "Differentiate", "row", "rule_for"]
 
-_BY_NODE: dict[type, DiffRule] = {
-    r.node: r for r in RULES.values() if r.node is not None and r.node is not N.Elementwise
-}
+def _by_node(node_type: type) -> DiffRule | None:
+    """The row registered for a node type or its nearest base class (rows may be added after
+    import: a node type defined in its own module registers its rule there)."""
+    return _lookup(node_type, len(RULES))
+
+
+@functools.cache
+def _lookup(node_type: type, rows: int) -> DiffRule | None:  # rows: a new row renews the cache
+    for cls in node_type.__mro__:
+        for rule in RULES.values():
+            if rule.node is cls and cls is not N.Elementwise:
+                return rule
+    return None
 
 
 def rule_for(node: Expr) -> DiffRule | None:
@@ -325,4 +337,4 @@ def rule_for(node: Expr) -> DiffRule | None:
         return RULES["d.log_softmax"]
     if isinstance(node, N.Elementwise):
         return RULES.get(f"d.elementwise.{node.func}")
-    return _BY_NODE.get(type(node))
+    return _by_node(type(node))
