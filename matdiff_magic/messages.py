@@ -181,6 +181,22 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "{name} takes {arity} arguments, got {got}",
         "zh": "{name} 需要 {arity} 个参数，实际给了 {got} 个",
     },
+    "lex.unclosed_text": {
+        "en": 'a quoted option has no closing " on its line',
+        "zh": '引号中的选项在本行没有结束的 "',
+    },
+    "build.text_not_expression": {
+        "en": 'a quoted word is only an option of a function, as in norm(X, "fro")',
+        "zh": '带引号的词只能作为函数的选项，例如 norm(X, "fro")',
+    },
+    "build.size_argument": {
+        "en": "expected a size: a name such as n or a positive whole number",
+        "zh": "这里应为尺寸：如 n 这样的名字或正整数",
+    },
+    "build.norm_kind": {
+        "en": 'norm(x, p) knows p = 2 and 1 for a vector and "fro" for a matrix, not {p}',
+        "zh": 'norm(x, p) 支持向量的 p = 2 和 1，以及矩阵的 "fro"，不支持 {p}',
+    },
     "parse.unknown_function": {"en": "unknown function '{name}'", "zh": "未知函数 '{name}'"},
     "hint.did_you_mean": {"en": "did you mean '{name}'?", "zh": "是否应为 '{name}'？"},
     "hint.known_functions": {"en": "known functions: {names}", "zh": "可用的函数：{names}"},

@@ -369,3 +369,49 @@ def test_batched_in_every_method_and_in_code(expr, wrt):
     args = [check.values[v] for v in r.problem.variables]
     got = np.asarray(namespace["derivative"](*args))
     assert np.allclose(got, check.finite_difference, rtol=1e-4, atol=1e-6)
+
+
+# -- functions written with others: norm(x, 1), norm(X, "fro"), ones, mean, max, min ----------
+
+
+@pytest.mark.parametrize(
+    ("expr", "wrt", "closed_form"),
+    [
+        ("norm(x, 1)", "x", lambda v: np.sign(v["x"])),
+        ("norm(x, 2)", "x", lambda v: v["x"] / np.linalg.norm(v["x"])),
+        ('norm(X, "fro")', "X", lambda v: v["X"] / np.linalg.norm(v["X"])),
+        ("x' ones(n)", "x", lambda v: np.ones((3, 1))),
+        ("tr(ones(n, n) X)", "X", lambda v: np.ones((3, 3))),
+        ("mean(X)", "X", lambda v: np.full((3, 3), 1 / 9)),
+        ("sum(max(0, 1 - x))", "x", lambda v: -(1 - v["x"] > 0).astype(float)),
+        ("sum(min(x, y))", "x", lambda v: (v["x"] < v["y"]).astype(float)),
+    ],
+)
+def test_composed_functions_against_closed_forms(expr, wrt, closed_form):
+    r = md.derive(DECLARED + expr, wrt)
+    values = {
+        "x": np.array([[0.5], [-1.3], [2.0]]),
+        "y": np.array([[1.0], [-2.0], [1.5]]),
+        "X": np.arange(9.0).reshape(3, 3) / 7 - 0.4,
+        "A": np.ones((2, 3)),
+        "c": 1.0,
+    }
+    assert np.allclose(r.evaluate(values), closed_form(values))
+    assert r.verify().ok
+
+
+@pytest.mark.parametrize(
+    ("expr", "says"),
+    [
+        ("norm(X, 1)", 'p = 2 and 1 for a vector and "fro"'),
+        ('"fro" + x', "only an option of a function"),
+        ("ones(2.5)", "a size"),
+        ('norm(X, "fro"', "expected ')'"),
+        ('norm(X, "fro)', 'no closing "'),
+        ("norm(x, 1, 2)", "takes 1-2 arguments"),
+    ],
+)
+def test_composed_functions_refuse_clearly(expr, says):
+    with pytest.raises(md.MatDiffError) as err:
+        md.derive(DECLARED + expr, "x" if "x" in expr else "X")
+    assert says in str(err.value)

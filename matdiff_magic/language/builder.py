@@ -161,8 +161,21 @@ class TreeBuilder:
 
     def _build_Call(self, node: S.Call) -> Expr:
         spec = FUNCTIONS[node.func]
-        args = [self.build(a) for a in node.args]
+        if spec.sizes:  # ones(m, n): the arguments are sizes, not expressions
+            args: list[object] = [self._size(a) for a in node.args]
+        else:
+            args = [a.value if isinstance(a, S.Text) else self.build(a) for a in node.args]
         return self.guarded(lambda: spec.build(*args), node.args, node.span)
+
+    def _build_Text(self, node: S.Text) -> Expr:
+        raise ParseError(Msg("build.text_not_expression"), source=self.source, span=node.span)
+
+    def _size(self, node: S.Node) -> sympy.Expr:
+        if isinstance(node, S.Num) and node.value.denominator == 1 and node.value > 0:
+            return sympy.Integer(int(node.value))
+        if isinstance(node, S.Name):
+            return dims.symbol(node.name)
+        raise ParseError(Msg("build.size_argument"), source=self.source, span=node.span)
 
     def _build_Sum(self, node: S.Sum) -> Expr:
         terms: list[Expr] = []

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from matdiff_magic import dims
+from matdiff_magic.errors import NotSupportedYetError
 from matdiff_magic.messages import Msg
 from matdiff_magic.tree import build as B
 from matdiff_magic.tree import nodes as N
@@ -20,6 +22,8 @@ class FunctionSpec:
     summary: str
     aliases: tuple[str, ...] = ()
     scalar: bool = False  # a scalar whatever the argument (the parser's depth bookkeeping)
+    most: int | None = None  # the most arguments, if more than ``arity`` (the fewest) are allowed
+    sizes: bool = False  # the arguments are sizes (ones(m, n)), not expressions
 
 
 def _diag(a: Expr) -> Expr:
@@ -57,6 +61,29 @@ def _minimum(a: Expr, b: Expr) -> Expr:
     return B.neg(_maximum(B.neg(a), B.neg(b)))
 
 
+def _norm(a: Expr, p: object = None) -> Expr:
+    """norm(x), norm(x, 2), norm(X, "fro"): the 2-norm of a vector, the Frobenius norm of a
+    matrix; norm(x, 1) is sum(abs(x)), written with the entrywise row abs."""
+    vector = a.is_column or a.is_row or a.is_scalar
+    if p is None or p == "fro" or (_number(p) == 2 and vector):
+        return B.norm(a)
+    if _number(p) == 1 and vector:
+        return B.total(B.elementwise("abs", a))
+    raise NotSupportedYetError(Msg("build.norm_kind", p=p if isinstance(p, str) else _shown(p)))
+
+
+def _shown(p: object) -> str:
+    return str(_number(p)) if _number(p) is not None else "an expression"
+
+
+def _number(e: object) -> object:
+    return e.value if isinstance(e, N.Const) else None
+
+
+def _ones(rows: object, cols: object = None) -> Expr:
+    return B.ones(rows, dims.ONE if cols is None else cols)
+
+
 def _mean(a: Expr) -> Expr:
     return B.scale(1 / (a.rows * a.cols), B.total(a))
 
@@ -67,7 +94,10 @@ _ROWS = [
     FunctionSpec("logdet", 1, B.logdet, "log of the determinant, log|X|", scalar=True),
     FunctionSpec("inv", 1, B.inverse, "inverse X^{-1}", ("inverse",)),
     FunctionSpec("sum", 1, B.total, "sum of all entries", scalar=True),
-    FunctionSpec("norm", 1, B.norm, "2-norm of a vector, Frobenius norm of a matrix", scalar=True),
+    FunctionSpec(
+        "norm", 1, _norm, 'norm(x), norm(x, 2), norm(x, 1), norm(X, "fro")', scalar=True, most=2
+    ),
+    FunctionSpec("ones", 1, _ones, "ones(n): a column of ones; ones(m, n)", most=2, sizes=True),
     FunctionSpec("vec", 1, B.vec, "stack the columns into one column"),
     FunctionSpec("diag", 1, _diag, "diagonal matrix of a vector; diagonal of a matrix"),
     FunctionSpec("kron", 2, B.kron, "Kronecker product A ⊗ B"),

@@ -21,7 +21,7 @@ MAX_NUMBER_DIGITS = 1000
 
 @dataclass(frozen=True)
 class Token:
-    kind: str  # NAME, NUMBER, OP, NEWLINE, EOF
+    kind: str  # NAME, NUMBER, TEXT, OP, NEWLINE, EOF
     value: str
     span: Span
     space_before: bool = False
@@ -262,6 +262,13 @@ def tokenize(source: str) -> list[Token]:
         if source.startswith("^∘", i):  # x^∘(3/2), as the text printer writes other powers
             tokens.append(Token("OP", ".^", Span(i, i + 2), space))
             i, space = i + 2, False
+            continue
+        if ch == '"':  # an option, as in norm(X, "fro"); ' is the transpose
+            j = source.find('"', i + 1)
+            if j == -1 or "\n" in source[i:j]:
+                raise ParseError(Msg("lex.unclosed_text"), source=source, span=Span(i, i + 1))
+            tokens.append(Token("TEXT", source[i + 1 : j], Span(i, j + 1), space))
+            i, space = j + 1, False
             continue
         if ch == "√":  # the text printer's square root: √(x) reads back as sqrt(x)
             tokens.append(Token("NAME", "sqrt", Span(i, i + 1), space))

@@ -289,6 +289,9 @@ class Parser(DeclarationParsing, PowerParsing):
         if tok.kind == "NUMBER":
             self.advance()
             return self._number(tok)
+        if tok.kind == "TEXT":
+            self.advance()
+            return self.note(S.Text(tok.span, tok.value), NAME_INFO, tok.span)
         if tok.is_op("𝟏"):  # the ones vector (a column; its size is inferred)
             self.advance()
             return self.note(S.Ones(tok.span), NAME_INFO, tok.span)
@@ -363,10 +366,12 @@ class Parser(DeclarationParsing, PowerParsing):
                 )
             end = self.advance()
             spec = FUNCTIONS[name]
-            if len(args) != spec.arity:
-                key = "parse.arguments.one" if spec.arity == 1 else "parse.arguments.many"
+            most = spec.most or spec.arity
+            if not spec.arity <= len(args) <= most:
+                key = "parse.arguments.one" if most == 1 else "parse.arguments.many"
+                arity = str(spec.arity) if most == spec.arity else f"{spec.arity}-{most}"
                 raise self.error(
-                    Msg(key, name=name, arity=spec.arity, got=len(args)), tok.span.join(end.span)
+                    Msg(key, name=name, arity=arity, got=len(args)), tok.span.join(end.span)
                 )
             return self._call(tok.span.join(end.span), spec.name, tuple(args), tok.span)
         if (

@@ -30,6 +30,13 @@ class Ones(Node):
 
 
 @dataclass(frozen=True)
+class Text(Node):
+    """A quoted option such as "fro" in norm(X, "fro"): only a function's argument."""
+
+    value: str
+
+
+@dataclass(frozen=True)
 class Call(Node):
     func: str
     args: tuple[Node, ...]
