@@ -1,0 +1,71 @@
+"""The header of a display: the problem restated (the task, the variables and their spaces, what
+to find and in which layout)."""
+
+from __future__ import annotations
+
+from matdiff_magic.frontend.render_words import (
+    Formula,
+    fill,
+    formula,
+    kind_word,
+    layout_description,
+    member,
+    shape,
+)
+from matdiff_magic.i18n import message
+from matdiff_magic.printing.latex import latex
+from matdiff_magic.printing.names import latex_name, text_name
+from matdiff_magic.printing.text import text
+from matdiff_magic.result import Result
+
+
+# -- the header: the problem restated -------------------------------------------------------------
+def header_rows(r: Result, lang: str, mode: str) -> list[str]:
+    """The problem: the function, its definitions, each variable with kind and size, the goal."""
+    problem = r.problem
+    fname = Formula(latex_name(r.name), text_name(r.name))
+    outer = formula(problem.outer)
+    function = Formula(fname.latex + " = " + outer.latex, fname.text + " = " + outer.text)
+    task = message("ui.task.hessian" if r.order == 2 else "ui.task", lang)
+    rows = [fill(task, mode, f=function, x=Formula(latex_name(r.wrt.name), text_name(r.wrt.name)))]
+    if problem.definitions:
+        defs = [
+            Formula(
+                latex_name(d.name) + " = " + latex(d.expr),
+                text_name(d.name) + " = " + text(d.expr),
+            )
+            for d in problem.definitions
+        ]
+        fields = {f"d{i}": d for i, d in enumerate(defs)}
+        template = message("ui.where", lang) + " " + ", ".join("{" + k + "}" for k in fields)
+        rows.append(fill(template, mode, **fields))
+    for var in problem.variables.values():
+        rows.append(
+            fill(
+                message("ui.variable", lang),
+                mode,
+                v=member(var),
+                kind=kind_word(var, lang),
+                size=shape(var.shape),
+            )
+        )
+    if r.wrt.name in problem.definition_names:
+        rows.append(
+            fill(
+                message("ui.variable.intermediate", lang),
+                mode,
+                v=member(r.wrt),
+                kind=message("ui.intermediate", lang),
+            )
+        )
+    find = message("ui.find", lang)
+    rows.append(
+        fill(
+            find,
+            mode,
+            symbol=formula(r.symbol),
+            where=layout_description(r, lang),
+            size=shape(r.shape),
+        )
+    )
+    return rows

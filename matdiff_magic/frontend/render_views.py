@@ -1,0 +1,149 @@
+"""One method's view (its derivation in every mode) and the badge (whether the methods agree
+and match finite differences)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from html import escape
+
+from matdiff_magic.check import CheckReport
+from matdiff_magic.compare import Comparison
+from matdiff_magic.frontend.render_words import (
+    BAD_COLOUR,
+    NEUTRAL_COLOUR,
+    OK_COLOUR,
+    fill,
+    method_title,
+    shape,
+)
+from matdiff_magic.i18n import message
+from matdiff_magic.messages import Join, format_message
+from matdiff_magic.printing.latex import latex
+from matdiff_magic.printing.steps import latex_text
+from matdiff_magic.printing.text import text
+from matdiff_magic.result import Result
+
+
+# -- one method ----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class MethodView:
+    """One method's derivation in one layout, in every output form."""
+
+    method: str
+    title: str
+    derivation_latex: str  # \begin{aligned} ... \end{aligned}
+    boxed_latex: str  # \boxed{∂f/∂x = ...} and the shape
+    text: str  # the derivation as text, then the result and its shape
+    compact_latex: str = ""  # the derivation without the rule names (side-by-side view)
+
+    @property
+    def html(self) -> str:
+        return self._html(self.derivation_latex)
+
+    @property
+    def compact_html(self) -> str:
+        """For the side-by-side grid: the rule names are left out so the columns fit; the
+        single-method view shows them."""
+        return self._html(self.compact_latex or self.derivation_latex)
+
+    def _html(self, derivation: str) -> str:
+        return (
+            "<div class='matdiff-method' style='overflow-x:auto'>"
+            f"<h4 style='margin:0.4em 0'>{escape(self.title)}</h4>"
+            f"<div>$${escape(derivation, quote=False)}$$</div>"
+            f"<div>$${escape(self.boxed_latex, quote=False)}$$</div></div>"
+        )
+
+    @property
+    def markdown(self) -> str:
+        return f"**{self.title}**\n\n$$\n{self.derivation_latex}\n$$\n\n$$\n{self.boxed_latex}\n$$"
+
+    @property
+    def latex(self) -> str:
+        return (
+            r"$$\textbf{" + latex_text(self.title) + "}$$\n"
+            f"$${self.derivation_latex}$$\n$${self.boxed_latex}$$"
+        )
+
+
+def method_view(method: str, r: Result, lang: str) -> MethodView:
+    size = fill(message("ui.size", lang), "latex", size=shape(r.shape))
+    boxed = r"\boxed{" + latex(r.symbol) + " = " + r.latex + r"}\qquad " + size
+    result_line = (
+        f"⇒ {text(r.symbol)} = {r.text}   ("
+        + fill(message("ui.size", lang), "text", size=shape(r.shape))
+        + ")"
+    )
+    return MethodView(
+        method,
+        method_title(method, lang),
+        r.steps.latex(lang=lang),
+        boxed,
+        r.steps.text(lang=lang) + "\n" + result_line,
+        r.steps.latex(lang=lang, rules=False),
+    )
+
+
+# -- the badge -------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Badge:
+    text: str
+    ok: bool | None  # None: nothing was compared
+
+    @property
+    def html(self) -> str:
+        colour = NEUTRAL_COLOUR if self.ok is None else OK_COLOUR if self.ok else BAD_COLOUR
+        return (
+            f"<span class='matdiff-badge' style='display:inline-block;padding:2px 10px;"
+            f"border:1px solid {colour};border-radius:12px;color:{colour};font-weight:bold'>"
+            f"{escape(self.text)}</span>"
+        )
+
+
+def badge(
+    methods: Sequence[str],
+    lang: str,
+    comparison: Comparison | None = None,
+    checks: Mapping[str, CheckReport] | None = None,
+    check_error: str | None = None,
+    *,
+    failed: Sequence[str] = (),
+    sizes_note: str | None = None,
+) -> Badge:
+    """Whether the methods agree and (with checks) whether they match finite differences.
+
+    ``failed`` names methods that failed (their errors are shown apart): the badge is red.
+    ``sizes_note`` says at which sizes the numbers were computed when they are not the sizes
+    shown in the derivations."""
+    parts: list[str] = []
+    verdicts: list[bool] = []
+    if len(methods) >= 2 and comparison is not None:
+        if comparison.agree_symbolic and comparison.agree_numeric:
+            parts.append(message("badge.agree", lang).format(n=len(methods)))
+        elif comparison.agree_numeric:
+            parts.append(message("badge.agree_numeric", lang).format(n=len(methods)))
+        else:
+            parts.append(
+                message("badge.disagree", lang).format(err=f"{comparison.max_rel_diff:.1e}")
+            )
+        verdicts.append(comparison.agree_numeric)
+    elif methods:
+        parts.append(message("badge.one", lang).format(method=method_title(methods[0], lang)))
+    if checks:
+        worst = max(report.max_rel_error for report in checks.values())
+        ok = all(report.ok for report in checks.values())
+        parts.append(
+            message("badge.fd_ok" if ok else "badge.fd_bad", lang).format(err=f"{worst:.1e}")
+        )
+        verdicts.append(ok)
+    if check_error:
+        parts.append(message("badge.fd_failed", lang).format(reason=check_error))
+        verdicts.append(False)
+    if failed:
+        titles = Join([method_title(m, lang) for m in failed], "comma")
+        parts.append(format_message("error.methods_failed", {"methods": titles}, lang))
+        verdicts.append(False)
+    if sizes_note:
+        parts.append(sizes_note)
+    return Badge("; ".join(parts), all(verdicts) if verdicts else None)

@@ -1,0 +1,126 @@
+"""Formulas and words in each display mode (LaTeX, HTML, Markdown, text): the pieces every part
+of the magic's display is made of."""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass
+from html import escape
+
+import sympy
+
+from matdiff_magic.dims import ONE, dim_text
+from matdiff_magic.i18n import MESSAGES, message
+from matdiff_magic.notation import kind_of, shape_latex
+from matdiff_magic.printing.latex import latex, latex_dim
+from matdiff_magic.printing.names import latex_name, text_name
+from matdiff_magic.printing.steps import latex_text
+from matdiff_magic.printing.text import text
+from matdiff_magic.result import Result
+from matdiff_magic.tree import nodes as N
+from matdiff_magic.tree.base import Expr
+
+ALL = "all"
+MODES = ("latex", "html", "markdown", "text")
+OK_COLOUR, BAD_COLOUR, NEUTRAL_COLOUR = "#1a7f37", "#cf222e", "#57606a"
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A formula in both notations (LaTeX without $, and Unicode text)."""
+
+    latex: str
+    text: str
+
+
+def formula(e: Expr) -> Formula:
+    return Formula(latex(e), text(e))
+
+
+def fill(template: str, mode: str, **fields: Formula | str) -> str:
+    """Fill a message template: words stay words, Formula fields become math in ``mode``.
+
+    ``mode`` is "latex" (inside math: words go in \\text{}), "html" (words escaped, math in
+    $...$), "markdown" (math in $...$) or "text" (formulas as Unicode text).
+    """
+    out = []
+    for literal, name, _, _ in string.Formatter().parse(template):
+        if literal:
+            out.append(_words(literal, mode))
+        if name is None:
+            continue
+        value = fields[name]
+        if isinstance(value, Formula):
+            out.append(_math(value, mode))
+        else:
+            out.append(_words(value, mode))
+    return "".join(out)
+
+
+def _words(s: str, mode: str) -> str:
+    if mode == "latex":
+        return r"\text{" + latex_text(s) + "}" if s else ""
+    if mode == "html":
+        return escape(s)
+    return s
+
+
+def _math(f: Formula, mode: str) -> str:
+    if mode == "latex":
+        return f.latex
+    if mode == "html":
+        return "$" + escape(f.latex, quote=False) + "$"
+    if mode == "markdown":
+        return "$" + f.latex + "$"
+    return f.text
+
+
+def method_title(method: str, lang: str) -> str:
+    key = f"method.{method}"
+    return message(key, lang) if key in MESSAGES else method
+
+
+def kind_word(var: N.Var, lang: str) -> str:
+    if var.symmetric:
+        return message("ui.symmetric_matrix", lang)
+    return message(f"kind.{kind_of(var.shape)}", lang)
+
+
+def _space(var: N.Var) -> Formula:
+    """ℝ^{m×n} for the variable's type."""
+    rows, cols = var.shape
+    if rows == ONE and cols == ONE:
+        return Formula(r"\mathbb{R}", "ℝ")
+    if cols == ONE:
+        return Formula(r"\mathbb{R}^{" + latex_dim(rows) + "}", "ℝ^" + dim_label(rows))
+    return Formula(
+        r"\mathbb{R}^{" + latex_dim(rows) + r" \times " + latex_dim(cols) + "}",
+        f"ℝ^({dim_label(rows)}×{dim_label(cols)})",
+    )
+
+
+def member(var: N.Var) -> Formula:
+    space = _space(var)
+    return Formula(
+        latex_name(var.name) + r" \in " + space.latex, text_name(var.name) + " ∈ " + space.text
+    )
+
+
+def dim_label(d: sympy.Expr) -> str:
+    """A dimension as text, powers included (m² rather than m**2)."""
+    return dim_text(d)
+
+
+def shape(shape: tuple) -> Formula:
+    return Formula(shape_latex(shape), f"{dim_label(shape[0])}×{dim_label(shape[1])}")
+
+
+def layout_description(r: Result, lang: str) -> str:
+    if r.orientation == "hessian":
+        return message("hessian", lang)
+    name = message(f"layout.{r.layout}", lang)
+    if r.layout == "mixed":
+        return message("ui.layout_here", lang).format(
+            layout=name, orientation=message(f"layout.{r.orientation}", lang)
+        )
+    return name
