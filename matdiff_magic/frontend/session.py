@@ -11,9 +11,7 @@ small distinct ones, with the leading blocks of the arrays as values (see :func:
 
 from __future__ import annotations
 
-import builtins
 import dataclasses
-import keyword
 import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
@@ -21,12 +19,19 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from matdiff_magic import check
-from matdiff_magic.api import METHODS, derive_problem
+from matdiff_magic.api import derive_problem
 from matdiff_magic.compare import Comparison
 from matdiff_magic.dims import shape_text
 from matdiff_magic.errors import Join, MatDiffError, Msg
 from matdiff_magic.frontend.methods import all_methods
-from matdiff_magic.frontend.options import Options
+from matdiff_magic.frontend.options import (
+    CODE_TARGETS,
+    LANGS,
+    OPTION_METHODS,
+    Options,
+    check_options,
+    output_name_error,
+)
 from matdiff_magic.frontend.sizes import (
     CHECK_SIZE_LIMIT,
     NumericPlan,
@@ -39,10 +44,6 @@ from matdiff_magic.numeric import bind
 from matdiff_magic.result import Result
 from matdiff_magic.tree import nodes as N
 
-OPTION_METHODS = ("all", *METHODS)
-CODE_TARGETS = ("numpy",)
-LANGS = ("en", "zh")
-
 # Where the options of a one-line ``%matdiff EXPR --wrt x`` begin: the first known option.
 _OPTION_START = re.compile(
     r"(?:(?<=\s)|^)(?:--(?:wrt|layout|method|order|check|plot|code|lang|static|output)"
@@ -52,15 +53,6 @@ _LANG_OPTION = re.compile(r"(?:^|\s)--lang(?:=|\s+)(en|zh)(?!\S)")
 _IDENTIFIER = re.compile(r"[^\W\d]\w*")
 # The names a statement declares or defines: ``A, B: matrix(n, n)``, ``x ∈ R^n``, ``e = ...``.
 _LEFT_SIDE = re.compile(r"\s*([^\W\d]\w*(?:\s*,\s*[^\W\d]\w*)*)\s*(?::|∈|\bin\b|=(?!=))")
-
-# Names ``-o`` refuses: what Python and IPython need (besides keywords and names starting with
-# "_"). Every built-in name is refused (``print``, ``len``, ``sum``, ...), and the names IPython
-# puts in the namespace; the shell's own hidden names are added by the magic.
-IPYTHON_NAMES = frozenset(
-    {"In", "Out", "get_ipython", "exit", "quit", "display", "open", "__IPYTHON__"}
-)
-BUILTIN_NAMES = frozenset(dir(builtins))
-
 
 
 @dataclass
@@ -216,33 +208,6 @@ def infer_wrt(problem: Problem, lang: str) -> str:
     raise MatDiffError(
         Msg("error.which_wrt", f=f, names=Join(candidates, "comma"), first=candidates[0])
     )
-
-
-def output_name_error(name: str, hidden: Collection[str] = ()) -> MatDiffError | None:
-    """Why ``-o name`` is refused, or None: it must be a Python name that neither Python nor
-    IPython needs (no keyword, no name starting with "_", no built-in name such as ``print``,
-    not ``In``, ``Out``, ``get_ipython``, ``exit``, ``quit``, nor a name in ``hidden``)."""
-    if not name.isidentifier() or keyword.iskeyword(name):
-        return MatDiffError(Msg("error.output_name", name=name))
-    builtin = name in BUILTIN_NAMES or hasattr(builtins, name)  # IPython adds some at run time
-    if name.startswith("_") or builtin or name in IPYTHON_NAMES or name in hidden:
-        return MatDiffError(Msg("error.output_reserved", name=name))
-    return None
-
-
-def check_options(options: Options, lang: str, reserved: Collection[str] = ()) -> None:
-    if options.layout not in LAYOUTS:
-        raise MatDiffError(
-            Msg("api.unknown_layout", layout=options.layout, choices=", ".join(LAYOUTS))
-        )
-    if options.method not in OPTION_METHODS:
-        raise MatDiffError(
-            Msg("api.unknown_method", method=options.method, choices=", ".join(OPTION_METHODS))
-        )
-    if options.output is not None:
-        err = output_name_error(options.output, reserved)
-        if err is not None:
-            raise err
 
 
 def solve(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 
 MAX_DEPTH = 64
@@ -105,3 +105,20 @@ def opaque_info(depth: int, scalar: bool, *parts: NodeInfo) -> NodeInfo:
     """The info of something that may combine its parts' numbers in any way (no value)."""
     total = sum(p.num + p.den for p in parts)
     return NodeInfo(depth, scalar, total, total, total == 0, None, sum(p.extra for p in parts))
+
+
+def call_info(func: str, scalar: bool, infos: list[NodeInfo]) -> NodeInfo:
+    """The info of a function call ``func(args)``; ``scalar``: the function's value is a scalar
+    whatever its arguments."""
+    info = NodeInfo(
+        max((i.depth for i in infos), default=0) + 1,
+        scalar or all(i.scalar for i in infos),
+        sum(i.num for i in infos),  # f(c X) keeps c (tr, sum, kron, ...)
+        sum(i.den for i in infos),
+        all(i.decimal for i in infos),
+        None,
+        sum(i.extra for i in infos),
+    )
+    if func == "inv":  # inv(c X) = 1/c inv(X)
+        info = replace(info, num=info.den, den=info.num, decimal=info.num == 0)
+    return info

@@ -33,6 +33,7 @@ from matdiff_magic.language.parse_info import (
     PRODUCT_OPS,
     SCALAR_NAME_INFO,
     NodeInfo,
+    call_info,
     number_info,
     times_info,
 )
@@ -270,18 +271,7 @@ class Parser(DeclarationParsing, PowerParsing):
         return self.note(S.Num(tok.span, tok.number), number_info(tok.number), tok.span)
 
     def _call(self, span: Span, func: str, args: tuple[S.Node, ...], name_span: Span) -> S.Node:
-        infos = [self.info(a) for a in args]
-        info = NodeInfo(
-            max((i.depth for i in infos), default=0) + 1,
-            FUNCTIONS[func].scalar or all(i.scalar for i in infos),
-            sum(i.num for i in infos),  # f(c X) keeps c (tr, sum, kron, ...)
-            sum(i.den for i in infos),
-            all(i.decimal for i in infos),
-            None,
-            sum(i.extra for i in infos),
-        )
-        if func == "inv":  # inv(c X) = 1/c inv(X)
-            info = replace(info, num=info.den, den=info.num, decimal=info.num == 0)
+        info = call_info(func, FUNCTIONS[func].scalar, [self.info(a) for a in args])
         return self.note(S.Call(span, func, args, name_span), info, name_span)
 
     def parse_primary(self) -> S.Node:

@@ -6,39 +6,11 @@ import sympy
 
 from matdiff_magic.dims import ONE, dim_text, fresh_display_name
 from matdiff_magic.printing.base import ADD, ATOM, MUL, Printer, is_vector_shaped
+from matdiff_magic.printing.grouping import grouped, superscript
 from matdiff_magic.printing.names import GREEK_ASCII, ascii_name, text_name
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
 from matdiff_magic.tree.elementwise import ELEMENTWISE
-
-_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
-
-
-def _wrapped(s: str) -> bool:
-    """Whether s is one parenthesized group, like (a + b) but not (a) (b)."""
-    if not (s.startswith("(") and s.endswith(")")):
-        return False
-    depth = 0
-    for i, ch in enumerate(s):
-        depth += ch == "("
-        depth -= ch == ")"
-        if depth == 0 and i < len(s) - 1:
-            return False
-    return True
-
-
-def _grouped(s: str) -> str:
-    single = len(s) > 1 and s[0] in "‖|" and s[-1] == s[0] and s[0] not in s[1:-1]
-    if _wrapped(s) or single or not (" " in s or "+" in s or "-" in s[1:] or "/" in s):
-        return s
-    return "(" + s + ")"
-
-
-def superscript(value: sympy.Expr | int) -> str | None:
-    text = str(value)
-    if all(ch in "0123456789-" for ch in text):
-        return text.translate(_SUPERSCRIPT)
-    return None
 
 
 class TextPrinter(Printer):
@@ -54,7 +26,7 @@ class TextPrinter(Printer):
         return "(" + s + ")"
 
     def frac(self, num: str, den: str) -> str:
-        return _grouped(num) + "/" + _grouped(den)
+        return grouped(num) + "/" + grouped(den)
 
     def sup(self, base: str, exponent: str) -> str:
         small = superscript(exponent)

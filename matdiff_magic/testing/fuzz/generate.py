@@ -257,6 +257,10 @@ class Generator(Compounds):
             add(0.2, lambda: self.call("sign", g(shape, d - 1), bnd=True))
             add(0.2, lambda: self.call("step", g(shape, d - 1), bnd=True))
             add(0.3, lambda: self.call("expm1", g(shape, d - 1, "bnd"), bnd=True))
+        r, c = shape
+        if len(r) == 1 and len(c) <= 1 and need in ("any", "bnd"):  # ones(n), ones(m, n)
+            ones = _n("ones", shape, pos=True, bnd=True)
+            add(0.3, lambda: self.binary("add", g(shape, d - 1, sub), ones))
         if need == "any":
             for op in ("max", "min"):
                 other = self.either(shape)

@@ -112,7 +112,7 @@ def precedence(n: Node) -> int:
     op = n.op
     if op in ("add", "sub"):
         return SUM
-    if op in ("max", "min"):
+    if op in ("max", "min", "ones"):
         return ATOM
     if op in ("mul", "had", "hdiv", "div"):
         return PROD
@@ -167,6 +167,10 @@ class Printer:
             return n.val
         if op == "I":
             return "I"
+        if op == "ones":  # ones(n), ones(m, n): sizes by name (each one size atom)
+            rows, cols = n.shape
+            sizes = [rows[0]] + ([cols[0]] if cols else [])
+            return "ones(" + ", ".join(sizes) + ")"
         if op in ("add", "sub"):
             sign = "+" if op == "add" else ("−" if s % 5 == 4 else "-")
             return f"{self.sub(n.args[0], SUM)} {sign} {self.sub(n.args[1], PROD)}"

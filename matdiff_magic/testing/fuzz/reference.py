@@ -82,6 +82,8 @@ class Evaluator:
             return self.values[n.val]
         if op == "num":
             return np.array([[_number(n.val)]])
+        if op == "ones":
+            return np.ones(shape_size(n.shape, self.sizes))
         if op == "I":
             return np.eye(dim_size(n.shape[0], self.sizes))
         args = [self(a) for a in n.args]
