@@ -165,3 +165,14 @@ def test_large_fuzz_cases_finish():
         "v",
         order=2,
     )
+
+
+def test_definition_method_when_sympy_writes_an_occurrence_twice():
+    # sin(arctan(c)) is evaluated by SymPy as c/√(1 + c²): c occurs twice in one product, and
+    # the product rule took one term (found by the 20k fuzz run, caught by verification).
+    r = md.derive("c: scalar\nsin(sin(atan(c)))", "c", method="definition")
+    import numpy as np
+
+    c = 0.7
+    want = np.cos(np.sin(np.arctan(c))) * np.cos(np.arctan(c)) / (1 + c * c)
+    assert np.isclose(r.evaluate({"c": c}), want)

@@ -84,9 +84,10 @@ def differentiate(e: sympy.Expr, name: str, targets: Sequence[sympy.Expr]) -> sy
 
 
 def _derivative(e: sympy.Expr, name: str, wrt: sympy.Basic) -> sympy.Expr:
-    """∂e/∂wrt for an occurrence that appears at most once in ``e`` (so the product rule has
-    one term): structural, linear in the size of ``e``. SymPy's own diff of nested sums grows
-    much faster (tr(A₁ X ... A₈ X) took seconds)."""
+    """∂e/∂wrt, structurally: linear in the size of ``e`` when the occurrence appears once, as
+    it does when matdiff writes entries. SymPy's own diff of nested sums grows much faster
+    (tr(A₁ X ... A₈ X) took seconds). SymPy may still write an occurrence twice while it
+    evaluates (sin(arctan(c)) becomes c/√(1 + c²)), so products take the full product rule."""
     if not contains(e, name):
         return sympy.Integer(0)
     if isinstance(e, sympy.Indexed):
@@ -100,8 +101,13 @@ def _derivative(e: sympy.Expr, name: str, wrt: sympy.Basic) -> sympy.Expr:
         return sympy.Add(*[_derivative(a, name, wrt) for a in e.args])
     if isinstance(e, sympy.Mul):
         factors = list(e.args)
-        i = next(n for n, f in enumerate(factors) if contains(f, name))
-        return sympy.Mul(*factors[:i], _derivative(factors[i], name, wrt), *factors[i + 1 :])
+        return sympy.Add(
+            *[
+                sympy.Mul(*factors[:i], _derivative(f, name, wrt), *factors[i + 1 :])
+                for i, f in enumerate(factors)
+                if contains(f, name)
+            ]
+        )
     if isinstance(e, sympy.Sum):
         return sympy.Sum(_derivative(e.function, name, wrt), *e.limits)
     if isinstance(e, sympy.Pow):
