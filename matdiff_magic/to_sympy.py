@@ -2,59 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-import numpy as np
 import sympy
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 from sympy.matrices.expressions.diagonal import DiagonalOf
 
-from matdiff_magic.dims import ONE
 from matdiff_magic.errors import Msg, NotSupportedYetError
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
-from matdiff_magic.tree.elementwise import ELEMENTWISE, ElementwiseFunction
-
-
-def _scalar_argument() -> N.Var:
-    return N.Var("t", ONE, ONE)
-
-
-def _function_class(row: ElementwiseFunction) -> type[sympy.Function]:
-    """A SymPy function made from a row, for the rows SymPy has no exact function for (σ,
-    relu, abs with sign'(0) = 0 ...): it keeps the row's name, prints with the row's LaTeX, and
-    differentiates with the row's own derivative, so the definition method reads the same
-    formula as the differential rule."""
-
-    def fdiff(self: sympy.Function, argindex: int = 1) -> sympy.Expr:
-        t = _scalar_argument()
-        return to_sympy(row.derivative(t)).xreplace({sympy.Symbol("t", real=True): self.args[0]})
-
-    def _latex(self: sympy.Function, printer: object, exp: str | None = None) -> str:
-        body = row.latex.format(sympy.latex(self.args[0]))
-        # SymPy's printer passes ``exp`` for a power of a function: σ(x)²
-        return body if exp is None else r"\left(" + body + r"\right)^{" + str(exp) + "}"
-
-    def _eval_evalf(self: sympy.Function, prec: int) -> sympy.Expr | None:
-        arg = self.args[0].evalf(prec)
-        if not arg.is_Number:
-            return None
-        value = float(row.numpy(np.array(float(arg))))
-        return sympy.Float(value, precision=min(prec, 53))  # NumPy's double precision, no more
-
-    methods = {"fdiff": fdiff, "_latex": _latex, "_eval_evalf": _eval_evalf}
-    return type(row.name, (sympy.Function,), methods)
-
-
-SCALAR_FUNCTIONS: dict[str, Callable] = {
-    row.name: row.sympy if row.sympy is not None else _function_class(row)
-    for row in ELEMENTWISE.values()
-}
-# the row of a SymPy function class (sqrt is not one: SymPy writes it as a power)
-ROW_OF_SYMPY: dict[type, ElementwiseFunction] = {
-    f: ELEMENTWISE[name] for name, f in SCALAR_FUNCTIONS.items() if isinstance(f, type)
-}
-sigmoid = SCALAR_FUNCTIONS["sigmoid"]
+from matdiff_magic.tree.sympy_functions import ROW_OF_SYMPY, SCALAR_FUNCTIONS
 
 
 def to_sympy(e: Expr) -> sympy.Basic:

@@ -26,10 +26,11 @@ from matdiff_magic.printing.latex import latex
 from matdiff_magic.printing.numpy_printer import HELPERS, NumpyPrinter
 from matdiff_magic.printing.text import text
 from matdiff_magic.rules.differential import rule_for
-from matdiff_magic.to_sympy import SCALAR_FUNCTIONS, to_sympy
+from matdiff_magic.to_sympy import to_sympy
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
 from matdiff_magic.tree.elementwise import DOMAINS, ELEMENTWISE
+from matdiff_magic.tree.sympy_functions import SCALAR_FUNCTIONS
 
 DECLARED = "x: vector(n); y: vector(n); A: matrix(m, n); X: matrix(n, n); c: scalar\n"
 

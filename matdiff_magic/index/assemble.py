@@ -32,9 +32,9 @@ from matdiff_magic.index.graph import (
     walk_path,
 )
 from matdiff_magic.index.printer import order_key
-from matdiff_magic.to_sympy import ROW_OF_SYMPY
 from matdiff_magic.tree import build as B
 from matdiff_magic.tree.base import Expr
+from matdiff_magic.tree.sympy_functions import ROW_OF_SYMPY
 
 
 @dataclass

@@ -17,10 +17,10 @@ from matdiff_magic.errors import Msg, NotSupportedYetError, UnsupportedError
 from matdiff_magic.printing.latex import latex
 from matdiff_magic.printing.names import latex_name, text_name
 from matdiff_magic.printing.text import text
-from matdiff_magic.to_sympy import SCALAR_FUNCTIONS
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
 from matdiff_magic.tree.query import variable_occurs
+from matdiff_magic.tree.sympy_functions import SCALAR_FUNCTIONS
 
 # Index names: i, j for the function's entries, k, l for the variable's, then these for sums.
 SUM_NAMES = ("p", "q", "r", "s", "t", "u", "v", "a", "b", "c", "d", "e", "g", "h", "w", "z")

@@ -12,7 +12,7 @@ import numpy as np
 import sympy
 
 from matdiff_magic.errors import EvaluationError, Msg
-from matdiff_magic.to_sympy import ROW_OF_SYMPY
+from matdiff_magic.tree.sympy_functions import ROW_OF_SYMPY
 
 Value = tuple[np.ndarray, tuple[sympy.Symbol, ...]]
 

@@ -13,7 +13,7 @@ import sympy
 from matdiff_magic.dims import dim_text
 from matdiff_magic.index.convert import Base, order_of
 from matdiff_magic.printing.latex import latex_dim
-from matdiff_magic.to_sympy import ROW_OF_SYMPY
+from matdiff_magic.tree.sympy_functions import ROW_OF_SYMPY
 
 _SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import sympy
 
-from matdiff_magic.to_sympy import ROW_OF_SYMPY, SCALAR_FUNCTIONS, sigmoid
 from matdiff_magic.tree import build as B
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
 from matdiff_magic.tree.canonical import ckey
 from matdiff_magic.tree.rewrite import canonical
+from matdiff_magic.tree.sympy_functions import ROW_OF_SYMPY, SCALAR_FUNCTIONS, sigmoid
 
 _ENTRYWISE = (N.Hadamard, N.HadamardDiv, N.HadamardPow, N.Elementwise)
 
