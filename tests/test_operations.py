@@ -389,7 +389,6 @@ def test_batched_in_every_method_and_in_code(expr, wrt):
     ],
 )
 def test_composed_functions_against_closed_forms(expr, wrt, closed_form):
-    r = md.derive(DECLARED + expr, wrt)
     values = {
         "x": np.array([[0.5], [-1.3], [2.0]]),
         "y": np.array([[1.0], [-2.0], [1.5]]),
@@ -397,8 +396,15 @@ def test_composed_functions_against_closed_forms(expr, wrt, closed_form):
         "A": np.ones((2, 3)),
         "c": 1.0,
     }
-    assert np.allclose(r.evaluate(values), closed_form(values))
-    assert r.verify().ok
+    for layout in LAYOUTS:  # every method that applies, every layout, every step verified
+        report = md.compare(DECLARED + expr, wrt, layout=layout)
+        assert not report.failed and len(report.results) >= 3, (expr, report.skipped)
+        for r in report.results.values():
+            got = r.evaluate(values)
+            want = closed_form(values)
+            # a scalar function: the numerator layout is the gradient transposed
+            assert np.allclose(got.T if r.orientation == "numerator" else got, want), r.method
+            assert r.verify().ok
 
 
 @pytest.mark.parametrize(
