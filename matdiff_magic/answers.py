@@ -175,7 +175,8 @@ def _parse_answer(problem: Problem, expected: Result, answer: str) -> Expr:
     lines = [problem.source[d.span.start : d.span.end] for d in problem.definitions]
     for d in problem.definitions:
         declared.pop(d.name, None)
-    parsed = parse_problem("\n".join([*lines, answer]), declared)
+    # sizes the answer leaves open (a bare I) take the derivative's
+    parsed = parse_problem("\n".join([*lines, answer]), declared, shape=expected.expr.shape)
     unknown = [name for name in parsed.variables if name not in variables]
     if unknown:
         raise MatDiffError(

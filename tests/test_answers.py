@@ -116,6 +116,11 @@ def test_answers_may_use_the_problems_definitions():
         ("x: vector(n)\nsum(abs(x)) + norm(x)^2", "x"),
         ("X: matrix(n, n)\ndet(X)", "X"),
         ("x: vector(n)\ntanh(x) .* sigmoid(x)", "x"),
+        ("X: matrix(m, n)\nX'", "X"),  # K_(m,n)
+        ("A: matrix(p, m); X: matrix(m, n)\nA X", "X"),  # I_n ⊗ A
+        ("x: vector(n)\nx", "x"),  # a bare I
+        ("X: matrix(m, n)\nsum(X)^2", "X"),  # 𝟏_(m×n)
+        ("A: matrix(p, n); X: matrix(n, n)\nA X X", "X"),
     ],
 )
 @pytest.mark.parametrize("layout", ["numerator", "denominator", "mixed"])

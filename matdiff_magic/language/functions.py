@@ -98,6 +98,11 @@ _ROWS = [
         "norm", 1, _norm, 'norm(x), norm(x, 2), norm(x, 1), norm(X, "fro")', scalar=True, most=2
     ),
     FunctionSpec("ones", 1, _ones, "ones(n): a column of ones; ones(m, n)", most=2, sizes=True),
+    FunctionSpec("eye", 1, B.identity, "eye(n): the n×n identity (also written I_n)", sizes=True),
+    FunctionSpec(
+        "commutation", 2, B.commutation, "commutation(m, n): K_(m,n), vec(Aᵀ) = K vec(A)",
+        sizes=True,
+    ),
     FunctionSpec("vec", 1, B.vec, "stack the columns into one column"),
     FunctionSpec("diag", 1, _diag, "diagonal matrix of a vector; diagonal of a matrix"),
     FunctionSpec("kron", 2, B.kron, "Kronecker product A ⊗ B"),

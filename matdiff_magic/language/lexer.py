@@ -122,6 +122,8 @@ _COMMANDS = {
 _DIGIT = r"(?:(?!𝟏)\d)"
 _NUMBER = re.compile(rf"{_DIGIT}+(?:\.{_DIGIT}+)?(?:[eE][+-]?{_DIGIT}+)?|\.{_DIGIT}+")
 ONES = "𝟏"
+# I_n, I_3, 𝟏_(m×n), K_(m,n): the sizes of printed constants (one name or number each)
+_SIZED = re.compile(r"(I|𝟏|K)_(?:([A-Za-z]\w*|\d+)(?![\w(])|\(\s*(\w+\s*(?:×|,|\sx\s)\s*\w+)\s*\))")
 
 
 def number_value(text: str, source: str, span: Span) -> Fraction:
@@ -273,6 +275,25 @@ def tokenize(source: str) -> list[Token]:
         if ch == "√":  # the text printer's square root: √(x) reads back as sqrt(x)
             tokens.append(Token("NAME", "sqrt", Span(i, i + 1), space))
             i, space = i + 1, False
+            continue
+        sized = _SIZED.match(source, i)
+        if sized and (i == 0 or not _name_char(source[i - 1], False)):
+            # as the text printer writes sized constants: I_n, 𝟏_(m×n), K_(m,n)
+            func = {"I": "eye", ONES: "ones", "K": "commutation"}[sized.group(1)]
+            inner = sized.group(3) or ""
+            span = Span(i, sized.end())
+            tokens.append(Token("NAME", func, span, space))
+            tokens.append(Token("OP", "(", span, False))
+            group = sized.group(2)
+            sizes = [group] if group else re.split(r"\s*(?:×|,|\sx\s)\s*", inner.strip())
+            for k, size in enumerate(sizes):
+                if k:
+                    tokens.append(Token("OP", ",", span, False))
+                kind = "NUMBER" if size.isdigit() else "NAME"
+                value = number_value(size, source, span) if size.isdigit() else None
+                tokens.append(Token(kind, size, span, False, value))
+            tokens.append(Token("OP", ")", span, False))
+            i, space = sized.end(), False
             continue
         if ch == ONES:
             tokens.append(Token("OP", ONES, Span(i, i + 1), space))

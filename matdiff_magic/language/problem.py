@@ -55,8 +55,13 @@ class Problem:
         return tuple(d.name for d in self.definitions)
 
 
-def parse_problem(source: str, variables: dict[str, str] | None = None) -> Problem:
-    """Parse user text (declarations, definitions, one function) into a :class:`Problem`."""
+def parse_problem(
+    source: str, variables: dict[str, str] | None = None, shape: dims.Shape | None = None
+) -> Problem:
+    """Parse user text (declarations, definitions, one function) into a :class:`Problem`.
+
+    ``shape``: the shape the function must have, if known (an answer to a derivative): sizes
+    the text leaves open (a bare ``I``) take it."""
     if not isinstance(source, str):
         raise ParseError(Msg("build.not_text"))
     known = set(variables or ())
@@ -123,6 +128,8 @@ def parse_problem(source: str, variables: dict[str, str] | None = None) -> Probl
                 span=Span(len(source), len(source) + 1),
             )
         outer = b.build(final)
+        if shape is not None:
+            dims.same(outer.rows, shape[0]) and dims.same(outer.cols, shape[1])
     return _finish(source, b, unifier, outer, final_name)
 
 
