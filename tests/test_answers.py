@@ -129,3 +129,38 @@ def test_every_printed_result_checks_as_correct(expr, wrt, layout):
     r = md.derive(expr, wrt, layout=layout)
     check = md.check_answer(expr, wrt, r.text, layout=layout)
     assert check.verdict == "correct", (r.text, check.message())
+
+
+# -- the magic's --answer -----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def ip():
+    from IPython.testing import globalipapp
+
+    shell = globalipapp.get_ipython()
+    shell.run_line_magic("load_ext", "matdiff_magic")
+    yield shell
+    shell.run_line_magic("unload_ext", "matdiff_magic")
+
+
+@pytest.mark.parametrize(
+    ("line", "first", "says"),
+    [
+        ('--wrt x --answer "2 A x"', "✗ your answer: not the derivative", "symmetric"),
+        ("--wrt x --answer \"(A + A') x\"", "✓ your answer: correct", "Correct"),
+        ("--wrt x --answer \"x' (A + A')\"", "↔ your answer: other layout", "numerator layout"),
+        ('--wrt x --answer "(A + A\') x" --lang zh', "✓ 你的答案: 正确", "正确"),
+    ],
+)
+def test_magic_answer_shows_a_verdict_above_the_derivations(ip, monkeypatch, line, first, says):
+    from IPython.core.displaypub import CapturingDisplayPublisher
+
+    publisher = CapturingDisplayPublisher()
+    monkeypatch.setattr(ip, "display_pub", publisher)
+    ip.run_cell_magic("matdiff", line, QUADRATIC)
+    shown = publisher.outputs
+    assert len(shown) >= 2  # the verdict, then the derivations
+    plain = shown[0]["data"]["text/plain"]
+    assert plain.startswith(first) and says in plain
+    assert "matdiff-answer" in shown[0]["data"]["text/html"]

@@ -20,7 +20,9 @@ from IPython.display import display
 from traitlets import Enum
 from traitlets.config import Configurable
 
+from matdiff_magic.answers import check_against
 from matdiff_magic.errors import MatDiffError, Msg
+from matdiff_magic.frontend.answer_view import answer_bundle
 from matdiff_magic.frontend.render import Content, build_content, error_bundle
 from matdiff_magic.frontend.session import (
     CODE_TARGETS,
@@ -95,6 +97,12 @@ class MatDiffMagics(Magics):
     @argument("--lang", choices=LANGS, help="en or zh (default: %%config MatDiff.lang)")
     @argument("--static", action="store_true", help="no widgets: LaTeX, Markdown and text only")
     @argument(
+        "--answer",
+        metavar='"TEXT"',
+        help='check your own answer, in quotes (--answer "2 A x"): correct, in the other '
+        "layout, or wrong and why; shown above the derivations",
+    )
+    @argument(
         "-o",
         "--output",
         metavar="NAME",
@@ -165,12 +173,16 @@ class MatDiffMagics(Magics):
             lang=args.lang,
             static=args.static,
             output=args.output,
+            answer=_unquoted(args.answer),
         )
 
     # -- showing ----------------------------------------------------------------------------
     def show(self, solved: Solved) -> None:
         options = solved.options
         content = content_of(solved)
+        if options.answer is not None:
+            display(answer_bundle(check_against(solved.primary, options.answer), solved.lang),
+                    raw=True)  # fmt: skip
         display(bundle(content, options.layout, static=options.static), raw=True)
         if options.code:
             self.show_code(solved)
@@ -197,6 +209,13 @@ class MatDiffMagics(Magics):
             return
         for fig in figures:
             display(figure_bundle(fig), raw=True)
+
+
+def _unquoted(text: str | None) -> str | None:
+    """--answer "2 A x": IPython's argument parser keeps the quotes."""
+    if text is not None and len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'":
+        return text[1:-1]
+    return text
 
 
 def wants_heatmap(solved: Solved) -> bool:

@@ -38,6 +38,7 @@ class Options:
     lang: str | None = None
     static: bool = False
     output: str | None = None
+    answer: str | None = None
     seed: int = 0
 
 

@@ -1,0 +1,30 @@
+"""How the magic shows the verdict on a student's answer: a badge and the explanation, above
+the derivations (HTML, with a plain-text fallback)."""
+
+from __future__ import annotations
+
+from html import escape
+
+from matdiff_magic.answers import AnswerCheck
+from matdiff_magic.frontend.render_words import BAD_COLOUR, NEUTRAL_COLOUR, OK_COLOUR
+
+_BADGES = {
+    "correct": ("✓", OK_COLOUR, {"en": "correct", "zh": "正确"}),
+    "correct-other-layout": ("↔", NEUTRAL_COLOUR, {"en": "other layout", "zh": "布局不同"}),
+    "wrong": ("✗", BAD_COLOUR, {"en": "not the derivative", "zh": "不正确"}),
+    "invalid": ("?", BAD_COLOUR, {"en": "cannot be checked", "zh": "无法检查"}),
+}
+
+
+def answer_bundle(check: AnswerCheck, lang: str = "en") -> dict[str, str]:
+    mark, colour, words = _BADGES[check.verdict]
+    word = words.get(lang, words["en"])
+    message = check.message(lang)
+    answer = "your answer" if lang != "zh" else "你的答案"
+    html = (
+        f"<div class='matdiff-answer'><span style='display:inline-block;padding:2px 10px;"
+        f"border-radius:10px;border:1px solid {colour};color:{colour};font-weight:bold'>"
+        f"{mark} {escape(answer)}: {escape(word)}</span>"
+        f"<p>{escape(message)}</p></div>"
+    )
+    return {"text/plain": f"{mark} {answer}: {word}\n{message}", "text/html": html}
