@@ -339,3 +339,11 @@ def test_a_bare_one_stays_the_number_one():
 def test_bold_one_is_never_part_of_a_number():
     assert text("x: vector(n)\n1𝟏' x") == "𝟏ᵀ x"
     assert text("x: vector(n)\n2 𝟏' x") == "2 𝟏ᵀ x"
+
+
+def test_end_of_input_caret_is_after_the_last_thing_written():
+    # A cell ending in a newline put the caret under an empty last line.
+    with pytest.raises(md.ParseError) as err:
+        md.derive("x: vector(n)\n(x + x\n\n", "x")
+    assert "(line 2, column 7)" in str(err.value)
+    assert str(err.value).endswith("(x + x\n        ^")

@@ -79,8 +79,15 @@ class Parser(DeclarationParsing, PowerParsing):
         return ParseError(message, source=self.source, span=span or self.tok.span, hint=hint)
 
     def error_found(self, expected: Msg) -> ParseError:
-        """The error "<expected>, found <the current token>" at the current token."""
-        return self.error(Msg("parse.found", expected=expected, found=self.tok.found()))
+        """The error "<expected>, found <the current token>" at the current token; at the end
+        of the input, just after the last thing written (not under an empty last line)."""
+        span = None
+        if self.tok.kind == "EOF":
+            written = [t for t in self.tokens[: self.pos] if t.kind not in ("NEWLINE", "EOF")]
+            if written:
+                end = written[-1].span.end
+                span = Span(end, end + 1)
+        return self.error(Msg("parse.found", expected=expected, found=self.tok.found()), span)
 
     def expect_op(self, value: str, expected: Msg) -> Token:
         if not self.tok.is_op(value):
