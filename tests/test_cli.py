@@ -375,3 +375,10 @@ def test_help_explains_layouts_and_methods(capsys):
         run(["--help"])
     out = " ".join(capsys.readouterr().out.split())
     assert "Jacobian" in out and "gradient" in out and "trace trick" in out and "Kronecker" in out
+
+
+def test_advice_is_written_as_an_option(capsys):
+    # the library says "use method='vectorization'" (Python); the command line takes options
+    assert run(["exp(x)", "--method", "differential"]) == 2
+    err = capsys.readouterr().err
+    assert "--method vectorization" in err and "method='" not in err

@@ -20,6 +20,7 @@ from matdiff_magic.frontend.render_words import (
     BAD_COLOUR,
     NEUTRAL_COLOUR,
     Formula,
+    as_option,
     fill,
     layout_description,
     method_title,
@@ -247,13 +248,13 @@ def _skipped(
     out = {m: reasons[m].message_in(lang) if m in reasons else why for m, why in skipped.items()}
     for m, err in reasons.items():
         out.setdefault(m, err.message_in(lang))
-    return out
+    return {m: as_option(why) for m, why in out.items()}
 
 
 def error_text(err: Exception, lang: str = "en") -> str:
     """An error as the user reads it: "error: message (line, column)", caret and hints."""
     text = err.render(lang) if isinstance(err, MatDiffError) else str(err)
-    return f"{message('error', lang)}: {text}"
+    return f"{message('error', lang)}: {as_option(text)}"
 
 
 def error_bundle(err: Exception, lang: str = "en") -> dict[str, str]:

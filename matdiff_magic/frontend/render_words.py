@@ -3,6 +3,7 @@ of the magic's display is made of."""
 
 from __future__ import annotations
 
+import re
 import string
 from dataclasses import dataclass
 from html import escape
@@ -124,3 +125,9 @@ def layout_description(r: Result, lang: str) -> str:
             layout=name, orientation=message(f"layout.{r.orientation}", lang)
         )
     return name
+
+
+def as_option(text: str) -> str:
+    """The library's advice as the magic and the command line take it: "use
+    method='vectorization'" (Python) reads "use --method vectorization"."""
+    return re.sub(r"method='(\w+)'", r"--method \1", text)
