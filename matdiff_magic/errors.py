@@ -101,13 +101,13 @@ class MatDiffError(ValueError):
             return self.message
         return format_message(self.key, self.params, lang)
 
-    def render(self, lang: str = "en") -> str:
-        """The message, its position and caret, and the hints, in ``lang``."""
+    def render(self, lang: str = "en", first_line: int = 1) -> str:
+        """The message, its position and caret, and the hints, in ``lang``. ``first_line``: the
+        number the editor gives the source's first line (2 in a cell under its %%magic line)."""
         text = self.message_in(lang)
         if self.line is not None:
-            text += format_message(
-                "error.position", {"line": self.line, "column": self.column}, lang
-            )
+            line = self.line + first_line - 1
+            text += format_message("error.position", {"line": line, "column": self.column}, lang)
         if self.excerpt is not None:
             text += "\n" + self.excerpt
         for hint in self.hints:

@@ -380,7 +380,7 @@ def test_parse_error_shows_a_caret_not_a_traceback(ip, shown, ns):
     assert set(data) == {"text/plain", "text/html"}
     plain = data["text/plain"]
     assert (
-        plain == "error: cannot multiply A (m×n) by B (m×n): n ≠ m (line 3, column 3)\n  A B\n    ^"
+        plain == "error: cannot multiply A (m×n) by B (m×n): n ≠ m (line 4, column 3)\n  A B\n    ^"
     )
     assert data["text/html"].startswith("<pre")
     assert "Traceback" not in plain

@@ -370,7 +370,7 @@ def only(shown) -> str:
 def test_magic_shows_a_chinese_error_with_its_caret(ip, shown):
     ip.run_cell_magic("matdiff", "--lang zh", "A: matrix(m, n)\nB: matrix(m, n)\nA B")
     assert (
-        only(shown) == "错误: A（m×n）与 B（m×n）无法相乘：n ≠ m（第 3 行，第 3 列）\n  A B\n    ^"
+        only(shown) == "错误: A（m×n）与 B（m×n）无法相乘：n ≠ m（第 4 行，第 3 列）\n  A B\n    ^"
     )
     assert shown[0]["data"]["text/html"].startswith("<pre")
 
@@ -410,7 +410,7 @@ def test_magic_namespace_hint_in_chinese(ip, shown):
     finally:
         del ip.user_ns["A"]
     assert only(shown) == (
-        "错误: A（3×1）与 x（n×1）无法相乘：1 ≠ n（第 2 行，第 3 列）\n  A x\n    ^\n"
+        "错误: A（3×1）与 x（n×1）无法相乘：1 ≠ n（第 3 行，第 3 列）\n  A x\n    ^\n"
         "A: vector(3) 的尺寸取自命名空间中的同名数组"
     )
 

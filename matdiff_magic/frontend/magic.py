@@ -150,7 +150,8 @@ class MatDiffMagics(Magics):
             hidden = getattr(self.shell, "user_ns_hidden", {})
             solved = solve(source, options, self.shell.user_ns, lang, reserved=set(hidden))
         except MatDiffError as err:
-            display(error_bundle(err, lang), raw=True)
+            # in a cell the editor numbers the %%matdiff line 1, the cell's text from 2
+            display(error_bundle(err, lang, first_line=1 if cell is None else 2), raw=True)
             return None
         self.show(solved)
         if options.output:

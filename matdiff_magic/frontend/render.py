@@ -251,15 +251,16 @@ def _skipped(
     return {m: as_option(why) for m, why in out.items()}
 
 
-def error_text(err: Exception, lang: str = "en") -> str:
-    """An error as the user reads it: "error: message (line, column)", caret and hints."""
-    text = err.render(lang) if isinstance(err, MatDiffError) else str(err)
+def error_text(err: Exception, lang: str = "en", first_line: int = 1) -> str:
+    """An error as the user reads it: "error: message (line, column)", caret and hints;
+    ``first_line``: the editor's number of the source's first line."""
+    text = err.render(lang, first_line) if isinstance(err, MatDiffError) else str(err)
     return f"{message('error', lang)}: {as_option(text)}"
 
 
-def error_bundle(err: Exception, lang: str = "en") -> dict[str, str]:
+def error_bundle(err: Exception, lang: str = "en", first_line: int = 1) -> dict[str, str]:
     """A short error message with its caret (no traceback), in ``lang``."""
-    body = error_text(err, lang)
+    body = error_text(err, lang, first_line)
     return {
         "text/plain": body,
         "text/html": f"<pre style='color:{BAD_COLOUR};white-space:pre-wrap'>{escape(body)}</pre>",
