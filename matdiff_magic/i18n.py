@@ -35,6 +35,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "求 {f} 对 {x} 的黑塞矩阵",
     },
     "ui.where": {"en": "where", "zh": "其中"},
+    "steps.kinks": {
+        "en": "{names}: differentiated almost everywhere; at 0 the derivative is taken as 0, "
+        "as NumPy's sign does",
+        "zh": "{names}：导数几乎处处成立；在 0 处导数取为 0，与 NumPy 的 sign 相同",
+    },
     "cli.checked": {
         "en": "  verified: the result agrees with central finite differences (relative error "
         "{error}); {checked} of {steps} steps checked, {holding} hold",

@@ -422,3 +422,11 @@ def test_composed_functions_refuse_clearly(expr, says):
     with pytest.raises(md.MatDiffError) as err:
         md.derive(DECLARED + expr, "x" if "x" in expr else "X")
     assert says in str(err.value)
+
+
+def test_a_derivation_says_almost_everywhere_once():
+    r = md.derive(DECLARED + "sum(relu(A x)) + sum(abs(x)) + sum(relu(x))", "x")
+    for lang, words in (("en", "almost everywhere"), ("zh", "几乎处处")):
+        assert r.steps.text(lang=lang).count(words) == 1
+        assert r.steps.latex(lang=lang).count(words) == 1
+    assert "almost everywhere" not in md.derive(DECLARED + "sum(exp(x))", "x").steps.text()

@@ -6,8 +6,10 @@ import re
 from collections.abc import Sequence
 
 from matdiff_magic.derivation import Step
+from matdiff_magic.i18n import message
 from matdiff_magic.printing.latex import LatexPrinter
 from matdiff_magic.printing.text import AsciiPrinter, TextPrinter, ascii_text
+from matdiff_magic.tree.elementwise import ELEMENTWISE
 
 _TEXT_ESCAPES = {
     "\\": r"\backslash ",
@@ -96,7 +98,25 @@ def derivation_latex(steps: Sequence[Step], lang: str = "en", with_rules: bool =
         said = sentence(step, lang)
         if said:
             lines.append(r"& \quad " + latex_sentence(said))
+    kinks = kink_note(steps, lang)
+    if kinks:
+        lines.append(r"& \quad " + latex_sentence(kinks))
     return r"\begin{aligned}" + r" \\ ".join(lines) + r"\end{aligned}"
+
+
+def kink_note(steps: Sequence[Step], lang: str = "en") -> str:
+    """Said once per derivation when it differentiated a function with a kink (abs, relu ...):
+    the result holds almost everywhere, with NumPy's value at the kink."""
+    names = []
+    for step in steps:
+        for rule in step.rules:
+            name = rule.key.removeprefix("d.elementwise.")
+            row = ELEMENTWISE.get(name) if rule.key.startswith("d.elementwise.") else None
+            if row is not None and row.note_en and name not in names:
+                names.append(name)
+    if not names:
+        return ""
+    return message("steps.kinks", lang).format(names=", ".join(names))
 
 
 def derivation_text(
@@ -130,4 +150,7 @@ def derivation_text(
         out.append(line.rstrip())
         if i in notes:
             out.append(" " * (width + 3) + "(" + notes[i] + ")")
+    kinks = kink_note(steps, lang)
+    if kinks:
+        out.append(" " * (width + 3) + "(" + words(kinks) + ")")
     return "\n".join(out)
