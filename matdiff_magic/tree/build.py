@@ -31,6 +31,7 @@ from matdiff_magic.tree.build_constants import (  # noqa: F401 - the constructor
 from matdiff_magic.tree.build_entrywise import (  # noqa: F401 - the constructors, as B.<name>
     _collect_powers,
     broadcast,
+    elementwise,
     hadamard,
     hadamard_div,
     hadamard_pow,
@@ -59,7 +60,6 @@ from matdiff_magic.tree.build_unary import (  # noqa: F401 - the constructors, a
     det,
     diag_mat,
     diag_vec,
-    elementwise,
     inverse,
     kron,
     logdet,

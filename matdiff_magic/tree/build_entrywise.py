@@ -1,4 +1,5 @@
-"""Entrywise algebra: Hadamard products, quotients and powers; scalars broadcast."""
+"""The entrywise family: Hadamard products, quotients and powers, scalars broadcast, and the
+entrywise functions (a scalar function of each entry)."""
 
 from __future__ import annotations
 
@@ -123,6 +124,15 @@ def broadcast(s: Expr, rows: sympy.Expr, cols: sympy.Expr) -> Expr:
     return S.mul(s, S.ones(rows, cols))
 
 
+# -- entrywise functions ----
+
+
+def elementwise(func: str, a: Expr) -> Expr:
+    if isinstance(a, N.Transpose) and not a.is_scalar:
+        return S.transpose(N.Elementwise(func, a.arg))
+    return N.Elementwise(func, a)
+
+
 register(
     globals(),
     (
@@ -131,5 +141,6 @@ register(
         "hadamard_div",
         "hadamard_pow",
         "broadcast",
+        "elementwise",
     ),
 )

@@ -1,6 +1,6 @@
 """Transposes (pushed through products; into a sum only when that removes transposes),
-inverses, powers, and the functions: tr, det, logdet, norm, sum, vec, diag, kron, softmax,
-logsumexp and the entrywise functions."""
+inverses, powers, and the functions: tr, det, logdet, norm, sum, vec, diag, kron, softmax
+and logsumexp."""
 
 from __future__ import annotations
 
@@ -147,7 +147,7 @@ def det(a: Expr) -> Expr:
 
 def logdet(a: Expr) -> Expr:
     if a.is_scalar:
-        return elementwise("log", a)
+        return S.elementwise("log", a)
     if isinstance(a, N.Transpose):
         return logdet(a.arg)
     if isinstance(a, N.Identity):
@@ -279,12 +279,6 @@ def logsumexp(a: Expr) -> Expr:
     return N.LogSumExp(a)
 
 
-def elementwise(func: str, a: Expr) -> Expr:
-    if isinstance(a, N.Transpose) and not a.is_scalar:
-        return transpose(N.Elementwise(func, a.arg))
-    return N.Elementwise(func, a)
-
-
 register(
     globals(),
     (
@@ -305,6 +299,5 @@ register(
         "kron",
         "softmax",
         "logsumexp",
-        "elementwise",
     ),
 )
