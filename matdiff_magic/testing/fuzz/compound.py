@@ -144,7 +144,7 @@ class Compounds:
 
     def with_identity(self, shape: Shape, d: int) -> Node:
         a = self.gen(shape, d - 1)
-        ident = _n("I", shape)
+        ident = _n("I", shape, style=self.style())
         if self.rng.random() < 0.5:
             return self.binary("add", ident, a)
         return self.binary("sub", a, ident)
@@ -161,7 +161,7 @@ class Compounds:
             gram = self.binary("mul", gm, self.unary_t(gm))
         if self.rng.random() < 0.6:
             gram = self.binary("mul", self.num(["0.1", "1/4", "0.5", "1", "2"]), gram)
-        ident = _n("I", shape)
+        ident = _n("I", shape, style=self.style())
         pair = (ident, gram) if self.rng.random() < 0.5 else (gram, ident)
         node = self.binary("add", *pair)
         return Node(node.op, shape, node.args, style=node.style, wc=True)

@@ -227,6 +227,8 @@ class Generator(Compounds):
             add(0.8, lambda: self.kron(shape, d, need))
         if c == ONE and len(r) == 2:
             add(1.5, lambda: self.call("vec", g((r[:1], r[1:]), d - 1, need), **_flags(need)))
+            if need != "wc":
+                add(0.3, lambda: self.commuted(r, d, need))
         if c == ONE and len(r) == 1:
             add(0.6, lambda: self.call("vec", g((ONE, r), d - 1, need), **_flags(need)))
             add(1, lambda: self.call("diag", g((r, r), d - 1, need), **_flags(need)))
@@ -267,6 +269,12 @@ class Generator(Compounds):
                 add(0.3, lambda op=op, o=other: self.binary(op, g(shape, d - 1), g(o, d - 1)))
             add(0.4, lambda: self.call("log1p", g(shape, d - 1, "pos")))
 
+    def commuted(self, r: tuple, d: int, need: str) -> Node:
+        """K_(m,n) vec(A) = vec(Aᵀ): the commutation matrix as the printer writes it."""
+        k = _n("K", (r, r), val=f"{r[0]},{r[1]}", pos=True, bnd=True)
+        inner = self.call("vec", self.gen((r[:1], r[1:]), d - 1, need), **_flags(need))
+        return self.binary("mul", k, inner)
+
     def either(self, shape: Shape) -> Shape:
         """The shape itself, or a scalar (which max and min broadcast)."""
         return SCALAR if self.rng.random() < 0.4 else shape
@@ -286,6 +294,10 @@ class Generator(Compounds):
             return (r, ONE) if r != ONE and c != ONE else (r, c)
 
         add(1.5, lambda: self.call("sum", g(any_shape(), d - 1, need), **_flags(need)))
+        if len(self.atoms) >= 2 and need != "wc":  # a sum over K_(m,n) vec(A)
+            first, second = rng.sample(self.atoms, 2)
+            pair = tuple(sorted(first + second))
+            add(0.3, lambda: self.call("sum", self.commuted(pair, d, need), **_flags(need)))
         if need != "bnd":
             add(1, lambda: self.call("det", self.gen(square(), d - 1, "wc"), pos=True))
         if need != "pos":

@@ -112,7 +112,7 @@ def precedence(n: Node) -> int:
     op = n.op
     if op in ("add", "sub"):
         return SUM
-    if op in ("max", "min", "ones"):
+    if op in ("max", "min", "ones", "K"):
         return ATOM
     if op in ("mul", "had", "hdiv", "div"):
         return PROD
@@ -165,8 +165,14 @@ class Printer:
         op, s = n.op, n.style
         if op in ("var", "num"):
             return n.val
-        if op == "I":
+        if op == "I":  # I, or with its size when it is one size: I_n, eye(n)
+            rows = n.shape[0]
+            if len(rows) == 1 and s % 3:
+                return f"I_{rows[0]}" if s % 3 == 1 else f"eye({rows[0]})"
             return "I"
+        if op == "K":
+            m, k = n.val.split(",")
+            return f"K_({m},{k})" if s % 2 else f"commutation({m}, {k})"
         if op == "ones":  # ones(n), ones(m, n): sizes by name (each one size atom)
             rows, cols = n.shape
             sizes = [rows[0]] + ([cols[0]] if cols else [])

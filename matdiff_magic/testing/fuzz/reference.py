@@ -86,6 +86,13 @@ class Evaluator:
             return np.ones(shape_size(n.shape, self.sizes))
         if op == "I":
             return np.eye(dim_size(n.shape[0], self.sizes))
+        if op == "K":  # K vec(A) = vec(Aᵀ) for A of size m×n (vec stacks columns)
+            m, k = (self.sizes[a] for a in n.val.split(","))
+            out = np.zeros((m * k, m * k))
+            for i in range(m):
+                for j in range(k):
+                    out[i * k + j, j * m + i] = 1.0
+            return out
         args = [self(a) for a in n.args]
         if op == "add":
             return args[0] + args[1]
