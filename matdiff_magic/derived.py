@@ -16,7 +16,7 @@ from matdiff_magic.tree.base import Expr
 
 
 class Derived(Protocol):
-    problem: Any  # language.builder.Problem: the variables and definitions
+    problem: Any  # language.problem.Problem: the variables and definitions
     outcome: Any  # methods.common.Outcome: what the method produced
     layout: str
     orientation: str  # "numerator", "denominator" or "hessian"
