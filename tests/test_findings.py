@@ -184,3 +184,15 @@ def test_a_small_but_moving_log_argument_is_in_the_domain():
     src = "a: scalar; t: scalar\nlog((exp(3/2) .* exp(3/2) + 1/2 ./ t)^-2) - log(1/2 ./ a)"
     for method in ("differential", "chain", "definition", "vectorization"):
         assert md.derive(src, "a", method=method).text == "1/a"
+
+
+def test_inferred_sizes_are_not_named_like_a_written_size():
+    # eye(n) names the size n; an undeclared B got the inferred size "n" too, so values for B
+    # and y disagreed about n (found by the fuzzer once it wrote eye(n)).
+    src = "e = log(M) @ B.^2\ng = y - y\nY = tanh(mean(g)) softplus(sin(inv(eye(n) + y yᵀ)))"
+    p = md.parse_problem(src)
+    from matdiff_magic.dims import symbol
+
+    assert p.variables["y"].shape[0] == symbol("n")
+    assert symbol("n") not in p.variables["B"].shape and symbol("n") not in p.variables["M"].shape
+    assert md.derive(src, "y").verify().ok

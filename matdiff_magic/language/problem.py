@@ -136,7 +136,8 @@ def parse_problem(
 def _finish(
     source: str, b: TreeBuilder, unifier: dims.Unifier, outer: Expr, final_name: str | None
 ) -> Problem:
-    naming = _name_fresh_dims(b, unifier)
+    trees = [outer, *(rhs for _, rhs, _ in b.defs.values())]
+    naming = _name_fresh_dims(b, unifier, trees)
 
     def final_dim(d: sympy.Expr) -> sympy.Expr:
         return unifier.find(d).xreplace(naming) if d.free_symbols else d
@@ -170,11 +171,17 @@ def _finish(
     )
 
 
-def _name_fresh_dims(b: TreeBuilder, unifier: dims.Unifier) -> dict[sympy.Symbol, sympy.Expr]:
+def _name_fresh_dims(
+    b: TreeBuilder, unifier: dims.Unifier, trees: list[Expr]
+) -> dict[sympy.Symbol, sympy.Expr]:
+    """Readable names for the inferred sizes, none of them a size the text already names: a
+    declaration's, or one written in the expression itself (eye(n), ones(m, n), I_n)."""
+    shapes = [v.shape for v in b.vars.values()]
+    shapes += [node.shape for tree in trees for node in tree.distinct()]
     taken = {
         str(s)
-        for v in b.vars.values()
-        for d in v.shape
+        for shape in shapes
+        for d in shape
         for s in d.free_symbols
         if not unifier.is_fresh(s)
     }
