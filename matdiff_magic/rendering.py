@@ -2,9 +2,10 @@
 
 The tree (``repr`` of a node, the operands named in a shape error) and the derivation
 (``Step.latex``, ``Derivation.text`` ...) are below the printing package, so they cannot import
-it. The printing package installs its functions here when it is imported, which happens as
-soon as ``matdiff_magic`` is (Python imports the package before any of its modules); until
-then a node shows its structure. The front end's views (plots, HTML) are installed the same
+it; ``Result`` reaches the code printer the same way (``Result.numpy_code``). The printing
+package installs its functions here when it is imported, which happens as soon as
+``matdiff_magic`` is (Python imports the package before any of its modules); until then a node
+shows its structure. The front end's views (plots, HTML) are installed the same
 way by the package: see :data:`VIEWS`.
 """
 
@@ -16,7 +17,8 @@ from typing import Any
 from matdiff_magic.errors import Msg, NotSupportedYetError
 
 # name -> function; "text" and "latex" take an expression; "step_text", "step_latex",
-# "step_explanation", "derivation_text", "derivation_latex" take steps (see printing/steps.py)
+# "step_explanation", "derivation_text", "derivation_latex" take steps (see printing/steps.py);
+# "numpy_code" takes an expression and its variables (printing/numpy_code.py, for Result)
 PRINTERS: dict[str, Callable[..., str]] = {}
 # name -> function a front end provides for core objects: "plot_check", "plot_jacobian",
 # "comparison_html", "comparison_verdict"

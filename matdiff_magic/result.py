@@ -11,15 +11,15 @@ import sympy
 from matdiff_magic import layout as L
 from matdiff_magic import notation
 from matdiff_magic.derivation import Derivation, Step
+from matdiff_magic.dims import dim_text
 from matdiff_magic.errors import EvaluationError, Msg
 from matdiff_magic.i18n import message
 from matdiff_magic.language.problem import Problem
 from matdiff_magic.methods.common import Outcome
 from matdiff_magic.numeric import bind, evaluate
 from matdiff_magic.printing.latex import latex as to_latex
-from matdiff_magic.printing.numpy_code import dim_label, numpy_code
 from matdiff_magic.printing.text import text as to_text
-from matdiff_magic.rendering import view
+from matdiff_magic.rendering import printer, view
 from matdiff_magic.to_sympy import to_sympy
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
@@ -181,6 +181,8 @@ class Result:
 
     def numpy_code(self, name: str = "derivative", lang: str = "en") -> str:
         """Source of a NumPy function computing this derivative from every variable."""
+        # The code printer (printing/numpy_code.py) is installed in rendering.PRINTERS by the
+        # printing package: Result gives it the expression and words, and does not import it.
         variables = dict(self.problem.variables)
         variables.setdefault(self.wrt.name, self.wrt)
         symbol = to_text(self.symbol)
@@ -189,8 +191,8 @@ class Result:
             where = message("ui.layout_here", lang).format(
                 layout=where, orientation=message(f"layout.{self.orientation}", lang)
             )
-        size = "×".join(dim_label(d) for d in self.shape)
-        return numpy_code(
+        size = "×".join(dim_text(d) for d in self.shape)
+        return printer("numpy_code")(
             self.expr,
             variables,
             name,

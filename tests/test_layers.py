@@ -119,3 +119,28 @@ def test_the_core_imports_no_front_end_library():
             if imported.split(".")[0] in FORBIDDEN or imported.startswith("matdiff_magic.frontend"):
                 offenders.append((name, imported))
     assert offenders == []
+
+
+# The named edges: below the printers, the tree and derivations get their text through
+# rendering.py; Result gets plots and the code printer through it too (installed from above),
+# so none of these files imports the module on the right, not even inside a function.
+MUST_NOT_IMPORT = [
+    ("matdiff_magic.tree", "matdiff_magic.printing"),
+    ("matdiff_magic.derivation", "matdiff_magic.printing"),
+    ("matdiff_magic.result", "matdiff_magic.frontend"),
+    ("matdiff_magic.result", "matdiff_magic.printing.numpy_code"),
+    ("matdiff_magic.result", "matdiff_magic.printing.numpy_printer"),
+]
+
+
+def test_named_lower_layers_do_not_import_higher_ones():
+    modules = _modules()
+    offenders = []
+    for name, path in modules.items():
+        for lower, higher in MUST_NOT_IMPORT:
+            if name != lower and not name.startswith(lower + "."):
+                continue
+            for imported in _imports(path, modules):
+                if imported == higher or imported.startswith(higher + "."):
+                    offenders.append((name, imported))
+    assert offenders == []
