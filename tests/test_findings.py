@@ -196,3 +196,26 @@ def test_inferred_sizes_are_not_named_like_a_written_size():
     assert p.variables["y"].shape[0] == symbol("n")
     assert symbol("n") not in p.variables["B"].shape and symbol("n") not in p.variables["M"].shape
     assert md.derive(src, "y").verify().ok
+
+
+@pytest.mark.parametrize(
+    "src",
+    ["x: vector(n)\nc: scalar\nsqrt(min(x, 1) / c)", "x: vector(n)\nc: scalar\nsqrt(-(x - 1) / c)"],
+)
+def test_fractional_power_of_a_negative_factor_is_not_split(src):
+    # (-1)^(1/2) was pulled out of √(-(x - 1)/c): a complex constant and a TypeError from the
+    # definition method (reported by the fuzzer helper).
+
+    for method in ("definition", "chain", "vectorization"):
+        r = md.derive(src, "x", method=method)
+        assert r.verify().ok
+
+
+def test_sqrt_of_a_quotient_keeps_its_sign():
+    # √(x/c) was written √x √(1/c), true only for x, c > 0; at x < 0, c < 0 the derivative
+    # diag(1/(2c √(x/c))) is finite.
+    import numpy as np
+
+    r = md.derive("x: vector(n)\nc: scalar\nsqrt(x / c)", "x", method="definition")
+    x, c = np.array([-1.0, -2.0]), -1.0
+    assert np.allclose(r.evaluate({"x": x, "c": c}), np.diag(1 / (2 * c * np.sqrt(x / c))))

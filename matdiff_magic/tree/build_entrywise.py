@@ -111,9 +111,17 @@ def hadamard_pow(a: Expr, k: int | str | Fraction | sympy.Expr) -> Expr:
         return S.power(a, S.const(k))
     if isinstance(a, N.Mul):
         assert a.body is not None
-        return S.make_mul(
-            a.coeff**k, [S.power(s, S.const(k)) for s in a.scalars], hadamard_pow(a.body, k)
-        )
+        if k.is_integer:
+            return S.make_mul(
+                a.coeff**k, [S.power(s, S.const(k)) for s in a.scalars], hadamard_pow(a.body, k)
+            )
+        # (c X)^∘k = c^k X^∘k for a fractional k only when c > 0: a scalar factor of unknown
+        # sign stays inside (√(x/c) is real for x, c < 0, √x √(1/c) is not)
+        if a.coeff > 0:
+            inner = S.make_mul(sympy.Integer(1), a.scalars, a.body)
+            inner_pow = hadamard_pow(inner, k) if not a.scalars else N.HadamardPow(inner, k)
+            return S.make_mul(a.coeff**k, (), inner_pow)
+        return N.HadamardPow(a, k)
     if isinstance(a, N.Ones):
         return a
     return N.HadamardPow(a, k)

@@ -85,8 +85,8 @@ def power(base: Expr, exponent: Expr) -> Expr:
         k = exponent.value
         if k == 1:
             return base
-        if isinstance(base, N.Const):
-            return S.const(base.value**k)
+        if isinstance(base, N.Const) and (k.is_integer or base.value >= 0):
+            return S.const(base.value**k)  # (-2)^(1/2) is not a real number: left as it is
         if isinstance(base, N.Zero):
             if k.is_positive:
                 return base
