@@ -279,7 +279,7 @@ class AsciiPrinter(TextPrinter):
         base = self._base(e.base)
         if exponent.lstrip("-").isdigit():
             return base + ".^" + exponent
-        return base + ".^(" + self.number(sympy.sympify(e.exponent)) + ")"
+        return base + ".^(" + self.number(e.exponent) + ")"
 
     def _print_Det(self, e: N.Det) -> str:
         return self.call("det", self._print(e.arg))
