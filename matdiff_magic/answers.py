@@ -106,7 +106,6 @@ def check_answer(
 
 def check_against(expected: Result, answer: str, seed: int = 0) -> AnswerCheck:
     """:func:`check_answer` with the derivative already derived (the magic's, say)."""
-    layout = expected.layout
     problem = expected.problem
     try:
         given = _parse_answer(problem, expected, answer)
@@ -114,15 +113,8 @@ def check_against(expected: Result, answer: str, seed: int = 0) -> AnswerCheck:
         return AnswerCheck("invalid", expected, reason=err, answer_text=answer)
     want = expected.expr
     if not _same_shape(given.shape, want.shape) and not _same_shape(given.shape, want.shape[::-1]):
-        reason = Msg(
-            "answer.shape",
-            got=dims.shape_text(given.shape),
-            want=dims.shape_text(want.shape),
-            layout=Msg("answer.layout." + layout),
-            f=dims.shape_text(expected.function.shape),
-            x=dims.shape_text(expected.wrt.shape),
-        )
-        return AnswerCheck("invalid", expected, given, reason=reason, answer_text=answer)
+        return AnswerCheck("invalid", expected, given, reason=_shape_reason(expected, given),
+                           answer_text=answer)  # fmt: skip
     compare = _Comparer(expected, given, seed)
     if _same_shape(given.shape, want.shape) and compare.same(given, want):
         return AnswerCheck("correct", expected, given, compare.error(given, want),
@@ -135,15 +127,8 @@ def check_against(expected: Result, answer: str, seed: int = 0) -> AnswerCheck:
                                compare.error(given, other.expr), reason=which,
                                answer_text=answer)  # fmt: skip
     if not _same_shape(given.shape, want.shape):
-        reason = Msg(
-            "answer.shape",
-            got=dims.shape_text(given.shape),
-            want=dims.shape_text(want.shape),
-            layout=Msg("answer.layout." + layout),
-            f=dims.shape_text(expected.function.shape),
-            x=dims.shape_text(expected.wrt.shape),
-        )
-        return AnswerCheck("invalid", expected, given, reason=reason, answer_text=answer)
+        return AnswerCheck("invalid", expected, given, reason=_shape_reason(expected, given),
+                           answer_text=answer)  # fmt: skip
     difference = _difference(given, want)
     return AnswerCheck(
         "wrong",
@@ -153,6 +138,18 @@ def check_against(expected: Result, answer: str, seed: int = 0) -> AnswerCheck:
         difference,
         tuple(_slips(compare, given, want, problem)),
         answer_text=answer,
+    )
+
+
+def _shape_reason(expected: Result, given: Expr) -> Msg:
+    """Why an answer of the wrong shape cannot be the derivative: the shape it should have."""
+    return Msg(
+        "answer.shape",
+        got=dims.shape_text(given.shape),
+        want=dims.shape_text(expected.expr.shape),
+        layout=Msg("answer.layout." + expected.layout),
+        f=dims.shape_text(expected.function.shape),
+        x=dims.shape_text(expected.wrt.shape),
     )
 
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 import sympy
 
 from matdiff_magic import dims
-from matdiff_magic.dims import shape_text
 from matdiff_magic.tree.base import Expr
 from matdiff_magic.tree.shapes import (
     differ,
-    dims_resolved,
     new_shape,
+    require_same_shape,
     require_scalar,
     require_square,
     shape_mismatch,
@@ -28,16 +27,8 @@ class Add(Expr):
         terms = tuple(terms)
         if len(terms) < 2:
             raise ValueError("Add needs at least two terms")
-        first = terms[0]
-        for other in terms[1:]:
-            if not (dims.same(first.rows, other.rows) and dims.same(first.cols, other.cols)):
-                raise shape_mismatch(
-                    "shape.add",
-                    (first, other),
-                    f"{shape_text(dims_resolved(first.shape))} ≠ "
-                    f"{shape_text(dims_resolved(other.shape))}",
-                )
-        self._setup((terms,), new_shape(*first.shape))
+        require_same_shape("shape.add", terms)
+        self._setup((terms,), new_shape(*terms[0].shape))
 
 
 class Mul(Expr):

@@ -11,6 +11,7 @@ from matdiff_magic.tree.base import Expr
 from matdiff_magic.tree.shapes import (
     dims_resolved,
     new_shape,
+    require_same_shape,
     shape_mismatch,
 )
 
@@ -38,16 +39,8 @@ class Hadamard(Expr):
         factors = tuple(factors)
         if len(factors) < 2:
             raise ValueError("Hadamard needs at least two factors")
-        first = factors[0]
-        for other in factors[1:]:
-            if not (dims.same(first.rows, other.rows) and dims.same(first.cols, other.cols)):
-                raise shape_mismatch(
-                    "shape.hadamard",
-                    (first, other),
-                    f"{shape_text(dims_resolved(first.shape))} ≠ "
-                    f"{shape_text(dims_resolved(other.shape))}",
-                )
-        self._setup((factors,), new_shape(*first.shape))
+        require_same_shape("shape.hadamard", factors)
+        self._setup((factors,), new_shape(*factors[0].shape))
 
 
 class HadamardDiv(Expr):

@@ -96,3 +96,16 @@ def require_scalar(what: str, arg: Expr) -> None:
 
 def new_shape(rows: sympy.Expr, cols: sympy.Expr) -> Shape:
     return (dims.resolve(rows), dims.resolve(cols))
+
+
+def require_same_shape(template: str, items: tuple[Expr, ...]) -> None:
+    """Every item has the first one's shape (a sum's terms, a Hadamard product's factors)."""
+    first = items[0]
+    for other in items[1:]:
+        if not (dims.same(first.rows, other.rows) and dims.same(first.cols, other.cols)):
+            raise shape_mismatch(
+                template,
+                (first, other),
+                f"{shape_text(dims_resolved(first.shape))} ≠ "
+                f"{shape_text(dims_resolved(other.shape))}",
+            )
