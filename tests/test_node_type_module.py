@@ -1,5 +1,6 @@
-"""A node type added in one module (``tests/node_type_example.py``: gram(X) = Xᵀ X) works in
-every method and every consumer with no other file changed. It runs in a fresh interpreter, so
+"""A node type added in one module (``tests/node_type_example.py``: gram(X) = Xᵀ X; and a linear
+one, ``tests/linear_node_example.py``: sym(X) = (X + Xᵀ)/2, with its adjoint and vectorization
+steps) works in every method and every consumer with no other file changed. It runs in a fresh interpreter, so
 the type and its rule never leak into the other tests' registries."""
 
 from __future__ import annotations
@@ -47,12 +48,54 @@ SCRIPT = textwrap.dedent(
 )
 
 
-def test_a_node_type_in_one_module_works_everywhere():
+LINEAR_SCRIPT = textwrap.dedent(
+    """
+    import numpy as np
+    import matdiff_magic as md
+    import linear_node_example as S
+
+    D = "A: matrix(n, n); X: matrix(n, n); x: vector(n)\\n"
+    rng = np.random.default_rng(0)
+    values = {"A": rng.normal(size=(3, 3)), "X": rng.normal(size=(3, 3)), "x": rng.normal(size=3)}
+    A, x = values["A"], values["x"].reshape(-1, 1)
+    closed = {  # denominator layout, by hand: tr(A sym(dX)) = tr(sym(A) dX), ...
+        "tr(A sym(X))": (A + A.T) / 2,
+        "x' sym(X) x": x @ x.T,
+        "sum(A .* sym(X))": (A + A.T) / 2,
+    }
+    for expr, want in closed.items():
+        for layout in ("numerator", "denominator", "mixed"):
+            report = md.compare(D + expr, "X", layout=layout)
+            assert not report.failed, report.failed
+            assert {"differential", "vectorization", "definition"} <= set(report.results), (
+                expr, set(report.results), report.skipped)
+            for r in report.results.values():
+                assert r.verify().ok, r.method
+                got = r.evaluate(values)
+                assert np.allclose(got, want.T if layout == "numerator" else want), r.method
+    steps = md.derive(D + "tr(A sym(X))", "X", method="differential").steps.text()
+    assert "the symmetric part is self-adjoint" in steps, steps
+    steps = md.derive(D + "x' sym(X) x", "X", method="vectorization").steps.text()
+    assert "vec of the symmetric part" in steps, steps
+    print("ok")
+    """
+)
+
+
+def _run(script: str) -> None:
     done = subprocess.run(
-        [sys.executable, "-c", SCRIPT],
+        [sys.executable, "-c", script],
         cwd=HERE,
         capture_output=True,
         text=True,
         timeout=300,
     )
     assert done.returncode == 0 and done.stdout.strip().endswith("ok"), done.stderr[-3000:]
+
+
+def test_a_node_type_in_one_module_works_everywhere():
+    _run(SCRIPT)
+
+
+def test_a_linear_node_type_registers_its_adjoint_in_its_module():
+    _run(LINEAR_SCRIPT)

@@ -23,6 +23,7 @@ from matdiff_magic.methods.common import (
 )
 from matdiff_magic.rules import conclusions as C
 from matdiff_magic.rules import trace as T
+from matdiff_magic.rules.adjoint import trace_step
 from matdiff_magic.rules.rule import Rule
 from matdiff_magic.tree import build as B
 from matdiff_magic.tree import nodes as N
@@ -94,7 +95,7 @@ def trace_trick(ctx: Context, b: Builder, linear: Expr, claim: Claim | None = No
             if e == dx:
                 moved.append((m, e))
                 continue
-            rule, m2, e2 = T.step(m, e, ctx.has_dx)
+            rule, m2, e2 = trace_step(m, e, ctx.has_dx)
             if rule is not None and rule not in used:
                 used.append(rule)
             moved.append((m2, e2))

@@ -22,6 +22,7 @@ from matdiff_magic.methods.common import (
 )
 from matdiff_magic.rules import conclusions as C
 from matdiff_magic.rules import vectorization as V
+from matdiff_magic.rules.adjoint import vec_step
 from matdiff_magic.rules.rule import Rule
 from matdiff_magic.tree import build as B
 from matdiff_magic.tree import nodes as N
@@ -67,7 +68,7 @@ def jacobian(
             if e == dx:
                 moved.append((j, e))
                 continue
-            rule, j2, e2 = V.step(j, e, ctx.has_dx)
+            rule, j2, e2 = vec_step(j, e, ctx.has_dx)
             if rule is not None and rule not in used:
                 used.append(rule)
             moved.append((j2, e2))

@@ -4,14 +4,19 @@ Each row says how d passes through one kind of node: ``apply(node, d)`` builds t
 of ``node`` from ``d(child)`` for its children. The methods push d through a tree with these rows,
 the narrator names them, and the tests check each row numerically. Entrywise functions get their
 row from the entrywise table (``tree/elementwise.py``); those rows, softmax's and log-sum-exp's
-are in ``differential_functions.py``. :func:`rule_for` finds the row of any node.
+are in ``differential_functions.py``; the linear operations' rows (transpose, trace, sum,
+vec, diag) sit in ``linear_maps.py`` with their trace and vectorization steps.
+:func:`rule_for` finds the row of any node.
 """
 
 from __future__ import annotations
 
 import functools
 
-from matdiff_magic.rules import differential_functions  # noqa: F401 - registers its rows
+from matdiff_magic.rules import (
+    differential_functions,  # noqa: F401 - registers its rows
+    linear_maps,  # noqa: F401 - registers the linear rows
+)
 from matdiff_magic.rules.diffrule import RULES, Differentiate, DiffRule, row
 from matdiff_magic.tree import build as B
 from matdiff_magic.tree import nodes as N
@@ -136,27 +141,6 @@ row(
     _product,
 )
 row(
-    "d.transpose",
-    N.Transpose,
-    "transpose rule",
-    "转置法则",
-    r"\mathrm{d}(X^{T}) = (\mathrm{d}X)^{T}",
-    "The differential of a transpose is the transpose of the differential.",
-    "转置的微分等于微分的转置。",
-    lambda e, d: B.transpose(d(e.arg)),
-)
-row(
-    "d.trace",
-    N.Trace,
-    "trace rule",
-    "迹的微分",
-    r"\mathrm{d}\operatorname{tr}(X) = "
-    r"\operatorname{tr}(\mathrm{d}X)",
-    "d and tr commute: both are linear.",
-    "微分与迹可以交换次序（两者都是线性运算）。",
-    lambda e, d: B.trace(d(e.arg)),
-)
-row(
     "d.inverse",
     N.Inverse,
     "inverse rule",
@@ -247,56 +231,6 @@ row(
     _norm,
 )
 row(
-    "d.sum_entries",
-    N.Sum,
-    "sum of entries rule",
-    "元素和的微分",
-    r"\mathrm{d}\operatorname{sum}(X) = \operatorname{sum}(\mathrm{d}X)",
-    "Summing the entries is linear.",
-    "求元素和是线性运算。",
-    lambda e, d: B.total(d(e.arg)),
-)
-row(
-    "d.vec",
-    N.Vec,
-    "vec rule",
-    "向量化的微分",
-    r"\mathrm{d}\operatorname{vec}(X) = \operatorname{vec}(\mathrm{d}X)",
-    "vec is linear.",
-    "vec 是线性运算。",
-    lambda e, d: B.vec(d(e.arg)),
-)
-row(
-    "d.unvec",
-    N.Unvec,
-    "reshape rule",
-    "重排的微分",
-    r"\mathrm{d}\operatorname{vec}^{-1}(x) = \operatorname{vec}^{-1}(\mathrm{d}x)",
-    "Reshaping is linear.",
-    "重排是线性运算。",
-    lambda e, d: B.unvec(d(e.arg), e.m, e.n),
-)
-row(
-    "d.diag_mat",
-    N.DiagMat,
-    "diag rule",
-    "对角矩阵的微分",
-    r"\mathrm{d}\operatorname{diag}(x) = \operatorname{diag}(\mathrm{d}x)",
-    "diag is linear.",
-    "diag 是线性运算。",
-    lambda e, d: B.diag_mat(d(e.arg)),
-)
-row(
-    "d.diag_vec",
-    N.DiagVec,
-    "diagonal rule",
-    "取对角元的微分",
-    r"\mathrm{d}\operatorname{diag}(X) = \operatorname{diag}(\mathrm{d}X)",
-    "Taking the diagonal is linear.",
-    "取对角元是线性运算。",
-    lambda e, d: B.diag_vec(d(e.arg)),
-)
-row(
     "d.kron",
     N.Kron,
     "Kronecker product rule",
@@ -307,6 +241,7 @@ row(
     lambda e, d: B.add(B.kron(d(e.left), e.right), B.kron(e.left, d(e.right))),
 )
 __all__ = ["RULES", "DiffRule", "Differentiate", "row", "rule_for"]
+
 
 def _by_node(node_type: type) -> DiffRule | None:
     """The row registered for a node type or its nearest base class (rows may be added after

@@ -1,19 +1,14 @@
-"""The trace identities of the trace trick, one row each, and the rewrite each performs.
+"""The trace identities of the trace trick, one row each.
 
 A term of df is kept as tr(M E): E is the part that still contains dX, M what has been moved
-out of it (None while nothing has). ``step(M, E)`` applies the one identity that peels the
-outermost layer off E, until E is dX and the term reads tr(M dX) = tr(G^T dX).
+out of it. Each operation's trace step (its adjoint, ``adjoint.py``; the steps themselves are in
+``linear_maps.py`` and ``linear_products.py``) peels the outermost layer off E and names the
+identity it used, until the term reads tr(M dX) = tr(G^T dX).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from matdiff_magic.errors import Msg, NotApplicableError
-from matdiff_magic.rules.rule import Rule, table
-from matdiff_magic.tree import build as B
-from matdiff_magic.tree import nodes as N
-from matdiff_magic.tree.base import Expr
+from matdiff_magic.rules.rule import table
 
 _row = table("trace")
 
@@ -106,89 +101,3 @@ VEC = _row(
     "An inner product of vectors is the inner product of the reshaped matrices.",
     "向量的内积等于重排后矩阵的内积。",
 )
-
-
-def _mul(*parts: Expr | None) -> Expr | None:
-    present = [p for p in parts if p is not None]
-    return B.matmul(*present) if present else None
-
-
-def _t(e: Expr | None) -> Expr | None:
-    return None if e is None else B.transpose(e)
-
-
-def _index(factors: tuple[Expr, ...], has: Callable[[Expr], bool]) -> int:
-    found = [i for i, f in enumerate(factors) if has(f)]
-    if len(found) != 1:
-        raise AssertionError("a term of a differential must be linear in dX")
-    return found[0]
-
-
-def step(
-    m: Expr | None, e: Expr, has: Callable[[Expr], bool]
-) -> tuple[Rule | None, Expr | None, Expr]:
-    """One trace identity applied to tr(M E): the rule used (None for mere regrouping), M', E'."""
-    if (
-        (m is None or m.is_scalar)
-        and not e.is_scalar
-        and isinstance(e, N.Hadamard | N.HadamardDiv | N.DiagMat | N.DiagVec | N.Vec | N.Unvec)
-    ):
-        # tr(α E) = tr((α I) E): the entrywise identities need M as a matrix, not a scaling.
-        m = B.identity(e.rows) if m is None else B.mul(m, B.identity(e.rows))
-    if isinstance(e, N.Transpose):
-        return TRANSPOSE, _t(m), e.arg
-    if isinstance(e, N.MatMul):
-        factors = e.factors
-        i = _index(factors, has)
-        left = B.matmul(*factors[:i]) if i > 0 else None
-        right = B.matmul(*factors[i + 1 :]) if i < len(factors) - 1 else None
-        f = factors[i]
-        if isinstance(f, N.Transpose):
-            # tr(M L F^T R) = tr(R^T F L^T M^T) = tr(L^T M^T R^T F)
-            return TRANSPOSE, _mul(_t(left), _t(m), _t(right)), f.arg
-        if right is None:
-            return None, _mul(m, left), f
-        return CYCLIC, _mul(right, m, left), f
-    if isinstance(e, N.Mul):
-        factors = e.factors
-        i = _index(factors, has)
-        f = factors[i]
-        others = B.make_mul(
-            e.coeff,
-            [s for j, s in enumerate(e.scalars) if j != i],
-            e.body if i < len(e.scalars) else None,
-        )
-        if i == len(e.scalars) and e.body is not None:  # dX is in the body
-            return SCALAR_FACTOR, _mul(m, others) if m is not None else others, f
-        weight = others if m is None else B.trace(B.mul(m, others))
-        return SCALAR_FACTOR, weight, f
-    if isinstance(e, N.Hadamard):
-        i = _index(e.factors, has)
-        others = B.hadamard(*[f for j, f in enumerate(e.factors) if j != i])
-        assert m is not None
-        return HADAMARD, B.transpose(B.hadamard(B.transpose(m), others)), e.factors[i]
-    if isinstance(e, N.HadamardDiv):
-        if has(e.den):
-            raise AssertionError("dX cannot be in a denominator of a differential")
-        assert m is not None
-        return HADAMARD_DIV, B.transpose(B.hadamard_div(B.transpose(m), e.den)), e.num
-    if isinstance(e, N.Trace):
-        return (None if m is None else TRACE), m, e.arg
-    if isinstance(e, N.Sum):
-        ones = B.ones(e.arg.cols, e.arg.rows)
-        return SUM, ones if m is None else B.mul(m, ones), e.arg
-    if isinstance(e, N.DiagMat):
-        assert m is not None
-        return DIAG, B.transpose(B.diag_vec(m)), e.arg
-    if isinstance(e, N.DiagVec):
-        assert m is not None
-        return DIAG, B.diag_mat(B.transpose(m)), e.arg
-    if isinstance(e, N.Vec):
-        assert m is not None
-        return VEC, B.transpose(B.unvec(B.transpose(m), e.arg.rows, e.arg.cols)), e.arg
-    if isinstance(e, N.Unvec):
-        assert m is not None
-        return VEC, B.transpose(B.vec(B.transpose(m))), e.arg
-    if isinstance(e, N.Kron):
-        raise NotApplicableError(Msg("reason.trace_kronecker"))
-    raise AssertionError(f"unexpected {type(e).__name__} around dX in a differential")
