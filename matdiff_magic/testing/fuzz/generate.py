@@ -264,9 +264,10 @@ class Generator(Compounds):
             ones = _n("ones", shape, pos=True, bnd=True)
             add(0.3, lambda: self.binary("add", g(shape, d - 1, sub), ones))
         if need == "any":
-            for op in ("max", "min"):
-                other = self.either(shape)
-                add(0.3, lambda op=op, o=other: self.binary(op, g(shape, d - 1), g(o, d - 1)))
+            for op in ("max", "min"):  # a scalar on either side: max(0, ·) and max(·, 0)
+                o, turn = self.either(shape), -1 if self.rng.random() < 0.5 else 1
+                add(0.3, lambda op=op, o=o, t=turn: self.binary(
+                    op, *(g(shape, d - 1), g(o, d - 1))[::t]))  # fmt: skip
             add(0.4, lambda: self.call("log1p", g(shape, d - 1, "pos")))
 
     def commuted(self, r: tuple, d: int, need: str) -> Node:
