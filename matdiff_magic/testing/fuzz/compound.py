@@ -7,9 +7,10 @@ known of its values by construction (``pos``, ``wc``, ``bnd``; see :mod:`.ast`).
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from fractions import Fraction
 
-from matdiff_magic.testing.fuzz.ast import ONE, SCALAR, Dim, Node, Shape, dmul
+from matdiff_magic.testing.fuzz.ast import ONE, SCALAR, Dim, Node, Shape, Variable, dmul
 
 POS_LITERALS = ["1", "2", "3", "0.5", "0.1", "0.25", "1.5", "1/2", "3/2", "1/4", "2/3"]
 SMALL_LITERALS = ["0.5", "0.1", "0.25", "1/2", "1/4", "1/3", "2", "1", "3/2"]
@@ -29,6 +30,7 @@ class Compounds:
 
     rng: random.Random
     atoms: list[Dim]
+    variables: list[Variable]
 
     def gen(self, shape: Shape, depth: int, need: str = "any", top: bool = False) -> Node:
         raise NotImplementedError
@@ -56,6 +58,20 @@ class Compounds:
 
     def unary(self, op: str, a: Node) -> Node:
         return _n(op, a.shape, a, style=self.style(), pos=op == "plus" and a.pos, bnd=a.bnd)
+
+    def commuted(self, r: tuple, d: int, need: str) -> Node:
+        """K_(m,n) vec(A) = vec(Aᵀ): the commutation matrix as the printer writes it. The
+        variables under vec are declared: A's m·n entries cannot tell inference m from n."""
+        k = _n("K", (r, r), val=f"{r[0]},{r[1]}", pos=True, bnd=True)
+        arg = self.gen((r[:1], r[1:]), d - 1, need)
+        self.declare({n.val for n in arg.walk() if n.op == "var"})
+        return self.binary("mul", k, self.call("vec", arg, **_flags(need)))
+
+    def declare(self, names: set[str]) -> None:
+        """Never leave these variables to inference (see ``Case.declared_how``: odd styles)."""
+        self.variables[:] = [
+            replace(v, style=v.style | 1) if v.name in names else v for v in self.variables
+        ]
 
     def binary(self, op: str, a: Node, b: Node) -> Node:
         shape = binary_shape(op, a.shape, b.shape)

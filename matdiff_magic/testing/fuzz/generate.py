@@ -270,12 +270,6 @@ class Generator(Compounds):
                     op, *(g(shape, d - 1), g(o, d - 1))[::t]))  # fmt: skip
             add(0.4, lambda: self.call("log1p", g(shape, d - 1, "pos")))
 
-    def commuted(self, r: tuple, d: int, need: str) -> Node:
-        """K_(m,n) vec(A) = vec(Aᵀ): the commutation matrix as the printer writes it."""
-        k = _n("K", (r, r), val=f"{r[0]},{r[1]}", pos=True, bnd=True)
-        inner = self.call("vec", self.gen((r[:1], r[1:]), d - 1, need), **_flags(need))
-        return self.binary("mul", k, inner)
-
     def either(self, shape: Shape) -> Shape:
         """The shape itself, or a scalar (which max and min broadcast)."""
         return SCALAR if self.rng.random() < 0.4 else shape
