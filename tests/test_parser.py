@@ -347,3 +347,14 @@ def test_end_of_input_caret_is_after_the_last_thing_written():
         md.derive("x: vector(n)\n(x + x\n\n", "x")
     assert "(line 2, column 7)" in str(err.value)
     assert str(err.value).endswith("(x + x\n        ^")
+
+
+def test_log_of_bars_is_the_printed_logdet():
+    """The text printer writes logdet(X) as log|X| (the seeds' notation); it reads back as
+    logdet, while log(|X|) stays the log of the determinant."""
+    from matdiff_magic.tree import nodes as N
+
+    declared = "X: matrix(n, n)\n"
+    assert isinstance(md.parse_problem(declared + "log|X|").expr, N.LogDet)
+    assert isinstance(md.parse_problem(declared + "log |X' X| + 1").expr.terms[0], N.LogDet)
+    assert isinstance(md.parse_problem(declared + "log(|X|)").expr, N.Elementwise)

@@ -343,6 +343,9 @@ class Parser(DeclarationParsing, PowerParsing):
         name = tok.value
         is_function = name in FUNCTIONS and name not in self.known
         if is_function:
+            if name == "log" and self.tok.is_op("|") and self.bars == 0:  # log|X|, as printed
+                det = self.parse_primary()
+                return self._call(tok.span.join(det.span), "logdet", det.args, tok.span)
             if not self.tok.is_op("("):
                 raise self.error(Msg("parse.expected_call", name=name), tok.span)
             open_tok = self.advance()
