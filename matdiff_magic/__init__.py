@@ -12,6 +12,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+# First: each operation's module installs it in every consumer (printers, evaluator, code,
+# SymPy, index form, rules, language) before anything is parsed or printed.
+from matdiff_magic import operations  # noqa: F401
 from matdiff_magic.answers import AnswerCheck, check_answer
 from matdiff_magic.api import derive
 from matdiff_magic.compare import Comparison, compare

@@ -221,50 +221,6 @@ class Evaluator:
         with np.errstate(all="ignore"):
             return np.power(self(e.base), self(e.exponent))
 
-    def _eval_Trace(self, e: N.Trace) -> np.ndarray:
-        return np.array([[np.trace(self(e.arg))]])
-
-    def _eval_Det(self, e: N.Det) -> np.ndarray:
-        return np.array([[np.linalg.det(self(e.arg))]])
-
-    def _eval_LogDet(self, e: N.LogDet) -> np.ndarray:
-        # log|det X|: its differential tr(X^{-1} dX) holds whatever the sign of det X.
-        _, logabs = np.linalg.slogdet(self(e.arg))
-        return np.array([[logabs]])
-
-    def _eval_Norm(self, e: N.Norm) -> np.ndarray:
-        return np.array([[np.linalg.norm(self(e.arg))]])
-
-    def _eval_Sum(self, e: N.Sum) -> np.ndarray:
-        return np.array([[np.sum(self(e.arg))]])
-
-    def _eval_Vec(self, e: N.Vec) -> np.ndarray:
-        return self(e.arg).reshape(-1, 1, order="F")
-
-    def _eval_Unvec(self, e: N.Unvec) -> np.ndarray:
-        return self(e.arg).reshape(self.env.size(e.m), self.env.size(e.n), order="F")
-
-    def _eval_DiagMat(self, e: N.DiagMat) -> np.ndarray:
-        return np.diag(self(e.arg).ravel())
-
-    def _eval_DiagVec(self, e: N.DiagVec) -> np.ndarray:
-        return np.diag(self(e.arg)).reshape(-1, 1).copy()
-
-    def _eval_Kron(self, e: N.Kron) -> np.ndarray:
-        return np.kron(self(e.left), self(e.right))
-
-    def _eval_Softmax(self, e: N.Softmax) -> np.ndarray:
-        z = self(e.arg)  # a column, or a matrix normalised column by column
-        w = np.exp(z - z.max(axis=0, keepdims=True))
-        return w / w.sum(axis=0, keepdims=True)
-
-    def _eval_LogSumExp(self, e: N.LogSumExp) -> np.ndarray:
-        z = self(e.arg)
-        if not N.batched(e.arg):
-            z = z.reshape(-1, 1)  # a vector, row or column: one value
-        top = z.max(axis=0, keepdims=True)
-        return top + np.log(np.exp(z - top).sum(axis=0, keepdims=True))
-
     def _eval_Elementwise(self, e: N.Elementwise) -> np.ndarray:
         with np.errstate(all="ignore"):
             return ELEMENTWISE[e.func].numpy(self(e.arg))

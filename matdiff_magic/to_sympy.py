@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import sympy
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
-from sympy.matrices.expressions.diagonal import DiagonalOf
 
 from matdiff_magic.errors import Msg, NotSupportedYetError
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
+from matdiff_magic.tree.dispatch import lookup
 from matdiff_magic.tree.sympy_functions import ROW_OF_SYMPY, SCALAR_FUNCTIONS
+
+# SymPy forms installed by the operations' modules: node type -> form(node, go), where
+# ``go`` converts a child.
+FORMS: dict[type, Callable[[Expr, Callable[[Expr], sympy.Basic]], sympy.Basic]] = {}
 
 
 def to_sympy(e: Expr) -> sympy.Basic:
@@ -26,7 +32,7 @@ def to_sympy(e: Expr) -> sympy.Basic:
     return go(e)
 
 
-def _scalar(x: sympy.Basic) -> sympy.Basic:
+def scalar(x: sympy.Basic) -> sympy.Basic:
     """A 1×1 matrix expression as a scalar."""
     if isinstance(x, sympy.MatrixExpr):
         return x[0, 0] if x.shape == (1, 1) else x
@@ -34,6 +40,9 @@ def _scalar(x: sympy.Basic) -> sympy.Basic:
 
 
 def _convert(e: Expr, go) -> sympy.Basic:
+    form = lookup(FORMS, type(e))
+    if form is not None:
+        return form(e, go)
     if isinstance(e, N.Named):
         return go(e.body)
     if isinstance(e, N.Var):
@@ -51,16 +60,16 @@ def _convert(e: Expr, go) -> sympy.Basic:
     if isinstance(e, N.Add):
         terms = [go(t) for t in e.terms]
         if e.is_scalar:
-            return sympy.Add(*[_scalar(t) for t in terms])
+            return sympy.Add(*[scalar(t) for t in terms])
         return sympy.MatAdd(*terms).doit()
     if isinstance(e, N.Mul):
         c = e.coeff
         for s in e.scalars:
-            c = c * _scalar(go(s))
+            c = c * scalar(go(s))
         return c if e.body is None else c * go(e.body)
     if isinstance(e, N.MatMul):
         out = sympy.MatMul(*[go(f) for f in e.factors])
-        return _scalar(out) if e.is_scalar else out
+        return scalar(out) if e.is_scalar else out
     if isinstance(e, N.Transpose):
         return sympy.Transpose(go(e.arg))
     if isinstance(e, N.Inverse):
@@ -68,56 +77,22 @@ def _convert(e: Expr, go) -> sympy.Basic:
     if isinstance(e, N.MatPow):
         return sympy.MatPow(go(e.arg), e.k)
     if isinstance(e, N.Power):
-        return sympy.Pow(_scalar(go(e.base)), _scalar(go(e.exponent)))
-    if isinstance(e, N.Trace):
-        return sympy.Trace(go(e.arg))
-    if isinstance(e, N.Det):
-        return sympy.Determinant(go(e.arg))
-    if isinstance(e, N.LogDet):
-        return sympy.log(sympy.Determinant(go(e.arg)))
-    if isinstance(e, N.Norm):
-        arg = go(e.arg)
-        return sympy.sqrt(sympy.Trace(sympy.Transpose(arg) * arg))
-    if isinstance(e, N.Sum):  # the sum of the entries: 1ᵀ A 1
-        arg = go(e.arg)
-        if e.arg.is_scalar:
-            return _scalar(arg)
-        rows, cols = e.arg.shape
-        return (sympy.OneMatrix(1, rows) * arg * sympy.OneMatrix(cols, 1))[0, 0]
+        return sympy.Pow(scalar(go(e.base)), scalar(go(e.exponent)))
     if isinstance(e, N.Hadamard):
         return sympy.HadamardProduct(*[go(f) for f in e.factors])
     if isinstance(e, N.HadamardDiv):
         num, den = go(e.num), go(e.den)
         if e.is_scalar:
-            return _scalar(num) / _scalar(den)
+            return scalar(num) / scalar(den)
         return sympy.HadamardProduct(num, sympy.HadamardPower(den, -1))
-    if isinstance(e, N.LogSumExp | N.Softmax):
-        arg = go(e.arg)
-        if e.arg.is_scalar:  # softmax of one number is 1; logsumexp is the number
-            return sympy.Integer(1) if isinstance(e, N.Softmax) else _scalar(arg)
-        exp = ElementwiseApplyFunction(sympy.exp, arg)
-        if N.batched(e.arg):  # column by column
-            sums = sympy.OneMatrix(1, e.arg.rows) * exp
-            if isinstance(e, N.LogSumExp):
-                return ElementwiseApplyFunction(sympy.log, sums)
-            spread = sympy.OneMatrix(e.arg.rows, 1) * sums
-            return sympy.HadamardProduct(exp, sympy.HadamardPower(spread, -1))
-        total = (sympy.OneMatrix(1, e.arg.rows) * exp * sympy.OneMatrix(e.arg.cols, 1))[0, 0]
-        return sympy.log(total) if isinstance(e, N.LogSumExp) else exp / total
-    if isinstance(e, N.DiagVec):
-        return DiagonalOf(go(e.arg))
     if isinstance(e, N.HadamardPow):
         return sympy.HadamardPower(go(e.base), e.exponent)
-    if isinstance(e, N.Kron):
-        return sympy.KroneckerProduct(go(e.left), go(e.right))
     if isinstance(e, N.Elementwise):
         func = SCALAR_FUNCTIONS[e.func]
         arg = go(e.arg)
         if e.is_scalar:
-            return func(_scalar(arg))
+            return func(scalar(arg))
         return ElementwiseApplyFunction(func, arg)
-    if isinstance(e, N.DiagMat):
-        return sympy.DiagMatrix(go(e.arg))
     own = getattr(e, "_sympy_with", None)  # extension point: a node type in its own module
     if own is not None:
         return own(go)

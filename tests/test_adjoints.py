@@ -133,8 +133,10 @@ def test_every_pair_has_an_example_and_every_node_type_is_classified():
     for node_type, expr in CASES:
         assert isinstance(expr, node_type), (node_type.__name__, type(expr).__name__)
     for cls in vars(N).values():
-        if isinstance(cls, type) and issubclass(cls, Expr) and cls.__module__.startswith(
-            "matdiff_magic.tree.nodes"
+        if (
+            isinstance(cls, type)
+            and issubclass(cls, Expr)
+            and cls.__module__.startswith("matdiff_magic.tree.nodes")
         ):
             if cls.__name__ in {"_Unary"}:
                 continue

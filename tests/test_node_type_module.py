@@ -1,7 +1,7 @@
 """A node type added in one module (``tests/node_type_example.py``: gram(X) = Xᵀ X; and a linear
 one, ``tests/linear_node_example.py``: sym(X) = (X + Xᵀ)/2, with its adjoint and vectorization
-steps) works in every method and every consumer with no other file changed. It runs in a fresh interpreter, so
-the type and its rule never leak into the other tests' registries."""
+steps) works in every method and every consumer with no other file changed. It runs in a fresh
+interpreter, so the type and its rule never leak into the other tests' registries."""
 
 from __future__ import annotations
 

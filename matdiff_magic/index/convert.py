@@ -8,6 +8,7 @@ occurrences of one quantity back to one base.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import sympy
@@ -19,6 +20,7 @@ from matdiff_magic.printing.names import latex_name, text_name
 from matdiff_magic.printing.text import text
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
+from matdiff_magic.tree.dispatch import lookup
 from matdiff_magic.tree.query import variable_occurs
 from matdiff_magic.tree.sympy_functions import SCALAR_FUNCTIONS
 
@@ -27,16 +29,14 @@ SUM_NAMES = ("p", "q", "r", "s", "t", "u", "v", "a", "b", "c", "d", "e", "g", "h
 VARIABLE_NAMES = ("k", "l", "r", "s", "u", "v")
 FUNCTION_NAMES = ("i", "j", "a", "b", "c", "d")
 
-# What cannot be written entrywise (when it contains the variable).
-NO_INDEX_FORM = {
-    N.Det: Msg("op.det"),
-    N.LogDet: Msg("op.logdet"),
+# What cannot be written entrywise (when it contains the variable); operations' modules add
+# theirs.
+NO_INDEX_FORM: dict[type, Msg] = {
     N.Inverse: Msg("op.the_inverse"),
-    N.Kron: Msg("op.the_kronecker_product"),
-    N.Vec: Msg("op.vec"),
-    N.Unvec: Msg("op.unvec"),
     N.Commutation: Msg("op.the_commutation_matrix"),
 }
+# Entrywise forms installed by the operations' modules: node type -> form(converter, node, i, j).
+ENTRY_FORMS: dict[type, Callable[[Converter, Expr, sympy.Expr, sympy.Expr], sympy.Expr]] = {}
 
 
 @dataclass(frozen=True)
@@ -198,6 +198,9 @@ class Converter:
             return sympy.Integer(0)
         if isinstance(e, N.Ones):
             return sympy.Integer(1)
+        form = lookup(ENTRY_FORMS, type(e))
+        if form is not None:
+            return form(self, e, i, j)
         if type(e) in NO_INDEX_FORM or isinstance(e, N.Opaque):
             if self.depends(e):
                 raise self.unsupported(e)
@@ -217,9 +220,6 @@ class Converter:
             return summed(body, inner)
         if isinstance(e, N.Transpose):
             return self.entry(e.arg, j, i)
-        if isinstance(e, N.Trace):
-            p = sp.fresh(e.arg.rows)
-            return summed(self.entry(e.arg, p, p), [(p, e.arg.rows)])
         if isinstance(e, N.Hadamard):
             return sympy.Mul(*[self.entry(f, i, j) for f in e.factors])
         if isinstance(e, N.HadamardDiv):
@@ -233,28 +233,6 @@ class Converter:
             if func is None:
                 raise NotSupportedYetError(Msg("reason.no_entrywise_form", func=e.func))
             return func(self.entry(e.arg, i, j))
-        if isinstance(e, N.Norm):
-            p, q = sp.fresh(e.arg.rows), sp.fresh(e.arg.cols)
-            inner = summed(self.entry(e.arg, p, q) ** 2, [(p, e.arg.rows), (q, e.arg.cols)])
-            return sympy.sqrt(inner)
-        if isinstance(e, N.Sum):
-            p, q = sp.fresh(e.arg.rows), sp.fresh(e.arg.cols)
-            return summed(self.entry(e.arg, p, q), [(p, e.arg.rows), (q, e.arg.cols)])
-        if isinstance(e, N.DiagMat):
-            return delta(i, j) * self.entry(e.arg, i, ONE)
-        if isinstance(e, N.DiagVec):
-            return self.entry(e.arg, i, i)
-        if isinstance(e, N.Softmax):  # column j of a batch, or the one column (j is then 1)
-            p = sp.fresh(e.arg.rows)
-            top = sympy.exp(self.entry(e.arg, i, j))
-            return top / summed(sympy.exp(self.entry(e.arg, p, j)), [(p, e.arg.rows)])
-        if isinstance(e, N.LogSumExp) and N.batched(e.arg):
-            p = sp.fresh(e.arg.rows)
-            return sympy.log(summed(sympy.exp(self.entry(e.arg, p, j)), [(p, e.arg.rows)]))
-        if isinstance(e, N.LogSumExp):
-            p, q = sp.fresh(e.arg.rows), sp.fresh(e.arg.cols)
-            inner = summed(sympy.exp(self.entry(e.arg, p, q)), [(p, e.arg.rows), (q, e.arg.cols)])
-            return sympy.log(inner)
         own = getattr(e, "_entry_with", None)
         if own is not None:  # extension point: a node type defined in its own module
             return own(self, i, j)

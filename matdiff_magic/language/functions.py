@@ -1,4 +1,5 @@
-"""The functions the language knows: one row each (entrywise ones come from their own table)."""
+"""The functions the language knows: one row each. The entrywise ones come from their own
+table; each operation of ``matdiff_magic/operations`` registers its names from its module."""
 
 from __future__ import annotations
 
@@ -6,8 +7,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from matdiff_magic import dims
-from matdiff_magic.errors import NotSupportedYetError
-from matdiff_magic.messages import Msg
 from matdiff_magic.tree import build as B
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
@@ -24,20 +23,6 @@ class FunctionSpec:
     scalar: bool = False  # a scalar whatever the argument (the parser's depth bookkeeping)
     most: int | None = None  # the most arguments, if more than ``arity`` (the fewest) are allowed
     sizes: bool = False  # the arguments are sizes (ones(m, n)), not expressions
-
-
-def _diag(a: Expr) -> Expr:
-    if a.is_scalar:
-        return a
-    if a.is_column:
-        return B.diag_mat(a)
-    if a.is_row:
-        raise N.shape_mismatch("shape.diag", (a,), Msg("shape.diag_argument"))
-    return B.diag_vec(a)
-
-
-def _softmax(a: Expr) -> Expr:
-    return B.softmax(a)
 
 
 def _like(a: Expr, other: Expr) -> Expr:
@@ -61,25 +46,6 @@ def _minimum(a: Expr, b: Expr) -> Expr:
     return B.neg(_maximum(B.neg(a), B.neg(b)))
 
 
-def _norm(a: Expr, p: object = None) -> Expr:
-    """norm(x), norm(x, 2), norm(X, "fro"): the 2-norm of a vector, the Frobenius norm of a
-    matrix; norm(x, 1) is sum(abs(x)), written with the entrywise row abs."""
-    vector = a.is_column or a.is_row or a.is_scalar
-    if p is None or p == "fro" or (_number(p) == 2 and vector):
-        return B.norm(a)
-    if _number(p) == 1 and vector:
-        return B.total(B.elementwise("abs", a))
-    raise NotSupportedYetError(Msg("build.norm_kind", p=p if isinstance(p, str) else _shown(p)))
-
-
-def _shown(p: object) -> str:
-    return str(_number(p)) if _number(p) is not None else "an expression"
-
-
-def _number(e: object) -> object:
-    return e.value if isinstance(e, N.Const) else None
-
-
 def _ones(rows: object, cols: object = None) -> Expr:
     return B.ones(rows, dims.ONE if cols is None else cols)
 
@@ -89,31 +55,16 @@ def _mean(a: Expr) -> Expr:
 
 
 _ROWS = [
-    FunctionSpec("tr", 1, B.trace, "trace of a square matrix", ("trace",), scalar=True),
-    FunctionSpec("det", 1, B.det, "determinant |X|", scalar=True),
-    FunctionSpec("logdet", 1, B.logdet, "log of the determinant, log|X|", scalar=True),
     FunctionSpec("inv", 1, B.inverse, "inverse X^{-1}", ("inverse",)),
-    FunctionSpec("sum", 1, B.total, "sum of all entries", scalar=True),
-    FunctionSpec(
-        "norm", 1, _norm, 'norm(x), norm(x, 2), norm(x, 1), norm(X, "fro")', scalar=True, most=2
-    ),
     FunctionSpec("ones", 1, _ones, "ones(n): a column of ones; ones(m, n)", most=2, sizes=True),
     FunctionSpec("eye", 1, B.identity, "eye(n): the n×n identity (also written I_n)", sizes=True),
     FunctionSpec(
         "commutation", 2, B.commutation, "commutation(m, n): K_(m,n), vec(Aᵀ) = K vec(A)",
         sizes=True,
     ),
-    FunctionSpec("vec", 1, B.vec, "stack the columns into one column"),
-    FunctionSpec("diag", 1, _diag, "diagonal matrix of a vector; diagonal of a matrix"),
-    FunctionSpec("kron", 2, B.kron, "Kronecker product A ⊗ B"),
-    FunctionSpec("softmax", 1, _softmax, "softmax of a vector; of a matrix, of each column"),
     FunctionSpec("mean", 1, _mean, "mean of all entries", scalar=True),
     FunctionSpec("max", 2, _maximum, "entrywise maximum; either side may be a scalar"),
     FunctionSpec("min", 2, _minimum, "entrywise minimum; either side may be a scalar"),
-    FunctionSpec(
-        "logsumexp", 1, B.logsumexp, "log Σ exp of a vector; of a matrix, of each column (a row)",
-        ("lse",),
-    ),
 ]
 for _f in ELEMENTWISE.values():
     _ROWS.append(

@@ -204,9 +204,6 @@ class Printer:
             return self.paren(self._print(f))
         return self.wrap(f, POW)
 
-    def _print_Kron(self, e: N.Kron) -> str:
-        return self.KRON.join(self._kron_operand(f, i) for i, f in enumerate((e.left, e.right)))
-
     def _kron_operand(self, f: Expr, index: int) -> str:
         if isinstance(f, N.Kron) and index == 0:
             return self._print(f)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sympy
 
 from matdiff_magic.dims import ONE
-from matdiff_magic.printing.base import ATOM, Printer, is_vector_shaped
+from matdiff_magic.printing.base import ATOM, Printer
 from matdiff_magic.printing.names import latex_name
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
@@ -129,48 +129,7 @@ class LatexPrinter(Printer):
     def _print_HadamardPow(self, e: N.HadamardPow) -> str:
         return self._base(e.base) + r"^{\circ " + self.number(e.exponent) + "}"
 
-    # -- functions --------------------------------------------------------------------------
-    def _print_Trace(self, e: N.Trace) -> str:
-        return self.call("tr", self._print(e.arg))
-
-    def _print_Det(self, e: N.Det) -> str:
-        return r"\left|" + self._print(e.arg) + r"\right|"
-
-    def _print_LogDet(self, e: N.LogDet) -> str:
-        return r"\log\left|" + self._print(e.arg) + r"\right|"
-
-    def _print_Norm(self, e: N.Norm) -> str:
-        inner = r"\left\lVert " + self._print(e.arg) + r" \right\rVert"
-        return inner if is_vector_shaped(e.arg) else inner + "_{F}"
-
-    def _print_Sum(self, e: N.Sum) -> str:
-        return self.call("sum", self._print(e.arg))
-
-    def _print_Vec(self, e: N.Vec) -> str:
-        return self.call("vec", self._print(e.arg))
-
-    def _print_Unvec(self, e: N.Unvec) -> str:
-        return (
-            r"\operatorname{vec}^{-1}_{"
-            + latex_dim(e.m)
-            + r" \times "
-            + latex_dim(e.n)
-            + "}"
-            + self.paren(self._print(e.arg))
-        )
-
-    def _print_DiagMat(self, e: N.DiagMat) -> str:
-        return self.call("diag", self._print(e.arg))
-
-    def _print_DiagVec(self, e: N.DiagVec) -> str:
-        return self.call("diag", self._print(e.arg))
-
-    def _print_Softmax(self, e: N.Softmax) -> str:
-        return self.call("softmax", self._print(e.arg))
-
-    def _print_LogSumExp(self, e: N.LogSumExp) -> str:
-        return self.call("logsumexp", self._print(e.arg))
-
+    # -- entrywise functions (the other functions: matdiff_magic/operations) --------------
     def _print_Elementwise(self, e: N.Elementwise) -> str:
         return ELEMENTWISE[e.func].latex.format(self._print(e.arg))
 

@@ -24,23 +24,10 @@ from matdiff_magic.tree.elementwise import ELEMENTWISE
 
 ADD, MUL, UNARY, POW, ATOM = 10, 20, 30, 40, 50
 
-# The helper functions generated code may call: the entrywise rows' own, and the ones below.
+# The helper functions generated code may call: the entrywise rows' own, the one below, and
+# those the operations' modules add.
 HELPERS: dict[str, str] = {
     **{name: src for row in ELEMENTWISE.values() for name, src in row.helpers.items()},
-    "_softmax": (
-        "def _softmax(z):\n"
-        "    # a vector, or a matrix column by column (columns are samples)\n"
-        "    w = np.exp(z - z.max(axis=0, keepdims=True))\n"
-        "    return w / w.sum(axis=0, keepdims=True)\n"
-    ),
-    "_logsumexp": (
-        "def _logsumexp(z):\n"
-        "    if z.ndim < 2 or 1 in z.shape:  # a vector: one value\n"
-        "        top = z.max()\n"
-        "        return top + np.log(np.exp(z - top).sum())\n"
-        "    top = z.max(axis=0, keepdims=True)  # a matrix: one value per column\n"
-        "    return top + np.log(np.exp(z - top).sum(axis=0, keepdims=True))\n"
-    ),
     "_commutation": (
         "def _commutation(m, n):\n"
         '    """K with K vec(A) = vec(A.T) for A of size m×n (vec stacks columns)."""\n'
@@ -52,7 +39,7 @@ HELPERS: dict[str, str] = {
     ),
 }
 
-_RESERVED = {"np", "out", *HELPERS}
+_RESERVED = {"np", "out"}
 
 
 def python_name(name: str, taken: Iterable[str] = ()) -> str:
@@ -62,7 +49,12 @@ def python_name(name: str, taken: Iterable[str] = ()) -> str:
     ok = candidate.isidentifier() and unicodedata.normalize("NFKC", candidate) == candidate
     if not ok:
         candidate = "v_" + "".join(ch if ch.isalnum() and ch.isascii() else "_" for ch in name)
-    while keyword.iskeyword(candidate) or candidate in _RESERVED or candidate in taken:
+    while (
+        keyword.iskeyword(candidate)
+        or candidate in _RESERVED
+        or candidate in HELPERS
+        or candidate in taken
+    ):
         candidate += "_"
     return candidate
 
@@ -255,46 +247,7 @@ class NumpyPrinter:
             exponent = self.operand(e.exponent, POW + 1)
         return self.operand(e.base, ATOM) + " ** " + exponent, POW
 
-    # -- functions ----------------------------------------------------------------------------
-    def _print_Trace(self, e: N.Trace) -> tuple[str, int]:
-        return self.call("np.trace", e.arg)
-
-    def _print_Det(self, e: N.Det) -> tuple[str, int]:
-        return self.call("np.linalg.det", e.arg)
-
-    def _print_LogDet(self, e: N.LogDet) -> tuple[str, int]:
-        return self.call("np.linalg.slogdet", e.arg)[0] + "[1]", ATOM
-
-    def _print_Norm(self, e: N.Norm) -> tuple[str, int]:
-        return self.call("np.linalg.norm", e.arg)
-
-    def _print_Sum(self, e: N.Sum) -> tuple[str, int]:
-        return self.call("np.sum", e.arg)
-
-    def _print_Vec(self, e: N.Vec) -> tuple[str, int]:
-        return self.operand(e.arg, ATOM) + '.reshape(-1, 1, order="F")', ATOM
-
-    def _print_Unvec(self, e: N.Unvec) -> tuple[str, int]:
-        m, n = self.dim(e.m)[0], self.dim(e.n)[0]
-        return self.operand(e.arg, ATOM) + f'.reshape({m}, {n}, order="F")', ATOM
-
-    def _print_DiagMat(self, e: N.DiagMat) -> tuple[str, int]:
-        return "np.diag(" + self.operand(e.arg, ATOM) + ".ravel())", ATOM
-
-    def _print_DiagVec(self, e: N.DiagVec) -> tuple[str, int]:
-        return self.call("np.diag", e.arg)[0] + ".reshape(-1, 1)", ATOM
-
-    def _print_Kron(self, e: N.Kron) -> tuple[str, int]:
-        return self.call("np.kron", e.left, e.right)
-
-    def _print_Softmax(self, e: N.Softmax) -> tuple[str, int]:
-        self.helpers.add("_softmax")
-        return self.call("_softmax", e.arg)
-
-    def _print_LogSumExp(self, e: N.LogSumExp) -> tuple[str, int]:
-        self.helpers.add("_logsumexp")
-        return self.call("_logsumexp", e.arg)
-
+    # -- entrywise functions (the other functions: matdiff_magic/operations) ----------------
     def _print_Elementwise(self, e: N.Elementwise) -> tuple[str, int]:
         row = ELEMENTWISE[e.func]
         self.helpers.update(row.helpers)

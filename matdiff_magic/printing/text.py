@@ -5,7 +5,7 @@ from __future__ import annotations
 import sympy
 
 from matdiff_magic.dims import ONE, dim_text, fresh_display_name
-from matdiff_magic.printing.base import ADD, ATOM, MUL, Printer, is_vector_shaped
+from matdiff_magic.printing.base import ADD, ATOM, MUL, Printer
 from matdiff_magic.printing.grouping import grouped, superscript
 from matdiff_magic.printing.names import GREEK_ASCII, ascii_name, text_name
 from matdiff_magic.tree import nodes as N
@@ -114,40 +114,6 @@ class TextPrinter(Printer):
         base = self._base(e.base)
         return base + ("∘" + small if small is not None else "^∘(" + str(e.exponent) + ")")
 
-    def _print_Trace(self, e: N.Trace) -> str:
-        return self.call("tr", self._print(e.arg))
-
-    def _print_Det(self, e: N.Det) -> str:
-        return "|" + self._print(e.arg) + "|"
-
-    def _print_LogDet(self, e: N.LogDet) -> str:
-        return "log|" + self._print(e.arg) + "|"
-
-    def _print_Norm(self, e: N.Norm) -> str:
-        inner = "‖" + self._print(e.arg) + "‖"
-        return inner if is_vector_shaped(e.arg) else inner + "_F"
-
-    def _print_Sum(self, e: N.Sum) -> str:
-        return self.call("sum", self._print(e.arg))
-
-    def _print_Vec(self, e: N.Vec) -> str:
-        return self.call("vec", self._print(e.arg))
-
-    def _print_Unvec(self, e: N.Unvec) -> str:
-        return f"unvec_{dim_text(e.m)}×{dim_text(e.n)}(" + self._print(e.arg) + ")"
-
-    def _print_DiagMat(self, e: N.DiagMat) -> str:
-        return self.call("diag", self._print(e.arg))
-
-    def _print_DiagVec(self, e: N.DiagVec) -> str:
-        return self.call("diag", self._print(e.arg))
-
-    def _print_Softmax(self, e: N.Softmax) -> str:
-        return self.call("softmax", self._print(e.arg))
-
-    def _print_LogSumExp(self, e: N.LogSumExp) -> str:
-        return self.call("logsumexp", self._print(e.arg))
-
     def _print_Elementwise(self, e: N.Elementwise) -> str:
         return ELEMENTWISE[e.func].text.format(self._print(e.arg))
 
@@ -252,13 +218,6 @@ class AsciiPrinter(TextPrinter):
         )
         return num + self.HADAMARD_DIV + den
 
-    def _print_Kron(self, e: N.Kron) -> str:
-        left, right = (
-            self._identity_sized(f) if isinstance(f, N.Identity) else self._print(f)
-            for f in (e.left, e.right)
-        )
-        return "kron(" + left + ", " + right + ")"
-
     def _print_Transpose(self, e: N.Transpose) -> str:
         if isinstance(e.arg, N.Inverse):
             return self._base(e.arg.arg) + "^-T"
@@ -280,18 +239,6 @@ class AsciiPrinter(TextPrinter):
         if exponent.lstrip("-").isdigit():
             return base + ".^" + exponent
         return base + ".^(" + self.number(e.exponent) + ")"
-
-    def _print_Det(self, e: N.Det) -> str:
-        return self.call("det", self._print(e.arg))
-
-    def _print_LogDet(self, e: N.LogDet) -> str:
-        return self.call("logdet", self._print(e.arg))
-
-    def _print_Norm(self, e: N.Norm) -> str:
-        return self.call("norm", self._print(e.arg))
-
-    def _print_Unvec(self, e: N.Unvec) -> str:
-        return f"unvec_({ascii_dim(e.m)} x {ascii_dim(e.n)})(" + self._print(e.arg) + ")"
 
     def _print_Elementwise(self, e: N.Elementwise) -> str:
         return self.call(e.func, self._print(e.arg))

@@ -1,13 +1,13 @@
 """The rule tables: differential rules, trace identities, vectorization identities, and the
-linear operations' trace and vectorization steps."""
+algebra's trace and vectorization steps (the functions' rows and steps are in their modules
+under ``matdiff_magic/operations``)."""
 
 from matdiff_magic.rules import (  # noqa: F401
+    algebra_steps,
     chain,
     conclusions,
     definition,
     differential,
-    linear_maps,
-    linear_products,
     trace,
     vectorization,
 )

@@ -2,21 +2,17 @@
 
 Each row says how d passes through one kind of node: ``apply(node, d)`` builds the differential
 of ``node`` from ``d(child)`` for its children. The methods push d through a tree with these rows,
-the narrator names them, and the tests check each row numerically. Entrywise functions get their
-row from the entrywise table (``tree/elementwise.py``); those rows, softmax's and log-sum-exp's
-are in ``differential_functions.py``; the linear operations' rows (transpose, trace, sum,
-vec, diag) sit in ``linear_maps.py`` with their trace and vectorization steps.
-:func:`rule_for` finds the row of any node.
+the narrator names them, and the tests check each row numerically. Here are the algebra's rows;
+the entrywise functions' rows are made from their table (``differential_functions.py``), and
+each other function's (tr, det, norm, vec, diag, kron, softmax ...) is in its module under
+``matdiff_magic/operations``. :func:`rule_for` finds the row of any node.
 """
 
 from __future__ import annotations
 
 import functools
 
-from matdiff_magic.rules import (
-    differential_functions,  # noqa: F401 - registers its rows
-    linear_maps,  # noqa: F401 - registers the linear rows
-)
+from matdiff_magic.rules import differential_functions  # noqa: F401 - registers its rows
 from matdiff_magic.rules.diffrule import RULES, Differentiate, DiffRule, row
 from matdiff_magic.tree import build as B
 from matdiff_magic.tree import nodes as N
@@ -85,11 +81,6 @@ def _hadamard_div(node: Expr, d: Differentiate) -> Expr:
     return B.add(*terms) if terms else B.zero_like(node)
 
 
-def _norm(node: Expr, d: Differentiate) -> Expr:
-    x = node.arg
-    return B.mul(B.power(node, B.const(-1)), B.trace(B.matmul(B.transpose(x), d(x))))
-
-
 row(
     "d.definition",
     N.Named,
@@ -141,6 +132,16 @@ row(
     _product,
 )
 row(
+    "d.transpose",
+    N.Transpose,
+    "transpose rule",
+    "转置法则",
+    r"\mathrm{d}(X^{T}) = (\mathrm{d}X)^{T}",
+    "The differential of a transpose is the transpose of the differential.",
+    "转置的微分等于微分的转置。",
+    lambda e, d: B.transpose(d(e.arg)),
+)
+row(
     "d.inverse",
     N.Inverse,
     "inverse rule",
@@ -149,26 +150,6 @@ row(
     "Take d of X X^{-1} = I: dX X^{-1} + X dX^{-1} = 0.",
     "对 X X^{-1} = I 两边求微分：dX X^{-1} + X dX^{-1} = 0。",
     lambda e, d: B.neg(B.matmul(e, d(e.arg), e)),
-)
-row(
-    "d.det",
-    N.Det,
-    "determinant rule",
-    "行列式的微分",
-    r"\mathrm{d}|X| = |X| \operatorname{tr}(X^{-1} \mathrm{d}X)",
-    "Jacobi's formula (X invertible).",
-    "雅可比公式（X 可逆时）。",
-    lambda e, d: B.mul(e, B.trace(B.matmul(B.inverse(e.arg), d(e.arg)))),
-)
-row(
-    "d.logdet",
-    N.LogDet,
-    "log-determinant rule",
-    "对数行列式的微分",
-    r"\mathrm{d}\log|X| = \operatorname{tr}(X^{-1} \mathrm{d}X)",
-    "Jacobi's formula divided by |X|.",
-    "雅可比公式两边除以 |X|。",
-    lambda e, d: B.trace(B.matmul(B.inverse(e.arg), d(e.arg))),
 )
 row(
     "d.matpow",
@@ -219,26 +200,6 @@ row(
     "The power rule, entry by entry.",
     "逐元素地应用幂法则。",
     lambda e, d: B.hadamard(B.scale(e.exponent, B.hadamard_pow(e.base, e.exponent - 1)), d(e.base)),
-)
-row(
-    "d.norm",
-    N.Norm,
-    "norm rule",
-    "范数的微分",
-    r"\mathrm{d}\lVert X \rVert = \frac{\operatorname{tr}(X^{T} \mathrm{d}X)}{\lVert X \rVert}",
-    "From ‖X‖² = tr(X^T X): 2‖X‖ d‖X‖ = 2 tr(X^T dX).",
-    "由 ‖X‖² = tr(X^T X) 得 2‖X‖ d‖X‖ = 2 tr(X^T dX)。",
-    _norm,
-)
-row(
-    "d.kron",
-    N.Kron,
-    "Kronecker product rule",
-    "克罗内克积的微分",
-    r"\mathrm{d}(X \otimes Y) = \mathrm{d}X \otimes Y + X \otimes \mathrm{d}Y",
-    "The product rule for the Kronecker product.",
-    "克罗内克积的乘法法则。",
-    lambda e, d: B.add(B.kron(d(e.left), e.right), B.kron(e.left, d(e.right))),
 )
 __all__ = ["RULES", "DiffRule", "Differentiate", "row", "rule_for"]
 

@@ -1,14 +1,15 @@
-"""The products, as linear maps of the one factor that contains dX: the trace step (the adjoint)
-and the vectorization step (the matrix) of each, one block per product.
+"""The algebra's linear steps, one block per node type: the trace step (the adjoint) and the
+vectorization step (the matrix) of the transpose, and of each product as a linear map of the
+one factor that contains dX.
 
-Their differential rules are product rules (``differential.py``); once d has been pushed through,
-a term is linear in dX and these steps move the other factors out of it.
+Their differential rules are in ``differential.py``; once d has been pushed through, a term is
+linear in dX and these steps move everything else out of it. The functions' pairs (tr, sum,
+vec, diag, kron) are in their modules under ``matdiff_magic/operations``.
 """
 
 from __future__ import annotations
 
 from matdiff_magic.dims import ONE
-from matdiff_magic.errors import Msg, NotApplicableError
 from matdiff_magic.rules import trace as T
 from matdiff_magic.rules import vectorization as V
 from matdiff_magic.rules.adjoint import Has, deflinear, index_of_dx, times, transposed
@@ -17,6 +18,21 @@ from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
 
 Weight = Expr | None
+
+
+# -- transpose --------------------------------------------------------------------------------
+def _trace_transpose(m: Weight, e: Expr, has: Has):
+    return T.TRANSPOSE, transposed(m), e.arg
+
+
+def _vec_transpose(j: Weight, e: Expr, has: Has):
+    f = e.arg
+    if f.rows == ONE or f.cols == ONE:  # vec(xᵀ) = x: K_{n,1} is the identity
+        return V.ROW, j, f
+    return V.TRANSPOSE, times(j, B.commutation(f.rows, f.cols)), f
+
+
+deflinear(N.Transpose, trace=_trace_transpose, vec=_vec_transpose)
 
 
 # -- matrix product ---------------------------------------------------------------------------
@@ -125,29 +141,3 @@ def _vec_hadamard_div(j: Weight, e: Expr, has: Has):
 
 deflinear(N.Hadamard, trace=_trace_hadamard, vec=_vec_hadamard, matrix_weight=True)
 deflinear(N.HadamardDiv, trace=_trace_hadamard_div, vec=_vec_hadamard_div, matrix_weight=True)
-
-
-# -- Kronecker product ------------------------------------------------------------------------
-def _trace_kron(m: Weight, e: Expr, has: Has):
-    raise NotApplicableError(Msg("reason.trace_kronecker"))
-
-
-def _kron_perm(a: Expr, x: Expr) -> Expr:
-    """I_n ⊗ K_{q,m} ⊗ I_p for A m×n and X p×q."""
-    m, n = a.rows, a.cols
-    p, q = x.rows, x.cols
-    return B.kron(B.kron(B.identity(n), B.commutation(q, m)), B.identity(p))
-
-
-def _vec_kron(j: Weight, e: Expr, has: Has):
-    first, second = e.left, e.right  # first m×n, second p×q
-    perm = _kron_perm(first, second)
-    if has(second):  # vec(A ⊗ X) = (I_n ⊗ K_{q,m} ⊗ I_p)(vec(A) ⊗ I_{pq}) vec(X)
-        tail = B.kron(B.vec(first), B.identity(second.rows * second.cols))
-        return V.KRON_PRODUCT, times(j, B.matmul(perm, tail)), second
-    # vec(X ⊗ B) = (I_n ⊗ K_{q,m} ⊗ I_p)(I_{mn} ⊗ vec(B)) vec(X)
-    tail = B.kron(B.identity(first.rows * first.cols), B.vec(second))
-    return V.KRON_PRODUCT, times(j, B.matmul(perm, tail)), first
-
-
-deflinear(N.Kron, trace=_trace_kron, vec=_vec_kron)

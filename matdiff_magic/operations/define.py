@@ -1,0 +1,81 @@
+"""What an operation is, in one call: :func:`define` takes everything one node type means to
+each consumer and installs it there.
+
+Its class (fields and shape rule) lives in ``tree/`` because the smart constructors build it;
+everything else is given here, per operation module: NumPy evaluation, LaTeX, text and ASCII
+printing, NumPy code (with any helper function the code needs), the SymPy form, the entrywise
+(index) form for the definition method or the reason there is none. The module also registers
+the differential rule (``rules.diffrule.row``), the trace and vectorization steps of a linear
+operation (``rules.adjoint.deflinear``) and the language's names
+(``language.functions.register_function``). ``tests/test_operations.py`` checks every entry
+of :data:`OPERATIONS` in every consumer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from matdiff_magic.index.convert import ENTRY_FORMS, NO_INDEX_FORM
+from matdiff_magic.messages import Msg
+from matdiff_magic.numeric import Evaluator
+from matdiff_magic.printing.latex import LatexPrinter
+from matdiff_magic.printing.numpy_printer import HELPERS, NumpyPrinter
+from matdiff_magic.printing.text import AsciiPrinter, TextPrinter
+from matdiff_magic.to_sympy import FORMS
+from matdiff_magic.tree.dispatch import install
+
+Handler = Callable[..., object]
+
+
+@dataclass(frozen=True)
+class Operation:
+    node: type
+    evaluate: Handler  # (evaluator, node) -> 2-D array
+    latex: Handler  # (printer, node) -> str
+    text: Handler  # (printer, node) -> str
+    code: Handler  # (NumPy printer, node) -> (code, precedence)
+    sympy: Handler  # (node, convert child) -> SymPy expression
+    entry: Handler | None  # (converter, node, i, j) -> SymPy index expression
+    no_entry: Msg | None  # why there is no entrywise form, when ``entry`` is None
+    ascii: Handler | None  # (printer, node) -> str, where ASCII differs from the text
+    helpers: tuple[tuple[str, str], ...]  # (name, source) of functions the code calls
+
+
+OPERATIONS: dict[type, Operation] = {}
+
+
+def define(
+    node: type,
+    *,
+    evaluate: Handler,
+    latex: Handler,
+    text: Handler,
+    code: Handler,
+    sympy: Handler,
+    entry: Handler | None = None,
+    no_entry: Msg | None = None,
+    ascii: Handler | None = None,
+    helpers: dict[str, str] | None = None,
+) -> Operation:
+    """Install one node type in every consumer (see the module's docstring)."""
+    if (entry is None) == (no_entry is None):
+        raise ValueError(f"{node.__name__}: give an entrywise form or the reason for none")
+    op = Operation(
+        node, evaluate, latex, text, code, sympy, entry, no_entry, ascii,
+        tuple((helpers or {}).items()),
+    )  # fmt: skip
+    install(Evaluator, "_eval_", node, evaluate)
+    install(LatexPrinter, "_print_", node, latex)
+    install(TextPrinter, "_print_", node, text)
+    if ascii is not None:
+        install(AsciiPrinter, "_print_", node, ascii)
+    install(NumpyPrinter, "_print_", node, code)
+    HELPERS.update(op.helpers)
+    FORMS[node] = sympy
+    if entry is not None:
+        ENTRY_FORMS[node] = entry
+    else:
+        NO_INDEX_FORM[node] = no_entry
+    OPERATIONS[node] = op
+    return op
