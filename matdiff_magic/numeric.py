@@ -208,15 +208,6 @@ class Evaluator:
     def _eval_Transpose(self, e: N.Transpose) -> np.ndarray:
         return self(e.arg).T
 
-    def _eval_Inverse(self, e: N.Inverse) -> np.ndarray:
-        try:
-            return np.linalg.inv(self(e.arg))
-        except np.linalg.LinAlgError:
-            raise EvaluationError(Msg("eval.singular")) from None
-
-    def _eval_MatPow(self, e: N.MatPow) -> np.ndarray:
-        return np.linalg.matrix_power(self(e.arg), e.k)
-
     def _eval_Power(self, e: N.Power) -> np.ndarray:
         with np.errstate(all="ignore"):
             return np.power(self(e.base), self(e.exponent))

@@ -72,10 +72,6 @@ def _convert(e: Expr, go) -> sympy.Basic:
         return scalar(out) if e.is_scalar else out
     if isinstance(e, N.Transpose):
         return sympy.Transpose(go(e.arg))
-    if isinstance(e, N.Inverse):
-        return sympy.Inverse(go(e.arg))
-    if isinstance(e, N.MatPow):
-        return sympy.MatPow(go(e.arg), e.k)
     if isinstance(e, N.Power):
         return sympy.Pow(scalar(go(e.base)), scalar(go(e.exponent)))
     if isinstance(e, N.Hadamard):

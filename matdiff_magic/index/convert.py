@@ -31,10 +31,7 @@ FUNCTION_NAMES = ("i", "j", "a", "b", "c", "d")
 
 # What cannot be written entrywise (when it contains the variable); operations' modules add
 # theirs.
-NO_INDEX_FORM: dict[type, Msg] = {
-    N.Inverse: Msg("op.the_inverse"),
-    N.Commutation: Msg("op.the_commutation_matrix"),
-}
+NO_INDEX_FORM: dict[type, Msg] = {N.Commutation: Msg("op.the_commutation_matrix")}
 # Entrywise forms installed by the operations' modules: node type -> form(converter, node, i, j).
 ENTRY_FORMS: dict[type, Callable[[Converter, Expr, sympy.Expr, sympy.Expr], sympy.Expr]] = {}
 
@@ -212,8 +209,8 @@ class Converter:
             if e.body is not None:
                 parts.append(self.entry(e.body, i, j))
             return sympy.Mul(*parts)
-        if isinstance(e, N.MatMul | N.MatPow):
-            factors = e.factors if isinstance(e, N.MatMul) else (e.arg,) * e.k
+        if isinstance(e, N.MatMul):
+            factors = e.factors
             inner = [(sp.fresh(f.cols), f.cols) for f in factors[:-1]]
             idx = [i, *[s for s, _ in inner], j]
             body = sympy.Mul(*[self.entry(f, idx[t], idx[t + 1]) for t, f in enumerate(factors)])

@@ -55,7 +55,6 @@ def _mean(a: Expr) -> Expr:
 
 
 _ROWS = [
-    FunctionSpec("inv", 1, B.inverse, "inverse X^{-1}", ("inverse",)),
     FunctionSpec("ones", 1, _ones, "ones(n): a column of ones; ones(m, n)", most=2, sizes=True),
     FunctionSpec("eye", 1, B.identity, "eye(n): the n×n identity (also written I_n)", sizes=True),
     FunctionSpec(

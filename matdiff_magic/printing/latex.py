@@ -99,12 +99,6 @@ class LatexPrinter(Printer):
             return self._print(e.arg) + "^{T}"
         return self._base(e.arg) + "^{T}"
 
-    def _print_Inverse(self, e: N.Inverse) -> str:
-        return self._base(e.arg) + "^{-1}"
-
-    def _print_MatPow(self, e: N.MatPow) -> str:
-        return self._base(e.arg) + "^{" + str(e.k) + "}"
-
     def _print_Power(self, e: N.Power) -> str:
         if isinstance(e.exponent, N.Const):
             k = e.exponent.value

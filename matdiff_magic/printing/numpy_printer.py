@@ -231,12 +231,6 @@ class NumpyPrinter:
     def _print_Transpose(self, e: N.Transpose) -> tuple[str, int]:
         return self.operand(e.arg, ATOM) + ".T", ATOM
 
-    def _print_Inverse(self, e: N.Inverse) -> tuple[str, int]:
-        return self.call("np.linalg.inv", e.arg)
-
-    def _print_MatPow(self, e: N.MatPow) -> tuple[str, int]:
-        return self.call("np.linalg.matrix_power", e.arg, str(e.k))
-
     def _print_Power(self, e: N.Power) -> tuple[str, int]:
         if isinstance(e.exponent, N.Const):
             k = e.exponent.value

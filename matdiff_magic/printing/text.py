@@ -85,12 +85,6 @@ class TextPrinter(Printer):
             return self._print(e.arg) + "ᵀ"
         return self._base(e.arg) + "ᵀ"
 
-    def _print_Inverse(self, e: N.Inverse) -> str:
-        return self._base(e.arg) + "⁻¹"
-
-    def _print_MatPow(self, e: N.MatPow) -> str:
-        return self.sup(self._base(e.arg), str(e.k))
-
     def _print_Power(self, e: N.Power) -> str:
         if isinstance(e.exponent, N.Const):
             k = e.exponent.value
@@ -224,9 +218,6 @@ class AsciiPrinter(TextPrinter):
         if isinstance(e.arg, N.Differential):
             return self._print(e.arg) + "'"
         return self._base(e.arg) + "'"
-
-    def _print_Inverse(self, e: N.Inverse) -> str:
-        return self._base(e.arg) + "^-1"
 
     def _print_Power(self, e: N.Power) -> str:
         if isinstance(e.exponent, N.Const) and e.exponent.value == sympy.Rational(1, 2):

@@ -53,12 +53,6 @@ def _hadamard(node: Expr, d: Differentiate) -> Expr:
     return B.add(*terms) if terms else B.zero_like(node)
 
 
-def _matpow(node: Expr, d: Differentiate) -> Expr:
-    x, k = node.arg, node.k
-    dx = d(x)
-    return B.add(*[B.matmul(B.matpow(x, i), dx, B.matpow(x, k - 1 - i)) for i in range(k)])
-
-
 def _power(node: Expr, d: Differentiate) -> Expr:
     base, exponent = node.base, node.exponent
     db, de = d(base), d(exponent)
@@ -140,26 +134,6 @@ row(
     "The differential of a transpose is the transpose of the differential.",
     "转置的微分等于微分的转置。",
     lambda e, d: B.transpose(d(e.arg)),
-)
-row(
-    "d.inverse",
-    N.Inverse,
-    "inverse rule",
-    "逆矩阵的微分",
-    r"\mathrm{d}X^{-1} = -X^{-1}\, \mathrm{d}X\, X^{-1}",
-    "Take d of X X^{-1} = I: dX X^{-1} + X dX^{-1} = 0.",
-    "对 X X^{-1} = I 两边求微分：dX X^{-1} + X dX^{-1} = 0。",
-    lambda e, d: B.neg(B.matmul(e, d(e.arg), e)),
-)
-row(
-    "d.matpow",
-    N.MatPow,
-    "matrix power rule",
-    "矩阵幂的微分",
-    r"\mathrm{d}(X^{k}) = \sum_{i=0}^{k-1} X^{i}\, \mathrm{d}X\, X^{k-1-i}",
-    "The product rule applied to X X ... X.",
-    "对 X X ... X 应用乘法法则。",
-    _matpow,
 )
 row(
     "d.power",

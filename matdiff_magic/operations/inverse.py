@@ -1,0 +1,44 @@
+"""inv(X) = X⁻¹ of a square matrix (printed as a postfix power; X⁻ᵀ is the transpose's)."""
+
+from __future__ import annotations
+
+import numpy as np
+import sympy
+
+from matdiff_magic.errors import EvaluationError
+from matdiff_magic.language.functions import FunctionSpec, register_function
+from matdiff_magic.messages import Msg
+from matdiff_magic.operations.define import define
+from matdiff_magic.rules.diffrule import row
+from matdiff_magic.tree import build as B
+from matdiff_magic.tree import nodes as N
+
+
+def _evaluate(ev, e):
+    try:
+        return np.linalg.inv(ev(e.arg))
+    except np.linalg.LinAlgError:
+        raise EvaluationError(Msg("eval.singular")) from None
+
+
+define(
+    N.Inverse,
+    evaluate=_evaluate,
+    latex=lambda p, e: p._base(e.arg) + "^{-1}",
+    text=lambda p, e: p._base(e.arg) + "⁻¹",
+    ascii=lambda p, e: p._base(e.arg) + "^-1",
+    code=lambda p, e: p.call("np.linalg.inv", e.arg),
+    sympy=lambda e, go: sympy.Inverse(go(e.arg)),
+    no_entry=Msg("op.the_inverse"),
+)
+register_function(FunctionSpec("inv", 1, B.inverse, "inverse X^{-1}", ("inverse",)))
+row(
+    "d.inverse",
+    N.Inverse,
+    "inverse rule",
+    "逆矩阵的微分",
+    r"\mathrm{d}X^{-1} = -X^{-1}\, \mathrm{d}X\, X^{-1}",
+    "Take d of X X^{-1} = I: dX X^{-1} + X dX^{-1} = 0.",
+    "对 X X^{-1} = I 两边求微分：dX X^{-1} + X dX^{-1} = 0。",
+    lambda e, d: B.neg(B.matmul(e, d(e.arg), e)),
+)
