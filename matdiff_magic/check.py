@@ -19,6 +19,7 @@ from matdiff_magic.errors import EvaluationError, MatDiffError, Msg
 from matdiff_magic.numeric import Env, Evaluator, bind
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
+from matdiff_magic.tree.dispatch import lookup
 from matdiff_magic.tree.elementwise import ELEMENTWISE
 from matdiff_magic.tree.query import Occurs
 
@@ -175,6 +176,14 @@ def random_point(
 
 
 MAX_CONDITION = 1e6  # inverses and determinants of worse-conditioned matrices are not tested
+# The edges of the operations' domains, installed by their modules (``operations/define.py``):
+# node type -> clear(node, evaluator, margin), whether the point is clear of the edge.
+EDGES: dict[type, Callable[[Expr, Evaluator, Callable[[Expr], float]], bool]] = {}
+
+
+def well_conditioned(node: Expr, ev: Evaluator, margin: Callable[[Expr], float]) -> bool:
+    """An inverted matrix or a determinant's argument away from singular."""
+    return bool(np.linalg.cond(ev(node.args[0])) < MAX_CONDITION)
 MARGIN = 1e-3  # how far log, sqrt, divisions and negative powers stay from 0 (as the fuzzer)
 MAX_VALUE = 1e8
 
@@ -198,9 +207,9 @@ def well_posed(f: Expr, env: Env) -> bool:
 
 def _clear_of_edges(node: Expr, ev: Evaluator, margin: Callable[[Expr], float]) -> bool:
     """``margin(e)``: how far from 0 the quantity ``e`` must stay (0 for a constant)."""
-    if isinstance(node, N.Inverse | N.Det | N.LogDet):
-        arg = ev(node.arg)
-        return bool(np.linalg.cond(arg) < MAX_CONDITION)
+    edge = lookup(EDGES, type(node))
+    if edge is not None:
+        return edge(node, ev, margin)
     if isinstance(node, N.Elementwise):
         return _in_domain(ELEMENTWISE[node.func].domain, ev(node.arg), margin(node.arg))
     if isinstance(node, N.HadamardDiv):
@@ -218,8 +227,6 @@ def _clear_of_edges(node: Expr, ev: Evaluator, margin: Callable[[Expr], float]) 
         if k == round(k) and k >= 0:
             return True
         return bool(np.min(base if k != round(k) else np.abs(base)) > margin(node.base))
-    if isinstance(node, N.Norm):
-        return bool(ev(node)[0, 0] > margin(node.arg))
     return True
 
 

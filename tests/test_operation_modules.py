@@ -159,3 +159,26 @@ def test_unvec_in_every_consumer():
     assert np.allclose(namespace["value"](value, np.zeros((2, 3))), ev(e))
     r = md.derive("X: matrix(m, n); B: matrix(n, m)\ntr(B X)", "X", method="vectorization")
     assert r"\operatorname{vec}^{-1}" in r.steps.latex() and r.verify().ok
+
+
+NEARLY_SINGULAR = np.array([[1.0, 2, 3], [2, 4, 6 + 1e-9], [0, 1, 1]])
+
+
+@pytest.mark.parametrize(
+    "expr, edge",
+    [
+        ("det(X)", {"X": NEARLY_SINGULAR}),
+        ("logdet(X)", {"X": NEARLY_SINGULAR}),
+        ("y' inv(X) y", {"X": NEARLY_SINGULAR}),
+        ("norm(X w)", {"w": np.zeros((3, 1))}),
+    ],
+)
+def test_random_points_keep_clear_of_an_operations_edge(expr, edge):
+    """The edge each operation declares (a singular matrix, a zero norm) is a point random
+    checks refuse; a point away from it is accepted."""
+    from matdiff_magic.check import well_posed
+
+    f = parse_problem(DECLARED + expr).expr
+    env = _env()
+    assert well_posed(f, env)
+    assert not well_posed(f, Env({**env.values, **edge}, env.sizes))

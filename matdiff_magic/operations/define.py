@@ -4,7 +4,8 @@ each consumer and installs it there.
 Its class (fields and shape rule) lives in ``tree/`` because the smart constructors build it;
 everything else is given here, per operation module: NumPy evaluation, LaTeX, text and ASCII
 printing, NumPy code (with any helper function the code needs), the SymPy form, the entrywise
-(index) form for the definition method or the reason there is none. The module also registers
+(index) form for the definition method or the reason there is none, and the edge of its domain
+that random test points keep clear of (``check.EDGES``). The module also registers
 the differential rule (``rules.diffrule.row``), the trace and vectorization steps of a linear
 operation (``rules.adjoint.deflinear``) and the language's names
 (``language.functions.register_function``). ``tests/test_operations.py`` checks every entry
@@ -16,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from matdiff_magic.check import EDGES
 from matdiff_magic.index.convert import ENTRY_FORMS, NO_INDEX_FORM
 from matdiff_magic.messages import Msg
 from matdiff_magic.numeric import Evaluator
@@ -40,6 +42,7 @@ class Operation:
     no_entry: Msg | None  # why there is no entrywise form, when ``entry`` is None
     ascii: Handler | None  # (printer, node) -> str, where ASCII differs from the text
     helpers: tuple[tuple[str, str], ...]  # (name, source) of functions the code calls
+    edge: Handler | None  # (node, evaluator, margin) -> whether a point is clear of its edge
 
 
 OPERATIONS: dict[type, Operation] = {}
@@ -57,6 +60,7 @@ def define(
     no_entry: Msg | None = None,
     ascii: Handler | None = None,
     helpers: dict[str, str] | None = None,
+    edge: Handler | None = None,
 ) -> Operation:
     """Install one node type in every consumer (see the module's docstring)."""
     if (entry is None) == (no_entry is None):
@@ -64,6 +68,7 @@ def define(
     op = Operation(
         node, evaluate, latex, text, code, sympy, entry, no_entry, ascii,
         tuple((helpers or {}).items()),
+        edge,
     )  # fmt: skip
     install(Evaluator, "_eval_", node, evaluate)
     install(LatexPrinter, "_print_", node, latex)
@@ -77,5 +82,7 @@ def define(
         ENTRY_FORMS[node] = entry
     else:
         NO_INDEX_FORM[node] = no_entry
+    if edge is not None:
+        EDGES[node] = edge
     OPERATIONS[node] = op
     return op

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import sympy
 
+from matdiff_magic.check import well_conditioned
 from matdiff_magic.language.functions import FunctionSpec, register_function
 from matdiff_magic.messages import Msg
 from matdiff_magic.operations.define import define
@@ -29,6 +30,7 @@ define(
     code=lambda p, e: p.call("np.linalg.det", e.arg),
     sympy=lambda e, go: sympy.Determinant(go(e.arg)),
     no_entry=Msg("op.det"),
+    edge=well_conditioned,
 )
 define(
     N.LogDet,
@@ -39,6 +41,7 @@ define(
     code=lambda p, e: (p.call("np.linalg.slogdet", e.arg)[0] + "[1]", ATOM),
     sympy=lambda e, go: sympy.log(sympy.Determinant(go(e.arg))),
     no_entry=Msg("op.logdet"),
+    edge=well_conditioned,
 )
 register_function(FunctionSpec("det", 1, B.det, "determinant |X|", scalar=True))
 register_function(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import sympy
 
+from matdiff_magic.check import well_conditioned
 from matdiff_magic.errors import EvaluationError
 from matdiff_magic.language.functions import FunctionSpec, register_function
 from matdiff_magic.messages import Msg
@@ -30,6 +31,7 @@ define(
     code=lambda p, e: p.call("np.linalg.inv", e.arg),
     sympy=lambda e, go: sympy.Inverse(go(e.arg)),
     no_entry=Msg("op.the_inverse"),
+    edge=well_conditioned,
 )
 register_function(FunctionSpec("inv", 1, B.inverse, "inverse X^{-1}", ("inverse",)))
 row(

@@ -48,6 +48,7 @@ define(
     code=lambda p, e: p.call("np.linalg.norm", e.arg),
     sympy=_sympy,
     entry=_entry,
+    edge=lambda node, ev, margin: bool(ev(node)[0, 0] > margin(node.arg)),  # ‖X‖ > 0
 )
 
 
