@@ -17,7 +17,6 @@ from matdiff_magic.errors import EvaluationError, Msg, ShapeError
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
 from matdiff_magic.tree.dispatch import handler
-from matdiff_magic.tree.elementwise import ELEMENTWISE
 
 
 @dataclass
@@ -144,107 +143,7 @@ class Evaluator:
             self._memo[key] = found
         return found
 
-    # -- leaves ------------------------------------------------------------------------------
-    def _eval_Var(self, e: N.Var) -> np.ndarray:
-        try:
-            return self.env.values[e.name]
-        except KeyError:
-            raise EvaluationError(Msg("eval.no_value", name=e.name)) from None
-
-    def _eval_Const(self, e: N.Const) -> np.ndarray:
-        return np.array([[self.env.number(e.value)]])
-
-    def _eval_Identity(self, e: N.Identity) -> np.ndarray:
-        return np.eye(self.env.size(e.n))
-
-    def _eval_Zero(self, e: N.Zero) -> np.ndarray:
-        return np.zeros((self.env.size(e.rows), self.env.size(e.cols)))
-
-    def _eval_Ones(self, e: N.Ones) -> np.ndarray:
-        return np.ones((self.env.size(e.rows), self.env.size(e.cols)))
-
-    def _eval_Commutation(self, e: N.Commutation) -> np.ndarray:
-        m, n = self.env.size(e.m), self.env.size(e.n)
-        return commutation_matrix(m, n)
-
-    def _eval_Differential(self, e: N.Differential) -> np.ndarray:
-        try:
-            return self.env.directions[e.var.name]
-        except KeyError:
-            raise EvaluationError(Msg("eval.no_direction", name=e.var.name)) from None
-
-    def _eval_Named(self, e: N.Named) -> np.ndarray:
-        return self(e.body)
-
-    def _eval_Opaque(self, e: N.Opaque) -> np.ndarray:
-        try:
-            return self.env.values[e.key]
-        except KeyError:
-            raise EvaluationError(Msg("eval.no_value", name=e.text)) from None
-
-    # -- algebra -----------------------------------------------------------------------------
-    def _eval_Add(self, e: N.Add) -> np.ndarray:
-        total = self(e.terms[0])
-        for t in e.terms[1:]:
-            total = total + self(t)
-        return total
-
-    def _eval_Mul(self, e: N.Mul) -> np.ndarray:
-        c = self.env.number(e.coeff)
-        with np.errstate(all="ignore"):  # inf · 0 is NaN, reported by whoever needs the value
-            for s in e.scalars:
-                c = c * self(s)[0, 0]
-            return np.array([[c]]) if e.body is None else c * self(e.body)
-
-    def _eval_MatMul(self, e: N.MatMul) -> np.ndarray:
-        factors = [self(f) for f in e.factors]
-        if 2 < len(factors) <= 8:
-            return np.linalg.multi_dot(factors)  # its ordering search is cubic in the length
-        out = factors[0]
-        for f in factors[1:]:
-            out = out @ f
-        return out
-
-    def _eval_Transpose(self, e: N.Transpose) -> np.ndarray:
-        return self(e.arg).T
-
-    def _eval_Power(self, e: N.Power) -> np.ndarray:
-        with np.errstate(all="ignore"):
-            return np.power(self(e.base), self(e.exponent))
-
-    def _eval_Elementwise(self, e: N.Elementwise) -> np.ndarray:
-        with np.errstate(all="ignore"):
-            return ELEMENTWISE[e.func].numpy(self(e.arg))
-
-    def _eval_Hadamard(self, e: N.Hadamard) -> np.ndarray:
-        out = self(e.factors[0])
-        for f in e.factors[1:]:
-            out = out * self(f)
-        return out
-
-    def _eval_HadamardDiv(self, e: N.HadamardDiv) -> np.ndarray:
-        with np.errstate(all="ignore"):
-            return self(e.num) / self(e.den)
-
-    def _eval_HadamardPow(self, e: N.HadamardPow) -> np.ndarray:
-        with np.errstate(all="ignore"):
-            return np.power(self(e.base), self.env.number(e.exponent))
-
-    def _eval_D(self, e: N.D) -> np.ndarray:
-        """The directional derivative of the argument along the directions (central FD)."""
-        h = self.env.fd_step
-        results = []
-        for sign in (1.0, -1.0):
-            values = dict(self.env.values)
-            for name, direction in self.env.directions.items():
-                if name in values:
-                    values[name] = values[name] + sign * h * direction
-            shifted = Env(values, self.env.sizes, self.env.directions, h)
-            results.append(Evaluator(shifted)(e.arg))
-        size = max((float(np.max(np.abs(r))) for r in results if r.size), default=0.0)
-        self.noise = max(self.noise, FD_NOISE * size / h)
-        return (results[0] - results[1]) / (2 * h)
-
+    # Every node type's evaluation is in its operation's module (matdiff_magic/operations).
 
 # Rounding error of a central difference (f(x + h) - f(x - h)) / 2h, per unit of |f|/h: a few
 # units in the last place of each value, lost in the subtraction.

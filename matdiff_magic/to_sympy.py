@@ -5,13 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import sympy
-from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 
 from matdiff_magic.errors import Msg, NotSupportedYetError
-from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
 from matdiff_magic.tree.dispatch import lookup
-from matdiff_magic.tree.sympy_functions import ROW_OF_SYMPY, SCALAR_FUNCTIONS
+from matdiff_magic.tree.sympy_functions import ROW_OF_SYMPY
 
 # SymPy forms installed by the operations' modules: node type -> form(node, go), where
 # ``go`` converts a child.
@@ -40,55 +38,9 @@ def scalar(x: sympy.Basic) -> sympy.Basic:
 
 
 def _convert(e: Expr, go) -> sympy.Basic:
-    form = lookup(FORMS, type(e))
+    form = lookup(FORMS, type(e))  # every operation's form is in its module
     if form is not None:
         return form(e, go)
-    if isinstance(e, N.Named):
-        return go(e.body)
-    if isinstance(e, N.Var):
-        if e.is_scalar:
-            return sympy.Symbol(e.name, real=True)
-        return sympy.MatrixSymbol(e.name, *e.shape)
-    if isinstance(e, N.Const):
-        return e.value
-    if isinstance(e, N.Identity):
-        return sympy.Identity(e.n)
-    if isinstance(e, N.Zero):
-        return sympy.Integer(0) if e.is_scalar else sympy.ZeroMatrix(*e.shape)
-    if isinstance(e, N.Ones):
-        return sympy.OneMatrix(*e.shape)
-    if isinstance(e, N.Add):
-        terms = [go(t) for t in e.terms]
-        if e.is_scalar:
-            return sympy.Add(*[scalar(t) for t in terms])
-        return sympy.MatAdd(*terms).doit()
-    if isinstance(e, N.Mul):
-        c = e.coeff
-        for s in e.scalars:
-            c = c * scalar(go(s))
-        return c if e.body is None else c * go(e.body)
-    if isinstance(e, N.MatMul):
-        out = sympy.MatMul(*[go(f) for f in e.factors])
-        return scalar(out) if e.is_scalar else out
-    if isinstance(e, N.Transpose):
-        return sympy.Transpose(go(e.arg))
-    if isinstance(e, N.Power):
-        return sympy.Pow(scalar(go(e.base)), scalar(go(e.exponent)))
-    if isinstance(e, N.Hadamard):
-        return sympy.HadamardProduct(*[go(f) for f in e.factors])
-    if isinstance(e, N.HadamardDiv):
-        num, den = go(e.num), go(e.den)
-        if e.is_scalar:
-            return scalar(num) / scalar(den)
-        return sympy.HadamardProduct(num, sympy.HadamardPower(den, -1))
-    if isinstance(e, N.HadamardPow):
-        return sympy.HadamardPower(go(e.base), e.exponent)
-    if isinstance(e, N.Elementwise):
-        func = SCALAR_FUNCTIONS[e.func]
-        arg = go(e.arg)
-        if e.is_scalar:
-            return func(scalar(arg))
-        return ElementwiseApplyFunction(func, arg)
     own = getattr(e, "_sympy_with", None)  # extension point: a node type in its own module
     if own is not None:
         return own(go)

@@ -22,7 +22,6 @@ from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
 from matdiff_magic.tree.dispatch import lookup
 from matdiff_magic.tree.query import variable_occurs
-from matdiff_magic.tree.sympy_functions import SCALAR_FUNCTIONS
 
 # Index names: i, j for the function's entries, k, l for the variable's, then these for sums.
 SUM_NAMES = ("p", "q", "r", "s", "t", "u", "v", "a", "b", "c", "d", "e", "g", "h", "w", "z")
@@ -182,57 +181,12 @@ class Converter:
         return NotSupportedYetError(Msg("reason.no_index_form", what=what, arg=arg, method=method))
 
     def entry(self, e: Expr, i: sympy.Expr, j: sympy.Expr) -> sympy.Expr:
-        sp = self.space
-        if isinstance(e, N.Var):
-            return leaf(sp.base(e), i, j)
-        if isinstance(e, N.Named):
-            return self.entry(e.body, i, j)  # entry by entry, a name is its definition
-        if isinstance(e, N.Const):
-            return e.value
-        if isinstance(e, N.Identity):
-            return delta(i, j)
-        if isinstance(e, N.Zero):
-            return sympy.Integer(0)
-        if isinstance(e, N.Ones):
-            return sympy.Integer(1)
-        form = lookup(ENTRY_FORMS, type(e))
+        form = lookup(ENTRY_FORMS, type(e))  # every operation's form is in its module
         if form is not None:
             return form(self, e, i, j)
-        if type(e) in NO_INDEX_FORM or isinstance(e, N.Opaque):
-            if self.depends(e):
-                raise self.unsupported(e)
-            return leaf(sp.base(e), i, j)
-        if isinstance(e, N.Add):
-            return sympy.Add(*[self.entry(t, i, j) for t in e.terms])
-        if isinstance(e, N.Mul):
-            parts = [e.coeff] + [self.entry(s, ONE, ONE) for s in e.scalars]
-            if e.body is not None:
-                parts.append(self.entry(e.body, i, j))
-            return sympy.Mul(*parts)
-        if isinstance(e, N.MatMul):
-            factors = e.factors
-            inner = [(sp.fresh(f.cols), f.cols) for f in factors[:-1]]
-            idx = [i, *[s for s, _ in inner], j]
-            body = sympy.Mul(*[self.entry(f, idx[t], idx[t + 1]) for t, f in enumerate(factors)])
-            return summed(body, inner)
-        if isinstance(e, N.Transpose):
-            return self.entry(e.arg, j, i)
-        if isinstance(e, N.Hadamard):
-            return sympy.Mul(*[self.entry(f, i, j) for f in e.factors])
-        if isinstance(e, N.HadamardDiv):
-            return self.entry(e.num, i, j) / self.entry(e.den, i, j)
-        if isinstance(e, N.HadamardPow):
-            return self.entry(e.base, i, j) ** e.exponent
-        if isinstance(e, N.Power):
-            return self.entry(e.base, ONE, ONE) ** self.entry(e.exponent, ONE, ONE)
-        if isinstance(e, N.Elementwise):
-            func = SCALAR_FUNCTIONS.get(e.func)
-            if func is None:
-                raise NotSupportedYetError(Msg("reason.no_entrywise_form", func=e.func))
-            return func(self.entry(e.arg, i, j))
         own = getattr(e, "_entry_with", None)
         if own is not None:  # extension point: a node type defined in its own module
             return own(self, i, j)
-        if self.depends(e):
+        if self.depends(e):  # no entrywise form (NO_INDEX_FORM says why)
             raise self.unsupported(e)
-        return leaf(sp.base(e), i, j)
+        return leaf(self.space.base(e), i, j)  # constant: one symbol, entry by entry

@@ -3,13 +3,13 @@ each consumer and installs it there.
 
 Its class (fields and shape rule) lives in ``tree/`` because the smart constructors build it;
 everything else is given here, per operation module: NumPy evaluation, LaTeX, text and ASCII
-printing, NumPy code (with any helper function the code needs), the SymPy form, the entrywise
-(index) form for the definition method or the reason there is none, and the edge of its domain
-that random test points keep clear of (``check.EDGES``). The module also registers
-the differential rule (``rules.diffrule.row``), the trace and vectorization steps of a linear
-operation (``rules.adjoint.deflinear``) and the language's names
-(``language.functions.register_function``). ``tests/test_operations.py`` checks every entry
-of :data:`OPERATIONS` in every consumer.
+printing and its precedence, NumPy code (with any helper function the code needs), the SymPy
+form, the entrywise (index) form for the definition method or the reason there is none, and the
+edge of its domain that random test points keep clear of (``check.EDGES``). The module also
+registers the differential rule (``rules.diffrule.row``), the trace and vectorization steps of a
+linear operation (``rules.adjoint.deflinear``) and the language's names
+(``language.functions.register_function``). ``tests/test_operation_modules.py`` checks every
+entry of :data:`OPERATIONS` in every consumer.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from matdiff_magic.check import EDGES
 from matdiff_magic.index.convert import ENTRY_FORMS, NO_INDEX_FORM
 from matdiff_magic.messages import Msg
 from matdiff_magic.numeric import Evaluator
+from matdiff_magic.printing.base import PRECEDENCE
 from matdiff_magic.printing.latex import LatexPrinter
 from matdiff_magic.printing.numpy_printer import HELPERS, NumpyPrinter
 from matdiff_magic.printing.text import AsciiPrinter, TextPrinter
@@ -36,13 +37,14 @@ class Operation:
     evaluate: Handler  # (evaluator, node) -> 2-D array
     latex: Handler  # (printer, node) -> str
     text: Handler  # (printer, node) -> str
-    code: Handler  # (NumPy printer, node) -> (code, precedence)
-    sympy: Handler  # (node, convert child) -> SymPy expression
+    code: Handler | None  # (NumPy printer, node) -> (code, precedence); None: never in code
+    sympy: Handler | None  # (node, convert child) -> SymPy expression; None: SymPy has none
     entry: Handler | None  # (converter, node, i, j) -> SymPy index expression
-    no_entry: Msg | None  # why there is no entrywise form, when ``entry`` is None
+    no_entry: Msg | None  # why there is no entrywise form (neither: a symbol when constant)
     ascii: Handler | None  # (printer, node) -> str, where ASCII differs from the text
     helpers: tuple[tuple[str, str], ...]  # (name, source) of functions the code calls
     edge: Handler | None  # (node, evaluator, margin) -> whether a point is clear of its edge
+    precedence: int | Handler | None  # how tightly its LaTeX and text bind (None: an atom)
 
 
 OPERATIONS: dict[type, Operation] = {}
@@ -54,35 +56,41 @@ def define(
     evaluate: Handler,
     latex: Handler,
     text: Handler,
-    code: Handler,
-    sympy: Handler,
+    code: Handler | None = None,
+    sympy: Handler | None = None,
     entry: Handler | None = None,
     no_entry: Msg | None = None,
     ascii: Handler | None = None,
     helpers: dict[str, str] | None = None,
     edge: Handler | None = None,
+    precedence: int | Handler | None = None,
 ) -> Operation:
     """Install one node type in every consumer (see the module's docstring)."""
-    if (entry is None) == (no_entry is None):
-        raise ValueError(f"{node.__name__}: give an entrywise form or the reason for none")
+    if entry is not None and no_entry is not None:
+        raise ValueError(f"{node.__name__}: an entrywise form, or the reason there is none")
     op = Operation(
         node, evaluate, latex, text, code, sympy, entry, no_entry, ascii,
         tuple((helpers or {}).items()),
         edge,
+        precedence,
     )  # fmt: skip
     install(Evaluator, "_eval_", node, evaluate)
     install(LatexPrinter, "_print_", node, latex)
     install(TextPrinter, "_print_", node, text)
     if ascii is not None:
         install(AsciiPrinter, "_print_", node, ascii)
-    install(NumpyPrinter, "_print_", node, code)
+    if code is not None:
+        install(NumpyPrinter, "_print_", node, code)
     HELPERS.update(op.helpers)
-    FORMS[node] = sympy
+    if sympy is not None:
+        FORMS[node] = sympy
     if entry is not None:
         ENTRY_FORMS[node] = entry
-    else:
+    if no_entry is not None:
         NO_INDEX_FORM[node] = no_entry
     if edge is not None:
         EDGES[node] = edge
+    if precedence is not None:
+        PRECEDENCE[node] = precedence
     OPERATIONS[node] = op
     return op

@@ -10,6 +10,7 @@ from matdiff_magic.errors import EvaluationError
 from matdiff_magic.language.functions import FunctionSpec, register_function
 from matdiff_magic.messages import Msg
 from matdiff_magic.operations.define import define
+from matdiff_magic.printing import base as P
 from matdiff_magic.rules.diffrule import row
 from matdiff_magic.tree import build as B
 from matdiff_magic.tree import nodes as N
@@ -32,6 +33,7 @@ define(
     sympy=lambda e, go: sympy.Inverse(go(e.arg)),
     no_entry=Msg("op.the_inverse"),
     edge=well_conditioned,
+    precedence=P.POW,
 )
 register_function(FunctionSpec("inv", 1, B.inverse, "inverse X^{-1}", ("inverse",)))
 row(

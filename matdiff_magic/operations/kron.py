@@ -9,6 +9,7 @@ from matdiff_magic.errors import NotApplicableError
 from matdiff_magic.language.functions import FunctionSpec, register_function
 from matdiff_magic.messages import Msg
 from matdiff_magic.operations.define import define
+from matdiff_magic.printing import base as P
 from matdiff_magic.rules import vectorization as V
 from matdiff_magic.rules.adjoint import deflinear, times
 from matdiff_magic.rules.diffrule import row
@@ -40,6 +41,7 @@ define(
     code=lambda p, e: p.call("np.kron", e.left, e.right),
     sympy=lambda e, go: sympy.KroneckerProduct(go(e.left), go(e.right)),
     no_entry=Msg("op.the_kronecker_product"),
+    precedence=P.MUL,
 )
 register_function(FunctionSpec("kron", 2, B.kron, "Kronecker product A ⊗ B"))
 row(

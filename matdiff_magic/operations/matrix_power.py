@@ -7,6 +7,7 @@ import sympy
 
 from matdiff_magic.index.convert import summed
 from matdiff_magic.operations.define import define
+from matdiff_magic.printing import base as P
 from matdiff_magic.rules.diffrule import Differentiate, row
 from matdiff_magic.tree import build as B
 from matdiff_magic.tree import nodes as N
@@ -28,6 +29,7 @@ define(
     code=lambda p, e: p.call("np.linalg.matrix_power", e.arg, str(e.k)),
     sympy=lambda e, go: sympy.MatPow(go(e.arg), e.k),
     entry=_entry,
+    precedence=P.POW,
 )
 
 

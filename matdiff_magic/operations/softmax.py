@@ -12,7 +12,7 @@ from matdiff_magic import dims
 from matdiff_magic.index.convert import summed
 from matdiff_magic.language.functions import FunctionSpec, register_function
 from matdiff_magic.operations.define import define
-from matdiff_magic.rules.diffrule import Differentiate, row
+from matdiff_magic.rules.diffrule import CHOOSERS, RULES, Differentiate, DiffRule, row
 from matdiff_magic.to_sympy import scalar
 from matdiff_magic.tree import build as B
 from matdiff_magic.tree import nodes as N
@@ -217,3 +217,20 @@ row(
     "log softmax(z) = z - 1 logsumexp(z)，其微分为 (I - 1 softmax(z)^T) dz。",
     _d_log_softmax,
 )
+
+
+def _choose(node: Expr) -> DiffRule | None:
+    """A batch has the column-by-column rows; log ∘ softmax of a vector its own."""
+    if isinstance(node, N.Softmax | N.LogSumExp) and N.batched(node.arg):
+        return RULES["d.softmax.columns" if isinstance(node, N.Softmax) else "d.logsumexp.columns"]
+    if (
+        isinstance(node, N.Elementwise)
+        and node.func == "log"
+        and isinstance(node.arg, N.Softmax)
+        and not N.batched(node.arg.arg)
+    ):
+        return RULES["d.log_softmax"]
+    return None
+
+
+CHOOSERS.insert(0, _choose)  # before the entrywise rows: log ∘ softmax reads better whole

@@ -4,7 +4,6 @@ they reshape a gradient; the language has no name for it)."""
 from __future__ import annotations
 
 from matdiff_magic.dims import dim_text
-from matdiff_magic.errors import NotSupportedYetError
 from matdiff_magic.language.functions import FunctionSpec, register_function
 from matdiff_magic.messages import Msg
 from matdiff_magic.operations.define import define
@@ -17,10 +16,6 @@ from matdiff_magic.rules.adjoint import deflinear
 from matdiff_magic.rules.diffrule import row
 from matdiff_magic.tree import build as B
 from matdiff_magic.tree import nodes as N
-
-
-def _no_sympy(e, go):
-    raise NotSupportedYetError(Msg("api.no_sympy", node=type(e).__name__))
 
 
 def _code_unvec(p, e):
@@ -39,7 +34,6 @@ define(
     latex=lambda p, e: p.call("vec", p._print(e.arg)),
     text=lambda p, e: p.call("vec", p._print(e.arg)),
     code=lambda p, e: (p.operand(e.arg, ATOM) + '.reshape(-1, 1, order="F")', ATOM),
-    sympy=_no_sympy,
     no_entry=Msg("op.vec"),
 )
 define(
@@ -49,7 +43,6 @@ define(
     text=lambda p, e: f"unvec_{dim_text(e.m)}×{dim_text(e.n)}(" + p._print(e.arg) + ")",
     ascii=lambda p, e: f"unvec_({ascii_dim(e.m)} x {ascii_dim(e.n)})(" + p._print(e.arg) + ")",
     code=_code_unvec,
-    sympy=_no_sympy,
     no_entry=Msg("op.unvec"),
 )
 register_function(FunctionSpec("vec", 1, B.vec, "stack the columns into one column"))

@@ -20,24 +20,12 @@ from matdiff_magic.printing.text import text as to_text
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
 from matdiff_magic.tree.dispatch import handler
-from matdiff_magic.tree.elementwise import ELEMENTWISE
 
 ADD, MUL, UNARY, POW, ATOM = 10, 20, 30, 40, 50
 
-# The helper functions generated code may call: the entrywise rows' own, the one below, and
-# those the operations' modules add.
-HELPERS: dict[str, str] = {
-    **{name: src for row in ELEMENTWISE.values() for name, src in row.helpers.items()},
-    "_commutation": (
-        "def _commutation(m, n):\n"
-        '    """K with K vec(A) = vec(A.T) for A of size m×n (vec stacks columns)."""\n'
-        "    k = np.zeros((m * n, m * n))\n"
-        "    for i in range(m):\n"
-        "        for j in range(n):\n"
-        "            k[i * n + j, j * m + i] = 1.0\n"
-        "    return k\n"
-    ),
-}
+# The helper functions generated code may call: the entrywise rows' own and those the
+# operations' modules add.
+HELPERS: dict[str, str] = {}
 
 _RESERVED = {"np", "out"}
 
@@ -108,7 +96,7 @@ class NumpyPrinter:
 
     # -- helpers ------------------------------------------------------------------------------
     def operand(self, e: Expr, needs: int) -> str:
-        return _wrap(self._print(e), needs)
+        return wrap(self._print(e), needs)
 
     def call(self, func: str, *args: Expr | str) -> tuple[str, int]:
         parts = [a if isinstance(a, str) else self._print(a)[0] for a in args]
@@ -139,134 +127,19 @@ class NumpyPrinter:
         raise NotSupportedYetError(Msg("code.no_number", number=str(d)))
 
     def _dim_operand(self, d: sympy.Expr, needs: int) -> str:
-        return _wrap(self.dim(d), needs)
+        return wrap(self.dim(d), needs)
 
     def shape(self, e: Expr) -> str:
         return "(" + self.dim(e.rows)[0] + ", " + self.dim(e.cols)[0] + ")"
 
-    # -- leaves -------------------------------------------------------------------------------
-    def _print_Var(self, e: N.Var) -> tuple[str, int]:
-        return self.names[e.name], ATOM
+    # (each operation's ``_print_<Node>`` is installed by its module: matdiff_magic/operations)
 
-    def _print_Const(self, e: N.Const) -> tuple[str, int]:
-        return self.dim(e.value)
-
-    def _print_Identity(self, e: N.Identity) -> tuple[str, int]:
-        return "np.eye(" + self.dim(e.n)[0] + ")", ATOM
-
-    def _print_Zero(self, e: N.Zero) -> tuple[str, int]:
-        return "np.zeros(" + self.shape(e) + ")", ATOM
-
-    def _print_Ones(self, e: N.Ones) -> tuple[str, int]:
-        return "np.ones(" + self.shape(e) + ")", ATOM
-
-    def _print_Commutation(self, e: N.Commutation) -> tuple[str, int]:
-        self.helpers.add("_commutation")
-        return "_commutation(" + self.dim(e.m)[0] + ", " + self.dim(e.n)[0] + ")", ATOM
-
-    def _print_Named(self, e: N.Named) -> tuple[str, int]:
-        """A definition becomes an assignment under its own name (when that is free)."""
-        code, _ = self._print(e.body)
-        name = e.name if e.name.isidentifier() and e.name.isascii() else self._temporary()
-        if name in self._taken and name != e.name:
-            name = self._temporary()
-        elif name == e.name:
-            if name in self._taken:
-                name = self._temporary()
-            self._taken.add(name)
-        self.assignments.append((name, code))
-        return name, ATOM
-
-    def _print_Opaque(self, e: N.Opaque) -> tuple[str, int]:
-        raise NotSupportedYetError(Msg("code.no_symbol", symbol=e.text))
-
-    # -- algebra ------------------------------------------------------------------------------
-    def _print_Add(self, e: N.Add) -> tuple[str, int]:
-        out = []
-        for i, term in enumerate(e.terms):
-            negative, body = _split_sign(term)
-            if i == 0:
-                out.append(
-                    "-" + self.operand(body, UNARY + 1) if negative else self.operand(body, ADD)
-                )
-            else:
-                out.append((" - " if negative else " + ") + self.operand(body, ADD + 1))
-        return "".join(out), ADD
-
-    def _print_Mul(self, e: N.Mul) -> tuple[str, int]:
-        coeff = e.coeff
-        negative = bool(coeff.could_extract_minus_sign())
-        if negative:
-            coeff = -coeff
-        p, q = sympy.fraction(coeff)
-        top: list[tuple[str, int]] = [self.dim(p)] if p != 1 else []
-        bottom: list[tuple[str, int]] = [self.dim(q)] if q != 1 else []
-        for f in (*e.scalars, *((e.body,) if e.body is not None else ())):
-            exponent = f.exponent if isinstance(f, N.Power) else None
-            if isinstance(exponent, N.Const) and exponent.value.is_negative:
-                k = -exponent.value
-                base = self._print(f.base)
-                if k == 1:
-                    bottom.append(base)
-                else:
-                    bottom.append((_wrap(base, ATOM) + " ** " + _wrap(self.dim(k), POW + 1), POW))
-            else:
-                top.append(self._print(f))
-        if len(top) == 1 and not bottom:
-            code, prec = top[0]
-        else:
-            # Only a leading number goes unparenthesized: (1ᵀ y) * s, not 1ᵀ @ y * s.
-            first = MUL if p != 1 else MUL + 1
-            parts = [_wrap(t, first if i == 0 else MUL + 1) for i, t in enumerate(top)] or ["1"]
-            code = " * ".join(parts) + "".join(" / " + _wrap(b, MUL + 1) for b in bottom)
-            prec = MUL
-        if negative:
-            return "-" + _wrap((code, prec), UNARY + 1), UNARY
-        return code, prec
-
-    def _print_MatMul(self, e: N.MatMul) -> tuple[str, int]:
-        parts = [self.operand(f, MUL if i == 0 else MUL + 1) for i, f in enumerate(e.factors)]
-        return " @ ".join(parts), MUL
-
-    def _print_Transpose(self, e: N.Transpose) -> tuple[str, int]:
-        return self.operand(e.arg, ATOM) + ".T", ATOM
-
-    def _print_Power(self, e: N.Power) -> tuple[str, int]:
-        if isinstance(e.exponent, N.Const):
-            k = e.exponent.value
-            if k == sympy.Rational(1, 2):
-                return self.call("np.sqrt", e.base)
-            exponent = self._dim_operand(k, POW + 1) if k >= 0 else "(" + self.dim(k)[0] + ")"
-        else:
-            exponent = self.operand(e.exponent, POW + 1)
-        return self.operand(e.base, ATOM) + " ** " + exponent, POW
-
-    # -- entrywise functions (the other functions: matdiff_magic/operations) ----------------
-    def _print_Elementwise(self, e: N.Elementwise) -> tuple[str, int]:
-        row = ELEMENTWISE[e.func]
-        self.helpers.update(row.helpers)
-        # every template is a call, so the argument needs no brackets of its own
-        return row.code["numpy"].format(self._print(e.arg)[0]), ATOM
-
-    def _print_Hadamard(self, e: N.Hadamard) -> tuple[str, int]:
-        parts = [self.operand(f, MUL if i == 0 else MUL + 1) for i, f in enumerate(e.factors)]
-        return " * ".join(parts), MUL
-
-    def _print_HadamardDiv(self, e: N.HadamardDiv) -> tuple[str, int]:
-        return self.operand(e.num, MUL) + " / " + self.operand(e.den, MUL + 1), MUL
-
-    def _print_HadamardPow(self, e: N.HadamardPow) -> tuple[str, int]:
-        k = e.exponent
-        exponent = self._dim_operand(k, POW + 1) if k >= 0 else "(" + self.dim(k)[0] + ")"
-        return self.operand(e.base, ATOM) + " ** " + exponent, POW
-
-
-def _wrap(printed: tuple[str, int], needs: int) -> str:
+def wrap(printed: tuple[str, int], needs: int) -> str:
     code, prec = printed
     return code if prec >= needs else "(" + code + ")"
 
 
-def _split_sign(term: Expr) -> tuple[bool, Expr]:
+def split_sign(term: Expr) -> tuple[bool, Expr]:
     if isinstance(term, N.Mul) and term.coeff.could_extract_minus_sign():
         from matdiff_magic.tree import build
 

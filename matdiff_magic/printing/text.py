@@ -5,12 +5,11 @@ from __future__ import annotations
 import sympy
 
 from matdiff_magic.dims import ONE, dim_text, fresh_display_name
-from matdiff_magic.printing.base import ADD, ATOM, MUL, Printer
+from matdiff_magic.printing.base import ATOM, MUL, Printer
 from matdiff_magic.printing.grouping import grouped, superscript
 from matdiff_magic.printing.names import GREEK_ASCII, ascii_name, text_name
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
-from matdiff_magic.tree.elementwise import ELEMENTWISE
 
 
 class TextPrinter(Printer):
@@ -45,71 +44,14 @@ class TextPrinter(Printer):
     def var(self, name: str) -> str:
         return text_name(name)
 
-    def _print_Identity(self, e: N.Identity) -> str:
-        return "I"
-
     def _identity_sized(self, e: N.Identity) -> str:
         return "I_" + dim_text(e.n)
-
-    def _print_Zero(self, e: N.Zero) -> str:
-        return "0"
-
-    def _print_Ones(self, e: N.Ones) -> str:
-        if e.rows == ONE:
-            return "𝟏ᵀ"
-        if e.cols == ONE:
-            return "𝟏"
-        return f"𝟏_({dim_text(e.rows)}×{dim_text(e.cols)})"
-
-    def _print_Commutation(self, e: N.Commutation) -> str:
-        return f"K_({dim_text(e.m)},{dim_text(e.n)})"
-
-    def _print_Differential(self, e: N.Differential) -> str:
-        return "d" + text_name(e.var.name)
-
-    def _print_Opaque(self, e: N.Opaque) -> str:
-        return e.text
-
-    def _print_Named(self, e: N.Named) -> str:
-        return text_name(e.name)
-
-    def _print_D(self, e: N.D) -> str:
-        if isinstance(e.arg, N.Var | N.Named):
-            return "d" + self._print(e.arg)
-        return "d(" + self._print(e.arg) + ")"
-
-    def _print_Transpose(self, e: N.Transpose) -> str:
-        if isinstance(e.arg, N.Inverse):
-            return self._base(e.arg.arg) + "⁻ᵀ"
-        if isinstance(e.arg, N.Differential):
-            return self._print(e.arg) + "ᵀ"
-        return self._base(e.arg) + "ᵀ"
-
-    def _print_Power(self, e: N.Power) -> str:
-        if isinstance(e.exponent, N.Const):
-            k = e.exponent.value
-            if k == sympy.Rational(1, 2):
-                return "√(" + self._print(e.base) + ")"
-            if k == -1:
-                return self.frac("1", self._power_base(e.base))
-            if k.is_negative:
-                return self.frac("1", self.sup(self._power_base(e.base), str(-k)))
-            return self.sup(self._power_base(e.base), str(k))
-        return self._power_base(e.base) + "^(" + self._print(e.exponent) + ")"
 
     def _power_base(self, base: Expr) -> str:
         s = self._print(base)
         if self.precedence(base) < ATOM or isinstance(base, N.Transpose | N.Power):
             return self.paren(s)
         return s
-
-    def _print_HadamardPow(self, e: N.HadamardPow) -> str:
-        small = superscript(e.exponent)
-        base = self._base(e.base)
-        return base + ("∘" + small if small is not None else "^∘(" + str(e.exponent) + ")")
-
-    def _print_Elementwise(self, e: N.Elementwise) -> str:
-        return ELEMENTWISE[e.func].text.format(self._print(e.arg))
 
 
 class AsciiPrinter(TextPrinter):
@@ -156,83 +98,12 @@ class AsciiPrinter(TextPrinter):
     def _identity_sized(self, e: N.Identity) -> str:
         return "I_" + ascii_dim(e.n)
 
-    def _print_Ones(self, e: N.Ones) -> str:
-        if e.rows == ONE:
-            return "1'"
-        if e.cols == ONE:
-            return "1''"
-        return "1'' 1'"
-
-    def _print_Commutation(self, e: N.Commutation) -> str:
-        return f"K_({ascii_dim(e.m)},{ascii_dim(e.n)})"
-
-    def _print_Differential(self, e: N.Differential) -> str:
-        return "d" + ascii_name(e.var.name)
-
-    def _print_Named(self, e: N.Named) -> str:
-        return ascii_name(e.name)
-
-    def _print_Opaque(self, e: N.Opaque) -> str:
-        return ascii_text(e.text)
-
-    def _print_Named(self, e: N.Named) -> str:
-        return ascii_name(e.name)
-
     # -- operators ----------------------------------------------------------------------------
     def _broadcast_one(self, f: Expr, others: tuple[Expr, ...]) -> bool:
         """Whether the column or matrix of ones ``f`` may be written as the scalar 1 here."""
         return isinstance(f, N.Ones) and any(
             not o.is_scalar and not isinstance(o, N.Ones) for o in others if o is not f
         )
-
-    def _print_Add(self, e: N.Add) -> str:
-        out = []
-        for i, term in enumerate(e.terms):
-            negative, body = self._split_sign(term)
-            if body is not None and self._broadcast_one(body, e.terms):
-                s = "1"
-            else:
-                s = self.wrap(body, ADD + 1) if body is not None else ""
-            if i == 0:
-                out.append((self.NEG_SIGN + s) if negative else s)
-            else:
-                out.append((self.MINUS if negative else self.PLUS) + s)
-        return "".join(out)
-
-    def _print_Hadamard(self, e: N.Hadamard) -> str:
-        return self.HADAMARD.join(
-            "1" if self._broadcast_one(f, e.factors) else self._elementwise_operand(f)
-            for f in e.factors
-        )
-
-    def _print_HadamardDiv(self, e: N.HadamardDiv) -> str:
-        pair = (e.num, e.den)
-        num, den = (
-            "1" if self._broadcast_one(f, pair) else self._elementwise_operand(f) for f in pair
-        )
-        return num + self.HADAMARD_DIV + den
-
-    def _print_Transpose(self, e: N.Transpose) -> str:
-        if isinstance(e.arg, N.Inverse):
-            return self._base(e.arg.arg) + "^-T"
-        if isinstance(e.arg, N.Differential):
-            return self._print(e.arg) + "'"
-        return self._base(e.arg) + "'"
-
-    def _print_Power(self, e: N.Power) -> str:
-        if isinstance(e.exponent, N.Const) and e.exponent.value == sympy.Rational(1, 2):
-            return "sqrt(" + self._print(e.base) + ")"
-        return super()._print_Power(e)
-
-    def _print_HadamardPow(self, e: N.HadamardPow) -> str:
-        exponent = str(e.exponent)
-        base = self._base(e.base)
-        if exponent.lstrip("-").isdigit():
-            return base + ".^" + exponent
-        return base + ".^(" + self.number(e.exponent) + ")"
-
-    def _print_Elementwise(self, e: N.Elementwise) -> str:
-        return self.call(e.func, self._print(e.arg))
 
 
 def ascii_dim(d: sympy.Expr) -> str:

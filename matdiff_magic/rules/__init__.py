@@ -1,9 +1,9 @@
-"""The rule tables: differential rules, trace identities, vectorization identities, and the
-algebra's trace and vectorization steps (the functions' rows and steps are in their modules
-under ``matdiff_magic/operations``)."""
+"""The rule tables: the identities the trace trick and vectorization name, the chain rule's,
+the read-off and layout rules, and what a differential rule is (``diffrule.py``) and how the
+trace and vectorization steps of a linear operation are kept (``adjoint.py``). Each operation's
+own rows and steps are in its module under ``matdiff_magic/operations``."""
 
 from matdiff_magic.rules import (  # noqa: F401
-    algebra_steps,
     chain,
     conclusions,
     definition,

@@ -22,6 +22,10 @@ class DiffRule(Rule):
 
 
 RULES: dict[str, DiffRule] = {}
+# Rules chosen by more than a node's type (an entrywise function by its name, a batch, a
+# composition such as log ∘ softmax with a row of its own): each operation's module adds its
+# chooser, which returns its row for a node or None.
+CHOOSERS: list[Callable[[Expr], DiffRule | None]] = []
 
 
 def row(
