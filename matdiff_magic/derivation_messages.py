@@ -39,6 +39,12 @@ CATALOGUE.update(
             "en": "matdiff cannot derive this function, so the derivative cannot be checked",
             "zh": "matdiff 无法求此函数的导数，因此无法检查导数",
         },
+        "derivation.magic_usage": {
+            "en": "--check-steps checks a cell (%%matdiff --check-steps --wrt x) whose lines are "
+            "your derivation",
+            "zh": "--check-steps 检查一个单元格（%%matdiff --check-steps --wrt x），"
+            "其各行是你的推导",
+        },
         "derivation.holds": {"en": "holds", "zh": "成立"},
         "derivation.false": {
             "en": "not equal to the line before it",

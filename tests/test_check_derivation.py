@@ -200,3 +200,23 @@ def test_a_line_of_the_wrong_form() -> None:
     with pytest.raises(MatDiffError) as info:
         md.check_derivation(XAX.replace("   = x' A' dx", "   + x' A' dx"), "x")
     assert info.value.line == 5
+
+
+def test_the_magic_checks_the_steps_of_a_cell() -> None:
+    from IPython.core.displaypub import CapturingDisplayPublisher
+    from IPython.testing import globalipapp
+
+    ip = globalipapp.get_ipython()
+    ip.run_line_magic("load_ext", "matdiff_magic")
+    publisher = CapturingDisplayPublisher()
+    saved, ip.display_pub = ip.display_pub, publisher
+    try:
+        broken = XAX.replace("   = x' A' dx + x' A dx", "   = x' A dx + x' A dx")
+        ip.run_cell_magic("matdiff", "--check-steps --wrt x --lang en", broken)
+        ip.run_cell_magic("matdiff", "--check-steps --lang en", XAX)
+    finally:
+        ip.display_pub = saved
+        ip.run_line_magic("unload_ext", "matdiff_magic")
+    first, second = (o["data"]["text/plain"] for o in publisher.outputs)
+    assert "line 4 ✓" in first and "line 5 ✗" in first and "line 7 ✓" in first
+    assert "--wrt" in second
