@@ -17,6 +17,7 @@ false line, the rule of matdiff's own derivation there and its line are shown.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -141,7 +142,8 @@ def check_derivation(
             want = previous
         error = _error(now, want)
         ok = error < TOLERANCE
-        why = Msg("derivation.holds") if ok else checker.explain(line, index)
+        before = lines[index - 1].text if index else ""
+        why = Msg("derivation.holds") if ok else checker.explain(before, index)
         result.lines.append(LineCheck(line.number, line.text.strip(), ok, error, why, lang))
         previous = now
     return result
@@ -161,6 +163,13 @@ def _function_text(first: Line, text: str) -> str:
     if len(inners) != 1 or body.strip() != "zzdiff1":
         raise ParseError(Msg("derivation.first_line"), source=text, span=first.span)
     return inners[0]
+
+
+def _plain(text: str) -> str:
+    """A line without spaces, with the printer's transposes and inverses written as typed."""
+    for printed, typed in (("ᵀ", "'"), ("⁻¹", "^-1"), (" ", ""), ("*", "")):
+        text = text.replace(printed, typed)
+    return text
 
 
 def _error(now: list[np.ndarray | None], want: list[np.ndarray | None]) -> float:
@@ -226,13 +235,23 @@ class _Checker:
         assert line.expr is not None and line.problem is not None
         return self._eval(line.expr, line.problem.variables, {**values, **extra})
 
-    def explain(self, line: Line, index: int) -> Msg:
-        """Why a false line is false: matdiff's own step there (its rule and its line)."""
+    def explain(self, before: str, index: int) -> Msg:
+        """Why a false line is false: matdiff's own step there (its rule and its line), the
+        step after the one of matdiff's that reads most like the student's line ``before``
+        (the index of the line if there is no line before)."""
         if self.expected is None:
             return Msg("derivation.false")
         steps = [s for s in self.expected.steps if s.lhs is not None]
         differential = [s for s in steps if "∂" not in show(s.lhs)] or steps
-        step = differential[min(index, len(differential) - 1)]
+        at = min(index, len(differential) - 1)
+        if before:
+            plain = _plain(before)
+            ratios = [
+                difflib.SequenceMatcher(None, plain, _plain(show(s.expr))).ratio()
+                for s in differential
+            ]
+            at = min(ratios.index(max(ratios)) + 1, len(differential) - 1)
+        step = differential[at]
         rules = ", ".join(r.name_en for r in step.rules) or "—"
         rules_zh = "、".join(r.name_zh for r in step.rules) or "—"
         return Msg(
