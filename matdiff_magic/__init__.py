@@ -18,6 +18,7 @@ from matdiff_magic import operations  # noqa: F401
 from matdiff_magic.answers import AnswerCheck, check_answer
 from matdiff_magic.api import derive
 from matdiff_magic.compare import Comparison, compare
+from matdiff_magic.derivation_check import DerivationCheck, check_derivation
 from matdiff_magic.errors import (
     EvaluationError,
     MatDiffError,
@@ -95,6 +96,8 @@ __all__ = [
     "Comparison",
     "check_answer",
     "AnswerCheck",
+    "check_derivation",
+    "DerivationCheck",
     "parse_problem",
     "Result",
     "MatDiffError",

@@ -1,11 +1,12 @@
 """How the magic shows the verdict on a student's answer: a badge and the explanation, above
-the derivations (HTML, with a plain-text fallback)."""
+the derivations (HTML, with a plain-text fallback); and on a hand derivation (--check-steps)."""
 
 from __future__ import annotations
 
 from html import escape
 
 from matdiff_magic.answers import AnswerCheck
+from matdiff_magic.derivation_check import DerivationCheck
 from matdiff_magic.frontend.render_words import BAD_COLOUR, NEUTRAL_COLOUR, OK_COLOUR
 
 _BADGES = {
@@ -28,3 +29,15 @@ def answer_bundle(check: AnswerCheck, lang: str = "en") -> dict[str, str]:
         f"<p>{escape(message)}</p></div>"
     )
     return {"text/plain": f"{mark} {answer}: {word}\n{message}", "text/html": html}
+
+
+def derivation_bundle(check: DerivationCheck, lang: str = "en") -> dict[str, str]:
+    """The verdict on a hand derivation (--check-steps): one row a line, ✓ or ✗ and why."""
+    rows = "".join(
+        f"<tr><td>{c.number}</td><td style='color:{OK_COLOUR if c.ok else BAD_COLOUR}'>"
+        f"{'✓' if c.ok else '✗'}</td><td><code>{escape(c.text)}</code></td>"
+        f"<td>{escape(c.why.render(lang))}</td></tr>"
+        for c in check.lines
+    )
+    html = f"<table class='matdiff-steps'>{rows}</table>"
+    return {"text/plain": check.message(lang), "text/html": html}

@@ -21,8 +21,9 @@ from traitlets import Enum
 from traitlets.config import Configurable
 
 from matdiff_magic.answers import check_against
+from matdiff_magic.derivation_check import check_derivation
 from matdiff_magic.errors import MatDiffError, Msg
-from matdiff_magic.frontend.answer_view import answer_bundle
+from matdiff_magic.frontend.answer_view import answer_bundle, derivation_bundle
 from matdiff_magic.frontend.render import Content, build_content, error_bundle
 from matdiff_magic.frontend.session import (
     CODE_TARGETS,
@@ -103,6 +104,12 @@ class MatDiffMagics(Magics):
         "layout, or wrong and why; shown above the derivations",
     )
     @argument(
+        "--check-steps",
+        action="store_true",
+        help="the cell is your own derivation, one step a line (dy = d(x' A x), then lines "
+        "starting with =, last ∂y/∂x = ...): check every line (needs --wrt)",
+    )
+    @argument(
         "-o",
         "--output",
         metavar="NAME",
@@ -147,6 +154,8 @@ class MatDiffMagics(Magics):
                 raise MatDiffError(Msg("error.empty_line"))
             options = self.options(option_text, lang)
             lang = self.settings.language(options.lang)
+            if options.check_steps:
+                return self.check_steps(cell, options, lang)
             hidden = getattr(self.shell, "user_ns_hidden", {})
             solved = solve(source, options, self.shell.user_ns, lang, reserved=set(hidden))
         except MatDiffError as err:
@@ -175,7 +184,16 @@ class MatDiffMagics(Magics):
             static=args.static,
             output=args.output,
             answer=_unquoted(args.answer),
+            check_steps=args.check_steps,
         )
+
+    def check_steps(self, cell: str | None, options: Options, lang: str) -> None:
+        """--check-steps: the cell is a hand derivation; show the verdict on every line."""
+        if cell is None or not options.wrt:
+            raise MatDiffError(Msg("derivation.magic_usage"))
+        checked = check_derivation(cell, options.wrt, lang=lang, seed=options.seed)
+        display(derivation_bundle(checked, lang), raw=True)
+        return None
 
     # -- showing ----------------------------------------------------------------------------
     def show(self, solved: Solved) -> None:

@@ -39,6 +39,7 @@ class Options:
     static: bool = False
     output: str | None = None
     answer: str | None = None
+    check_steps: bool = False
     seed: int = 0
 
 
