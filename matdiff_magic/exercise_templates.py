@@ -184,7 +184,7 @@ class Blocks:
             elif r < 0.6:
                 s = f"{self.entrywise()}({s})"
             elif r < 0.8:
-                s = f"({s})'"
+                s = f"({s})' {self.matrix()}"
             else:
                 s = f"{s} + {self.coef()}{self.rng.choice(atoms)()}"
         return s
