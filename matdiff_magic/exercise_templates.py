@@ -228,7 +228,7 @@ def _ml(rng: random.Random, level: int) -> tuple[dict[str, str], str, str]:
     x, t = rng.choice(["x", "z"]), rng.choice(["t", "y"])
     d = {x: f"vector({n})", t: f"vector({k})"}
     if model in ("softmax", "softmax_bias", "softmax_l2"):
-        W = rng.choice(["W", "B", "Theta"])
+        W = rng.choice(["W", "B", "M"])
         d[W] = f"matrix({k}, {n})"
         z = f"{W} {x}"
         if model == "softmax_bias":
