@@ -29,6 +29,7 @@ from matdiff_magic.errors import (
     UnsupportedError,
     VerificationError,
 )
+from matdiff_magic.exercises import Exercise, Statement, exercise, exercises
 from matdiff_magic.language.problem import parse_problem
 from matdiff_magic.rendering import VIEWS
 from matdiff_magic.result import Result
@@ -65,7 +66,13 @@ def _install_views() -> None:
 
         return verdict(*args)
 
+    def exercise_html(*args: Any) -> str:
+        from matdiff_magic.frontend.exercise_widget import exercise_html as html
+
+        return html(*args)
+
     VIEWS.update(
+        exercise_html=exercise_html,
         plot_check=plot_check,
         plot_jacobian=plot_jacobian,
         comparison_html=comparison_html,
@@ -95,6 +102,10 @@ __all__ = [
     "compare",
     "Comparison",
     "check_answer",
+    "exercise",
+    "exercises",
+    "Exercise",
+    "Statement",
     "AnswerCheck",
     "check_derivation",
     "DerivationCheck",

@@ -687,6 +687,53 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "{names} 的数值取自命名空间数组的开头部分（前若干行和列），其余为随机值",
     },
     "error.option": {"en": "bad option: {detail}", "zh": "选项有误：{detail}"},
+    # -- exercises (matdiff_magic/exercises.py) ---------------------------------------------
+    "exercise.statement": {
+        "en": "Let {declarations}. Find the derivative of f = {function} with respect to "
+        "{wrt}, in the {layout}.",
+        "zh": "设 {declarations}。求 f = {function} 对 {wrt} 的导数（{layout}）。",
+    },
+    "exercise.statement_hessian": {
+        "en": "Let {declarations}. Find the Hessian of f = {function} with respect to {wrt}.",
+        "zh": "设 {declarations}。求 f = {function} 对 {wrt} 的黑塞矩阵。",
+    },
+    "exercise.hint.method": {
+        "en": "Use the method: {method}.",
+        "zh": "使用{method}。",
+    },
+    "exercise.hint.hessian": {
+        "en": "Find the gradient first, then differentiate it again with respect to {wrt} "
+        "({method}).",
+        "zh": "先求梯度，再对 {wrt} 求一次导数（{method}）。",
+    },
+    "exercise.hint.step": {
+        "en": "The first step of the derivation: {step}",
+        "zh": "推导的第一步：{step}",
+    },
+    "exercise.hint.shape": {
+        "en": "The answer is a {kind} of shape {shape} in the {layout}.",
+        "zh": "答案是{layout}下尺寸为 {shape} 的{kind}。",
+    },
+    "exercise.button.check": {"en": "Check", "zh": "检查"},
+    "exercise.button.hint": {"en": "Hint", "zh": "提示"},
+    "exercise.button.solution": {"en": "Show solution", "zh": "显示解答"},
+    "exercise.answer_placeholder": {
+        "en": "your answer, e.g. (A + A') x",
+        "zh": "你的答案，例如 (A + A') x",
+    },
+    "exercise.no_more_hints": {"en": "No more hints.", "zh": "没有更多提示了。"},
+    "exercise.unknown_topic": {
+        "en": "unknown exercise topic {topic!r}; the topics are {choices}",
+        "zh": "未知的练习主题 {topic!r}；可选主题为 {choices}",
+    },
+    "exercise.level": {
+        "en": "the exercise level must be 1, 2 or 3, not {level!r}",
+        "zh": "练习难度必须是 1、2 或 3，而不是 {level!r}",
+    },
+    "exercise.hint_number": {
+        "en": "hints are numbered 1, 2 and 3, not {k!r}",
+        "zh": "提示的编号为 1、2、3，而不是 {k!r}",
+    },
     "error.wrt_needed": {
         "en": "the expression has several variables ({names}): say which with --wrt",
         "zh": "表达式有多个变量（{names}）：请用 --wrt 指定对哪个变量求导",

@@ -1,0 +1,91 @@
+"""An exercise in a notebook: the problem (LaTeX), an answer box, and Check, Hint and
+"Show solution" buttons. The callbacks are plain methods, so they can be tested (and driven)
+without a browser; ``Exercise._repr_html_`` shows the static problem where widgets are absent.
+"""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as widgets
+
+from matdiff_magic.exercises import Exercise
+from matdiff_magic.messages import format_message
+
+VERDICT_COLOURS = {
+    "correct": "#1a7f37",
+    "correct-other-layout": "#9a6700",
+    "wrong": "#cf222e",
+    "invalid": "#6e7781",
+}
+
+
+class ExerciseWidget:
+    """The widget of one :class:`Exercise`; ``.box`` is what a notebook displays."""
+
+    def __init__(self, exercise: Exercise, lang: str | None = None) -> None:
+        self.exercise = exercise
+        self.lang = lang or exercise.lang
+        self.hints_shown = 0
+        say = self._say
+        self.problem = widgets.HTMLMath(exercise_html(exercise, self.lang))
+        self.answer = widgets.Text(placeholder=say("exercise.answer_placeholder"))
+        self.check_button = widgets.Button(description=say("exercise.button.check"))
+        self.hint_button = widgets.Button(description=say("exercise.button.hint"))
+        self.solution_button = widgets.Button(description=say("exercise.button.solution"))
+        self.verdict = widgets.HTML("")
+        self.hints = widgets.HTML("")
+        self.solution = widgets.HTMLMath("")
+        self.check_button.on_click(lambda _: self.on_check())
+        self.hint_button.on_click(lambda _: self.on_hint())
+        self.solution_button.on_click(lambda _: self.on_solution())
+        buttons = widgets.HBox([self.check_button, self.hint_button, self.solution_button])
+        self.box = widgets.VBox(
+            [self.problem, self.answer, buttons, self.verdict, self.hints, self.solution]
+        )
+
+    def _say(self, key: str) -> str:
+        return format_message(key, None, self.lang)
+
+    def on_check(self) -> str:
+        """Check the answer box; show and return the verdict."""
+        result = self.exercise.check(self.answer.value)
+        colour = VERDICT_COLOURS.get(result.verdict, "#000")
+        message = html.escape(result.message(self.lang))
+        self.verdict.value = f'<p style="color:{colour}">{message}</p>'
+        return result.verdict
+
+    def on_hint(self) -> str:
+        """Show the next hint (1, 2, then 3); afterwards say there are no more."""
+        if self.hints_shown >= 3:
+            said = self._say("exercise.no_more_hints")
+        else:
+            self.hints_shown += 1
+            said = self.exercise.hint(self.hints_shown, self.lang)
+        self.hints.value += f"<p>{html.escape(said)}</p>"
+        return said
+
+    def on_solution(self) -> str:
+        """Show the solution's derivation (LaTeX)."""
+        r = self.exercise.solution
+        self.solution.value = f"$${r.derivation_latex(self.lang)}$$"
+        return self.solution.value
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        display(self.box)
+
+
+def exercise_html(exercise: Exercise, lang: str | None = None) -> str:
+    """The problem as HTML with its LaTeX for MathJax (answers not included)."""
+    statement = exercise.statement(lang or exercise.lang)
+    return f"<p>{statement.latex}</p>"
+
+
+def show(exercise: Exercise, lang: str | None = None) -> ExerciseWidget:
+    """The widget of ``exercise`` (display it, or let the notebook show the returned value)."""
+    return ExerciseWidget(exercise, lang)
+
+
+__all__ = ["ExerciseWidget", "exercise_html", "show"]
