@@ -117,3 +117,24 @@ def _declaration(var) -> str:
 
 def assert_same_form(r: md.Result, expected: str, declarations: str = "") -> None:
     assert same_form(r, expected, declarations), f"{r} is not of the form {expected!r}"
+
+
+def magic_cell(ip, line: str, body: str) -> None:
+    """Run a %%matdiff cell; a failed cell's message is captured as the notebook shows it (the
+    cell failing itself is tested in tests/test_magic_errors.py)."""
+    from matdiff_magic.frontend.magic import CellError
+
+    try:
+        ip.run_cell_magic("matdiff", line, body)
+    except CellError as err:
+        ip.display_pub.publish({"text/plain": err.text})
+
+
+def magic_line(ip, line: str) -> None:
+    """Run a %matdiff line, as :func:`magic_cell`."""
+    from matdiff_magic.frontend.magic import CellError
+
+    try:
+        ip.run_line_magic("matdiff", line)
+    except CellError as err:
+        ip.display_pub.publish({"text/plain": err.text})

@@ -6,6 +6,7 @@ factors, the other layout), not from matdiff's output."""
 from __future__ import annotations
 
 import pytest
+from helpers import magic_cell
 
 import matdiff_magic as md
 
@@ -158,7 +159,7 @@ def test_magic_answer_shows_a_verdict_above_the_derivations(ip, monkeypatch, lin
 
     publisher = CapturingDisplayPublisher()
     monkeypatch.setattr(ip, "display_pub", publisher)
-    ip.run_cell_magic("matdiff", line, QUADRATIC)
+    magic_cell(ip, line, QUADRATIC)
     shown = publisher.outputs
     assert len(shown) >= 2  # the verdict, then the derivations
     plain = shown[0]["data"]["text/plain"]

@@ -4,6 +4,7 @@ true, then with one line broken; every expectation below is written by hand."""
 from __future__ import annotations
 
 import pytest
+from helpers import magic_cell
 
 import matdiff_magic as md
 from matdiff_magic.errors import MatDiffError
@@ -212,8 +213,8 @@ def test_the_magic_checks_the_steps_of_a_cell() -> None:
     saved, ip.display_pub = ip.display_pub, publisher
     try:
         broken = XAX.replace("   = x' A' dx + x' A dx", "   = x' A dx + x' A dx")
-        ip.run_cell_magic("matdiff", "--check-steps --wrt x --lang en", broken)
-        ip.run_cell_magic("matdiff", "--check-steps --lang en", XAX)
+        magic_cell(ip, "--check-steps --wrt x --lang en", broken)
+        magic_cell(ip, "--check-steps --lang en", XAX)
     finally:
         ip.display_pub = saved
         ip.run_line_magic("unload_ext", "matdiff_magic")

@@ -9,6 +9,7 @@ import importlib
 from collections import Counter
 
 import pytest
+from helpers import magic_cell
 from IPython.core.displaypub import CapturingDisplayPublisher
 from IPython.testing import globalipapp
 
@@ -67,7 +68,7 @@ def test_one_method_parses_and_derives_once(ip, calls):
 
 
 def test_every_method_derives_once(ip, calls):
-    ip.run_cell_magic("matdiff", "--wrt θ", "X: matrix(m, n); y: vector(m)\n(X θ - y)' (X θ - y)")
+    magic_cell(ip, "--wrt θ", "X: matrix(m, n); y: vector(m)\n(X θ - y)' (X θ - y)")
     assert calls["parse"] == 1
     for method in ("definition", "differential", "chain", "vectorization"):
         assert calls[method] == 1, (method, calls)
@@ -82,7 +83,7 @@ def test_check_computes_the_finite_differences_once(ip, calls):
 
 
 def test_a_hessian_derives_once(ip, calls):
-    ip.run_cell_magic("matdiff", "--wrt x --order 2", "x: vector(n); A: matrix(n, n)\nx' A x")
+    magic_cell(ip, "--wrt x --order 2", "x: vector(n); A: matrix(n, n)\nx' A x")
     assert calls["parse"] == 1
     assert calls["hessian"] == 1 and sum(calls[m] for m in METHODS) == 0
 
@@ -96,7 +97,7 @@ def test_switching_the_layout_derives_nothing(ip, calls, monkeypatch):
         made.append(self)
 
     monkeypatch.setattr(W.DerivationWidget, "__init__", keep)
-    ip.run_cell_magic("matdiff", "--wrt x", "x: vector(n); A: matrix(n, n)\nx' A x")
+    magic_cell(ip, "--wrt x", "x: vector(n); A: matrix(n, n)\nx' A x")
     before = Counter(calls)
     assert made, "the cell showed no widget"
     for layout in ("numerator", "denominator", "mixed"):
@@ -105,6 +106,6 @@ def test_switching_the_layout_derives_nothing(ip, calls, monkeypatch):
 
 
 def test_an_error_cell_parses_once(ip, calls):
-    ip.run_cell_magic("matdiff", "", "A: matrix(m, n); B: matrix(m, n)\nA B")
+    magic_cell(ip, "", "A: matrix(m, n); B: matrix(m, n)\nA B")
     assert calls["parse"] == 1
     assert sum(calls[m] for m in METHODS) == 0

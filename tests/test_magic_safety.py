@@ -18,12 +18,13 @@ import time
 
 import numpy as np
 import pytest
+from helpers import magic_cell
 from IPython.core.displaypub import CapturingDisplayPublisher
 from IPython.testing import globalipapp
 
 import matdiff_magic as md
 from matdiff_magic import check, errors
-from matdiff_magic.frontend.magic import MatDiff
+from matdiff_magic.frontend.magic import CellError, MatDiff
 from matdiff_magic.frontend.session import (
     CHECK_SIZE_LIMIT,
     Options,
@@ -51,6 +52,16 @@ def ip():
 def shown(ip, monkeypatch):
     publisher = CapturingDisplayPublisher()
     monkeypatch.setattr(ip, "display_pub", publisher)
+    shown_error = ip.showtraceback
+
+    def showtraceback(*args, **kwargs):
+        # a failed %%matdiff cell: the one message the notebook shows in place of a traceback
+        error = sys.exc_info()[1]
+        if isinstance(error, CellError):
+            publisher.outputs.append({"data": {"text/plain": error.text}, "error": True})
+        return shown_error(*args, **kwargs)
+
+    monkeypatch.setattr(ip, "showtraceback", showtraceback)
     return publisher.outputs
 
 
@@ -111,7 +122,7 @@ REFUSED = [
 def test_output_refuses_names_python_or_ipython_need(ip, shown, ns, name):
     before = snapshot(ns)
     result = ip.run_cell(f"%%matdiff --wrt x -o {name}\nx' A x")
-    assert result.success
+    assert isinstance(result.error_in_exec, CellError)  # the cell fails, nothing is stored
     plain = only(shown)["text/plain"]
     assert plain.startswith("error: -o "), plain
     assert repr(name) in plain
@@ -218,7 +229,7 @@ def sizes(monkeypatch):
 def test_a_huge_vector_in_the_namespace_is_checked_at_small_sizes(ip, shown, ns, sizes):
     ns["x"] = np.random.default_rng(0).normal(size=10**7)
     start = time.process_time()
-    ip.run_cell_magic("matdiff", "--wrt x --check --plot --static -o r", "sum(exp(x)) + x' x")
+    magic_cell(ip, "--wrt x --check --plot --static -o r", "sum(exp(x)) + x' x")
     elapsed = time.process_time() - start
     print(f"cell with a 10^7-entry vector: {elapsed:.2f} s CPU")
     plain = shown[0]["data"]["text/plain"]
@@ -237,7 +248,7 @@ def test_a_huge_vector_in_the_namespace_is_checked_at_small_sizes(ip, shown, ns,
 @pytest.mark.parametrize("method", ["all", "differential", "vectorization", "definition"])
 def test_a_large_matrix_in_the_namespace_is_checked_at_small_sizes(ip, shown, ns, sizes, method):
     ns["A"] = np.random.default_rng(1).normal(size=(3000, 3000))
-    ip.run_cell_magic("matdiff", f"--wrt x --check --plot --static --method {method}", "x' A x")
+    magic_cell(ip, f"--wrt x --check --plot --static --method {method}", "x' A x")
     plain = shown[0]["data"]["text/plain"]
     assert "A ∈ ℝ^(3000×3000)" in plain
     assert "✓ matches finite differences" in plain, plain
@@ -248,7 +259,7 @@ def test_a_large_matrix_in_the_namespace_is_checked_at_small_sizes(ip, shown, ns
 def test_kinds_from_the_namespace_with_large_arrays(ip, shown, ns, sizes):
     # The cell gives the sizes (n), the array its kind and its values: leading blocks again.
     ns["A"] = np.eye(500) + 0.01 * np.random.default_rng(2).normal(size=(500, 500))
-    ip.run_cell_magic("matdiff", "--wrt x --check --static", "x: vector(n)\nx' A x")
+    magic_cell(ip, "--wrt x --check --static", "x: vector(n)\nx' A x")
     plain = only(shown)["text/plain"]
     assert "A ∈ ℝ^(n×n)" in plain
     assert "✓ matches finite differences" in plain
@@ -258,7 +269,7 @@ def test_kinds_from_the_namespace_with_large_arrays(ip, shown, ns, sizes):
 
 def test_a_large_array_whose_size_conflicts_is_still_explained(ip, shown, ns, sizes):
     ns["A"] = np.ones((300, 400))
-    ip.run_cell_magic("matdiff", "--wrt x --check --static", "x: vector(n)\nx' A x")
+    magic_cell(ip, "--wrt x --check --static", "x: vector(n)\nx' A x")
     plain = only(shown)["text/plain"]
     assert "the size n is 300 from the value of A but 400" in plain  # the real sizes
 
@@ -267,14 +278,14 @@ def test_a_non_finite_entry_beyond_the_leading_block_is_reported(ip, shown, ns, 
     x = np.ones(1000)
     x[-1] = np.nan
     ns["x"] = x
-    ip.run_cell_magic("matdiff", "--wrt x --check --static", "x' x")
+    magic_cell(ip, "--wrt x --check --static", "x' x")
     assert "could not check against finite differences" in only(shown)["text/plain"]
 
 
 def test_small_arrays_are_used_as_they_are(ip, shown, ns, sizes):
     ns["A"] = np.arange(12.0).reshape(3, 4)
     ns["y"] = np.ones(3)
-    ip.run_cell_magic("matdiff", "--wrt w --check --static", "f = (A w - y)' (A w - y)")
+    magic_cell(ip, "--wrt w --check --static", "f = (A w - y)' (A w - y)")
     plain = only(shown)["text/plain"]
     assert "smaller sizes" not in plain
     assert "numeric values of A, y come from the namespace" in plain
@@ -283,7 +294,7 @@ def test_small_arrays_are_used_as_they_are(ip, shown, ns, sizes):
 def test_sizes_written_in_the_cell_are_kept(ip, shown, ns):
     # x: vector(20) is the cell's own: A (20×20) must stay 20 for the cell to hold.
     ns["A"] = np.eye(20)
-    ip.run_cell_magic("matdiff", "--wrt x --check --static", "x: vector(20)\nx' A x")
+    magic_cell(ip, "--wrt x --check --static", "x: vector(20)\nx' A x")
     plain = only(shown)["text/plain"]
     assert "✓ matches finite differences" in plain
     assert "smaller sizes" not in plain
@@ -293,7 +304,7 @@ def test_kinds_from_the_namespace_with_a_size_other_than_three(ip, shown, ns):
     # x: vector(n) in the cell, a 5×5 A: the random x must be 5 long too (it was 3: a failed
     # check, "the size n is 5 from the value of A but 3 from the value of x").
     ns["A"] = np.eye(5)
-    ip.run_cell_magic("matdiff", "--wrt x --check --static", "x: vector(n)\nx' A x")
+    magic_cell(ip, "--wrt x --check --static", "x: vector(n)\nx' A x")
     plain = only(shown)["text/plain"]
     assert "✓ matches finite differences" in plain, plain
     assert "smaller sizes" not in plain
@@ -337,7 +348,7 @@ def test_a_wrong_method_is_still_caught_at_small_sizes(ip, shown, ns, sizes, mon
     monkeypatch.setattr(api, "run", wrong_run)
     monkeypatch.setattr(compare_module, "run", wrong_run)
     ns["A"] = np.random.default_rng(3).normal(size=(2000, 2000))
-    ip.run_cell_magic("matdiff", "--wrt x --check", "x' A x")
+    magic_cell(ip, "--wrt x --check", "x' A x")
     data = only(shown)
     plain = data["text/plain"]
     flagged = "✗ the methods disagree" in plain or (
@@ -387,9 +398,9 @@ def test_a_verification_error_is_one_message(ip, shown, ns, verification, monkey
     failing(monkeypatch, verification)
     before = snapshot(ns)
     result = ip.run_cell("%%matdiff --wrt θ --method vectorization -o r\n" + LEAST_SQUARES)
-    assert result.success
+    assert isinstance(result.error_in_exec, CellError)
     data = only(shown)
-    assert set(data) == {"text/plain", "text/html"}
+    assert set(data) == {"text/plain"}
     assert data["text/plain"] == "error: " + BUG
     assert "Traceback" not in data["text/plain"]
     assert snapshot(ns) == before

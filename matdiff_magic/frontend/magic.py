@@ -24,7 +24,7 @@ from matdiff_magic.answers import check_against
 from matdiff_magic.derivation_check import check_derivation
 from matdiff_magic.errors import MatDiffError, Msg
 from matdiff_magic.frontend.answer_view import answer_bundle, derivation_bundle
-from matdiff_magic.frontend.render import Content, build_content, error_bundle
+from matdiff_magic.frontend.render import Content, build_content, error_bundle, error_text
 from matdiff_magic.frontend.session import (
     CODE_TARGETS,
     LANGS,
@@ -57,6 +57,20 @@ class MatDiff(Configurable):
 
     def language(self, override: str | None = None) -> str:
         return override or self.lang or default_language()
+
+
+class CellError(Exception):
+    """A ``%%matdiff`` cell that failed: IPython shows ``_render_traceback_()`` in place of a
+    traceback, so the user sees the one message with its caret, and the cell is in the error
+    state (Run All stops, ``nbconvert --execute`` fails, nbval reports it unless the cell is
+    tagged ``raises-exception``)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.text = text
+
+    def _render_traceback_(self) -> list[str]:
+        return self.text.splitlines()
 
 
 @magics_class
@@ -144,7 +158,8 @@ class MatDiffMagics(Magics):
 
     # -- the work ---------------------------------------------------------------------------
     def run(self, line: str, cell: str | None = None) -> Solved | None:
-        """Run the magic; returns what was computed (None after an error)."""
+        """Run the magic; returns what was computed. An error fails the cell (:class:`CellError`),
+        so Run All and ``nbconvert --execute`` stop there."""
         lang = self.settings.language()
         try:
             source, option_text = split_line(line) if cell is None else (cell, line)
@@ -160,8 +175,7 @@ class MatDiffMagics(Magics):
             solved = solve(source, options, self.shell.user_ns, lang, reserved=set(hidden))
         except MatDiffError as err:
             # in a cell the editor numbers the %%matdiff line 1, the cell's text from 2
-            display(error_bundle(err, lang, first_line=1 if cell is None else 2), raw=True)
-            return None
+            raise CellError(error_text(err, lang, first_line=1 if cell is None else 2)) from None
         self.show(solved)
         if options.output:
             self.shell.user_ns[options.output] = solved.result
