@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -382,3 +383,22 @@ def test_advice_is_written_as_an_option(capsys):
     assert run(["exp(x)", "--method", "differential"]) == 2
     err = capsys.readouterr().err
     assert "--method vectorization" in err and "method='" not in err
+
+
+def test_method_all_shows_every_method_and_why_the_others_do_not_apply(capsys):
+    assert run(["x: vector(n); A: matrix(n, n); y = x' A x", "--wrt", "x", "--method", "all"]) == 0
+    out = capsys.readouterr().out
+    for title in ("definition (entrywise)", "matrix differential (trace trick)",
+                  "vectorization (Kronecker products)", "chain rule"):  # fmt: skip
+        assert f"== {title} ==" in out, out
+    assert out.count("∂y/∂x = (A + Aᵀ) x") == 3
+    assert "--method differential" in out and "method='" not in out  # the CLI's own syntax
+
+
+def test_method_all_as_json(capsys):
+    assert run(["X: matrix(m, n); A: matrix(p, q); kron(A, X)", "--wrt", "X",
+                "--method", "all", "--json"]) == 0  # fmt: skip
+    out = json.loads(capsys.readouterr().out)
+    assert list(out["methods"]) == ["vectorization"]
+    assert set(out["skipped"]) == {"definition", "differential", "chain"}
+    assert out["methods"]["vectorization"]["shape"]

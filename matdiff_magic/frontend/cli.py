@@ -19,9 +19,11 @@ from typing import NoReturn
 
 from matdiff_magic.answers import check_answer
 from matdiff_magic.api import METHODS, derive
+from matdiff_magic.compare import compare
 from matdiff_magic.dims import dim_text, shape_text
 from matdiff_magic.errors import MatDiffError, Msg
 from matdiff_magic.frontend import terminal as T
+from matdiff_magic.frontend.render_words import as_option
 from matdiff_magic.i18n import default_language, message
 from matdiff_magic.language.problem import parse_problem
 from matdiff_magic.layout import LAYOUTS
@@ -40,7 +42,8 @@ LAYOUT_HELP = (
 METHOD_HELP = (
     "auto (default): differential for a scalar function or variable, vectorization otherwise; "
     "differential: matrix differential and the trace trick; vectorization: vec and Kronecker "
-    "products; chain: the chain rule through your definitions; definition: entry by entry"
+    "products; chain: the chain rule through your definitions; definition: entry by entry; "
+    "all: every method that applies, one after another (and why the others do not)"
 )
 
 
@@ -71,7 +74,7 @@ def _parser() -> argparse.ArgumentParser:
         help='a declaration such as "A: matrix(m, n)" (repeatable)',
     )
     p.add_argument("--layout", choices=LAYOUTS, default="mixed", help=LAYOUT_HELP)
-    p.add_argument("--method", choices=METHODS, default="auto", help=METHOD_HELP)
+    p.add_argument("--method", choices=(*METHODS, "all"), default="auto", help=METHOD_HELP)
     p.add_argument("--order", type=int, choices=(1, 2), default=1, help="2 gives the Hessian")
     p.add_argument("--steps", action="store_true", help="show the derivation step by step")
     p.add_argument("--latex", action="store_true", help="print LaTeX instead of text")
@@ -210,6 +213,8 @@ def run(argv: Sequence[str] | None = None) -> int:
     try:
         variables = _declarations(args.var) or None
         wrt = _wrt(args, variables)
+        if args.method == "all":
+            return _all_methods(args, wrt, variables, lang)
         result = derive(
             args.expr,
             wrt,
@@ -246,6 +251,27 @@ def run(argv: Sequence[str] | None = None) -> int:
         return 2
     T.write(sys.stdout, T.escape(out, False))
     return status
+
+
+def _all_methods(args: argparse.Namespace, wrt: str, variables: dict | None, lang: str) -> int:
+    """--method all: every method that applies, one after another, verified and compared; then
+    why each other method does not apply. With --json, one object per method."""
+    c = compare(args.expr, wrt, variables, layout=args.layout, order=args.order)
+    skipped = {m: as_option(why) for m, why in c.skipped_in(lang).items()}
+    if args.json:
+        methods = {m: json.loads(_json(r, lang, None)) for m, r in c.results.items()}
+        out = json.dumps({"methods": methods, "skipped": skipped}, ensure_ascii=False, indent=2)
+    else:
+        parts = []
+        for m, r in c.results.items():
+            title = message("method." + m, lang)
+            parts.append(f"== {title} ==\n" + _output(r, args, lang, args.ascii))
+        parts += [f"== {message('method.' + m, lang)} ==\n{why}" for m, why in skipped.items()]
+        out = "\n\n".join(parts)
+        if args.ascii or not T.encodes(sys.stdout, out):
+            out = ascii_text(out)
+    T.write(sys.stdout, T.escape(out, False))
+    return 0
 
 
 def main() -> None:

@@ -6,12 +6,12 @@ terminal shows."""
 
 from __future__ import annotations
 
-import re
 import sys
 import unicodedata
 from typing import TextIO
 
 from matdiff_magic.errors import MatDiffError
+from matdiff_magic.frontend.render_words import as_option
 from matdiff_magic.i18n import message
 from matdiff_magic.messages import format_message, render_value
 from matdiff_magic.printing.text import ascii_text
@@ -108,7 +108,7 @@ def excerpt(source: str, start: int, end: int, ascii_only: bool) -> str:
 
 def render_error(err: MatDiffError, lang: str, ascii_only: bool) -> str:
     """``err.render(lang)``, made safe for the terminal (see :func:`escape`, :func:`excerpt`)."""
-    out = escape(re.sub(r"method='(\w+)'", r"--method \1", err.message_in(lang)), ascii_only)
+    out = escape(as_option(err.message_in(lang)), ascii_only)
     if err.line is not None:
         position = {"line": err.line, "column": err.column}
         out += escape(format_message("error.position", position, lang), ascii_only)
