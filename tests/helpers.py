@@ -119,22 +119,45 @@ def assert_same_form(r: md.Result, expected: str, declarations: str = "") -> Non
     assert same_form(r, expected, declarations), f"{r} is not of the form {expected!r}"
 
 
-def magic_cell(ip, line: str, body: str) -> None:
-    """Run a %%matdiff cell; a failed cell's message is captured as the notebook shows it (the
-    cell failing itself is tested in tests/test_magic_errors.py)."""
+
+def shown_outputs(ip, monkeypatch) -> list:
+    """Everything a test's cells show: the display publisher captured, and the one message a
+    failed %%matdiff cell shows in place of a traceback."""
+    import sys
+
+    from IPython.core.displaypub import CapturingDisplayPublisher
+
+    from matdiff_magic.frontend.magic import CellError
+
+    publisher = CapturingDisplayPublisher()
+    monkeypatch.setattr(ip, "display_pub", publisher)
+    show_error = ip.showtraceback
+
+    def showtraceback(*args, **kwargs):
+        error = sys.exc_info()[1]
+        if isinstance(error, CellError):
+            publisher.outputs.append({"data": {"text/plain": error.text}, "error": True})
+        return show_error(*args, **kwargs)
+
+    monkeypatch.setattr(ip, "showtraceback", showtraceback)
+    return publisher.outputs
+
+
+def _as_in_a_notebook(ip, run) -> None:
     from matdiff_magic.frontend.magic import CellError
 
     try:
-        ip.run_cell_magic("matdiff", line, body)
+        run()
     except CellError as err:
         ip.display_pub.publish({"text/plain": err.text})
+
+
+def magic_cell(ip, line: str, body: str) -> None:
+    """Run a %%matdiff cell; a failed cell's message is captured as the notebook shows it (the
+    cell failing itself is tested in tests/test_magic_errors.py)."""
+    _as_in_a_notebook(ip, lambda: ip.run_cell_magic("matdiff", line, body))
 
 
 def magic_line(ip, line: str) -> None:
     """Run a %matdiff line, as :func:`magic_cell`."""
-    from matdiff_magic.frontend.magic import CellError
-
-    try:
-        ip.run_line_magic("matdiff", line)
-    except CellError as err:
-        ip.display_pub.publish({"text/plain": err.text})
+    _as_in_a_notebook(ip, lambda: ip.run_line_magic("matdiff", line))

@@ -18,8 +18,7 @@ import time
 
 import numpy as np
 import pytest
-from helpers import magic_cell
-from IPython.core.displaypub import CapturingDisplayPublisher
+from helpers import magic_cell, shown_outputs
 from IPython.testing import globalipapp
 
 import matdiff_magic as md
@@ -50,19 +49,7 @@ def ip():
 
 @pytest.fixture
 def shown(ip, monkeypatch):
-    publisher = CapturingDisplayPublisher()
-    monkeypatch.setattr(ip, "display_pub", publisher)
-    shown_error = ip.showtraceback
-
-    def showtraceback(*args, **kwargs):
-        # a failed %%matdiff cell: the one message the notebook shows in place of a traceback
-        error = sys.exc_info()[1]
-        if isinstance(error, CellError):
-            publisher.outputs.append({"data": {"text/plain": error.text}, "error": True})
-        return shown_error(*args, **kwargs)
-
-    monkeypatch.setattr(ip, "showtraceback", showtraceback)
-    return publisher.outputs
+    return shown_outputs(ip, monkeypatch)
 
 
 @pytest.fixture

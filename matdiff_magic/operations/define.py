@@ -50,6 +50,11 @@ class Operation:
 OPERATIONS: dict[type, Operation] = {}
 
 
+def called(name: str) -> Handler:
+    """The printer of ``name(arg)``: each printer's ``call`` hook writes it in its notation."""
+    return lambda p, e: p.call(name, p._print(e.arg))
+
+
 def define(
     node: type,
     *,

@@ -8,7 +8,7 @@ import sympy
 from matdiff_magic.check import well_conditioned
 from matdiff_magic.language.functions import FunctionSpec, register_function
 from matdiff_magic.messages import Msg
-from matdiff_magic.operations.define import define
+from matdiff_magic.operations.define import called, define
 from matdiff_magic.printing.numpy_printer import ATOM
 from matdiff_magic.rules.diffrule import row
 from matdiff_magic.tree import build as B
@@ -26,7 +26,7 @@ define(
     evaluate=lambda ev, e: np.array([[np.linalg.det(ev(e.arg))]]),
     latex=lambda p, e: r"\left|" + p._print(e.arg) + r"\right|",
     text=lambda p, e: "|" + p._print(e.arg) + "|",
-    ascii=lambda p, e: p.call("det", p._print(e.arg)),
+    ascii=called("det"),
     code=lambda p, e: p.call("np.linalg.det", e.arg),
     sympy=lambda e, go: sympy.Determinant(go(e.arg)),
     no_entry=Msg("op.det"),
@@ -37,7 +37,7 @@ define(
     evaluate=_logabsdet,
     latex=lambda p, e: r"\log\left|" + p._print(e.arg) + r"\right|",
     text=lambda p, e: "log|" + p._print(e.arg) + "|",
-    ascii=lambda p, e: p.call("logdet", p._print(e.arg)),
+    ascii=called("logdet"),
     code=lambda p, e: (p.call("np.linalg.slogdet", e.arg)[0] + "[1]", ATOM),
     sympy=lambda e, go: sympy.log(sympy.Determinant(go(e.arg))),
     no_entry=Msg("op.logdet"),

@@ -11,7 +11,7 @@ from matdiff_magic.dims import ONE
 from matdiff_magic.index.convert import delta
 from matdiff_magic.language.functions import FunctionSpec, register_function
 from matdiff_magic.messages import Msg
-from matdiff_magic.operations.define import define
+from matdiff_magic.operations.define import called, define
 from matdiff_magic.printing.numpy_printer import ATOM
 from matdiff_magic.rules import trace as T
 from matdiff_magic.rules import vectorization as V
@@ -24,8 +24,8 @@ from matdiff_magic.tree.base import Expr
 define(
     N.DiagMat,
     evaluate=lambda ev, e: np.diag(ev(e.arg).ravel()),
-    latex=lambda p, e: p.call("diag", p._print(e.arg)),
-    text=lambda p, e: p.call("diag", p._print(e.arg)),
+    latex=called("diag"),
+    text=called("diag"),
     code=lambda p, e: ("np.diag(" + p.operand(e.arg, ATOM) + ".ravel())", ATOM),
     sympy=lambda e, go: sympy.DiagMatrix(go(e.arg)),
     entry=lambda c, e, i, j: delta(i, j) * c.entry(e.arg, i, ONE),
@@ -33,8 +33,8 @@ define(
 define(
     N.DiagVec,
     evaluate=lambda ev, e: np.diag(ev(e.arg)).reshape(-1, 1).copy(),
-    latex=lambda p, e: p.call("diag", p._print(e.arg)),
-    text=lambda p, e: p.call("diag", p._print(e.arg)),
+    latex=called("diag"),
+    text=called("diag"),
     code=lambda p, e: (p.call("np.diag", e.arg)[0] + ".reshape(-1, 1)", ATOM),
     sympy=lambda e, go: DiagonalOf(go(e.arg)),
     entry=lambda c, e, i, j: c.entry(e.arg, i, i),

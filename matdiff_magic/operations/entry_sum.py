@@ -8,7 +8,7 @@ import sympy
 from matdiff_magic.dims import ONE
 from matdiff_magic.index.convert import summed
 from matdiff_magic.language.functions import FunctionSpec, register_function
-from matdiff_magic.operations.define import define
+from matdiff_magic.operations.define import called, define
 from matdiff_magic.rules import trace as T
 from matdiff_magic.rules import vectorization as V
 from matdiff_magic.rules.adjoint import deflinear, times
@@ -34,8 +34,8 @@ def _sympy(e, go):
 define(
     N.Sum,
     evaluate=lambda ev, e: np.array([[np.sum(ev(e.arg))]]),
-    latex=lambda p, e: p.call("sum", p._print(e.arg)),
-    text=lambda p, e: p.call("sum", p._print(e.arg)),
+    latex=called("sum"),
+    text=called("sum"),
     code=lambda p, e: p.call("np.sum", e.arg),
     sympy=_sympy,
     entry=_entry,

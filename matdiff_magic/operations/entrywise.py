@@ -15,16 +15,14 @@ from matdiff_magic.printing import numpy_printer as C
 from matdiff_magic.printing.grouping import superscript
 from matdiff_magic.rules import trace as T
 from matdiff_magic.rules import vectorization as V
-from matdiff_magic.rules.adjoint import Has, deflinear, index_of_dx, times
-from matdiff_magic.rules.diffrule import CHOOSERS, RULES, Differentiate, DiffRule, row
+from matdiff_magic.rules.adjoint import Has, Weight, deflinear, index_of_dx, times
+from matdiff_magic.rules.diffrule import CHOOSERS, RULES, Differentiate, DiffRule, product_rule, row
 from matdiff_magic.to_sympy import scalar
 from matdiff_magic.tree import build as B
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
 from matdiff_magic.tree.elementwise import ELEMENTWISE, ElementwiseFunction
 from matdiff_magic.tree.sympy_functions import SCALAR_FUNCTIONS
-
-Weight = Expr | None
 
 
 # -- Hadamard product -----------------------------------------------------------------------------
@@ -52,14 +50,7 @@ def _eval_hadamard(self, e: N.Hadamard) -> np.ndarray:
 
 
 def _d_hadamard(node: Expr, d: Differentiate) -> Expr:
-    factors = node.factors
-    terms = []
-    for i, f in enumerate(factors):
-        df = d(f)
-        if isinstance(df, N.Zero):
-            continue
-        terms.append(B.hadamard(*factors[:i], df, *factors[i + 1 :]))
-    return B.add(*terms) if terms else B.zero_like(node)
+    return product_rule(node, d, B.hadamard)
 
 
 def _trace_hadamard(m: Weight, e: Expr, has: Has):

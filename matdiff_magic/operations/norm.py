@@ -10,7 +10,7 @@ from matdiff_magic.errors import NotSupportedYetError
 from matdiff_magic.index.convert import summed
 from matdiff_magic.language.functions import FunctionSpec, register_function
 from matdiff_magic.messages import Msg
-from matdiff_magic.operations.define import define
+from matdiff_magic.operations.define import called, define
 from matdiff_magic.printing.base import is_vector_shaped
 from matdiff_magic.rules.diffrule import Differentiate, row
 from matdiff_magic.tree import build as B
@@ -44,7 +44,7 @@ define(
     evaluate=lambda ev, e: np.array([[np.linalg.norm(ev(e.arg))]]),
     latex=_latex,
     text=_text,
-    ascii=lambda p, e: p.call("norm", p._print(e.arg)),
+    ascii=called("norm"),
     code=lambda p, e: p.call("np.linalg.norm", e.arg),
     sympy=_sympy,
     entry=_entry,

@@ -12,14 +12,12 @@ from matdiff_magic.printing import base as P
 from matdiff_magic.printing import numpy_printer as C
 from matdiff_magic.rules import trace as T
 from matdiff_magic.rules import vectorization as V
-from matdiff_magic.rules.adjoint import Has, deflinear, index_of_dx, times, transposed
-from matdiff_magic.rules.diffrule import Differentiate, row
+from matdiff_magic.rules.adjoint import Has, Weight, deflinear, index_of_dx, times, transposed
+from matdiff_magic.rules.diffrule import Differentiate, product_rule, row
 from matdiff_magic.to_sympy import scalar
 from matdiff_magic.tree import build as B
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
-
-Weight = Expr | None
 
 
 # -- matrix product -------------------------------------------------------------------------------
@@ -57,14 +55,7 @@ def _entry_matmul(c, e, i, j):
 
 
 def _d_product(node: Expr, d: Differentiate) -> Expr:
-    factors = node.factors
-    terms = []
-    for i, f in enumerate(factors):
-        df = d(f)
-        if isinstance(df, N.Zero):
-            continue
-        terms.append(B.matmul(*factors[:i], df, *factors[i + 1 :]))
-    return B.add(*terms) if terms else B.zero_like(node)
+    return product_rule(node, d, B.matmul)
 
 
 def _trace_matmul(m: Weight, e: Expr, has: Has):

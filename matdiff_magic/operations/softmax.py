@@ -11,7 +11,7 @@ from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 from matdiff_magic import dims
 from matdiff_magic.index.convert import summed
 from matdiff_magic.language.functions import FunctionSpec, register_function
-from matdiff_magic.operations.define import define
+from matdiff_magic.operations.define import called, define
 from matdiff_magic.rules.diffrule import CHOOSERS, RULES, Differentiate, DiffRule, row
 from matdiff_magic.to_sympy import scalar
 from matdiff_magic.tree import build as B
@@ -90,8 +90,8 @@ def _entry_logsumexp(c, e, i, j):
 define(
     N.Softmax,
     evaluate=_softmax,
-    latex=lambda p, e: p.call("softmax", p._print(e.arg)),
-    text=lambda p, e: p.call("softmax", p._print(e.arg)),
+    latex=called("softmax"),
+    text=called("softmax"),
     code=_helper_call("_softmax"),
     helpers={"_softmax": SOFTMAX_CODE},
     sympy=_sympy,
@@ -100,8 +100,8 @@ define(
 define(
     N.LogSumExp,
     evaluate=_logsumexp,
-    latex=lambda p, e: p.call("logsumexp", p._print(e.arg)),
-    text=lambda p, e: p.call("logsumexp", p._print(e.arg)),
+    latex=called("logsumexp"),
+    text=called("logsumexp"),
     code=_helper_call("_logsumexp"),
     helpers={"_logsumexp": LOGSUMEXP_CODE},
     sympy=_sympy,

@@ -7,7 +7,7 @@ import sympy
 
 from matdiff_magic.index.convert import summed
 from matdiff_magic.language.functions import FunctionSpec, register_function
-from matdiff_magic.operations.define import define
+from matdiff_magic.operations.define import called, define
 from matdiff_magic.rules import trace as T
 from matdiff_magic.rules import vectorization as V
 from matdiff_magic.rules.adjoint import deflinear, times
@@ -24,8 +24,8 @@ def _entry(c, e, i, j):
 define(
     N.Trace,
     evaluate=lambda ev, e: np.array([[np.trace(ev(e.arg))]]),
-    latex=lambda p, e: p.call("tr", p._print(e.arg)),
-    text=lambda p, e: p.call("tr", p._print(e.arg)),
+    latex=called("tr"),
+    text=called("tr"),
     code=lambda p, e: p.call("np.trace", e.arg),
     sympy=lambda e, go: sympy.Trace(go(e.arg)),
     entry=_entry,

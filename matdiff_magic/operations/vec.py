@@ -6,7 +6,7 @@ from __future__ import annotations
 from matdiff_magic.dims import dim_text
 from matdiff_magic.language.functions import FunctionSpec, register_function
 from matdiff_magic.messages import Msg
-from matdiff_magic.operations.define import define
+from matdiff_magic.operations.define import called, define
 from matdiff_magic.printing.latex import latex_dim
 from matdiff_magic.printing.numpy_printer import ATOM
 from matdiff_magic.printing.text import ascii_dim
@@ -31,8 +31,8 @@ def _latex_unvec(p, e):
 define(
     N.Vec,
     evaluate=lambda ev, e: ev(e.arg).reshape(-1, 1, order="F"),
-    latex=lambda p, e: p.call("vec", p._print(e.arg)),
-    text=lambda p, e: p.call("vec", p._print(e.arg)),
+    latex=called("vec"),
+    text=called("vec"),
     code=lambda p, e: (p.operand(e.arg, ATOM) + '.reshape(-1, 1, order="F")', ATOM),
     no_entry=Msg("op.vec"),
 )

@@ -24,6 +24,7 @@ from matdiff_magic.tree import build as B
 from matdiff_magic.tree.base import Expr
 
 Has = Callable[[Expr], bool]
+Weight = Expr | None  # M or J: what has been moved out so far (None while nothing has)
 Step = Callable[[Expr | None, Expr, Has], tuple[Rule | None, Expr | None, Expr]]
 
 
@@ -97,6 +98,7 @@ def index_of_dx(factors: tuple[Expr, ...], has: Has) -> int:
 
 __all__ = [
     "PAIRS",
+    "Weight",
     "LinearPair",
     "deflinear",
     "index_of_dx",

@@ -10,6 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from matdiff_magic.rules.rule import Rule, register
+from matdiff_magic.tree import build as B
+from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
 
 Differentiate = Callable[[Expr], Expr]
@@ -51,3 +53,16 @@ def row(
     )
     RULES[key] = rule
     return register(rule)
+
+
+def product_rule(node: Expr, d: Differentiate, rebuild: Callable[..., Expr]) -> Expr:
+    """d of a product, one factor at a time: the sum over i of the product ``rebuild`` makes of
+    the factors with the i-th replaced by its differential (factors whose differential is 0
+    dropped), in the order the factors are written."""
+    factors = node.factors
+    terms = []
+    for i, f in enumerate(factors):
+        df = d(f)
+        if not isinstance(df, N.Zero):
+            terms.append(rebuild(*factors[:i], df, *factors[i + 1 :]))
+    return B.add(*terms) if terms else B.zero_like(node)

@@ -1,9 +1,9 @@
 """The trace identities of the trace trick, one row each.
 
 A term of df is kept as tr(M E): E is the part that still contains dX, M what has been moved
-out of it. Each operation's trace step (its adjoint, ``adjoint.py``; the steps themselves are in
-``linear_maps.py`` and ``linear_products.py``) peels the outermost layer off E and names the
-identity it used, until the term reads tr(M dX) = tr(G^T dX).
+out of it. Each operation's trace step (its adjoint, ``adjoint.py``; the steps themselves are
+in the operations' modules, ``matdiff_magic/operations``) peels the outermost layer off E and
+names the identity it used, until the term reads tr(M dX) = tr(G^T dX).
 """
 
 from __future__ import annotations

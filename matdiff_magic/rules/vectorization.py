@@ -1,9 +1,9 @@
 """The vectorization identities, one row each.
 
 A term of vec(dF) is kept as J vec(E): E still contains dX, J is what has been pulled out. Each
-operation's vectorization step (the matrix of the linear map, ``adjoint.py``; the steps are in
-``linear_maps.py`` and ``linear_products.py``) peels the outermost layer off E and names the
-identity it used, until the term reads J vec(dX).
+operation's vectorization step (the matrix of the linear map, ``adjoint.py``; the steps are
+in the operations' modules, ``matdiff_magic/operations``) peels the outermost layer off E and
+names the identity it used, until the term reads J vec(dX).
 """
 
 from __future__ import annotations
