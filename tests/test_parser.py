@@ -358,3 +358,16 @@ def test_log_of_bars_is_the_printed_logdet():
     assert isinstance(md.parse_problem(declared + "log|X|").expr, N.LogDet)
     assert isinstance(md.parse_problem(declared + "log |X' X| + 1").expr.terms[0], N.LogDet)
     assert isinstance(md.parse_problem(declared + "log(|X|)").expr, N.Elementwise)
+
+
+def test_superscript_powers_as_the_text_printer_writes_them():
+    """(vᵀ x)⁴ and X¹⁰ read as (vᵀ x)^4 and X^10, so printed results check as answers."""
+
+    declared = "x: vector(n); v: vector(n); X: matrix(n, n)\n"
+    for printed, written in [("(v' x)⁴", "(v' x)^4"), ("X¹⁰", "X^10"), ("X²³", "X^23")]:
+        a = md.parse_problem(declared + printed).expr
+        b = md.parse_problem(declared + written).expr
+        assert a == b, (printed, a, b)
+    r = md.derive(declared + "(v' x)^5", "x")
+    assert md.check_answer(declared + "(v' x)^5", "x", r.text).verdict == "correct"
+    assert md.check_answer(declared + "(v' x)^5", "x", "5 (vᵀ x)⁴ v").verdict == "correct"

@@ -163,6 +163,7 @@ def number_value(text: str, source: str, span: Span) -> Fraction:
 
 _NOT_NAME = set("ᵀ²³⁻¹")
 _SUPERSCRIPT_DIGITS = set("⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+_POWER_DIGITS = set("⁰¹²³⁴⁵⁶⁷⁸⁹")
 _FROM_SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
 
 
@@ -239,6 +240,22 @@ def tokenize(source: str) -> list[Token]:
         ):
             tokens.append(Token("OP", ".T", Span(i, i + 2), space))
             i, space = i + 2, False
+            continue
+        if ch in _POWER_DIGITS and not (
+            ch in "²³" and (i + 1 >= n or source[i + 1] not in _POWER_DIGITS)
+        ):
+            # the text printer's powers beyond ² and ³: (vᵀ x)⁴, x¹⁰ read as (vᵀ x)^4, x^10
+            j = i
+            while j < n and source[j] in _POWER_DIGITS:
+                j += 1
+            written = source[i:j].translate(_FROM_SUPERSCRIPT)
+            tokens.append(Token("OP", "^", Span(i, i), space))
+            tokens.append(
+                Token(
+                    "NUMBER", written, Span(i, j), False, number_value(written, source, Span(i, j))
+                )
+            )
+            i, space = j, False
             continue
         if ch == "∘" and i + 1 < n and source[i + 1] in _SUPERSCRIPT_DIGITS:
             # the text printer's entrywise power: x∘², x∘⁻¹ read as x .^ 2, x .^ -1
