@@ -6,9 +6,13 @@
 Each notebook is run top to bottom in a fresh kernel of *this* Python interpreter (the one
 running the script, as ``pytest --nbval-current-env`` does), with the working directory set to
 the notebook's folder, the repository on ``PYTHONPATH`` (so an uninstalled checkout works) and
-``MATDIFF_LANG`` unset (English unless a cell says ``--lang zh``). Outputs, the widget state and
-the kernel metadata are written back; execution timings are not, so an unchanged derivation
-gives an unchanged file apart from widget model ids.
+``MATDIFF_LANG`` unset (English unless a cell says ``--lang zh``). Outputs and the kernel
+metadata are written back; execution timings are not. Widgets are not stored: neither the
+widget state nor the widget views in the outputs, so every static renderer (nbconvert HTML,
+GitHub, nbviewer) shows each derivation's LaTeX, Markdown and text fallback, which the magic
+puts beside its widget, and an unchanged derivation gives an unchanged file.
+
+    python scripts/regenerate_notebooks.py --strip-only      # only drop widgets, no re-run
 
 Needs ``nbclient`` and ``ipykernel`` (``pip install nbclient ipykernel``). A cell that raises
 stops the run for that notebook and the script exits with status 1 (the file is left as it was).
@@ -25,6 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 TIMEOUT = 600  # seconds per cell
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
 def notebook_paths(args: list[str]) -> list[Path]:
@@ -63,6 +68,22 @@ def current_env_kernel_manager_class() -> type:
     return CurrentEnvKernelManager
 
 
+def strip_widgets(nb: dict) -> bool:
+    """Drop the widget state and every widget view, keeping the static fallbacks; True if changed.
+
+    A view whose model is not saved renders as "model not found" in JupyterLab and as nothing
+    in nbconvert, so a committed view without its state would hide the derivation.
+    """
+    changed = nb["metadata"].pop("widgets", None) is not None
+    for cell in nb["cells"]:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if WIDGET_VIEW in data:
+                del data[WIDGET_VIEW]
+                changed = True
+    return changed
+
+
 def execute(path: Path) -> float:
     """Run one notebook in place; returns the seconds it took."""
     import nbformat
@@ -81,7 +102,7 @@ def execute(path: Path) -> float:
         timeout=TIMEOUT,
         resources={"metadata": {"path": str(path.parent)}},
         record_timing=False,
-        store_widget_state=True,
+        store_widget_state=False,
     )
     start = time.perf_counter()
     client.execute()
@@ -92,15 +113,33 @@ def execute(path: Path) -> float:
         "language": "python",
         "name": "python3",
     }
+    strip_widgets(nb)
     nbformat.validate(nb)
     nbformat.write(nb, path)
     return elapsed
 
 
+def strip_only(paths: list[Path]) -> int:
+    """Drop the widgets from the notebooks without running them."""
+    import nbformat
+
+    for path in paths:
+        nb = nbformat.read(path, as_version=4)
+        if strip_widgets(nb):
+            nbformat.write(nb, path)
+            print(f"stripped {path.relative_to(ROOT)}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("notebooks", nargs="*", help="notebooks to run (default: all)")
+    parser.add_argument(
+        "--strip-only", action="store_true", help="only drop the widgets, do not re-run"
+    )
     args = parser.parse_args(argv)
+    if args.strip_only:
+        return strip_only(notebook_paths(args.notebooks))
     try:
         import nbclient  # noqa: F401
     except ImportError:
