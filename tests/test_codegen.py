@@ -30,6 +30,7 @@ CASES = [
     ("diag(X)", "X"),
     ("X .^ 3", "X"),
     ("X ./ A", "X"),
+    ("sum(A ./ X)", "X"),
     ("tanh(W x) .* sigmoid(W x)", "W"),
     ("sin(x) .* cos(x)", "x"),
     ("X^3", "X"),

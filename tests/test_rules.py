@@ -110,6 +110,28 @@ EXAMPLES = {
     "def.read": ("x' S x", "x", "definition"),
     "def.assemble": ("x' S x", "x", "definition"),
     "def.entrywise": ("S diag(x) B", "x", "definition"),
+    # the identities a simplify step cites (rules/simplifications.py)
+    "simplify.diagonal_inverse": ("log(x)", "x", "definition"),
+    "simplify.difference_sign": ("(x - a)' S (x - a)", "x", "differential"),
+    "simplify.distribute": ("sum(x .* log(x))", "x", "chain"),
+    "simplify.entrywise": ("sum(x .* log(x))", "x", "differential"),
+    "simplify.factor": ("x' S x", "x", "definition"),
+    "simplify.gather_transpose": ("a' S' S' x", "S", "chain"),
+    "simplify.inverse_of_product": ("tr(inv(S' S))", "S", "chain"),
+    "simplify.linear_wrappers": ("exp(X) .* X", "X", "vectorization"),
+    "simplify.norm_powers": ("norm(x' x)", "x", "differential"),
+    "simplify.ones_first": (
+        "y: vector(k); W: matrix(k, n)\ny' log(softmax(W x)) a",
+        "W",
+        "vectorization",
+    ),
+    "simplify.softmax": ("y: vector(k); W: matrix(k, n)\ny' log(softmax(W x))", "W", "definition"),
+    "simplify.split_fraction": ("(x - a)/norm(x - a)", "x", "definition"),
+    "simplify.spread_number": ("(S x - a)' (S x - a) + c x' x", "x", "differential"),
+    "simplify.sum_trace_names": ("sum(X) X", "X", "definition"),
+    "simplify.trace_of_scalar": ("x' inv(S + t I) x", "t", "chain"),
+    "simplify.transpose_of_sum": ("tr(S a x' S)", "S", "differential"),
+    "simplify.vec_backwards": ("sum(x .* log(x))", "x", "chain"),
 }
 EXAMPLES.update(
     {f"d.elementwise.{name}": (f"sum({name}(X))", "X", "differential") for name in ELEMENTWISE}

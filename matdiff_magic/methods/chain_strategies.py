@@ -13,6 +13,7 @@ from matdiff_magic.methods.differential import trace_trick
 from matdiff_magic.rules import chain as R
 from matdiff_magic.rules import conclusions as C
 from matdiff_magic.rules.rule import Rule
+from matdiff_magic.rules.simplifications import simplified
 from matdiff_magic.tree import build as B
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
@@ -142,12 +143,12 @@ def scalar_through_vectors(chain: Chain) -> Expr:
 def _finish(b: Builder, value: Expr) -> Expr:
     """Simplify, then write out the intermediates used once (each a step of its own when it
     shows); the others keep their names."""
-    tidy_value = tidy(value)
-    b.then(tidy_value, (C.SIMPLIFY,))
+    tidy_value, used = simplified(value)
+    b.then(tidy_value, used)
     inlined = write_out_single_uses(tidy_value)
     b.then(inlined, (R.SUBSTITUTE,))
-    final = tidy(inlined)
-    b.then(final, (C.SIMPLIFY,))
+    final, used = simplified(inlined)
+    b.then(final, used)
     return final
 
 
@@ -218,12 +219,12 @@ def scalar_backwards(chain: Chain) -> Expr:
             phi = B.trace(B.matmul(B.transpose(grads[k]), link))
             value = differential.derive(Context(phi, previous, z)).value
             b.start(grads[k - 1], value, (rule,), claim=claim)
-        current = tidy(_inline(value, [(grads[k].key, current)], {}))
-        b.then(current, (R.SUBSTITUTE_GRADIENT,))
+        current, used = simplified(_inline(value, [(grads[k].key, current)], {}))
+        b.then(current, (R.SUBSTITUTE_GRADIENT, *used[1:]))
         bindings.append((grads[k - 1].key, current))
         chain.symbols[grads[k - 1].key] = claim
-    final = tidy(write_out_single_uses(chain.inline(current, [])))
-    b.then(final, (R.SUBSTITUTE, C.SIMPLIFY))
+    final, used = simplified(write_out_single_uses(chain.inline(current, [])))
+    b.then(final, (R.SUBSTITUTE, *used))
     return final
 
 
