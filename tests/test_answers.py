@@ -185,7 +185,7 @@ def ip():
         ('--wrt x --answer "2 A x"', "✗ your answer: not the derivative", "symmetric"),
         ("--wrt x --answer \"(A + A') x\"", "✓ your answer: correct", "Correct"),
         ("--wrt x --answer \"x' (A + A')\"", "↔ your answer: other layout", "numerator layout"),
-        ('--wrt x --answer "(A + A\') x" --lang zh', "✓ 你的答案: 正确", "正确"),
+        ('--wrt x --answer "(A + A\') x" --lang zh', "✓ 你的答案：正确", "正确"),
     ],
 )
 def test_magic_answer_shows_a_verdict_above_the_derivations(ip, monkeypatch, line, first, says):
