@@ -155,6 +155,13 @@ def test_printed_names_read_back_as_the_declared_variable(expr, wrt, answer):
     assert check.verdict == "correct", check.message()
 
 
+def test_a_variable_named_as_printed_is_the_declared_one():
+    # d(xᵀ W x)/dW = x xᵀ whichever spelling names W
+    for wrt in ("W₂", "W2", "W_2"):
+        assert md.derive("x' W_2 x", wrt).wrt.name == "W_2"
+    assert md.derive("alpha * x' x", "α", {"alpha": "scalar"}).wrt.name == "alpha"
+
+
 def test_printed_names_stay_apart():
     # W₂ and W₃ are two variables; the answer naming the wrong one is wrong, not confused
     expr = "W_2: matrix(n, n); W_3: matrix(n, n); x: vector(n)\nx' W_2 x"
