@@ -15,6 +15,7 @@ from matdiff_magic.errors import (
     ParseError,
     UnsupportedError,
 )
+from matdiff_magic.language.lexer import FULL_WIDTH
 from matdiff_magic.language.problem import Problem, parse_problem
 from matdiff_magic.language.rebase import with_variable
 from matdiff_magic.methods import chain, definition, differential, hessian, vectorization
@@ -82,11 +83,11 @@ def context(problem: Problem, wrt: str) -> Context:
 
     A definition named as ``wrt`` is the variable (see ``language.rebase``); a name that is
     neither a variable nor a definition is an error naming the nearest ones."""
-    if isinstance(wrt, str):
-        wrt = wrt.translate(_SUBSCRIPTS)  # W₂ as printed: the name W2
-    if not isinstance(wrt, str) or not wrt.isidentifier():
+    # W₂ as printed is the name W2; ｘ typed full-width is x, as in the expression
+    name = wrt.translate(_SUBSCRIPTS).translate(FULL_WIDTH) if isinstance(wrt, str) else ""
+    if not name.isidentifier():
         raise ParseError(Msg("build.variable_name", name=wrt))
-    wrt = _spelling(problem, wrt)
+    wrt = _spelling(problem, name)
     if wrt in problem.definition_names:
         problem = with_variable(problem, wrt)
     var = problem.variables.get(wrt)

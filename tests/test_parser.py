@@ -406,3 +406,8 @@ def test_full_width_errors_point_at_the_users_own_character():
     err = error("Ａ：ｍａｔｒｉｘ（ｍ，ｎ）\nＡ Ａ", md.ShapeError)
     assert err.line == 2 and err.column == 3  # under the second Ａ, as for "A A"
     assert "Ａ Ａ" in str(err)
+
+
+def test_the_variable_may_be_typed_full_width_too():
+    # d(xᵀ A x)/dx = (A + Aᵀ) x, with x named ｘ in both the expression and wrt
+    assert md.derive("ｘ＇ Ａ ｘ", "ｘ").text == md.derive("x' A x", "x").text
