@@ -393,7 +393,7 @@ def test_missing_wrt_lists_the_candidates(ip, shown):
 
 def test_missing_wrt_in_chinese(ip, shown):
     cell(ip, "--lang zh", "x' A x")
-    assert only(shown)["text/plain"].startswith("错误: 对哪个变量求导？")
+    assert only(shown)["text/plain"].startswith("错误：对哪个变量求导？")
 
 
 def test_bad_options(ip, shown, ns):

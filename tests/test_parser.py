@@ -371,3 +371,43 @@ def test_superscript_powers_as_the_text_printer_writes_them():
     r = md.derive(declared + "(v' x)^5", "x")
     assert md.check_answer(declared + "(v' x)^5", "x", r.text).verdict == "correct"
     assert md.check_answer(declared + "(v' x)^5", "x", "5 (vᵀ x)⁴ v").verdict == "correct"
+
+
+# -- full-width input (a Chinese input method) ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("full", "ascii_form"),
+    [
+        ("（ｘ＇ Ａ ｘ）＋ ２＊ｘ＇ｘ", "(x' A x) + 2*x'x"),
+        (
+            "Ａ：ｍａｔｒｉｘ（ｍ，ｎ）；ｘ：ｖｅｃｔｏｒ（ｎ）\nｘ＇Ａ＇Ａｘ",
+            "A: matrix(m, n); x: vector(n)\nx'A'Ax",
+        ),
+        ("ｅ　＝　Ｘ　θ　－　ｙ\nｅ＇ｅ／２", "e = X θ - y\ne'e/2"),
+        ("ｔｒ（Ｘ＾２）－ｌｏｇｄｅｔ（Ｘ）", "tr(X^2)-logdet(X)"),
+        ("ｘ ＠ ｘ＇；", "x @ x';"),
+    ],
+)
+def test_full_width_input_reads_as_its_ascii_form(full, ascii_form):
+    assert text(full) == text(ascii_form)
+    assert shapes(full) == shapes(ascii_form)
+
+
+def test_full_width_errors_point_at_the_users_own_character():
+    source = "ｘ＇Ａ　＋　（ｘ＄"
+    err = error(source, md.ParseError)
+    assert "'＄'" in str(err)  # the character as typed
+    assert (err.line, err.column) == (1, 9) and source[err.column - 1] == "＄"
+    line, caret = str(err).splitlines()[-2:]
+    assert line == "  " + source
+    # an ideographic space for every wide character before it, so the caret lines up
+    assert caret == "  " + "\u3000" * 8 + "＾"
+    err = error("Ａ：ｍａｔｒｉｘ（ｍ，ｎ）\nＡ Ａ", md.ShapeError)
+    assert err.line == 2 and err.column == 3  # under the second Ａ, as for "A A"
+    assert "Ａ Ａ" in str(err)
+
+
+def test_the_variable_may_be_typed_full_width_too():
+    # d(xᵀ A x)/dx = (A + Aᵀ) x, with x named ｘ in both the expression and wrt
+    assert md.derive("ｘ＇ Ａ ｘ", "ｘ").text == md.derive("x' A x", "x").text

@@ -24,7 +24,7 @@ from matdiff_magic.dims import dim_text, shape_text
 from matdiff_magic.errors import MatDiffError, Msg
 from matdiff_magic.frontend import terminal as T
 from matdiff_magic.frontend.render_words import as_option
-from matdiff_magic.i18n import default_language, message
+from matdiff_magic.i18n import default_language, message, parenthesized, separator
 from matdiff_magic.language.problem import parse_problem
 from matdiff_magic.layout import LAYOUTS
 from matdiff_magic.notation import shape_latex
@@ -139,7 +139,9 @@ def _output(result: Result, args: argparse.Namespace, lang: str, ascii_only: boo
             lines.append(result.steps.latex(lang=lang))
         else:
             lines.append(f"{latex(result.symbol)} = {result.latex}")
-        lines.append(f"% {message('shape', lang)}: {shape_latex(result.shape)} ({where})")
+        size, colon = shape_latex(result.shape), separator("colon", lang)
+        gap = "" if lang == "zh" else " "  # full-width parentheses carry their own space
+        lines.append(f"% {message('shape', lang)}{colon}{size}{gap}{parenthesized(where, lang)}")
     else:
         if args.steps:
             lines += [derivation_text(result.steps, lang=lang, ascii_only=ascii_only), ""]
@@ -147,10 +149,10 @@ def _output(result: Result, args: argparse.Namespace, lang: str, ascii_only: boo
         lines.append(f"{symbol} = {value}")
         rows, cols = result.shape
         shape = f"{ascii_dim(rows)} x {ascii_dim(cols)}" if ascii_only else shape_text(result.shape)
-        lines.append(
-            f"  {words(message('shape', lang))} {shape}, {words(where)}, "
-            f"{words(message('method.' + result.method, lang))}"
-        )
+        comma = separator("comma", "en" if ascii_only else lang)
+        method = message("method." + result.method, lang)
+        said = f"{message('shape', lang)} {shape}{comma}{where}{comma}{method}"
+        lines.append("  " + words(said))
     if args.check:
         lines.append(words(_check_line(result, lang)))
     if args.code:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from html import escape
 
 from matdiff_magic.compare import Comparison
-from matdiff_magic.i18n import message
+from matdiff_magic.i18n import message, separator
 
 
 def comparison_verdict(c: Comparison, lang: str = "en") -> str:
@@ -27,7 +27,7 @@ def comparison_verdict(c: Comparison, lang: str = "en") -> str:
                 f"{'matches' if ok else 'DOES NOT MATCH'} finite differences "
                 f"(largest relative error {worst:.1e})"
             )
-    return "; ".join(p for p in (agree, fd) if p)
+    return separator("semicolon", lang).join(p for p in (agree, fd) if p)
 
 
 def comparison_html(c: Comparison) -> str:

@@ -25,7 +25,7 @@ from matdiff_magic.frontend.render_words import (
     layout_description,
     method_title,
 )
-from matdiff_magic.i18n import message
+from matdiff_magic.i18n import message, separator
 from matdiff_magic.layout import LAYOUTS
 from matdiff_magic.messages import format_message
 from matdiff_magic.printing.steps import latex_text
@@ -148,9 +148,9 @@ class Content:
         return "\n".join(parts)
 
     def _skipped_line(self, method: str, why: str) -> str:
-        return (
-            f"{message('ui.not_applicable', self.lang)}: {method_title(method, self.lang)}: {why}"
-        )
+        colon = separator("colon", self.lang)
+        title = message("ui.not_applicable", self.lang)
+        return f"{title}{colon}{method_title(method, self.lang)}{colon}{why}"
 
     def static_bundle(self, layout: str) -> dict[str, str]:
         """text/latex, text/markdown and text/plain for a notebook read without a kernel."""
@@ -227,7 +227,7 @@ def failure_text(method: str, err: Exception, lang: str = "en") -> str:
     body = format_message(
         "error.method_failed", {"method": method_title(method, lang), "reason": reason}, lang
     )
-    return f"{message('error', lang)}: {body}"
+    return f"{message('error', lang)}{separator('colon', lang)}{body}"
 
 
 def content_for(obj: Result | Comparison, lang: str = "en") -> Content:
@@ -255,7 +255,7 @@ def error_text(err: Exception, lang: str = "en", first_line: int = 1) -> str:
     """An error as the user reads it: "error: message (line, column)", caret and hints;
     ``first_line``: the editor's number of the source's first line."""
     text = err.render(lang, first_line) if isinstance(err, MatDiffError) else str(err)
-    return f"{message('error', lang)}: {as_option(text)}"
+    return f"{message('error', lang)}{separator('colon', lang)}{as_option(text)}"
 
 
 def error_bundle(err: Exception, lang: str = "en", first_line: int = 1) -> dict[str, str]:

@@ -17,7 +17,7 @@ from matdiff_magic.frontend.render_words import (
     method_title,
     shape,
 )
-from matdiff_magic.i18n import message
+from matdiff_magic.i18n import message, parenthesized, separator
 from matdiff_magic.messages import Join, format_message
 from matdiff_magic.printing.latex import latex
 from matdiff_magic.printing.steps import latex_text
@@ -70,10 +70,8 @@ class MethodView:
 def method_view(method: str, r: Result, lang: str) -> MethodView:
     size = fill(message("ui.size", lang), "latex", size=shape(r.shape))
     boxed = r"\boxed{" + latex(r.symbol) + " = " + r.latex + r"}\qquad " + size
-    result_line = (
-        f"⇒ {text(r.symbol)} = {r.text}   ("
-        + fill(message("ui.size", lang), "text", size=shape(r.shape))
-        + ")"
+    result_line = f"⇒ {text(r.symbol)} = {r.text}   " + parenthesized(
+        fill(message("ui.size", lang), "text", size=shape(r.shape)), lang
     )
     return MethodView(
         method,
@@ -146,4 +144,4 @@ def badge(
         verdicts.append(False)
     if sizes_note:
         parts.append(sizes_note)
-    return Badge("; ".join(parts), all(verdicts) if verdicts else None)
+    return Badge(separator("semicolon", lang).join(parts), all(verdicts) if verdicts else None)
