@@ -32,7 +32,7 @@ class Result:
 
     def __init__(self, problem: Problem, outcome: Outcome, layout: str) -> None:
         self.problem = problem
-        self.outcome = outcome
+        self.source = outcome  # what with_layout starts from
         self.layout = L.check_layout(layout)
         self.f_kind = notation.kind_of(outcome.f.shape)
         self.wrt_kind = notation.kind_of(outcome.wrt.shape)
@@ -40,6 +40,9 @@ class Result:
             self.orientation = "hessian"
         else:
             self.orientation = L.orientation(layout, self.f_kind, self.wrt_kind)
+        if self.orientation == notation.NUMERATOR and outcome.numerator is not None:
+            outcome = outcome.numerator  # the method's own numerator-layout narration
+        self.outcome = outcome
         self.expr, self.steps = L.transform(
             outcome.value,
             outcome.orientation,
@@ -125,8 +128,17 @@ class Result:
         return Result(self.problem, self.outcome.first, "denominator")
 
     def with_layout(self, layout: str) -> Result:
-        """The same derivative in another layout (a transpose; nothing is re-derived)."""
-        return Result(self.problem, self.outcome, layout)
+        """The same derivative in another layout (a transpose, or the method's own narration
+        of that layout found with this one; nothing is re-derived)."""
+        return Result(self.problem, self.source, layout)
+
+    def other_narrations(self) -> list[Result]:
+        """This derivative in the layouts whose steps the method told separately (so
+        ``verified`` checks them too before any is shown)."""
+        told = self.source.numerator
+        if told is None or self.outcome is told:
+            return []
+        return [Result(self.problem, self.source, "numerator")]
 
     # -- numbers -----------------------------------------------------------------------------
     def evaluate(self, values: Mapping[str, object]) -> np.ndarray:

@@ -85,6 +85,7 @@ EXAMPLES = {
     "chain.local": ("norm(S x - a)^2", "x", "chain"),
     "chain.scalar_form1": ("norm(S x - a)^2", "x", "chain"),
     "chain.scalar_form2": ("norm(S x - a)^2", "x", "chain"),
+    "chain.numerator": ("norm(S x - a)^2", "x", "chain"),
     "chain.substitute": ("norm(S x - a)^2", "x", "chain"),
     "chain.multiply": ("norm(S x - a)^2", "x", "chain"),
     "chain.terms": ("norm(S x - a)^2 + c * x' x", "x", "chain"),
@@ -131,7 +132,7 @@ def test_every_rule_has_names_and_latex_in_both_languages():
 def test_rule_example(key):
     expr, wrt, method = EXAMPLES[key]
     order = 2 if key == "hessian" else 1
-    layouts = ("numerator",) if key == "layout.transpose" else ("mixed",)
+    layouts = ("numerator",) if key in ("layout.transpose", "chain.numerator") else ("mixed",)
     results = assert_derivative(
         D + expr, wrt, method=method, layouts=layouts, order=order, seeds=(0,)
     )

@@ -102,7 +102,7 @@ def _inline(e: Expr, bindings: list[tuple[str, Expr]], named: dict[str, Expr]) -
 # -- a scalar through vectors: the seed's two forms -------------------------------------------
 
 
-def scalar_through_vectors(chain: Chain) -> Expr:
+def scalar_through_vectors(chain: Chain) -> tuple[Expr, str]:
     ctx, b, vars_, exprs = chain.ctx, chain.b, chain.vars, chain.exprs
     z = ctx.fname
     n = len(vars_) - 1
@@ -136,7 +136,7 @@ def scalar_through_vectors(chain: Chain) -> Expr:
     _show_local(chain, grad_sym, g, claims.derivative(exprs[n], vars_[n], notation.DENOMINATOR))
     product = B.matmul(*[B.transpose(chain.inline(j)) for j in jac_syms], chain.inline(g))
     b.start(target, product, (R.MULTIPLY,), relation="implies", claim=gradient)
-    return _finish(b, product)
+    return _finish(b, product), notation.DENOMINATOR
 
 
 def _finish(b: Builder, value: Expr) -> Expr:
@@ -183,7 +183,7 @@ def _link_rule(link_expr: Expr, var: N.Var) -> Rule:
     return R.THROUGH_DIFFERENTIALS
 
 
-def scalar_backwards(chain: Chain) -> Expr:
+def scalar_backwards(chain: Chain) -> tuple[Expr, str]:
     ctx, b, vars_, exprs, bindings = chain.ctx, chain.b, chain.vars, chain.exprs, chain.bindings
     z = ctx.fname
     n = len(vars_) - 1
@@ -224,7 +224,7 @@ def scalar_backwards(chain: Chain) -> Expr:
         chain.symbols[grads[k - 1].key] = claim
     final = tidy(write_out_single_uses(chain.inline(current, [])))
     b.then(final, (R.SUBSTITUTE, C.SIMPLIFY))
-    return final
+    return final, notation.DENOMINATOR if ctx.wrt.kind != "scalar" else notation.NUMERATOR
 
 
 # -- a vector or matrix function: Jacobians multiply -----------------------------------------------
@@ -240,7 +240,9 @@ def _as_vec_jacobian(value: Expr, f_shape: tuple, var: N.Var) -> Expr:
     return value
 
 
-def forward_jacobians(chain: Chain) -> Expr:
+def forward_jacobians(chain: Chain, rule: Rule | None = None) -> tuple[Expr, str]:
+    """Jacobians (numerator layout, on vec(·) when a matrix is involved) multiplied in the
+    order of the chain; ``rule`` names the first line (default: the vector or vec chain rule)."""
     ctx, b, vars_, exprs = chain.ctx, chain.b, chain.vars, chain.exprs
     z = ctx.fname
     n = len(vars_) - 1
@@ -258,7 +260,8 @@ def forward_jacobians(chain: Chain) -> Expr:
         target = notation.derivative(z, ctx.f.shape, ctx.wrt, notation.NUMERATOR)
     arrangement = "vec" if vec_mode else notation.NUMERATOR
     whole = claims.derivative(ctx.f, ctx.wrt, arrangement)
-    b.start(target, B.matmul(*reversed(syms)), (R.VEC if vec_mode else R.VECTOR,), claim=whole)
+    rule = rule or (R.VEC if vec_mode else R.VECTOR)
+    b.start(target, B.matmul(*reversed(syms)), (rule,), claim=whole)
     for k in range(n + 1):
         value = _local(names[k], exprs[k], vars_[k], notation.NUMERATOR)
         if vec_mode:
@@ -277,8 +280,8 @@ def forward_jacobians(chain: Chain) -> Expr:
             relation="implies",
             claim=claims.derivative(ctx.f, ctx.wrt, notation.NUMERATOR),
         )
-        return shaped
-    return result
+        return shaped, notation.NUMERATOR
+    return result, notation.NUMERATOR
 
 
 __all__ = ["Chain", "forward_jacobians", "scalar_backwards", "scalar_through_vectors"]

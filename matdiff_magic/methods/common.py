@@ -73,6 +73,9 @@ class Outcome:
     # What each symbol inside the steps (∂z/∂y, ∂y/∂xᵀ of a chain) means, by its key, so a
     # checker can give it its true value rather than the value the derivation found for it.
     symbols: tuple[tuple[str, Claim], ...] = ()
+    # The same derivative told in numerator layout, when the method narrates that layout in
+    # its own terms (the chain method's numerator chain rule) rather than by a final transpose.
+    numerator: Outcome | None = None
 
 
 def push_differential(

@@ -32,6 +32,16 @@ VECTOR = _row(
     "Jacobians (numerator layout) multiply in the order of the chain.",
     "雅可比矩阵（分子布局）按链条顺序相乘。",
 )
+NUMERATOR = _row(
+    "chain.numerator",
+    "chain rule in numerator layout",
+    "分子布局的链式法则",
+    r"\frac{\partial z}{\partial x^{T}} = \frac{\partial z}{\partial y^{T}} "
+    r"\frac{\partial y}{\partial x^{T}}",
+    "In numerator layout every derivative has the rows of what is differentiated, so the "
+    "scalar's derivatives are rows and the chain multiplies in its own order, as for scalars.",
+    "分子布局下导数的行跟随被求导的量，标量的导数是行向量，链条按原来的顺序相乘，和标量的链式法则一样。",
+)
 FORM1 = _row(
     "chain.scalar_form1",
     "chain rule for a scalar (first form)",
