@@ -22,6 +22,7 @@ class Derived(Protocol):
     orientation: str  # "numerator", "denominator" or "hessian"
     f_kind: str
     wrt_kind: str
+    checked: bool  # every line verified (``verify.verified`` sets it)
 
     @property
     def expr(self) -> Expr: ...
@@ -46,7 +47,5 @@ class Derived(Protocol):
 
     @property
     def gradient(self) -> Derived: ...
-
-    def other_narrations(self) -> list[Derived]: ...
 
     def evaluate(self, values: Mapping[str, object]) -> np.ndarray: ...

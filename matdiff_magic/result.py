@@ -24,7 +24,7 @@ from matdiff_magic.to_sympy import to_sympy
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
 from matdiff_magic.tree.query import variable_names
-from matdiff_magic.verify import Verification, verify
+from matdiff_magic.verify import Verification, verified, verify
 
 
 class Result:
@@ -41,8 +41,9 @@ class Result:
         else:
             self.orientation = L.orientation(layout, self.f_kind, self.wrt_kind)
         if self.orientation == notation.NUMERATOR and outcome.numerator is not None:
-            outcome = outcome.numerator  # the method's own numerator-layout narration
+            outcome = outcome.numerator()  # the method's own numerator-layout narration
         self.outcome = outcome
+        self.checked = False  # set by verify.verified once every line has been checked
         self.expr, self.steps = L.transform(
             outcome.value,
             outcome.orientation,
@@ -128,17 +129,16 @@ class Result:
         return Result(self.problem, self.outcome.first, "denominator")
 
     def with_layout(self, layout: str) -> Result:
-        """The same derivative in another layout (a transpose, or the method's own narration
-        of that layout found with this one; nothing is re-derived)."""
-        return Result(self.problem, self.source, layout)
-
-    def other_narrations(self) -> list[Result]:
-        """This derivative in the layouts whose steps the method told separately (so
-        ``verified`` checks them too before any is shown)."""
-        told = self.source.numerator
-        if told is None or self.outcome is told:
-            return []
-        return [Result(self.problem, self.source, "numerator")]
+        """The same derivative in another layout: a transpose, or the method's own narration
+        of that layout (the chain rule's numerator form), which is checked here like the
+        first one was before it is shown."""
+        other = Result(self.problem, self.source, layout)
+        if self.checked:
+            if other.outcome is self.outcome:
+                other.checked = True  # the same lines, transposed at the end
+            else:
+                verified(other)
+        return other
 
     # -- numbers -----------------------------------------------------------------------------
     def evaluate(self, values: Mapping[str, object]) -> np.ndarray:

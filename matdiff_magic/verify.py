@@ -252,20 +252,20 @@ def _affordable(result: Derived, env: Env) -> None:
 
 
 def verified(result: Derived) -> Derived:
-    """``result`` if it passes :func:`verify`, and so do its other narrations (another
-    layout's steps told by the method itself); otherwise a :class:`VerificationError`."""
-    for told in (result, *result.other_narrations()):
-        try:
-            v = verify(told)
-        except VerificationError:
+    """``result`` if it passes :func:`verify` (and marked ``checked``); otherwise a
+    :class:`VerificationError`."""
+    try:
+        v = verify(result)
+    except VerificationError:
+        raise
+    except MatDiffError as err:
+        if err.key == "verify.too_large":
             raise
-        except MatDiffError as err:
-            if err.key == "verify.too_large":
-                raise
-            raise EvaluationError(Msg("verify.no_point", cause=err)) from None
-        error = v.error()
-        if error is not None:
-            raise error
+        raise EvaluationError(Msg("verify.no_point", cause=err)) from None
+    error = v.error()
+    if error is not None:
+        raise error
+    result.checked = True
     return result
 
 

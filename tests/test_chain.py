@@ -231,22 +231,35 @@ def test_every_layout_of_a_chain_result_is_verified_and_with_layout_switches_nar
         assert v.ok and all(s.ok for s in v.steps)
 
 
-def test_a_wrong_numerator_narration_is_an_error_even_when_another_layout_is_asked():
+def test_the_numerator_narration_is_made_only_when_asked_for():
+    src = "X: matrix(m, n); θ: vector(n); y: vector(m)\ne = X θ - y\nl = e' e"
+    mixed = md.derive(src, "θ", method="chain")
+    told = mixed.source.numerator
+    assert told.cache_info().currsize == 0  # a mixed-layout result does not pay for it
+    mixed.with_layout("numerator")
+    assert told.cache_info().currsize == 1
+
+
+def test_a_wrong_numerator_narration_is_an_error_when_it_would_be_shown():
     from dataclasses import replace
 
     from matdiff_magic.errors import VerificationError
     from matdiff_magic.result import Result
+    from matdiff_magic.tree import build as B
     from matdiff_magic.verify import verified
 
     src = "X: matrix(m, n); θ: vector(n); y: vector(m)\ne = X θ - y\nl = e' e"
     good = md.derive(src, "θ", method="chain")
-    told = good.source.numerator
+    told = good.source.numerator()
     steps = list(told.steps)
     # a local derivative twice what it is: ∂e/∂θᵀ = X + X
-    from matdiff_magic.tree import build as B
-
     i = next(k for k, s in enumerate(steps) if s.text == "∂e/∂θᵀ = X")
     steps[i] = replace(steps[i], expr=B.add(steps[i].expr, steps[i].expr))
-    bad = replace(good.source, numerator=replace(told, steps=type(told.steps)(steps)))
+    bad = replace(good.source, numerator=lambda: replace(told, steps=type(told.steps)(steps)))
+    mixed = verified(Result(good.problem, bad, "mixed"))  # its own lines are right
     with pytest.raises(VerificationError):
-        verified(Result(good.problem, bad, "mixed"))
+        mixed.with_layout("numerator")
+    with pytest.raises(VerificationError):
+        verified(Result(good.problem, bad, "numerator"))
+    # unverified results stay unverified (derive(..., verify=False)): nothing is checked
+    assert not Result(good.problem, bad, "mixed").with_layout("numerator").checked

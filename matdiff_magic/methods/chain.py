@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace as replace_fields
+from functools import cache
 
 from matdiff_magic import claims
 from matdiff_magic.derivation import Builder
@@ -70,7 +71,7 @@ def _one_chain(ctx: Context) -> Outcome:
         # The gradient by the seed's two forms; numerator layout gets its own narration, the
         # numerator chain rule ∂z/∂xᵀ = ∂z/∂yᵀ ∂y/∂xᵀ in the chain's order, not a transpose.
         gradient = _narrate(ctx, links, outer, own_names, scalar_through_vectors)
-        row = _narrate(ctx, links, outer, own_names, forward_jacobians, R.NUMERATOR)
+        row = cache(lambda: _narrate(ctx, links, outer, own_names, forward_jacobians, R.NUMERATOR))
         return replace_fields(gradient, numerator=row)
     if fk == "scalar":
         return _narrate(ctx, links, outer, own_names, scalar_backwards)
