@@ -263,3 +263,65 @@ def test_a_wrong_numerator_narration_is_an_error_when_it_would_be_shown():
         verified(Result(good.problem, bad, "numerator"))
     # unverified results stay unverified (derive(..., verify=False)): nothing is checked
     assert not Result(good.problem, bad, "mixed").with_layout("numerator").checked
+
+
+@pytest.mark.parametrize(
+    "expr,wrt,rule,line,formula",
+    [
+        (
+            "A: matrix(p, m); X: matrix(m, n)\nY = A X\nf = sum(exp(Y))",
+            "X",
+            "chain.linear_left_numerator",
+            "∂f/∂Xᵀ = ∂f/∂Yᵀ A",
+            lambda A, X: __import__("numpy").exp(A @ X).T @ A,
+        ),
+        (
+            "A: matrix(n, p); X: matrix(m, n)\nY = X A\nf = sum(exp(Y))",
+            "X",
+            "chain.linear_right_numerator",
+            "∂f/∂Xᵀ = A ∂f/∂Yᵀ",
+            lambda A, X: A @ __import__("numpy").exp(X @ A).T,
+        ),
+        (
+            "X: matrix(m, n); a: vector(n)\ny = X a\nf = sum(exp(y))",
+            "X",
+            "chain.linear_outer_numerator",
+            "∂f/∂Xᵀ = a ∂f/∂yᵀ",
+            lambda X, a: a @ __import__("numpy").exp(X @ a).T,
+        ),
+        (
+            "A: matrix(p, m); X: matrix(m, n); B: matrix(n, q)\nY = A X B\nf = sum(exp(Y))",
+            "X",
+            "chain.sandwich_numerator",
+            "∂f/∂Xᵀ = B ∂f/∂Yᵀ A",
+            lambda A, X, B: B @ __import__("numpy").exp(A @ X @ B).T @ A,
+        ),
+    ],
+)
+def test_numerator_layout_through_matrices_reads_as_the_numerator_chain_rule(
+    expr, wrt, rule, line, formula
+):
+    r = assert_derivative(expr, wrt, method="chain", layouts=("numerator",))["numerator"]
+    assert rule in rules(r) and line in lines(r)
+    assert "layout.transpose" not in rules(r)
+    assert_formula(r, formula)
+
+
+def test_numerator_layout_through_differentials_has_no_transposed_derivative():
+    r = assert_derivative(
+        "A: matrix(p, m); X: matrix(m, m); B: matrix(m, q)\nY = A inv(X) B\nz = sum(sin(Y))",
+        "X",
+        method="chain",
+        layouts=("numerator",),
+    )["numerator"]
+    text = lines(r)
+    assert "dz = tr(∂z/∂Yᵀ dY)" in text
+    assert {"chain.differential_numerator", "read.numerator"} <= rules(r)
+    assert "layout.transpose" not in rules(r)
+    np = pytest.importorskip("numpy")
+    rng = np.random.default_rng(2)
+    A, B = rng.normal(size=(2, 3)), rng.normal(size=(3, 4))
+    X = np.eye(3) + 0.3 * rng.normal(size=(3, 3))
+    Xi = np.linalg.inv(X)
+    expected = -Xi @ B @ np.cos(A @ Xi @ B).T @ A @ Xi  # ∂z/∂Xᵀ, the transpose of the gradient
+    np.testing.assert_allclose(r.evaluate({"A": A, "X": X, "B": B}), expected, rtol=1e-10)

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import replace as replace_fields
 from functools import cache
 
-from matdiff_magic import claims
+from matdiff_magic import claims, notation
 from matdiff_magic.derivation import Builder
 from matdiff_magic.errors import NotApplicableError
 from matdiff_magic.methods.chain_links import auto_links, mentions, user_links
@@ -72,6 +72,14 @@ def _one_chain(ctx: Context) -> Outcome:
         # numerator chain rule ∂z/∂xᵀ = ∂z/∂yᵀ ∂y/∂xᵀ in the chain's order, not a transpose.
         gradient = _narrate(ctx, links, outer, own_names, scalar_through_vectors)
         row = cache(lambda: _narrate(ctx, links, outer, own_names, forward_jacobians, R.NUMERATOR))
+        return replace_fields(gradient, numerator=row)
+    if fk == "scalar" and xk != "scalar":
+        # The same for a scalar through matrices: backwards through differentials, told
+        # again in numerator layout with dz = tr(∂z/∂Yᵀ dY) and the rules' numerator forms.
+        gradient = _narrate(ctx, links, outer, own_names, scalar_backwards)
+        row = cache(
+            lambda: _narrate(ctx, links, outer, own_names, scalar_backwards, notation.NUMERATOR)
+        )
         return replace_fields(gradient, numerator=row)
     if fk == "scalar":
         return _narrate(ctx, links, outer, own_names, scalar_backwards)
