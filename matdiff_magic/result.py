@@ -24,7 +24,7 @@ from matdiff_magic.to_sympy import to_sympy
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
 from matdiff_magic.tree.query import variable_names
-from matdiff_magic.verify import Verification, verify
+from matdiff_magic.verify import Verification, verified, verify
 
 
 class Result:
@@ -32,7 +32,7 @@ class Result:
 
     def __init__(self, problem: Problem, outcome: Outcome, layout: str) -> None:
         self.problem = problem
-        self.outcome = outcome
+        self.source = outcome  # what with_layout starts from
         self.layout = L.check_layout(layout)
         self.f_kind = notation.kind_of(outcome.f.shape)
         self.wrt_kind = notation.kind_of(outcome.wrt.shape)
@@ -40,6 +40,10 @@ class Result:
             self.orientation = "hessian"
         else:
             self.orientation = L.orientation(layout, self.f_kind, self.wrt_kind)
+        if self.orientation == notation.NUMERATOR and outcome.numerator is not None:
+            outcome = outcome.numerator()  # the method's own numerator-layout narration
+        self.outcome = outcome
+        self.checked = False  # set by verify.verified once every line has been checked
         self.expr, self.steps = L.transform(
             outcome.value,
             outcome.orientation,
@@ -125,8 +129,16 @@ class Result:
         return Result(self.problem, self.outcome.first, "denominator")
 
     def with_layout(self, layout: str) -> Result:
-        """The same derivative in another layout (a transpose; nothing is re-derived)."""
-        return Result(self.problem, self.outcome, layout)
+        """The same derivative in another layout: a transpose, or the method's own narration
+        of that layout (the chain rule's numerator form), which is checked here like the
+        first one was before it is shown."""
+        other = Result(self.problem, self.source, layout)
+        if self.checked:
+            if other.outcome is self.outcome:
+                other.checked = True  # the same lines, transposed at the end
+            else:
+                verified(other)
+        return other
 
     # -- numbers -----------------------------------------------------------------------------
     def evaluate(self, values: Mapping[str, object]) -> np.ndarray:

@@ -85,6 +85,7 @@ EXAMPLES = {
     "chain.local": ("norm(S x - a)^2", "x", "chain"),
     "chain.scalar_form1": ("norm(S x - a)^2", "x", "chain"),
     "chain.scalar_form2": ("norm(S x - a)^2", "x", "chain"),
+    "chain.numerator": ("norm(S x - a)^2", "x", "chain"),
     "chain.substitute": ("norm(S x - a)^2", "x", "chain"),
     "chain.multiply": ("norm(S x - a)^2", "x", "chain"),
     "chain.terms": ("norm(S x - a)^2 + c * x' x", "x", "chain"),
@@ -102,6 +103,13 @@ EXAMPLES = {
     "chain.sandwich": ("sum(exp(A X B))", "X", "chain"),
     "chain.differential": ("logdet(S' S)", "S", "chain"),
     "chain.vec": ("exp(A X B)", "X", "chain"),
+    "chain.differential_numerator": ("logdet(S' S)", "S", "chain"),
+    "chain.linear_left_numerator": ("sum(exp(A X))", "X", "chain"),
+    "chain.linear_right_numerator": ("sum(exp(X B))", "X", "chain"),
+    "chain.linear_vector_numerator": ("u = S x\nM = u u'\nf = tr(M)", "x", "chain"),
+    "chain.linear_outer_numerator": ("sum(exp(X a))", "X", "chain"),
+    "chain.sandwich_numerator": ("sum(exp(A X B))", "X", "chain"),
+    "read.numerator": ("logdet(S' S)", "S", "chain"),
     "def.function": ("x' S x", "x", "definition"),
     "def.index": ("x' S x", "x", "definition"),
     "def.select": ("x' S x", "x", "definition"),
@@ -153,7 +161,9 @@ def test_every_rule_has_names_and_latex_in_both_languages():
 def test_rule_example(key):
     expr, wrt, method = EXAMPLES[key]
     order = 2 if key == "hessian" else 1
-    layouts = ("numerator",) if key == "layout.transpose" else ("mixed",)
+    # the chain method's numerator-layout narration shows only in numerator layout
+    in_numerator = key in ("layout.transpose", "chain.numerator", "read.numerator")
+    layouts = ("numerator",) if in_numerator or key.endswith("_numerator") else ("mixed",)
     results = assert_derivative(
         D + expr, wrt, method=method, layouts=layouts, order=order, seeds=(0,)
     )
