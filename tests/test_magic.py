@@ -450,4 +450,4 @@ def test_cell_text_never_reaches_eval(ip, shown, monkeypatch):
 def test_advice_in_the_magic_is_written_as_an_option(ip, shown):
     cell(ip, "--method differential --wrt x", "x: vector(n)\nexp(x)")
     text = shown[-1]["data"]["text/plain"]
-    assert "--method vectorization" in text and "method='" not in text
+    assert "--method vectorization" in text and "method=" not in text

@@ -83,6 +83,21 @@ class Content:
             + self._notes_html()
         )
 
+    def stacked_html(self, layout: str) -> str:
+        """Every method one below the other, each with its rule names: what a ``Comparison``
+        shows on its own (no columns to clip, in any width), the badge under the header."""
+        methods = "".join(v.html for v in self.views[layout].values())
+        return (
+            "<div class='matdiff-stacked'>"
+            + self.headers[layout]["html"]
+            + (f"<p>{self.badge.html}</p>" if self.badge.text else "")
+            + methods
+            + self._failed_html()
+            + self._skipped_html()
+            + self._notes_html()
+            + "</div>"
+        )
+
     def _failed_html(self) -> str:
         return "".join(
             f"<pre class='matdiff-failed' style='color:{BAD_COLOUR};white-space:pre-wrap'>"

@@ -28,6 +28,7 @@ from matdiff_magic.frontend.options import (
     CODE_TARGETS,
     LANGS,
     OPTION_METHODS,
+    OPTIONS,
     Options,
     check_options,
     output_name_error,
@@ -46,8 +47,9 @@ from matdiff_magic.tree import nodes as N
 
 # Where the options of a one-line ``%matdiff EXPR --wrt x`` begin: the first known option.
 _OPTION_START = re.compile(
-    r"(?:(?<=\s)|^)(?:--(?:wrt|layout|method|order|check|plot|code|lang|static|output)"
-    r"(?![\w-])|-o(?=\s|=|$))"
+    r"(?:(?<=\s)|^)(?:"
+    + "|".join(re.escape(flag) for option in OPTIONS for flag in option.flags)
+    + r")(?![\w-])(?=\s|=|$)"
 )
 _LANG_OPTION = re.compile(r"(?:^|\s)--lang(?:=|\s+)(en|zh)(?!\S)")
 _IDENTIFIER = re.compile(r"[^\W\d]\w*")
