@@ -27,6 +27,7 @@ from matdiff_magic.answers import check_against
 from matdiff_magic.compare import Comparison
 from matdiff_magic.derivation_check import check_derivation
 from matdiff_magic.errors import MatDiffError, Msg
+from matdiff_magic.frontend import completion
 from matdiff_magic.frontend.answer_view import answer_bundle, derivation_bundle
 from matdiff_magic.frontend.options import MAGIC_OPTIONS, METHOD_HELP
 from matdiff_magic.frontend.render import Content, build_content, error_bundle, error_text
@@ -287,12 +288,20 @@ def figure_bundle(fig: Figure) -> dict[str, str]:
     return {"image/png": base64.b64encode(png).decode("ascii"), "text/plain": f"<{title}>"}
 
 
+def namespace_statement(solved: Solved) -> str | None:
+    """The problem statement's sentence naming the names that took their sizes (or kinds) and
+    values from NumPy arrays in the namespace (None when none did)."""
+    if not solved.declarations:
+        return None
+    inferred = any("_" in decl for decl in solved.declarations.values())
+    key = "ui.namespace_kinds_header" if inferred else "ui.namespace_header"
+    return format_message(key, {"names": describe_namespace(solved)}, solved.lang)
+
+
 def content_of(solved: Solved) -> Content:
     notes = []
+    statement = namespace_statement(solved)
     if solved.declarations:
-        inferred = any("_" in decl for decl in solved.declarations.values())
-        key = "ui.kinds_from_namespace" if inferred else "ui.from_namespace"
-        notes.append(message(key, solved.lang).format(names=describe_namespace(solved)))
         if solved.values is not None:
             names = ", ".join(solved.declarations)
             if solved.resized:
@@ -310,6 +319,7 @@ def content_of(solved: Solved) -> Content:
         notes=notes,
         failed=solved.failed,
         sizes_note=sizes_note(solved),
+        statements=[statement] if statement else [],
     )
 
 
@@ -358,6 +368,8 @@ def load(ipython: InteractiveShell) -> MatDiffMagics:
         ipython.configurables.append(settings)
     magics = MatDiffMagics(ipython, settings)
     ipython.register_magics(magics)
+    completion.unregister(ipython)  # loaded again: one completer, not two
+    completion.register(ipython)
     return magics
 
 
@@ -368,6 +380,7 @@ def unload(ipython: InteractiveShell) -> None:
         if isinstance(getattr(bound, "__self__", None), MatDiffMagics):
             del manager.magics[kind]["matdiff"]
     manager.registry.pop(MatDiffMagics.__name__, None)
+    completion.unregister(ipython)
     ipython.configurables[:] = [c for c in ipython.configurables if not isinstance(c, MatDiff)]
 
 

@@ -176,15 +176,19 @@ class Content:
         }
 
 
-def _header(r: Result, lang: str) -> dict[str, str]:
-    latex_rows = header_rows(r, lang, "latex")
+def _header(r: Result, lang: str, statements: Sequence[str] = ()) -> dict[str, str]:
+    def rows(mode: str) -> list[str]:
+        # ``statements`` (where sizes came from) go with the variables, before what to find
+        out = header_rows(r, lang, mode)
+        return out[:-1] + [fill("{s}", mode, s=s) for s in statements] + out[-1:]
+
     return {
-        "latex": r"\begin{array}{l}" + r" \\ ".join(latex_rows) + r"\end{array}",
+        "latex": r"\begin{array}{l}" + r" \\ ".join(rows("latex")) + r"\end{array}",
         "html": "<div class='matdiff-header'>"
-        + "".join(f"<div>{row}</div>" for row in header_rows(r, lang, "html"))
+        + "".join(f"<div>{row}</div>" for row in rows("html"))
         + "</div>",
-        "markdown": "\n\n".join(header_rows(r, lang, "markdown")),
-        "text": "\n".join(header_rows(r, lang, "text")),
+        "markdown": "\n\n".join(rows("markdown")),
+        "text": "\n".join(rows("text")),
     }
 
 
@@ -200,12 +204,14 @@ def build_content(
     notes: Sequence[str] = (),
     failed: Mapping[str, MatDiffError] | None = None,
     sizes_note: str | None = None,
+    statements: Sequence[str] = (),
 ) -> Content:
     """Render ``results`` (layout -> method -> Result) once, for every layout and method.
 
     ``skipped`` says why methods do not apply; ``reasons`` (method -> error) says it in ``lang``.
     ``failed`` (method -> error) are methods that failed while others succeeded: each is shown
     as an error of its own and the badge is red. ``sizes_note``: see :func:`badge`.
+    ``statements``: sentences the problem statement adds (which names the namespace gave).
     """
     failed = dict(failed or {})
     layouts = [layout for layout in LAYOUTS if layout in results]
@@ -214,7 +220,10 @@ def build_content(
         layout: {m: method_view(m, r, lang) for m, r in results[layout].items()}
         for layout in layouts
     }
-    headers = {layout: _header(next(iter(results[layout].values())), lang) for layout in layouts}
+    headers = {
+        layout: _header(next(iter(results[layout].values())), lang, statements)
+        for layout in layouts
+    }
     return Content(
         lang=lang,
         methods=methods,
