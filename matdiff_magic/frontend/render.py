@@ -13,6 +13,7 @@ from html import escape
 from matdiff_magic.check import CheckReport
 from matdiff_magic.compare import Comparison
 from matdiff_magic.errors import MatDiffError
+from matdiff_magic.frontend.per_layout import PerLayout
 from matdiff_magic.frontend.render_header import header_rows
 from matdiff_magic.frontend.render_views import Badge, MethodView, badge, method_view
 from matdiff_magic.frontend.render_words import (
@@ -40,8 +41,8 @@ class Content:
     lang: str
     methods: list[str]
     titles: dict[str, str]
-    headers: dict[str, dict[str, str]]  # layout -> mode -> header
-    views: dict[str, dict[str, MethodView]]  # layout -> method -> view
+    headers: Mapping[str, dict[str, str]]  # layout -> mode -> header
+    views: Mapping[str, dict[str, MethodView]]  # layout -> method -> view
     badge: Badge
     skipped: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
@@ -215,15 +216,17 @@ def build_content(
     """
     failed = dict(failed or {})
     layouts = [layout for layout in LAYOUTS if layout in results]
-    methods = list(results[layouts[0]])
-    views = {
-        layout: {m: method_view(m, r, lang) for m, r in results[layout].items()}
-        for layout in layouts
-    }
-    headers = {
-        layout: _header(next(iter(results[layout].values())), lang, statements)
-        for layout in layouts
-    }
+    # the methods, read from a layout already made (results may be made per layout on demand)
+    made = results.made() if isinstance(results, PerLayout) else layouts
+    methods = list(results[(made or layouts)[0]])
+    # Rendered when a layout is first shown: the cell shows one, the layout toggle the others
+    # (printing every derivation in every layout up front was most of a cell's cost).
+    views = PerLayout(
+        layouts, lambda layout: {m: method_view(m, r, lang) for m, r in results[layout].items()}
+    )
+    headers = PerLayout(
+        layouts, lambda layout: _header(next(iter(results[layout].values())), lang, statements)
+    )
     return Content(
         lang=lang,
         methods=methods,
