@@ -147,6 +147,8 @@ def test_a_cell_shows_its_result_once(ip, ns, shown, capsys):
     # the last line of a cell is a line magic: once too
     result = ip.run_cell("y = 1\n%matdiff x' A x --wrt x --static")
     assert len(shown) == 2 and "Out[" not in capsys.readouterr().out
+    ip.run_cell("%matdiff x' x --wrt x --static\n%matdiff x' A x --wrt x --static")
+    assert len(shown) == 4 and "Out[" not in capsys.readouterr().out
     # asked for, it is shown: ``r = %matdiff ...`` then ``r``
     ip.run_cell("r = %matdiff x' A x --wrt x --static\nr")
     assert "Out[" in capsys.readouterr().out

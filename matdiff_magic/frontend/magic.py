@@ -11,7 +11,6 @@ only written by ``-o NAME``, and only on success (and never a name Python or IPy
 from __future__ import annotations
 
 import base64
-import sys
 import textwrap
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -29,6 +28,7 @@ from matdiff_magic.derivation_check import check_derivation
 from matdiff_magic.errors import MatDiffError, Msg
 from matdiff_magic.frontend import completion
 from matdiff_magic.frontend.answer_view import answer_bundle, derivation_bundle
+from matdiff_magic.frontend.display_once import shown_once
 from matdiff_magic.frontend.options import MAGIC_OPTIONS, METHOD_HELP
 from matdiff_magic.frontend.render import Content, build_content, error_bundle, error_text
 from matdiff_magic.frontend.session import (
@@ -90,42 +90,6 @@ def with_options(func: Callable[..., Any]) -> Callable[..., Any]:
     for option in reversed(MAGIC_OPTIONS):
         func = argument(*option.flags, **option.argparse_keywords("magic"))(func)
     return magic_arguments()(func)
-
-
-class _ShownOnce:
-    """``sys.displayhook`` while a cell runs, after the magic has shown its result and returns
-    it: when that very value reaches the display hook from the statement that called the magic
-    (a bare ``%%matdiff`` cell, or ``%matdiff ...`` as the cell's last line), it is not shown a
-    second time. Anything else (``r = %matdiff ...`` and later
-    ``r``) is shown as usual. IPython puts its own hook back when the cell ends."""
-
-    def __init__(self, hook: Any, value: object, frame: Any) -> None:
-        self.hook, self.value, self.frame = hook, value, frame
-
-    def __call__(self, value: object) -> None:
-        if value is self.value and sys._getframe(1) is self.frame:
-            sys.displayhook = self.hook
-            self.frame = None
-            # the cell's result (``run_cell(...).result``), but not ``_`` or ``Out``: the magic
-            # writes no name in the namespace but ``-o NAME``'s
-            fill = getattr(self.hook, "fill_exec_result", None)
-            if fill is not None:
-                fill(value)
-            return
-        self.hook(value)
-
-
-def shown_once(shell: InteractiveShell, value: object) -> None:
-    """Let the value the magic returns, already shown, not be shown again by IPython's display
-    hook (see :class:`_ShownOnce`); only inside a cell IPython runs (its display hook active)."""
-    if sys.displayhook is not getattr(shell, "displayhook", None):
-        return
-    frame = sys._getframe(1)
-    user = getattr(shell, "user_global_ns", None)
-    while frame is not None and frame.f_globals is not user:
-        frame = frame.f_back
-    if frame is not None:
-        sys.displayhook = _ShownOnce(sys.displayhook, value, frame)
 
 
 @magics_class
