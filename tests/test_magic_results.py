@@ -271,3 +271,27 @@ def test_advice_speaks_the_callers_syntax(ip, capsys):
     assert cli(["x: vector(n); exp(x)", "--method", "differential"]) == 2
     err_text = capsys.readouterr().err
     assert "--method vectorization" in err_text and "method=" not in err_text  # the CLI
+
+
+# -- the cell's cost ------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("expr", "wrt"),
+    [
+        (QUADRATIC, "x"),
+        ("l = (X θ - y)^T (X θ - y)", "θ"),
+        ("X: matrix(m, n)\nsin(X)", "X"),
+        ("x: vector(n)\nsum(relu(x))", "x"),  # a kink note after the lines
+        ("A: matrix(p, n); B: matrix(n, m); X: matrix(m, q)\nA B X", "X"),
+        ("x: vector(n)\nz = x_1", "x"),  # a name with "_" (escaped in the rule column's text)
+    ],
+)
+def test_the_side_by_side_derivation_is_the_printers_without_rules(expr, wrt):
+    """The side-by-side view's derivation is cut from the printed one (printing it again was
+    most of a cell's cost): the same as the printer's own ``rules=False``."""
+    from matdiff_magic.frontend.render_views import without_rules
+
+    for r in md.compare(expr, wrt).results.values():
+        for lang in ("en", "zh"):
+            full = r.steps.latex(lang=lang)
+            assert r"\text{" in full
+            assert without_rules(full) == r.steps.latex(lang=lang, rules=False)
