@@ -82,7 +82,7 @@ def main() -> None:
     for name, expr, wrt in SEEDS + LARGER:
         methods = list(md.compare(expr, wrt).results)
         derives = sum(
-            cpu(lambda m=m: md.derive(expr, wrt, method=m), repeat) for m in methods
+            cpu(lambda e=expr, w=wrt, m=m: md.derive(e, w, method=m), repeat) for m in methods
         )
         whole = cpu(cell(f"--wrt {wrt}", expr), repeat)
         plotted = cpu(cell(f"--wrt {wrt} --plot", expr), repeat)
