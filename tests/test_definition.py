@@ -248,5 +248,5 @@ def test_kronecker_commutation_and_diagonal_forms():
     ],
 )
 def test_no_index_form_names_the_method_that_applies(expr, wrt, method):
-    with pytest.raises(md.UnsupportedError, match=f"method='{method}'"):
+    with pytest.raises(md.UnsupportedError, match=f'method="{method}"'):
         md.derive(D + expr, wrt, method="definition")

@@ -204,11 +204,11 @@ def test_unsupported_method_in_chinese():
     err = error_of(lambda: md.derive("A X B", "X", method="differential"), md.UnsupportedError)
     assert err.message_in("zh") == (
         "矩阵微分法（迹技巧）要求函数是标量（或自变量是标量）；F 是矩阵，"
-        "请改用 method='vectorization'"
+        "请改用 method=\"vectorization\""
     )
     err = error_of(lambda: md.derive("log(det(X))", "X", method="definition"))
     assert err.message_in("zh") == (
-        "定义法需要逐元素（指标）形式，而 X 的行列式没有这种形式：请改用 method='differential'"
+        "定义法需要逐元素（指标）形式，而 X 的行列式没有这种形式：请改用 method=\"differential\""
     )
     err = error_of(lambda: md.derive("A X B", "X", order=2))
     assert err.message_in("zh") == "黑塞矩阵要求函数是标量；F 是矩阵"

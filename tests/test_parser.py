@@ -341,12 +341,28 @@ def test_bold_one_is_never_part_of_a_number():
     assert text("x: vector(n)\n2 𝟏' x") == "2 𝟏ᵀ x"
 
 
-def test_end_of_input_caret_is_after_the_last_thing_written():
-    # A cell ending in a newline put the caret under an empty last line.
+def test_end_of_input_caret_is_under_the_bracket_not_closed():
+    # A cell ending in a newline put the caret under an empty last line; a bracket that is
+    # never closed is the spot to point at.
     with pytest.raises(md.ParseError) as err:
         md.derive("x: vector(n)\n(x + x\n\n", "x")
-    assert "(line 2, column 7)" in str(err.value)
-    assert str(err.value).endswith("(x + x\n        ^")
+    assert "(line 2, column 1)" in str(err.value)
+    assert str(err.value).endswith("(x + x\n  ^")
+    for source, caret in [
+        ("x' (A (x + x)", "     ^"),  # the inner one is closed: the outer one is not
+        ("tr(A B", "    ^"),
+        ("x: vector(n)\nnorm(x, 2\n", "      ^"),
+        ("|A", "  ^"),
+    ]:
+        with pytest.raises(md.ParseError) as err:
+            md.parse_problem(source)
+        assert str(err.value).splitlines()[-1] == caret, source
+
+
+def test_end_of_input_caret_without_a_bracket_is_after_the_last_thing_written():
+    with pytest.raises(md.ParseError) as err:
+        md.parse_problem("x' A +\n\n")
+    assert str(err.value).endswith("x' A +\n        ^")
 
 
 def test_log_of_bars_is_the_printed_logdet():

@@ -73,14 +73,38 @@ def method_view(method: str, r: Result, lang: str) -> MethodView:
     result_line = f"⇒ {text(r.symbol)} = {r.text}   " + parenthesized(
         fill(message("ui.size", lang), "text", size=shape(r.shape)), lang
     )
+    derivation = r.steps.latex(lang=lang)
     return MethodView(
         method,
         method_title(method, lang),
-        r.steps.latex(lang=lang),
+        derivation,
         boxed,
         r.steps.text(lang=lang) + "\n" + result_line,
-        r.steps.latex(lang=lang, rules=False),
+        without_rules(derivation),  # not printed again: printing was most of a cell's cost
     )
+
+
+RULE_COLUMN = r" && \text{"
+
+
+def without_rules(derivation: str) -> str:
+    r"""A derivation's LaTeX (``Derivation.latex``) without its rule-name column: each
+    `` && \text{...}`` removed (its braces balanced; ``\{``, ``\}`` inside are escaped). The
+    same as printing it with ``rules=False``."""
+    out, i = [], 0
+    while (start := derivation.find(RULE_COLUMN, i)) != -1:
+        out.append(derivation[i:start])
+        j, depth = start + len(RULE_COLUMN), 1
+        while depth:
+            ch = derivation[j]
+            if ch == "\\":
+                j += 2
+                continue
+            depth += {"{": 1, "}": -1}.get(ch, 0)
+            j += 1
+        i = j
+    out.append(derivation[i:])
+    return "".join(out)
 
 
 # -- the badge -------------------------------------------------------------------------------------

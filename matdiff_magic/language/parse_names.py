@@ -54,7 +54,8 @@ class NameParsing:
                     break
             if not self.tok.is_op(")"):
                 raise self.error_found(
-                    Msg("parse.unclosed_call", name=name, column=self._column(open_tok.span))
+                    Msg("parse.unclosed_call", name=name, column=self._column(open_tok.span)),
+                    open_tok.span,
                 )
             end = self.advance()
             spec = FUNCTIONS[name]
