@@ -221,6 +221,10 @@ class Result:
         symbol = to_text(self.symbol)
         size = "×".join(dim_text(d) for d in self.shape)
         where = message(f"layout.{self.layout}", lang)
+        if self.orientation != "hessian" and self.layout == "mixed":
+            where = message("ui.layout_here", lang).format(
+                layout=where, orientation=message(f"layout.{self.orientation}", lang)
+            )
         doc = (
             f"{symbol} = {to_text(self.expr)}",
             message("code.comment", lang).format(symbol=symbol, layout=where, shape=size),

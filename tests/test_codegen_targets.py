@@ -202,3 +202,14 @@ def test_generate_takes_any_expression():
     exec(generate(r.expr, variables, "numpy", "g"), namespace)
     A, x = np.arange(9.0).reshape(3, 3), np.ones((3, 1))
     assert np.allclose(namespace["g"](A, x), (A + A.T) @ x)
+
+
+@pytest.mark.parametrize("target", ["torch", "jax"])
+def test_cli_code_option_prints_the_target_function(target, capsys):
+    from matdiff_magic.frontend.cli import run
+
+    assert run(["x' A x", "--wrt", "x", "--code", target]) == 0
+    out = capsys.readouterr().out
+    assert "def derivative(x, A):" in out
+    assert "return A @ x + A.T @ x" in out
+    assert ("import torch" if target == "torch" else "import jax.numpy as jnp") in out

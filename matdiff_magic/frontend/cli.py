@@ -23,6 +23,7 @@ from matdiff_magic.compare import compare
 from matdiff_magic.dims import dim_text, shape_text
 from matdiff_magic.errors import MatDiffError, Msg
 from matdiff_magic.frontend import terminal as T
+from matdiff_magic.frontend.options import CODE_TARGETS, code_for
 from matdiff_magic.frontend.render_words import as_option
 from matdiff_magic.i18n import default_language, message
 from matdiff_magic.language.problem import parse_problem
@@ -83,7 +84,7 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="say how the result and each step were verified against finite differences",
     )
-    p.add_argument("--code", choices=("numpy",), help="print a Python function computing it")
+    p.add_argument("--code", choices=CODE_TARGETS, help="print a Python function computing it")
     p.add_argument("--answer", metavar="TEXT", help="check TEXT as the derivative (exit 1 if "
                    "it is not correct)")  # fmt: skip
     p.add_argument("--json", action="store_true", help="print one JSON object (machine-readable)")
@@ -154,7 +155,7 @@ def _output(result: Result, args: argparse.Namespace, lang: str, ascii_only: boo
     if args.check:
         lines.append(words(_check_line(result, lang)))
     if args.code:
-        lines += ["", result.numpy_code(lang=lang)]
+        lines += ["", code_for(result, args.code, lang)]
     return "\n".join(lines)
 
 

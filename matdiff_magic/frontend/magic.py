@@ -24,6 +24,7 @@ from matdiff_magic.answers import check_against
 from matdiff_magic.derivation_check import check_derivation
 from matdiff_magic.errors import MatDiffError, Msg
 from matdiff_magic.frontend.answer_view import answer_bundle, derivation_bundle
+from matdiff_magic.frontend.options import code_for
 from matdiff_magic.frontend.render import Content, build_content, error_bundle, error_text
 from matdiff_magic.frontend.session import (
     CODE_TARGETS,
@@ -108,7 +109,7 @@ class MatDiffMagics(Magics):
         help="plot the Taylor-model check (log-log, slope 2) and, for a Jacobian or Hessian, "
         "a heatmap with its Kronecker blocks",
     )
-    @argument("--code", choices=CODE_TARGETS, help="print a NumPy function for the derivative")
+    @argument("--code", choices=CODE_TARGETS, help="print a function for the derivative")
     @argument("--lang", choices=LANGS, help="en or zh (default: %%config MatDiff.lang)")
     @argument("--static", action="store_true", help="no widgets: LaTeX, Markdown and text only")
     @argument(
@@ -224,7 +225,7 @@ class MatDiffMagics(Magics):
 
     def show_code(self, solved: Solved) -> None:
         try:
-            print(solved.primary.numpy_code(lang=solved.lang))
+            print(code_for(solved.primary, solved.options.code, solved.lang))
         except MatDiffError as err:
             display(error_bundle(err, solved.lang), raw=True)
 
