@@ -12,6 +12,7 @@ from collections.abc import Mapping
 
 from matdiff_magic.codegen.emit import function_source, target
 from matdiff_magic.codegen.lower import lower
+from matdiff_magic.codegen.nodes import KRON_SUM_CODE
 from matdiff_magic.printing.numpy_printer import HELPERS, TARGETS
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
@@ -36,5 +37,7 @@ def generate(
     return function_source(exprs, variables, target_name, name, zero_d=flat, doc=doc,
                            helpers=HELPERS)  # fmt: skip
 
+
+HELPERS.setdefault("_kron_sum", KRON_SUM_CODE)
 
 __all__ = ["generate", "lower", "TARGETS"]
