@@ -94,14 +94,15 @@ def _logdet_hessian(X, S):
     m = g @ S @ g
     n = X.shape[0]
     # H[i + n j, k + n l] = G_jk (M - G)_li + M_jk G_li, as a (j, i, l, k) array
-    h = g[:, None, None, :] * (m - g).T[None, :, :, None]
-    h += m[:, None, None, :] * g.T[None, :, :, None]
+    d, gt = np.ascontiguousarray((m - g).T), np.ascontiguousarray(g.T)
+    h = g[:, None, None, :] * d[None, :, :, None]
+    h += m[:, None, None, :] * gt[None, :, :, None]
     return h.reshape(n * n, n * n)
 
 
 def _trace_hessian(X, A, B):
-    h = _outer(B.T, A)
-    h += _outer(B, A.T)
+    h = _outer(np.ascontiguousarray(B.T), A)
+    h += _outer(B, np.ascontiguousarray(A.T))
     return h
 
 
