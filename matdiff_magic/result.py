@@ -213,7 +213,9 @@ class Result:
         "torch" or "jax"): its arguments are the variables in order; it returns the derivative
         (shaped as :meth:`evaluate` gives it), or with ``with_value`` the pair (function value,
         derivative), computing what they share once. Written for speed (see
-        ``matdiff_magic.codegen``), where :meth:`numpy_code` shows the derivative as derived."""
+        ``matdiff_magic.codegen``), where :meth:`numpy_code` shows the derivative as derived.
+        NumPy and torch compute in float64; JAX in its default precision (float32 unless
+        ``jax_enable_x64`` is set)."""
         from matdiff_magic.codegen import generate
 
         variables = dict(self.problem.variables)
