@@ -556,6 +556,15 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "cannot write NumPy code for {node} nodes ({text})",
         "zh": "无法为 {node} 节点（{text}）生成 NumPy 代码",
     },
+    "code.no_target": {
+        "en": "{node} has no code for the target {target} (only for the targets its operation "
+        "gives code for)",
+        "zh": "{node} 没有目标 {target} 的代码（只能生成其运算给出代码的目标）",
+    },
+    "code.unknown_target": {
+        "en": "unknown code target {target!r}: choose one of {choices}",
+        "zh": "未知的代码目标 {target!r}：请从 {choices} 中选择",
+    },
     "code.no_size": {
         "en": "the size {size} is not the size of any variable",
         "zh": "尺寸 {size} 不是任何变量的尺寸",

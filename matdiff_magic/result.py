@@ -214,6 +214,46 @@ class Result:
             zero_d=self.f_kind == "scalar" and self.wrt_kind == "scalar",
         )
 
+    def code(
+        self,
+        target: str = "numpy",
+        name: str = "derivative",
+        with_value: bool = False,
+        lang: str = "en",
+    ) -> str:
+        """Source of a fast function computing this derivative, for ``target`` ("numpy",
+        "torch" or "jax"): its arguments are the variables in order; it returns the derivative
+        (shaped as :meth:`evaluate` gives it), or with ``with_value`` the pair (function value,
+        derivative), computing what they share once. Written for speed (see
+        ``matdiff_magic.codegen``), where :meth:`numpy_code` shows the derivative as derived.
+        NumPy and torch compute in float64; JAX in its default precision (float32 unless
+        ``jax_enable_x64`` is set)."""
+        from matdiff_magic.codegen import generate
+
+        variables = dict(self.problem.variables)
+        variables.setdefault(self.wrt.name, self.wrt)
+        symbol = to_text(self.symbol)
+        size = "×".join(dim_text(d) for d in self.shape)
+        where = message(f"layout.{self.layout}", lang)
+        if self.orientation != "hessian" and self.layout == "mixed":
+            where = message("ui.layout_here", lang).format(
+                layout=where, orientation=message(f"layout.{self.orientation}", lang)
+            )
+        doc = (
+            f"{symbol} = {to_text(self.expr)}",
+            message("code.comment", lang).format(symbol=symbol, layout=where, shape=size),
+        )
+        return generate(
+            self.expr,
+            variables,
+            target,
+            name,
+            value=self.function if with_value else None,
+            zero_d=self.f_kind == "scalar" and self.wrt_kind == "scalar",
+            scalar_value=self.f_kind == "scalar",
+            doc=doc,
+        )  # fmt: skip
+
     # -- display -----------------------------------------------------------------------------
     def __repr__(self) -> str:
         return f"<matdiff Result {to_text(self.symbol)} = {self.text}>"

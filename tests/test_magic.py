@@ -457,3 +457,9 @@ def test_advice_in_the_magic_is_written_as_an_option(ip, shown):
     cell(ip, "--method differential --wrt x", "x: vector(n)\nexp(x)")
     text = shown[-1]["data"]["text/plain"]
     assert "--method vectorization" in text and "method=" not in text
+
+
+def test_code_option_for_torch(ip, shown, capsys):
+    cell(ip, "--code torch --static --wrt x", "x' A x")
+    out = capsys.readouterr().out
+    assert "import torch" in out and "return A @ x + A.T @ x" in out

@@ -217,7 +217,7 @@ def test_the_command_line_help_reads_the_same_table(capsys):
                                  "vectorization"]),  # fmt: skip
         ("%%matdiff --method v", ["vectorization"]),
         ("%%matdiff --lang ", ["en", "zh"]),
-        ("%%matdiff --code ", ["numpy"]),
+        ("%%matdiff --code ", ["numpy", "torch", "jax"]),
         ("%%matdiff --order ", ["1", "2"]),
         ("%%matdiff --la", ["--layout", "--lang"]),
         ("%%matdiff --wrt x --no", ["--no-namespace"]),

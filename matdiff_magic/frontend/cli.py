@@ -23,7 +23,7 @@ from matdiff_magic.compare import compare
 from matdiff_magic.dims import dim_text, shape_text
 from matdiff_magic.errors import MatDiffError, Msg
 from matdiff_magic.frontend import terminal as T
-from matdiff_magic.frontend.options import CLI_OPTIONS, LANGS
+from matdiff_magic.frontend.options import CLI_OPTIONS, LANGS, code_for
 from matdiff_magic.frontend.render_words import as_option
 from matdiff_magic.i18n import default_language, message, parenthesized, separator
 from matdiff_magic.language.problem import parse_problem
@@ -138,7 +138,7 @@ def _output(result: Result, args: argparse.Namespace, lang: str, ascii_only: boo
     if args.check:
         lines.append(words(_check_line(result, lang)))
     if args.code:
-        lines += ["", result.numpy_code(lang=lang)]
+        lines += ["", code_for(result, args.code, lang)]
     return "\n".join(lines)
 
 

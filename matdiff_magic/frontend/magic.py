@@ -29,7 +29,7 @@ from matdiff_magic.errors import MatDiffError, Msg
 from matdiff_magic.frontend import completion
 from matdiff_magic.frontend.answer_view import answer_bundle, derivation_bundle
 from matdiff_magic.frontend.display_once import shown_once
-from matdiff_magic.frontend.options import MAGIC_OPTIONS, METHOD_HELP
+from matdiff_magic.frontend.options import MAGIC_OPTIONS, METHOD_HELP, code_for
 from matdiff_magic.frontend.render import Content, build_content, error_bundle, error_text
 from matdiff_magic.frontend.session import (
     LANGS,
@@ -209,7 +209,7 @@ class MatDiffMagics(Magics):
 
     def show_code(self, solved: Solved) -> None:
         try:
-            print(solved.primary.numpy_code(lang=solved.lang))
+            print(code_for(solved.primary, solved.options.code, solved.lang))
         except MatDiffError as err:
             display(error_bundle(err, solved.lang), raw=True)
 

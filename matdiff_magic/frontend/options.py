@@ -16,7 +16,7 @@ from matdiff_magic.errors import MatDiffError, Msg
 from matdiff_magic.layout import LAYOUTS
 
 OPTION_METHODS = ("all", *METHODS)
-CODE_TARGETS = ("numpy",)
+CODE_TARGETS = ("numpy", "torch", "jax")
 LANGS = ("en", "zh")
 ORDERS = (1, 2)
 
@@ -189,6 +189,14 @@ def option_values(flag: str) -> tuple[str, ...]:
         if flag in option.flags and option.choices is not None:
             return tuple(str(c) for c in option.choices)
     return ()
+
+
+def code_for(result: object, target: str | None, lang: str) -> str:
+    """``--code``: NumPy as derived (``numpy_code``), torch and JAX as fast code (``code``)."""
+    if target in (None, "numpy"):
+        return result.numpy_code(lang=lang)  # type: ignore[attr-defined]
+    return result.code(target, lang=lang)  # type: ignore[attr-defined]
+
 
 # Names ``-o`` refuses: what Python and IPython need (besides keywords and names starting with
 # "_"). Every built-in name is refused (``print``, ``len``, ``sum``, ...), and the names IPython

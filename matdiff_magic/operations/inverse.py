@@ -29,7 +29,7 @@ define(
     latex=lambda p, e: p._base(e.arg) + "^{-1}",
     text=lambda p, e: p._base(e.arg) + "⁻¹",
     ascii=lambda p, e: p._base(e.arg) + "^-1",
-    code=lambda p, e: p.call("np.linalg.inv", e.arg),
+    code={"*": lambda p, e: p.call(p.fn("linalg.inv"), e.arg)},
     sympy=lambda e, go: sympy.Inverse(go(e.arg)),
     no_entry=Msg("op.the_inverse"),
     edge=well_conditioned,
