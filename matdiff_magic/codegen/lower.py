@@ -10,6 +10,7 @@ before printing. The display form (``Result.text``, ``numpy_code``) is untouched
 - a product with a vector is taken from the vector's side (A (B x), not (A B) x), and a sum of
   plain matrices times a vector is distributed, (A + Aᵀ) x = A x + Aᵀ x, which forms no n×n
   temporary;
+- diag(v)⁻¹ is diag(𝟏 ⊘ v);
 - 𝟏 added to a matrix is the number 1, broadcast; tr(M F) is sum(M ⊙ Fᵀ), without the last
   product.
 
@@ -41,6 +42,10 @@ class _Lowering:
         return done
 
     def _children(self, e: Expr) -> Expr:
+        if isinstance(e, N.Inverse) and isinstance(e.arg, N.DiagMat):
+            # diag(v)⁻¹, as the book prints it, is diag(𝟏 ⊘ v): no O(n³) inverse
+            v = e.arg.arg
+            return self(N.DiagMat(N.HadamardDiv(N.Ones(v.rows, v.cols), v)))
         if isinstance(e, N.Named):
             return N.Named(e.name, self(e.body))
         if not e.args:
