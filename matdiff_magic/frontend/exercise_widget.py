@@ -10,13 +10,14 @@ import html
 import ipywidgets as widgets
 
 from matdiff_magic.exercises import Exercise
+from matdiff_magic.frontend.render_words import BAD_COLOUR, NEUTRAL_COLOUR, OK_COLOUR, WARN_COLOUR
 from matdiff_magic.messages import format_message
 
 VERDICT_COLOURS = {
-    "correct": "#1a7f37",
-    "correct-other-layout": "#9a6700",
-    "wrong": "#cf222e",
-    "invalid": "#6e7781",
+    "correct": OK_COLOUR,
+    "correct-other-layout": WARN_COLOUR,
+    "wrong": BAD_COLOUR,
+    "invalid": NEUTRAL_COLOUR,
 }
 
 
@@ -50,7 +51,7 @@ class ExerciseWidget:
     def on_check(self) -> str:
         """Check the answer box; show and return the verdict."""
         result = self.exercise.check(self.answer.value)
-        colour = VERDICT_COLOURS.get(result.verdict, "#000")
+        colour = VERDICT_COLOURS.get(result.verdict, NEUTRAL_COLOUR)
         message = html.escape(result.message(self.lang))
         self.verdict.value = f'<p style="color:{colour}">{message}</p>'
         return result.verdict
