@@ -1,6 +1,7 @@
 """An exercise in a notebook: the problem (LaTeX), an answer box, and Check, Hint and
 "Show solution" buttons. The callbacks are plain methods, so they can be tested (and driven)
-without a browser; ``Exercise._repr_html_`` shows the static problem where widgets are absent.
+without a browser. Displayed, the widget carries the problem as Markdown and text beside its
+view, which is all a notebook read without a kernel (nbconvert, GitHub) shows.
 """
 
 from __future__ import annotations
@@ -72,10 +73,14 @@ class ExerciseWidget:
         self.solution.value = f"$${r.derivation_latex(self.lang)}$$"
         return self.solution.value
 
-    def _ipython_display_(self) -> None:
-        from IPython.display import display
-
-        display(self.box)
+    def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict:
+        """The widget view, and beside it the problem as Markdown (with its LaTeX) and as text
+        for renderers without a kernel or widgets (nbconvert, GitHub): never the solution."""
+        bundle = dict(self.box._repr_mimebundle_(include=include, exclude=exclude) or {})
+        statement = self.exercise.statement(self.lang)
+        bundle["text/markdown"] = statement.latex
+        bundle["text/plain"] = statement.text
+        return bundle
 
 
 def exercise_html(exercise: Exercise, lang: str | None = None) -> str:
