@@ -126,7 +126,7 @@ def derivation_html(steps: Sequence[Step], lang: str = "en", compact: bool = Fal
             + (f"${escape(lead, quote=False)}$" if lead else "")
             + "</div>"
         )
-        cells.append(f"<div class='matdiff-rhs' style='min-width:0'>{math_pieces(rhs)}</div>")
+        cells.append(f"<div class='matdiff-rhs' style='min-width:0;white-space:normal'>{math_pieces(rhs)}</div>")
         cells.append(f"<div class='matdiff-rules' style='{rule_style}'>")
         cells[-1] += rules_html(step.rules, lang) + "</div>"
         said = sentence(step, lang)
@@ -138,7 +138,7 @@ def derivation_html(steps: Sequence[Step], lang: str = "en", compact: bool = Fal
     return (
         "<div class='matdiff-derivation' style='display:grid;"
         f"grid-template-columns:{columns};column-gap:0.4em;row-gap:0.25em;"
-        "align-items:baseline;max-width:100%'>" + "".join(cells) + "</div>"
+        "align-items:baseline;max-width:100%;white-space:normal'>" + "".join(cells) + "</div>"
     )
 
 
@@ -150,13 +150,32 @@ def _sentence_cell(said: str) -> str:
 
 
 def result_html(symbol_latex: str, result_latex: str, size_html: str) -> str:
-    """The result, framed, then its size: ∂f/∂x = ... (wrapping like a step)."""
+    """The result, framed, then its size. A short one is one ``\\boxed`` formula; a long one
+    (over :data:`BOXED_MAX` visible symbols) is framed by CSS and wraps like a step."""
+    equation = symbol_latex + " = " + result_latex
+    if _visible(equation) <= BOXED_MAX:
+        framed = (
+            "<span class='matdiff-piece' style='display:inline-block'>"
+            f"$\\boxed{{{escape(equation, quote=False)}}}$</span>"
+        )
+    else:
+        framed = (
+            "<span style='display:inline-block;max-width:100%;border:1px solid currentColor;"
+            f"padding:0.2em 0.5em'>{math_pieces(equation)}</span>"
+        )
     return (
-        "<div class='matdiff-result' style='margin:0.5em 0'>"
-        "<span style='display:inline-block;max-width:100%;border:1px solid currentColor;"
-        "padding:0.2em 0.5em'>"
-        + math_pieces(symbol_latex + " = " + result_latex)
-        + f"</span> <span class='matdiff-size'>{size_html}</span></div>"
+        f"<div class='matdiff-result' style='margin:0.5em 0'>{framed} "
+        f"<span class='matdiff-size'>{size_html}</span></div>"
+    )
+
+
+BOXED_MAX = 40
+
+
+def _visible(latex: str) -> int:
+    """About how many symbols ``latex`` shows (a command counts as one, braces as none)."""
+    return len(
+        re.sub(r"\\[A-Za-z]+", "#", latex).replace("{", "").replace("}", "").replace(" ", "")
     )
 
 
