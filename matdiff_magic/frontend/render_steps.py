@@ -126,7 +126,8 @@ def derivation_html(steps: Sequence[Step], lang: str = "en", compact: bool = Fal
             + (f"${escape(lead, quote=False)}$" if lead else "")
             + "</div>"
         )
-        cells.append(f"<div class='matdiff-rhs' style='min-width:0;white-space:normal'>{math_pieces(rhs)}</div>")
+        rhs_style = "min-width:0;white-space:normal"
+        cells.append(f"<div class='matdiff-rhs' style='{rhs_style}'>{math_pieces(rhs)}</div>")
         cells.append(f"<div class='matdiff-rules' style='{rule_style}'>")
         cells[-1] += rules_html(step.rules, lang) + "</div>"
         said = sentence(step, lang)

@@ -51,7 +51,7 @@ MEASURE = """() => {
             measured += 1;
             if (el.scrollWidth > el.clientWidth + 1) {
                 overflowing.push({sel, scroll: el.scrollWidth, client: el.clientWidth,
-                    text: el.textContent.slice(0, 80), pieces: Array.from(el.querySelectorAll(':scope > .matdiff-piece')).map((p) => [p.offsetLeft, p.offsetTop, p.offsetWidth, getComputedStyle(p).whiteSpace])});
+                    text: el.textContent.slice(0, 80)});
             }
         }
     }
