@@ -54,9 +54,20 @@ def break_points(latex: str) -> list[int]:
     return points
 
 
+_SIZED = re.compile(r"\\(left|right)(\\[{}|]|[()\[\]|.])")
+
+
+def plain_delimiters(latex: str) -> str:
+    """``\\left( ... \\right)`` as plain ``( ... )``: a sized pair cannot be cut, and inline
+    formulas (all the pieces are inline) hardly need sizing; ``\\left.`` disappears."""
+    return _SIZED.sub(lambda m: "" if m.group(2) == "." else m.group(2), latex)
+
+
 def pieces(latex: str) -> list[str]:
-    """``latex`` cut at every :func:`break_points`; a piece that starts with a binary operator
-    gets ``{}`` before it so that MathJax spaces it as binary."""
+    """``latex`` (its sized delimiters made plain) cut at every :func:`break_points`; a piece
+    that starts with a binary operator gets ``{}`` before it so that MathJax spaces it as
+    binary."""
+    latex = plain_delimiters(latex)
     cuts = [0, *break_points(latex), len(latex)]
     out = []
     for start, end in zip(cuts, cuts[1:], strict=False):
@@ -186,6 +197,7 @@ __all__ = [
     "derivation_html",
     "math_pieces",
     "pieces",
+    "plain_delimiters",
     "result_html",
     "rules_html",
 ]
