@@ -82,6 +82,13 @@ class ExerciseWidget:
         bundle["text/plain"] = statement.text
         return bundle
 
+    def _ipython_display_(self) -> None:
+        # Published raw, as the magic publishes its bundles: every kernel stores the same
+        # mimetypes, whatever formatters it has switched on.
+        from IPython.display import display
+
+        display(self._repr_mimebundle_(), raw=True)
+
 
 def exercise_html(exercise: Exercise, lang: str | None = None) -> str:
     """The problem as HTML with its LaTeX for MathJax (answers not included)."""
