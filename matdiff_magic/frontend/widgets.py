@@ -45,7 +45,7 @@ class DerivationWidget(widgets.VBox):
         self.badge = widgets.HTML(FILL_WIDTH + content.badge.html)
         # The whole width of the output: the side-by-side grid fits as many columns as the
         # width allows, so the widget must not shrink to its content.
-        self.math = widgets.HTMLMath(self._value(), layout=widgets.Layout(width="100%"))
+        self.math = widgets.HTMLMath(self._value())
         self.math.add_class("matdiff-math")
         self.layout_buttons.observe(self._update, names="value")
         self.view_buttons.observe(self._update, names="value")
@@ -53,7 +53,7 @@ class DerivationWidget(widgets.VBox):
         if len(views) > 1:
             children.append(self.view_buttons)
         children += [self.badge, self.math]
-        super().__init__(children, layout=widgets.Layout(width="100%"))
+        super().__init__(children)
 
     @property
     def layout_value(self) -> str:

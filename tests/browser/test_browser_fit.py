@@ -60,7 +60,9 @@ MEASURE = """() => {
     for (const s of document.querySelectorAll('.jp-OutputArea-output .matdiff-rule summary')) {
         rules += 1;
         const area = s.closest('.jp-OutputArea-output').getBoundingClientRect();
-        const r = s.getBoundingClientRect();
+        const range = document.createRange();  // the words, not the block they sit in
+        range.selectNodeContents(s);
+        const r = range.getBoundingClientRect();
         if (r.width === 0 || r.left < area.left - 1 || r.right > area.right + 1) {
             outside.push({text: s.textContent, left: r.left, right: r.right,
                 area: [area.left, area.right]});
