@@ -1,19 +1,12 @@
-"""JupyterLab on 127.0.0.1 driven by Debian's Chromium through Playwright.
+"""Jupyter servers on 127.0.0.1 driven by Debian's Chromium through Playwright.
 
-Fixtures, all for one module (one server, one browser, one notebook run):
-
-* ``lab``: a JupyterLab server started on 127.0.0.1, a random free port and a random token, with
-  a temporary root directory holding the test notebook. It is shut down (kernels included) in a
-  ``finally``; a kernel or server still alive afterwards is killed by its pid and fails the test.
-* ``chromium``: a persistent Chromium context (``/usr/bin/chromium`` via ``executable_path``, a
-  fresh ``--user-data-dir``) whose every request and WebSocket to a host other than
-  127.0.0.1/localhost is aborted and recorded.
-* ``notebook``: the test notebook opened in JupyterLab, all cells run, the widget typeset.
-
-No browser is ever downloaded (``playwright install`` is never run). Without Chromium the tests
-skip with the reason; without JupyterLab or Playwright they skip too, except under ``CI=true``,
-where a missing Python package means ``.ci/run`` is broken and the tests fail instead.
-Screenshots and logs go to ``artifacts/browser/`` (gitignored).
+``serve()`` starts JupyterLab or Notebook 7 (random port and token, a temporary root) and stops
+it, kernels included; whatever had to be killed by force fails the test. ``launch()`` starts a
+persistent Chromium context (``/usr/bin/chromium``, a fresh profile) whose every request off
+127.0.0.1 is aborted and recorded. The fixtures ``lab`` and ``chromium`` use them for
+test_browser_lab.py (``notebook`` there runs its cells). No browser is ever downloaded. Without
+Chromium the tests skip; without JupyterLab or Playwright too, except under ``CI=true``, where
+they fail. Screenshots and logs go to ``artifacts/browser/`` (gitignored).
 """
 
 from __future__ import annotations
