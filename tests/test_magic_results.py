@@ -110,7 +110,7 @@ def test_a_comparison_whose_methods_disagree_says_so():
 def test_a_comparison_shows_its_methods_stacked_and_translated():
     c = md.compare(QUADRATIC, "x")
     html = c._repr_html_()
-    assert "grid-template-columns" not in html and "<table" not in html  # no columns to clip
+    assert "auto-fit" not in html and "<table" not in html  # methods stacked, not in columns
     titles = [message(f"method.{m}", "en") for m in c.results]
     positions = [html.index(t) for t in titles]
     assert positions == sorted(positions)  # one below the other, in order

@@ -1,6 +1,7 @@
 """An exercise in a notebook: the problem (LaTeX), an answer box, and Check, Hint and
 "Show solution" buttons. The callbacks are plain methods, so they can be tested (and driven)
-without a browser; ``Exercise._repr_html_`` shows the static problem where widgets are absent.
+without a browser. Displayed, the widget carries the problem as Markdown and text beside its
+view, which is all a notebook read without a kernel (nbconvert, GitHub) shows.
 """
 
 from __future__ import annotations
@@ -10,13 +11,14 @@ import html
 import ipywidgets as widgets
 
 from matdiff_magic.exercises import Exercise
+from matdiff_magic.frontend.render_words import BAD_COLOUR, NEUTRAL_COLOUR, OK_COLOUR, WARN_COLOUR
 from matdiff_magic.messages import format_message
 
 VERDICT_COLOURS = {
-    "correct": "#1a7f37",
-    "correct-other-layout": "#9a6700",
-    "wrong": "#cf222e",
-    "invalid": "#6e7781",
+    "correct": OK_COLOUR,
+    "correct-other-layout": WARN_COLOUR,
+    "wrong": BAD_COLOUR,
+    "invalid": NEUTRAL_COLOUR,
 }
 
 
@@ -50,7 +52,7 @@ class ExerciseWidget:
     def on_check(self) -> str:
         """Check the answer box; show and return the verdict."""
         result = self.exercise.check(self.answer.value)
-        colour = VERDICT_COLOURS.get(result.verdict, "#000")
+        colour = VERDICT_COLOURS.get(result.verdict, NEUTRAL_COLOUR)
         message = html.escape(result.message(self.lang))
         self.verdict.value = f'<p style="color:{colour}">{message}</p>'
         return result.verdict
@@ -71,10 +73,21 @@ class ExerciseWidget:
         self.solution.value = f"$${r.derivation_latex(self.lang)}$$"
         return self.solution.value
 
+    def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict:
+        """The widget view, and beside it the problem as Markdown (with its LaTeX) and as text
+        for renderers without a kernel or widgets (nbconvert, GitHub): never the solution."""
+        bundle = dict(self.box._repr_mimebundle_(include=include, exclude=exclude) or {})
+        statement = self.exercise.statement(self.lang)
+        bundle["text/markdown"] = statement.latex
+        bundle["text/plain"] = statement.text
+        return bundle
+
     def _ipython_display_(self) -> None:
+        # Published raw, as the magic publishes its bundles: every kernel stores the same
+        # mimetypes, whatever formatters it has switched on.
         from IPython.display import display
 
-        display(self.box)
+        display(self._repr_mimebundle_(), raw=True)
 
 
 def exercise_html(exercise: Exercise, lang: str | None = None) -> str:

@@ -20,9 +20,9 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.font_manager import FontProperties, fontManager
 
 from matdiff_magic.compare import Comparison
+from matdiff_magic.frontend.fonts import plot_font as _font
 from matdiff_magic.frontend.plot_data import (
     CheckCurves,
     check_curves,
@@ -37,32 +37,8 @@ from matdiff_magic.i18n import MESSAGES, default_language, message
 from matdiff_magic.printing.text import text as to_text
 from matdiff_magic.result import Result
 
-_CJK_FAMILIES = (
-    "Noto Sans CJK",
-    "Noto Serif CJK",
-    "Source Han Sans",
-    "Source Han Serif",
-    "WenQuanYi",
-    "SimHei",
-    "Microsoft YaHei",
-    "PingFang",
-    "Heiti",
-    "AR PL",
-    "Droid Sans Fallback",
-)
-
 
 # -- figures ----------------------------------------------------------------------------------
-def _font(lang: str) -> tuple[str, FontProperties | None]:
-    """The language to draw in, and a font that has its glyphs (English if none has)."""
-    if lang != "zh":
-        return "en", None
-    for entry in fontManager.ttflist:
-        if any(entry.name.startswith(family) for family in _CJK_FAMILIES):
-            return "zh", FontProperties(family=[entry.name, "DejaVu Sans"])
-    return "en", None
-
-
 class MatDiffFigure(Figure):
     """A matplotlib Figure that displays itself as PNG in Jupyter, even without
     ``%matplotlib inline`` (the figures here are built without pyplot)."""

@@ -15,6 +15,7 @@ from matdiff_magic.compare import Comparison
 from matdiff_magic.errors import MatDiffError
 from matdiff_magic.frontend.per_layout import PerLayout
 from matdiff_magic.frontend.render_header import header_rows
+from matdiff_magic.frontend.render_steps import MIN_COLUMN
 from matdiff_magic.frontend.render_views import Badge, MethodView, badge, method_view
 from matdiff_magic.frontend.render_words import (
     ALL,
@@ -67,10 +68,11 @@ class Content:
         view = view or self.default_view
         views = self.views[layout]
         if view == ALL:
-            columns = len(views)
+            # As many columns as fit at MIN_COLUMN each (but never wider than the box); the
+            # other methods wrap onto further rows.
             body = (
-                "<div class='matdiff-grid' style='display:grid;"
-                f"grid-template-columns:repeat({columns},minmax(0,1fr));gap:1.5em'>"
+                "<div class='matdiff-grid' style='display:grid;grid-template-columns:"
+                f"repeat(auto-fit,minmax(min({MIN_COLUMN},100%),1fr));gap:1em 1.5em'>"
                 + "".join(v.compact_html for v in views.values())
                 + "</div>"
             )

@@ -9,6 +9,7 @@ from html import escape
 
 from matdiff_magic.check import CheckReport
 from matdiff_magic.compare import Comparison
+from matdiff_magic.frontend.render_steps import derivation_html, result_html
 from matdiff_magic.frontend.render_words import (
     BAD_COLOUR,
     NEUTRAL_COLOUR,
@@ -35,24 +36,26 @@ class MethodView:
     derivation_latex: str  # \begin{aligned} ... \end{aligned}
     boxed_latex: str  # \boxed{∂f/∂x = ...} and the shape
     text: str  # the derivation as text, then the result and its shape
-    compact_latex: str = ""  # the derivation without the rule names (side-by-side view)
+    compact_latex: str = ""  # the derivation without the rule names (plain LaTeX form)
+    # The HTML views (render_steps): rows that wrap, the rule names and their identities.
+    derivation_html: str = ""
+    compact_derivation_html: str = ""
+    result_html: str = ""
 
     @property
     def html(self) -> str:
-        return self._html(self.derivation_latex)
+        return self._html(self.derivation_html)
 
     @property
     def compact_html(self) -> str:
-        """For the side-by-side grid: the rule names are left out so the columns fit; the
-        single-method view shows them."""
-        return self._html(self.compact_latex or self.derivation_latex)
+        """For the side-by-side grid: the rule names go under each formula, not beside it."""
+        return self._html(self.compact_derivation_html or self.derivation_html)
 
     def _html(self, derivation: str) -> str:
         return (
-            "<div class='matdiff-method' style='overflow-x:auto'>"
+            "<div class='matdiff-method' style='min-width:0;max-width:100%'>"
             f"<h4 style='margin:0.4em 0'>{escape(self.title)}</h4>"
-            f"<div>$${escape(derivation, quote=False)}$$</div>"
-            f"<div>$${escape(self.boxed_latex, quote=False)}$$</div></div>"
+            f"{derivation}{self.result_html}</div>"
         )
 
     @property
@@ -74,6 +77,7 @@ def method_view(method: str, r: Result, lang: str) -> MethodView:
         fill(message("ui.size", lang), "text", size=shape(r.shape)), lang
     )
     derivation = r.steps.latex(lang=lang)
+    size_html = fill(message("ui.size", lang), "html", size=shape(r.shape))
     return MethodView(
         method,
         method_title(method, lang),
@@ -81,6 +85,9 @@ def method_view(method: str, r: Result, lang: str) -> MethodView:
         boxed,
         r.steps.text(lang=lang) + "\n" + result_line,
         without_rules(derivation),  # not printed again: printing was most of a cell's cost
+        derivation_html(r.steps, lang),
+        derivation_html(r.steps, lang, compact=True),
+        result_html(latex(r.symbol), r.latex, size_html),
     )
 
 

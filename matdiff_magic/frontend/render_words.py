@@ -23,7 +23,16 @@ from matdiff_magic.tree.base import Expr
 
 ALL = "all"
 MODES = ("latex", "html", "markdown", "text")
-OK_COLOUR, BAD_COLOUR, NEUTRAL_COLOUR = "#1a7f37", "#cf222e", "#57606a"
+# JupyterLab's theme colours (Notebook 7 shares them), each chosen for a contrast of at least
+# 4.5:1 on both the light (white) and the dark (#111) background: success-color1 and
+# warn-color0 are too light on white, error-color0 too dark on #111. The fallbacks are for
+# renderers without JupyterLab's variables (light pages). tests/browser measures the contrast.
+OK_COLOUR = "var(--jp-success-color0, #1a7f37)"
+BAD_COLOUR = "var(--jp-error-color1, #cf222e)"
+NEUTRAL_COLOUR = "var(--jp-content-font-color2, #57606a)"
+WARN_COLOUR = (
+    "color-mix(in srgb, var(--jp-warn-color0, #9a6700) 70%, var(--jp-content-font-color0, #000))"
+)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,14 @@ import ipywidgets as widgets
 from matdiff_magic.frontend.render import ALL, Content
 from matdiff_magic.i18n import message
 
+# ipywidgets sizes an HTMLMath's content to its own content, and an auto-fit grid's own width
+# is one column: without this the side-by-side grid would stack every method in one column.
+# (A <style> element in a widget's HTML applies to the page; only our widgets carry the class.)
+FILL_WIDTH = (
+    "<style>.matdiff-math > .widget-htmlmath-content, .matdiff-math > .widget-html-content"
+    "{flex:1 1 auto;min-width:0}</style>"
+)
+
 
 class DerivationWidget(widgets.VBox):
     """ToggleButtons for the layout and the view, a badge, and the derivation in HTMLMath."""
@@ -34,8 +42,11 @@ class DerivationWidget(widgets.VBox):
             description=message("ui.view", lang),
             style={"button_width": "auto"},
         )
-        self.badge = widgets.HTML(content.badge.html)
+        self.badge = widgets.HTML(FILL_WIDTH + content.badge.html)
+        # The whole width of the output: the side-by-side grid fits as many columns as the
+        # width allows, so the widget must not shrink to its content.
         self.math = widgets.HTMLMath(self._value())
+        self.math.add_class("matdiff-math")
         self.layout_buttons.observe(self._update, names="value")
         self.view_buttons.observe(self._update, names="value")
         children: list[widgets.Widget] = [self.layout_buttons]

@@ -1,19 +1,12 @@
-"""JupyterLab on 127.0.0.1 driven by Debian's Chromium through Playwright.
+"""Jupyter servers on 127.0.0.1 driven by Debian's Chromium through Playwright.
 
-Fixtures, all for one module (one server, one browser, one notebook run):
-
-* ``lab``: a JupyterLab server started on 127.0.0.1, a random free port and a random token, with
-  a temporary root directory holding the test notebook. It is shut down (kernels included) in a
-  ``finally``; a kernel or server still alive afterwards is killed by its pid and fails the test.
-* ``chromium``: a persistent Chromium context (``/usr/bin/chromium`` via ``executable_path``, a
-  fresh ``--user-data-dir``) whose every request and WebSocket to a host other than
-  127.0.0.1/localhost is aborted and recorded.
-* ``notebook``: the test notebook opened in JupyterLab, all cells run, the widget typeset.
-
-No browser is ever downloaded (``playwright install`` is never run). Without Chromium the tests
-skip with the reason; without JupyterLab or Playwright they skip too, except under ``CI=true``,
-where a missing Python package means ``.ci/run`` is broken and the tests fail instead.
-Screenshots and logs go to ``artifacts/browser/`` (gitignored).
+``serve()`` starts JupyterLab or Notebook 7 (random port and token, a temporary root) and stops
+it, kernels included; whatever had to be killed by force fails the test. ``launch()`` starts a
+persistent Chromium context (``/usr/bin/chromium``, a fresh profile) whose every request off
+127.0.0.1 is aborted and recorded. The fixtures ``lab`` and ``chromium`` use them for
+test_browser_lab.py (``notebook`` there runs its cells). No browser is ever downloaded. Without
+Chromium the tests skip; without JupyterLab or Playwright too, except under ``CI=true``, where
+they fail. Screenshots and logs go to ``artifacts/browser/`` (gitignored).
 """
 
 from __future__ import annotations
@@ -30,6 +23,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -107,14 +101,22 @@ def write_notebook(path: Path) -> None:
     nbformat.write(nb, path)
 
 
-def write_lab_settings(settings_dir: Path) -> None:
+def write_lab_settings(settings_dir: Path, extra: dict[str, dict] | None = None) -> None:
     """User settings: no news or update checks (they would fetch from the internet and put a
-    toast over the notebook)."""
-    target = settings_dir / "@jupyterlab" / "apputils-extension"
-    target.mkdir(parents=True, exist_ok=True)
-    (target / "notification.jupyterlab-settings").write_text(
-        json.dumps({"fetchNews": "false", "checkForUpdates": False}), encoding="utf-8"
-    )
+    toast over the notebook), and ``extra`` ("@jupyterlab/notebook-extension:tracker" ->
+    values)."""
+    settings = {
+        "@jupyterlab/apputils-extension:notification": {
+            "fetchNews": "false",
+            "checkForUpdates": False,
+        }
+    }
+    settings.update(extra or {})
+    for plugin, values in settings.items():
+        package, _, name = plugin.partition(":")
+        target = settings_dir / package
+        target.mkdir(parents=True, exist_ok=True)
+        (target / f"{name}.jupyterlab-settings").write_text(json.dumps(values), encoding="utf-8")
 
 
 # -- the server -----------------------------------------------------------------------------------
@@ -226,13 +228,20 @@ def artifacts(tools) -> Path:
     return ARTIFACTS
 
 
-@pytest.fixture(scope="module")
-def lab(tools, tmp_path_factory, artifacts) -> Lab:
-    base = tmp_path_factory.mktemp("jupyterlab")
-    root, runtime = base / "root", base / "runtime"
-    root.mkdir()
-    write_notebook(root / NOTEBOOK)
-    write_lab_settings(base / "lab-settings")
+@contextmanager
+def serve(
+    base: Path,
+    root: Path,
+    artifacts: Path,
+    app: str = "jupyterlab",
+    notebook: str = NOTEBOOK,
+    settings: dict[str, dict] | None = None,
+):
+    """A Jupyter server (``app``: "jupyterlab" or "notebook", Notebook 7) on 127.0.0.1 serving
+    ``root``; ``settings``: extra user settings (plugin id -> values). Stopped, kernels
+    included, on exit; what had to be killed by force fails the test."""
+    runtime = base / "runtime"
+    write_lab_settings(base / "lab-settings", settings or {})
     port, token = free_port(), secrets.token_hex(24)
     env = dict(os.environ)
     env.pop("MATDIFF_LANG", None)
@@ -251,18 +260,22 @@ def lab(tools, tmp_path_factory, artifacts) -> Lab:
     cmd = [
         sys.executable,
         "-m",
-        "jupyterlab",
+        app,
         "--no-browser",
         "--ServerApp.ip=127.0.0.1",
         f"--ServerApp.port={port}",
         "--ServerApp.port_retries=0",
         f"--IdentityProvider.token={token}",
         f"--ServerApp.root_dir={root}",
-        # no calls to the internet from the server either
-        "--LabApp.news_url=None",
-        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-        "--LabApp.extension_manager=readonly",
+        # window.jupyterapp: the tests run commands (theme, run all) as a user's menu would
+        f"--{'LabApp' if app == 'jupyterlab' else 'JupyterNotebookApp'}.expose_app_in_browser=True",
     ]
+    if app == "jupyterlab":  # no calls to the internet from the server either
+        cmd += [
+            "--LabApp.news_url=None",
+            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+            "--LabApp.extension_manager=readonly",
+        ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         cmd.append("--allow-root")
     log_path = base / "server.log"
@@ -270,19 +283,29 @@ def lab(tools, tmp_path_factory, artifacts) -> Lab:
         proc = subprocess.Popen(
             cmd, env=env, cwd=root, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
         )
-    server = Lab(f"http://127.0.0.1:{port}", token, root, proc, log_path)
+    server = Lab(f"http://127.0.0.1:{port}", token, root, proc, log_path, notebook)
     started = time.monotonic()
     forced: list[str] = []
     try:
         wait_until_ready(server)
-        print(f"\nJupyterLab up on 127.0.0.1:{port} in {time.monotonic() - started:.1f} s")
+        print(f"\n{app} up on 127.0.0.1:{port} in {time.monotonic() - started:.1f} s")
         yield server
     finally:
         forced = stop_server(server, runtime)
-        shutil.copy(log_path, artifacts / "jupyterlab-server.log")
-        print(f"JupyterLab stopped (exit status {proc.returncode})")
-    assert proc.returncode is not None, "the JupyterLab server is still running"
+        shutil.copy(log_path, artifacts / f"{app}-server.log")
+        print(f"{app} stopped (exit status {proc.returncode})")
+    assert proc.returncode is not None, f"the {app} server is still running"
     assert not forced, f"had to kill by force: {forced}"
+
+
+@pytest.fixture(scope="module")
+def lab(tools, tmp_path_factory, artifacts) -> Lab:
+    base = tmp_path_factory.mktemp("jupyterlab")
+    root = base / "root"
+    root.mkdir()
+    write_notebook(root / NOTEBOOK)
+    with serve(base, root, artifacts) as server:
+        yield server
 
 
 # -- the browser ----------------------------------------------------------------------------------
@@ -324,11 +347,12 @@ class Browser:
     console: list[str]
 
 
-@pytest.fixture(scope="module")
-def chromium(tools, lab, tmp_path_factory, artifacts) -> Browser:
+@contextmanager
+def launch(chromium_path: Path, profile: Path, artifacts: Path, prefix: str = ""):
+    """Debian's Chromium through Playwright, a fresh profile, every request off the machine
+    aborted and recorded (written to ``artifacts`` on exit, with the console's errors)."""
     from playwright.sync_api import sync_playwright
 
-    profile = tmp_path_factory.mktemp("chromium-profile")  # a fresh --user-data-dir
     args = list(CHROMIUM_FLAGS)
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         args.insert(0, "--no-sandbox")
@@ -338,7 +362,7 @@ def chromium(tools, lab, tmp_path_factory, artifacts) -> Browser:
         started = time.monotonic()
         context = p.chromium.launch_persistent_context(
             str(profile),
-            executable_path=str(tools),
+            executable_path=str(chromium_path),
             headless=True,
             args=args,
             viewport={"width": 1600, "height": 1000},
@@ -360,12 +384,20 @@ def chromium(tools, lab, tmp_path_factory, artifacts) -> Browser:
             yield Browser(context, guard, console)
         finally:
             context.close()
-            (artifacts / "network.txt").write_text(
+            (artifacts / f"{prefix}network.txt").write_text(
                 f"requests to loopback: {guard.allowed}\n"
                 f"blocked (not loopback): {len(guard.blocked)}\n"
                 + "".join(f"  {url}\n" for url in guard.blocked),
                 encoding="utf-8",
             )
-            (artifacts / "console.txt").write_text("\n".join(console) + "\n", encoding="utf-8")
+            (artifacts / f"{prefix}console.txt").write_text(
+                "\n".join(console) + "\n", encoding="utf-8"
+            )
             if guard.blocked:
                 print(f"blocked {len(guard.blocked)} non-loopback request(s): {guard.blocked}")
+
+
+@pytest.fixture(scope="module")
+def chromium(tools, lab, tmp_path_factory, artifacts) -> Browser:
+    with launch(tools, tmp_path_factory.mktemp("chromium-profile"), artifacts) as browser:
+        yield browser
