@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 
 from matdiff_magic import layout as L
-from matdiff_magic import notation
+from matdiff_magic import notation, structured
 from matdiff_magic.errors import (
     Join,
     MatDiffError,
@@ -35,6 +35,7 @@ def derive(
     method: str = "auto",
     order: int = 1,
     verify: bool = True,
+    symmetric: str = "sym",
 ) -> Result:
     """Differentiate the matdiff expression ``expr`` with respect to the variable ``wrt``.
 
@@ -42,7 +43,11 @@ def derive(
     "symmetric(n)"); declarations inside ``expr`` work too. ``layout`` is "numerator",
     "denominator" or "mixed"; ``method`` one of "auto", "differential", "vectorization",
     "chain", "definition" ("auto" picks differential for a scalar function or variable,
-    vectorization otherwise); ``order=2`` gives the Hessian.
+    vectorization otherwise); ``order=2`` gives the Hessian. ``symmetric``: how the derivative
+    with respect to a ``symmetric(n)`` or ``spd(n)`` variable is meant: "sym" (sym(G) =
+    (G + Gᵀ)/2, the gradient on symmetric matrices), "entries" (G + Gᵀ - diag(G), by the
+    distinct entries) or "free" (G, every entry free, for the expression as written); see
+    ``structured.py``.
 
     With ``verify`` (the default) the result and every step of its derivation are checked
     numerically at small random inputs before it is returned (a few milliseconds); if they do
@@ -53,7 +58,8 @@ def derive(
         raise MatDiffError(Msg("api.unknown_method", method=method, choices=", ".join(METHODS)))
     if order not in (1, 2):
         raise MatDiffError(Msg("api.order"))
-    return derive_problem(parse_problem(expr, variables), wrt, layout, method, order, verify)
+    problem = parse_problem(expr, variables)
+    return derive_problem(problem, wrt, layout, method, order, verify, symmetric)
 
 
 def derive_problem(
@@ -63,6 +69,7 @@ def derive_problem(
     method: str = "auto",
     order: int = 1,
     verify: bool = True,
+    symmetric: str = "sym",
 ) -> Result:
     """:func:`derive` for text already parsed (``md.parse_problem``): a front end that parses
     a cell once derives every method from the one :class:`Problem`."""
@@ -71,8 +78,15 @@ def derive_problem(
         raise MatDiffError(Msg("api.unknown_method", method=method, choices=", ".join(METHODS)))
     if order not in (1, 2):
         raise MatDiffError(Msg("api.order"))
+    structured.check_convention(symmetric)
     ctx = context(problem, wrt)
-    outcome = run(ctx, method, order)
+    var = structured.structured_variable(problem, ctx.wrt.name)
+    if var is not None and order == 1:
+        # G of the function as written (the variable a general matrix), then the convention
+        ctx = context(structured.as_written(problem, ctx.wrt.name), ctx.wrt.name)
+        outcome = structured.apply(run(ctx, method, order), var, symmetric)
+    else:
+        outcome = run(ctx, method, order)
     result = Result(problem, outcome, layout)
     return verified(result) if verify else result
 

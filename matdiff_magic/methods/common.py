@@ -73,6 +73,9 @@ class Outcome:
     # What each symbol inside the steps (∂z/∂y, ∂y/∂xᵀ of a chain) means, by its key, so a
     # checker can give it its true value rather than the value the derivation found for it.
     symbols: tuple[tuple[str, Claim], ...] = ()
+    # how the derivative with respect to a structured variable is meant (claims.Claim), set
+    # by the convention step (structured.py)
+    structure: str = ""
 
 
 def push_differential(
