@@ -78,17 +78,24 @@ def derive_problem(
         raise MatDiffError(Msg("api.unknown_method", method=method, choices=", ".join(METHODS)))
     if order not in (1, 2):
         raise MatDiffError(Msg("api.order"))
+    outcome = derive_outcome(problem, wrt, method, order, symmetric)
+    result = Result(problem, outcome, layout)
+    return verified(result) if verify else result
+
+
+def derive_outcome(
+    problem: Problem, wrt: str, method: str, order: int = 1, symmetric: str = "sym"
+) -> Outcome:
+    """One method's outcome; with respect to a structured variable (symmetric, spd, diagonal)
+    the function as written is derived (G, the variable a general matrix) and a last step
+    states the derivative in the convention ``symmetric`` (see ``structured.py``)."""
     structured.check_convention(symmetric)
     ctx = context(problem, wrt)
     var = structured.structured_variable(problem, ctx.wrt.name)
-    if var is not None and order == 1:
-        # G of the function as written (the variable a general matrix), then the convention
-        ctx = context(structured.as_written(problem, ctx.wrt.name), ctx.wrt.name)
-        outcome = structured.apply(run(ctx, method, order), var, symmetric)
-    else:
-        outcome = run(ctx, method, order)
-    result = Result(problem, outcome, layout)
-    return verified(result) if verify else result
+    if var is None or order != 1:
+        return run(ctx, method, order)
+    ctx = context(structured.as_written(problem, ctx.wrt.name), ctx.wrt.name)
+    return structured.apply(run(ctx, method, order), var, symmetric)
 
 
 def context(problem: Problem, wrt: str) -> Context:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from matdiff_magic import check
-from matdiff_magic.api import context, run
+from matdiff_magic.api import derive_outcome
 from matdiff_magic.errors import (
     EvaluationError,
     Join,
@@ -125,13 +125,15 @@ def compare(
     order: int = 1,
     seed: int = 0,
     verify: bool = True,
+    symmetric: str = "sym",
 ) -> Comparison:
     """Derive with every method that applies and compare the answers.
 
     With ``verify`` (the default) every result and its steps are checked numerically, as
     ``derive`` checks them; a method that fails is listed in ``failed`` instead of ``results``
     (and if every method fails, its :class:`VerificationError` is raised)."""
-    return compare_problem(parse_problem(expr, variables), wrt, layout, order, seed, verify)
+    problem = parse_problem(expr, variables)
+    return compare_problem(problem, wrt, layout, order, seed, verify, symmetric=symmetric)
 
 
 def compare_problem(
@@ -142,9 +144,11 @@ def compare_problem(
     seed: int = 0,
     verify: bool = True,
     fixed: Mapping[str, object] | None = None,
+    symmetric: str = "sym",
 ) -> Comparison:
     """:func:`compare` for text already parsed: every method from the one :class:`Problem`.
-    ``fixed``: values of some variables at the point of comparison (the others random)."""
+    ``fixed``: values of some variables at the point of comparison (the others random);
+    ``symmetric``: the convention for a structured variable (``derive``'s)."""
     check_layout(layout)
     results: dict[str, Result] = {}
     skipped: dict[str, str] = {}
@@ -154,7 +158,7 @@ def compare_problem(
     methods = METHOD_ORDER if order == 1 else ("differential",)
     for method in methods:
         try:
-            outcome = run(context(problem, wrt), method, order)
+            outcome = derive_outcome(problem, wrt, method, order, symmetric)
         except VerificationError as err:  # a method may check its own pieces as it goes
             failed[method] = err
             continue

@@ -32,6 +32,7 @@ from matdiff_magic.printing.latex import latex
 from matdiff_magic.printing.steps import derivation_text, step_latex, step_text
 from matdiff_magic.printing.text import ascii_dim, ascii_text, text
 from matdiff_magic.result import Result
+from matdiff_magic.structured import CONVENTIONS
 from matdiff_magic.version import __version__
 
 LAYOUT_HELP = (
@@ -76,6 +77,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--layout", choices=LAYOUTS, default="mixed", help=LAYOUT_HELP)
     p.add_argument("--method", choices=(*METHODS, "all"), default="auto", help=METHOD_HELP)
     p.add_argument("--order", type=int, choices=(1, 2), default=1, help="2 gives the Hessian")
+    p.add_argument("--symmetric", choices=CONVENTIONS, default="sym",
+                   help="the derivative by a symmetric variable: sym(G), entries or free (G)")
     p.add_argument("--steps", action="store_true", help="show the derivation step by step")
     p.add_argument("--latex", action="store_true", help="print LaTeX instead of text")
     p.add_argument(
@@ -222,6 +225,7 @@ def run(argv: Sequence[str] | None = None) -> int:
             layout=args.layout,
             method=args.method,
             order=args.order,
+            symmetric=args.symmetric,
         )
         answer = None
         if args.answer is not None:
@@ -256,7 +260,9 @@ def run(argv: Sequence[str] | None = None) -> int:
 def _all_methods(args: argparse.Namespace, wrt: str, variables: dict | None, lang: str) -> int:
     """--method all: every method that applies, one after another, verified and compared; then
     why each other method does not apply. With --json, one object per method."""
-    c = compare(args.expr, wrt, variables, layout=args.layout, order=args.order)
+    c = compare(
+        args.expr, wrt, variables, layout=args.layout, order=args.order, symmetric=args.symmetric
+    )
     skipped = {m: as_option(why) for m, why in c.skipped_in(lang).items()}
     if args.json:
         methods = {m: json.loads(_json(r, lang, None)) for m, r in c.results.items()}

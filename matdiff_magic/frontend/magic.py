@@ -39,6 +39,7 @@ from matdiff_magic.frontend.session import (
 from matdiff_magic.i18n import default_language, message
 from matdiff_magic.layout import LAYOUTS
 from matdiff_magic.messages import Join, format_message
+from matdiff_magic.structured import CONVENTIONS
 
 if TYPE_CHECKING:
     from IPython.core.interactiveshell import InteractiveShell
@@ -95,6 +96,12 @@ class MatDiffMagics(Magics):
         help="one method, or all applicable ones side by side (default)",
     )
     @argument("--order", type=int, choices=(1, 2), default=1, help="2 gives the Hessian")
+    @argument(
+        "--symmetric",
+        choices=CONVENTIONS,
+        default="sym",
+        help="the derivative by a symmetric variable: sym(G), entries or free (G)",
+    )
     @argument(
         "--check",
         action="store_true",
@@ -191,6 +198,7 @@ class MatDiffMagics(Magics):
             layout=args.layout,
             method=args.method,
             order=args.order,
+            symmetric=args.symmetric,
             check=args.check,
             plot=args.plot,
             code=args.code,

@@ -41,6 +41,7 @@ class Options:
     answer: str | None = None
     check_steps: bool = False
     seed: int = 0
+    symmetric: str = "sym"  # the convention for a structured variable (md.derive's)
 
 
 def output_name_error(name: str, hidden: Collection[str] = ()) -> MatDiffError | None:

@@ -253,6 +253,7 @@ def solve(
             layout=options.layout,
             method=options.method,
             order=options.order,
+            symmetric=options.symmetric,
             verify=not plan.rederive,  # the small twin below is the one verified
         )
         if plan.rederive:
@@ -262,6 +263,7 @@ def solve(
                 layout=options.layout,
                 method=options.method,
                 order=options.order,
+                symmetric=options.symmetric,
             )
         else:
             twin = r
