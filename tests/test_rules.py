@@ -110,7 +110,13 @@ EXAMPLES = {
     "def.read": ("x' S x", "x", "definition"),
     "def.assemble": ("x' S x", "x", "definition"),
     "def.entrywise": ("S diag(x) B", "x", "definition"),
+    "structure.sym": ("P: symmetric(n)\nx' P' a", "P", "differential"),
+    "structure.entries": ("P: symmetric(n)\ntr(inv(P))", "P", "differential"),
+    "structure.free": ("P: spd(n)\nx' P' a", "P", "differential"),
+    "structure.diagonal": ("P: diagonal(n)\nlogdet(P)", "P", "vectorization"),
 }
+# the symmetric convention an example needs (md.derive's symmetric=), "sym" otherwise
+CONVENTION = {"structure.entries": "entries", "structure.free": "free"}
 EXAMPLES.update(
     {f"d.elementwise.{name}": (f"sum({name}(X))", "X", "differential") for name in ELEMENTWISE}
 )
@@ -133,7 +139,13 @@ def test_rule_example(key):
     order = 2 if key == "hessian" else 1
     layouts = ("numerator",) if key == "layout.transpose" else ("mixed",)
     results = assert_derivative(
-        D + expr, wrt, method=method, layouts=layouts, order=order, seeds=(0,)
+        D + expr,
+        wrt,
+        method=method,
+        layouts=layouts,
+        order=order,
+        seeds=(0,),
+        symmetric=CONVENTION.get(key, "sym"),
     )
     r = next(iter(results.values()))
     if key == "layout.transpose":
