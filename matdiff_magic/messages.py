@@ -753,13 +753,13 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "未知的对称约定 {convention!r}：请使用 {choices} 之一",
     },
     "structure.sym": {
-        "en": "Convention sym: {x} is symmetric, so only symmetric directions dS count and the "
+        "en": "Convention sym: {x} is symmetric, so only symmetric directions d{x} count and the "
         "gradient is sym(G) = (G + Gᵀ)/2, G being the gradient with every entry free (as "
         "written above); it is the gradient for the trace inner product on symmetric matrices, "
         "the one to use in gradient descent. The entries form G + Gᵀ - diag(G) differs off the "
         "diagonal by a factor 2 (each off-diagonal entry appears twice in {x}), and G itself "
         "depends on how the expression is written (xᵀ Sᵀ y and xᵀ S y have the same sym(G)).",
-        "zh": "约定 sym：{x} 是对称矩阵，只有对称的方向 dS 有意义，梯度是 sym(G) = (G + Gᵀ)/2，"
+        "zh": "约定 sym：{x} 是对称矩阵，只有对称的方向 d{x} 有意义，梯度是 sym(G) = (G + Gᵀ)/2，"
         "其中 G 是把每个元素都看作自由变量时的梯度（即上面按原式求得的）；它是对称矩阵空间上"
         "迹内积下的梯度，梯度下降应当用它。按独立元素求导的 G + Gᵀ - diag(G) 在非对角线上"
         "差一个因子 2（每个非对角元素在 {x} 中出现两次），而 G 本身取决于表达式的写法"

@@ -38,6 +38,8 @@ from matdiff_magic.rules.rule import table
 from matdiff_magic.tree import build as B
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
+from matdiff_magic.tree.canonical import ckey
+from matdiff_magic.tree.expand import TooLarge, expand
 from matdiff_magic.tree.rewrite import canonical
 from matdiff_magic.tree.rewrite import replace as replace_nodes
 from matdiff_magic.tree.tidy import tidy
@@ -138,6 +140,35 @@ def _raw(value: Expr, f: Expr, n: sympy.Expr, orientation: str, which: str) -> E
     return N.MatMul((value, m)) if orientation == notation.NUMERATOR else N.MatMul((m, value))
 
 
+def _at_symmetric(e: Expr, var: N.Var) -> Expr:
+    """``e`` with the structured variable put back (its transposes simplified), tidied."""
+    return tidy(
+        replace_nodes(
+            canonical(e), lambda n: var if isinstance(n, N.Var) and n.name == var.name else None
+        )
+    )
+
+
+def _symmetric(e: Expr) -> bool:
+    """Whether ``e`` equals its transpose by easy identities once expanded."""
+    try:
+        return ckey(canonical(expand(e))) == ckey(canonical(expand(B.transpose(e))))
+    except TooLarge:
+        return False
+
+
+def _simplified(raw: Expr, outcome: Outcome, var: N.Var, which: str) -> Expr:
+    """The convention's result, simplified; when G is already symmetric at a symmetric point
+    (logdet, quadratic forms), sym(G) is G and the entries form 2 G - diag(G)."""
+    if outcome.f.is_scalar and which in ("sym", "entries"):
+        g = _at_symmetric(outcome.value, var)
+        if _symmetric(g):
+            if which == "sym":
+                return g
+            return tidy(B.sub(B.scale(2, g), B.diag_mat(B.diag_vec(g))))
+    return _at_symmetric(raw, var)
+
+
 def _label(symbol: N.Opaque, convention: str) -> N.Opaque:
     """∂f/∂S marked with its convention: (∂f/∂S)_sym."""
     return N.Opaque(
@@ -155,11 +186,7 @@ def apply(outcome: Outcome, var: N.Var, convention: str) -> Outcome:
     key = "diagonal" if which == "diagonal" else convention
     raw = _raw(outcome.value, outcome.f, var.rows, outcome.orientation, which)
     # Sᵀ = S holds for the values: the result may use it (the convention fixed the gradient)
-    final = tidy(
-        replace_nodes(
-            canonical(raw), lambda e: var if isinstance(e, N.Var) and e.name == var.name else None
-        )
-    )
+    final = _simplified(raw, outcome, var, which)
     symbol = notation.derivative(outcome.fname, outcome.f.shape, outcome.wrt, outcome.orientation)
     lhs = _label(symbol, label)
     claim = claims.derivative(outcome.f, outcome.wrt, outcome.orientation, structure=which)
