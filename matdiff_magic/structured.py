@@ -200,5 +200,7 @@ def apply(outcome: Outcome, var: N.Var, convention: str) -> Outcome:
     steps.append(Step(lhs, raw, (RULES[key],), "=", True, "structure", params, claim))
     if final != raw:
         steps.append(Step(lhs, final, (C.SIMPLIFY,), "=", False, None, (), claim))
-    return replace(outcome, value=final, steps=steps, structure=which)
+    # the result is about the declared variable (its values are symmetric, spd or diagonal;
+    # plots move it along its own directions); the steps' claims name it the same way
+    return replace(outcome, value=final, steps=steps, structure=which, wrt=var)
 
