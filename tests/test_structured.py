@@ -266,3 +266,16 @@ def test_compare_and_the_command_line_take_the_convention():
         check=True,
     ).stdout
     assert "y xᵀ" in out
+
+
+@pytest.mark.parametrize("convention", structured.CONVENTIONS)
+def test_the_taylor_check_plot_moves_along_symmetric_directions(convention):
+    """The magic's --plot data: f(S + tV) - f(S) - t·(derivative applied to V) is O(t²) for a
+    symmetric V in every convention (the entries form applied to (V + diag(V))/2)."""
+    from matdiff_magic.frontend import plot_data
+
+    r = md.derive("S: symmetric(n)\n" + DECL + "x' S' y + logdet(S)", "S", symmetric=convention)
+    curves = plot_data.check_curves(r)
+    assert np.allclose(curves.direction, curves.direction.T)
+    for errors in curves.first.values():
+        assert plot_data.fitted_slope(curves.steps, errors) > 1.8
