@@ -52,7 +52,7 @@ RULES = {
         "structure.sym",
         "symmetric gradient sym(G)",
         "对称梯度 sym(G)",
-        r"\frac{\partial f}{\partial S}\Big|_{\mathrm{sym}} = \tfrac{1}{2}(G + G^{T})",
+        r"\left.\frac{\partial f}{\partial S}\right|_{\mathrm{sym}} = \tfrac{1}{2}(G + G^{T})",
         "Along symmetric directions dS, tr(Gᵀ dS) = tr(sym(G) dS): the gradient on symmetric "
         "matrices is sym(G) = (G + Gᵀ)/2.",
         "沿对称方向 dS，tr(Gᵀ dS) = tr(sym(G) dS)：对称矩阵上的梯度是 sym(G) = (G + Gᵀ)/2。",
@@ -61,7 +61,7 @@ RULES = {
         "structure.entries",
         "derivative by distinct entries",
         "对独立元素求导",
-        r"\frac{\partial f}{\partial S}\Big|_{\mathrm{entries}} = "
+        r"\left.\frac{\partial f}{\partial S}\right|_{\mathrm{entries}} = "
         r"G + G^{T} - \operatorname{diag}(G)",
         "Moving S_ij and S_ji together (i ≠ j) changes f by G_ij + G_ji; moving S_ii by G_ii.",
         "S_ij 与 S_ji 一起变（i ≠ j）时 f 的变化率是 G_ij + G_ji；S_ii 变时是 G_ii。",
@@ -70,7 +70,7 @@ RULES = {
         "structure.free",
         "unconstrained gradient G",
         "无约束梯度 G",
-        r"\frac{\partial f}{\partial S}\Big|_{\mathrm{free}} = G",
+        r"\left.\frac{\partial f}{\partial S}\right|_{\mathrm{free}} = G",
         "Every entry of S taken as free: G, the gradient of the expression as written, at a "
         "symmetric point.",
         "把 S 的每个元素都看作自由变量：G，即按原式写法求得的梯度，在对称点处取值。",
@@ -79,7 +79,7 @@ RULES = {
         "structure.diagonal",
         "diagonal variable",
         "对角矩阵变量",
-        r"\frac{\partial f}{\partial D}\Big|_{\mathrm{diag}} = \operatorname{diag}(G)",
+        r"\left.\frac{\partial f}{\partial D}\right|_{\mathrm{diag}} = \operatorname{diag}(G)",
         "Only the diagonal of D varies: the derivative is the diagonal of G, diag(G).",
         "只有 D 的对角元素可变：导数是 G 的对角部分 diag(G)。",
     ),
