@@ -15,11 +15,12 @@ from matdiff_magic.errors import (
     ParseError,
     UnsupportedError,
 )
+from matdiff_magic.language.lexer import FULL_WIDTH
 from matdiff_magic.language.problem import Problem, parse_problem
 from matdiff_magic.language.rebase import with_variable
 from matdiff_magic.methods import chain, definition, differential, hessian, vectorization
 from matdiff_magic.methods.common import Context, Outcome, kinds
-from matdiff_magic.printing.names import GREEK
+from matdiff_magic.printing.names import GREEK, read_back
 from matdiff_magic.result import Result
 from matdiff_magic.tree.named import repetition, written_size
 from matdiff_magic.verify import verified
@@ -103,9 +104,11 @@ def context(problem: Problem, wrt: str) -> Context:
 
     A definition named as ``wrt`` is the variable (see ``language.rebase``); a name that is
     neither a variable nor a definition is an error naming the nearest ones."""
-    if not isinstance(wrt, str) or not wrt.isidentifier():
+    # W₂ as printed is the name W2; ｘ typed full-width is x, as in the expression
+    name = wrt.translate(_SUBSCRIPTS).translate(FULL_WIDTH) if isinstance(wrt, str) else ""
+    if not name.isidentifier():
         raise ParseError(Msg("build.variable_name", name=wrt))
-    wrt = _spelling(problem, wrt)
+    wrt = _spelling(problem, name)
     if wrt in problem.definition_names:
         problem = with_variable(problem, wrt)
     var = problem.variables.get(wrt)
@@ -117,12 +120,19 @@ def context(problem: Problem, wrt: str) -> Context:
 
 
 def _spelling(problem: Problem, name: str) -> str:
-    """``name`` as the problem spells it: "theta" finds θ and "θ" finds theta."""
+    """``name`` as the problem spells it: "theta" finds θ and "θ" finds theta, "W₂" finds W_2."""
     names = [*problem.variables, *problem.definition_names]
     if name in names:
         return name
     other = GREEK.get(name) or next((s for s, g in GREEK.items() if g == name), None)
-    return other if other in names else name
+    if other in names:
+        return other
+    # as printed: "W₂" finds W2 or W_2, "α" finds alpha (when one name alone prints so)
+    same = [n for n in names if read_back(n) == read_back(name)]
+    return same[0] if len(same) == 1 else name
+
+
+_SUBSCRIPTS = str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")
 
 
 def _unknown_variable(problem: Problem, name: str) -> MatDiffError:

@@ -6,10 +6,14 @@ relative difference, and each method against finite differences).
 
 from __future__ import annotations
 
+import dataclasses
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
+import sympy
 
 from matdiff_magic import check
 from matdiff_magic.api import derive_outcome
@@ -23,10 +27,11 @@ from matdiff_magic.errors import (
     UnsupportedError,
     VerificationError,
 )
-from matdiff_magic.i18n import message
+from matdiff_magic.i18n import default_language, message
 from matdiff_magic.language.problem import Problem, parse_problem
 from matdiff_magic.layout import check_layout
 from matdiff_magic.printing.latex import latex
+from matdiff_magic.printing.text import text
 from matdiff_magic.rendering import view
 from matdiff_magic.result import Result
 from matdiff_magic.tree.canonical import ckey
@@ -36,6 +41,9 @@ from matdiff_magic.verify import verified
 
 METHOD_ORDER = ("definition", "differential", "chain", "vectorization")
 TOLERANCE = 1e-6
+# Whose result a comparison answers with when the methods agree: the one ``derive``'s "auto"
+# would give (the differential method where it applies, else vectorization), then the others.
+AGREED_ORDER = ("differential", "vectorization", "chain", "definition")
 
 
 @dataclass
@@ -56,6 +64,8 @@ class Comparison:
     # the point the methods were compared at, and each method against finite differences there
     values: dict[str, np.ndarray] = field(default_factory=dict)
     checks: dict[str, check.CheckReport] = field(default_factory=dict)
+    # the language of its display and verdict (None: $MATDIFF_LANG, else English)
+    lang: str | None = None
 
     def skipped_in(self, lang: str = "en") -> dict[str, str]:
         """Why each skipped method does not apply, in ``lang``."""
@@ -92,22 +102,114 @@ class Comparison:
             dict(self.failed),
             dict(self.values),
             dict(self.checks),  # errors are the same in every layout
+            self.lang,
         )
 
+    # -- used like a Result: the methods' one answer ------------------------------------------
+    @property
+    def disagree(self) -> bool:
+        """Whether the methods' results were seen to differ at the point of comparison."""
+        return (
+            len(self.results) > 1
+            and not self.agree_symbolic
+            and math.isfinite(self.max_rel_diff)
+            and self.max_rel_diff >= TOLERANCE
+        )
+
+    @property
+    def agreed(self) -> Result:
+        """The result every method agrees on (the one ``method="auto"`` would give where it is
+        among them). Raises :class:`VerificationError` if the methods disagree: then there is
+        no one answer (pick one from ``results``)."""
+        if self.disagree:
+            raise VerificationError(
+                Msg(
+                    "compare.disagree",
+                    methods=Join(list(self.results)),
+                    diff=f"{self.max_rel_diff:.1e}",
+                    first=next(iter(self.results)),
+                )
+            )
+        for method in AGREED_ORDER:
+            if method in self.results:
+                return self.results[method]
+        return next(iter(self.results.values()))
+
+    @property
+    def method(self) -> str:
+        """The method of :attr:`agreed`."""
+        return self.agreed.method
+
+    @property
+    def expr(self) -> Any:
+        return self.agreed.expr
+
+    @property
+    def latex(self) -> str:
+        """The agreed derivative in LaTeX (no surrounding $)."""
+        return self.agreed.latex
+
+    @property
+    def text(self) -> str:
+        return self.agreed.text
+
+    @property
+    def shape(self) -> tuple:
+        return self.agreed.shape
+
+    @property
+    def symbol(self) -> Any:
+        return self.agreed.symbol
+
+    @property
+    def steps(self) -> Any:
+        """The agreed result's derivation (each method's is ``results[method].steps``)."""
+        return self.agreed.steps
+
+    def sympy(self) -> sympy.Basic:
+        return self.agreed.sympy()
+
+    def evaluate(self, values: Mapping[str, object]) -> np.ndarray:
+        return self.agreed.evaluate(values)
+
+    def numpy_code(self, name: str = "derivative", lang: str = "en") -> str:
+        return self.agreed.numpy_code(name, lang)
+
+    def verify(self, values: Mapping[str, object] | None = None, seed: int = 0) -> Any:
+        return self.agreed.verify(values, seed)
+
+    def in_language(self, lang: str) -> Comparison:
+        """The same comparison displayed in ``lang`` ("en" or "zh")."""
+        if lang not in ("en", "zh"):
+            raise MatDiffError(Msg("api.unknown_lang", lang=lang))
+        return dataclasses.replace(self, lang=lang)
+
+    @property
+    def display_language(self) -> str:
+        return self.lang or default_language()
+
     # The words and HTML are the front end's (installed as views: see rendering.py).
-    def verdict(self, lang: str = "en") -> str:
+    def verdict(self, lang: str | None = None) -> str:
         """Whether the methods agree and match finite differences, in a sentence."""
-        return view("comparison_verdict")(self, lang)
+        return view("comparison_verdict")(self, lang or self.display_language)
+
+    def __repr__(self) -> str:
+        methods = ", ".join(self.results)
+        try:
+            answer = f"{text(self.symbol)} = {self.text}"
+        except VerificationError:
+            answer = "the methods disagree"
+        return f"<matdiff Comparison ({methods}): {answer}>"
 
     def _repr_latex_(self) -> str:
         rows = []
         for method, r in self.results.items():
-            name = message(f"method.{method}", "en")
+            name = message(f"method.{method}", self.display_language)
             rows.append(r"\text{" + name + r"}: &\quad " + latex(r.symbol) + " = " + r.latex)
         return "$$\\begin{aligned}" + r" \\ ".join(rows) + "\\end{aligned}$$"
 
     def _repr_html_(self) -> str:
-        return view("comparison_html")(self)
+        return view("comparison_html")(self, self.display_language)
 
 
 def _symbolic_key(r: Result) -> str | None:
@@ -125,15 +227,21 @@ def compare(
     order: int = 1,
     seed: int = 0,
     verify: bool = True,
+    lang: str | None = None,
     symmetric: str = "sym",
 ) -> Comparison:
     """Derive with every method that applies and compare the answers.
+
+    The comparison is used like a :class:`Result` (``c.latex``, ``c.sympy()``,
+    ``c.evaluate(values)``, ``c.numpy_code()``: the methods' agreed result, see
+    :attr:`Comparison.agreed`); ``lang`` ("en" or "zh") is the language of its display.
 
     With ``verify`` (the default) every result and its steps are checked numerically, as
     ``derive`` checks them; a method that fails is listed in ``failed`` instead of ``results``
     (and if every method fails, its :class:`VerificationError` is raised)."""
     problem = parse_problem(expr, variables)
-    return compare_problem(problem, wrt, layout, order, seed, verify, symmetric=symmetric)
+    c = compare_problem(problem, wrt, layout, order, seed, verify, symmetric=symmetric)
+    return c if lang is None else c.in_language(lang)
 
 
 def compare_problem(

@@ -92,6 +92,15 @@ class Builder:
 
     def __init__(self) -> None:
         self.steps = Derivation()
+        self._carried: tuple[Rule, ...] = ()
+
+    def carry(self, rules: tuple[Rule, ...]) -> None:
+        """Identities used on an expression before it is shown: the next step cites them."""
+        self._carried += tuple(r for r in rules if r not in self._carried)
+
+    def _with_carried(self, rules: tuple[Rule, ...]) -> tuple[Rule, ...]:
+        carried, self._carried = self._carried, ()
+        return rules + tuple(r for r in carried if r not in rules)
 
     def start(
         self,
@@ -113,6 +122,7 @@ class Builder:
             self.then(expr, rules, note=note, params=params)
             return
         _check_size(expr)
+        rules = self._with_carried(rules)
         self.steps.append(Step(lhs, expr, rules, relation, True, note, params, claim))
 
     def then(
@@ -135,6 +145,7 @@ class Builder:
                 self.steps[-1] = replace(last, rules=last.rules + extra)
             return
         _check_size(expr)
+        rules = self._with_carried(rules)
         self.steps.append(Step(last.lhs, expr, rules, "=", False, note, params, last.claim))
 
     @property

@@ -22,6 +22,7 @@ class Derived(Protocol):
     orientation: str  # "numerator", "denominator" or "hessian"
     f_kind: str
     wrt_kind: str
+    checked: bool  # every line verified (``verify.verified`` sets it)
 
     @property
     def expr(self) -> Expr: ...

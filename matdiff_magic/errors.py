@@ -8,6 +8,7 @@ one class and show its message without a traceback. Each is made from a message 
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +27,10 @@ class Span:
         return Span(min(self.start, other.start), max(self.end, other.end))
 
 
+def _wide(ch: str) -> bool:
+    return unicodedata.east_asian_width(ch) in ("W", "F")
+
+
 def caret_block(source: str, span: Span) -> tuple[int, int, str]:
     """Line number, column (both 1-based) and a two-line excerpt with carets under ``span``."""
     start = max(0, min(span.start, len(source)))
@@ -38,7 +43,11 @@ def caret_block(source: str, span: Span) -> tuple[int, int, str]:
     width = max(1, min(span.end, line_end) - start)
     # Tabs would shift the caret; show them as single spaces.
     shown = line_text.replace("\t", " ")
-    block = f"  {shown}\n  {' ' * column}{'^' * width}"
+    # A wide character (Chinese, full-width （ｘ＇）) is matched by an ideographic space before
+    # the caret and a full-width caret under it, so the caret stays under its character.
+    pad = "".join("\u3000" if _wide(ch) else " " for ch in shown[:column])
+    marks = "".join("＾" if _wide(ch) else "^" for ch in shown[column : column + width])
+    block = f"  {shown}\n  {pad}{marks.ljust(width, '^')}"
     line_no = source.count("\n", 0, start) + 1
     return line_no, column + 1, block
 

@@ -129,6 +129,26 @@ MESSAGES: dict[str, dict[str, str]] = {
 }
 
 
+# Punctuation between words: Chinese text takes the full-width marks (，；：（）), which carry
+# their own spacing; formulas keep ASCII. tests/test_zh_punctuation.py holds every zh message
+# and rendered display to this.
+SEPARATORS = {
+    "comma": {"en": ", ", "zh": "，"},
+    "semicolon": {"en": "; ", "zh": "；"},
+    "colon": {"en": ": ", "zh": "："},
+}
+
+
+def separator(kind: str, lang: str | None = None) -> str:
+    """", " / "，", "; " / "；" or ": " / "：" (``kind``: comma, semicolon, colon)."""
+    return SEPARATORS[kind].get(lang or default_language(), SEPARATORS[kind]["en"])
+
+
+def parenthesized(s: str, lang: str | None = None) -> str:
+    """(s), or （s） in Chinese."""
+    return f"（{s}）" if (lang or default_language()) == "zh" else f"({s})"
+
+
 def default_language() -> str:
     """The language from MATDIFF_LANG (``en`` or ``zh``), English otherwise."""
     value = os.environ.get("MATDIFF_LANG", "en").strip().lower()

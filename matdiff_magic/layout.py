@@ -12,10 +12,10 @@ from matdiff_magic import claims, notation
 from matdiff_magic.derivation import Derivation, Step
 from matdiff_magic.errors import MatDiffError, Msg
 from matdiff_magic.rules import conclusions as C
+from matdiff_magic.rules.simplifications import simplified
 from matdiff_magic.tree import build as B
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
-from matdiff_magic.tree.tidy import tidy
 
 LAYOUTS = ("numerator", "denominator", "mixed")
 
@@ -51,12 +51,12 @@ def transform(
     both_scalar = notation.kind_of(f_shape) == "scalar" and notation.kind_of(wrt.shape) == "scalar"
     if natural == "hessian" or wanted == natural or both_scalar:
         return value, Derivation(steps)
-    new = tidy(B.transpose(value))
+    new, used = simplified(B.transpose(value))
     lhs = notation.derivative(fname, f_shape, wrt, wanted)
     out = Derivation(steps)
     last = steps[-1].claim if steps else None
     claim = claims.derivative(f, wrt, wanted, structure=last.structure if last else "")
     out.append(Step(lhs, N.Transpose(value), (C.LAYOUT,), "=", True, claim=claim))
     if new != N.Transpose(value):
-        out.append(Step(lhs, new, (C.SIMPLIFY,), "=", False, claim=claim))
+        out.append(Step(lhs, new, used, "=", False, claim=claim))
     return new, out

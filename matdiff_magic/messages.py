@@ -5,7 +5,7 @@ the text is made when it is shown, in the reader's language. Templates use ``str
 fields by name. A parameter may itself be translatable: a :class:`Msg` (a key and its
 parameters), a :class:`Join` (a list read as "a, b and c" / "a、b 和 c"), a ``{"en": ..,
 "zh": ..}`` dict, or an error (its message). Everything else is shown as it is: names,
-shapes, code such as ``method='vectorization'`` stay the same in both languages.
+shapes, code such as ``method="vectorization"`` stay the same in both languages.
 
 The English templates reproduce the historical English messages exactly; the Chinese ones use
 the textbook terms of the seeds (分子布局, 定义法, 矩阵微分法, 迹技巧, 链式法则, 向量化,
@@ -405,22 +405,22 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "api.no_variables": {"en": "none", "zh": "无"},
     "reason.too_many_terms": {
         "en": "the differential has {count} terms written out (the limit is {limit}); name "
-        "repeated parts as definitions (e = ...) and use method='chain'",
+        "repeated parts as definitions (e = ...) and use method=\"chain\"",
         "zh": "展开后的微分有 {count} 项（上限为 {limit}）；请把重复的部分定义为中间变量"
-        "（e = ...）并使用 method='chain'",
+        "（e = ...）并使用 method=\"chain\"",
     },
     "reason.too_long": {
         "en": "a line of this derivation would have {size} operations written out (the limit is "
-        "{limit}); name repeated parts as definitions (e = ...) and use method='chain'",
+        "{limit}); name repeated parts as definitions (e = ...) and use method=\"chain\"",
         "zh": "这个推导的某一行展开后会有 {size} 个运算（上限为 {limit}）；请把重复的部分定义为"
-        "中间变量（e = ...）并使用 method='chain'",
+        "中间变量（e = ...）并使用 method=\"chain\"",
     },
     "reason.too_large": {
         "en": "written out, {f} has {size} operations (its definitions repeat subexpressions; "
         "the limit is {limit}): only the chain rule through the definitions keeps it short, so "
-        "use method='chain'",
+        "use method=\"chain\"",
         "zh": "完全展开后 {f} 有 {size} 个运算（定义中重复使用了子表达式；上限为 {limit}）："
-        "只有通过定义的链式法则能保持简短，请使用 method='chain'",
+        "只有通过定义的链式法则能保持简短，请使用 method=\"chain\"",
     },
     "api.no_sympy": {
         "en": "SymPy has no matrix expression for {node}",
@@ -433,9 +433,9 @@ CATALOGUE: dict[str, dict[str, str]] = {
     # -- "not applicable": why a method cannot derive this (methods/, rules/, index/) ---------
     "reason.differential_needs_scalar": {
         "en": "the matrix-differential method (trace trick) needs a scalar function (or a "
-        "scalar variable); {f} is a {kind}, so use method='vectorization'",
+        "scalar variable); {f} is a {kind}, so use method=\"vectorization\"",
         "zh": "矩阵微分法（迹技巧）要求函数是标量（或自变量是标量）；{f} 是{kind}，"
-        "请改用 method='vectorization'",
+        "请改用 method=\"vectorization\"",
     },
     "reason.hessian_needs_scalar": {
         "en": "a Hessian needs a scalar function; {f} is a {kind}",
@@ -447,32 +447,32 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "reason.trace_kronecker": {
         "en": "the trace trick cannot move dX out of a Kronecker product; "
-        "use method='vectorization'",
-        "zh": "迹技巧无法把 dX 从克罗内克积中移出；请改用 method='vectorization'",
+        "use method=\"vectorization\"",
+        "zh": "迹技巧无法把 dX 从克罗内克积中移出；请改用 method=\"vectorization\"",
     },
     "reason.chain_not_a_chain": {
         "en": "the intermediates do not form a chain (one step depends on {names} at once); "
-        "use method='differential'",
-        "zh": "中间变量不构成一条链（有一步同时依赖 {names}）；请改用 method='differential'",
+        "use method=\"differential\"",
+        "zh": "中间变量不构成一条链（有一步同时依赖 {names}）；请改用 method=\"differential\"",
     },
     "reason.chain_no_inner": {
         "en": "the chain rule needs an inner function, but {x} appears directly in {f} "
-        "(there is no intermediate variable); use method='differential'",
+        "(there is no intermediate variable); use method=\"differential\"",
         "zh": "链式法则需要内层函数，但 {x} 直接出现在 {f} 中（没有中间变量）；"
-        "请改用 method='differential'",
+        "请改用 method=\"differential\"",
     },
     "reason.chain_no_inner.nonscalar": {
         "en": "the chain rule needs an inner function, but {x} appears directly in {f} "
-        "(there is no intermediate variable); use method='differential' or "
-        "method='vectorization'",
+        "(there is no intermediate variable); use method=\"differential\" or "
+        "method=\"vectorization\"",
         "zh": "链式法则需要内层函数，但 {x} 直接出现在 {f} 中（没有中间变量）；"
-        "请改用 method='differential' 或 method='vectorization'",
+        "请改用 method=\"differential\" 或 method=\"vectorization\"",
     },
     "reason.no_index_form": {
         "en": "the definition method needs an entrywise (index) form, and {what} of {arg} "
-        "has none: use method='{method}'",
+        "has none: use method=\"{method}\"",
         "zh": "定义法需要逐元素（指标）形式，而 {arg} 的{what}没有这种形式："
-        "请改用 method='{method}'",
+        "请改用 method=\"{method}\"",
     },
     "reason.no_entrywise_form": {
         "en": "the definition method has no entrywise form of {func}",
@@ -555,6 +555,15 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "code.no_node": {
         "en": "cannot write NumPy code for {node} nodes ({text})",
         "zh": "无法为 {node} 节点（{text}）生成 NumPy 代码",
+    },
+    "code.no_target": {
+        "en": "{node} has no code for the target {target} (only for the targets its operation "
+        "gives code for)",
+        "zh": "{node} 没有目标 {target} 的代码（只能生成其运算给出代码的目标）",
+    },
+    "code.unknown_target": {
+        "en": "unknown code target {target!r}: choose one of {choices}",
+        "zh": "未知的代码目标 {target!r}：请从 {choices} 中选择",
     },
     "code.no_size": {
         "en": "the size {size} is not the size of any variable",
@@ -746,6 +755,32 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "internal error ({kind}): {detail}; please report it with the command that "
         "caused it",
         "zh": "内部错误（{kind}）：{detail}；请连同引起它的命令一起报告",
+    },
+    # -- frontend-api: comparisons used as results, namespace arrays, completion --------------
+    "compare.disagree": {
+        "en": "the methods disagree ({methods} differ by up to {diff} relative): there is no "
+        "one answer, which is a bug in matdiff (please report it); each method's own result "
+        "is in .results, e.g. .results['{first}']",
+        "zh": "各方法结果不一致（{methods} 的相对差最大为 {diff}）：没有唯一的答案，这是 matdiff "
+        "的缺陷（请报告）；各方法各自的结果在 .results 中，例如 .results['{first}']",
+    },
+    "api.unknown_lang": {
+        "en": "unknown language {lang!r}; choose en or zh",
+        "zh": "未知的语言 {lang!r}；可选 en 或 zh",
+    },
+    "ui.namespace_header": {
+        "en": "Taken from the notebook's namespace (NumPy arrays of the same name): {names}; "
+        "their sizes are used in the derivation and their values in the numbers "
+        "(--no-namespace ignores them)",
+        "zh": "取自笔记本命名空间（同名 NumPy 数组）：{names}；推导使用它们的尺寸，数值计算使用"
+        "它们的值（--no-namespace 可忽略它们）",
+    },
+    "ui.namespace_kinds_header": {
+        "en": "Taken from the notebook's namespace (NumPy arrays of the same name): {names}; "
+        "their kinds are used in the derivation (sizes follow the cell's declarations) and "
+        "their values in the numbers (--no-namespace ignores them)",
+        "zh": "取自笔记本命名空间（同名 NumPy 数组）：{names}；推导使用它们的类型（尺寸服从"
+        "单元格中的声明），数值计算使用它们的值（--no-namespace 可忽略它们）",
     },
     # -- structured variables (structured.py): the convention step's sentence ---------------
     "api.unknown_symmetric": {

@@ -24,7 +24,7 @@ from matdiff_magic.to_sympy import to_sympy
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
 from matdiff_magic.tree.query import variable_names
-from matdiff_magic.verify import Verification, verify
+from matdiff_magic.verify import Verification, verified, verify
 
 
 class Result:
@@ -32,7 +32,7 @@ class Result:
 
     def __init__(self, problem: Problem, outcome: Outcome, layout: str) -> None:
         self.problem = problem
-        self.outcome = outcome
+        self.source = outcome  # what with_layout starts from
         self.layout = L.check_layout(layout)
         self.f_kind = notation.kind_of(outcome.f.shape)
         self.wrt_kind = notation.kind_of(outcome.wrt.shape)
@@ -40,6 +40,10 @@ class Result:
             self.orientation = "hessian"
         else:
             self.orientation = L.orientation(layout, self.f_kind, self.wrt_kind)
+        if self.orientation == notation.NUMERATOR and outcome.numerator is not None:
+            outcome = outcome.numerator()  # the method's own numerator-layout narration
+        self.outcome = outcome
+        self.checked = False  # set by verify.verified once every line has been checked
         self.expr, self.steps = L.transform(
             outcome.value,
             outcome.orientation,
@@ -125,8 +129,16 @@ class Result:
         return Result(self.problem, self.outcome.first, "denominator")
 
     def with_layout(self, layout: str) -> Result:
-        """The same derivative in another layout (a transpose; nothing is re-derived)."""
-        return Result(self.problem, self.outcome, layout)
+        """The same derivative in another layout: a transpose, or the method's own narration
+        of that layout (the chain rule's numerator form), which is checked here like the
+        first one was before it is shown."""
+        other = Result(self.problem, self.source, layout)
+        if self.checked:
+            if other.outcome is self.outcome:
+                other.checked = True  # the same lines, transposed at the end
+            else:
+                verified(other)
+        return other
 
     # -- numbers -----------------------------------------------------------------------------
     def evaluate(self, values: Mapping[str, object]) -> np.ndarray:
@@ -201,6 +213,46 @@ class Result:
             unused_note=message("code.unused", lang),
             zero_d=self.f_kind == "scalar" and self.wrt_kind == "scalar",
         )
+
+    def code(
+        self,
+        target: str = "numpy",
+        name: str = "derivative",
+        with_value: bool = False,
+        lang: str = "en",
+    ) -> str:
+        """Source of a fast function computing this derivative, for ``target`` ("numpy",
+        "torch" or "jax"): its arguments are the variables in order; it returns the derivative
+        (shaped as :meth:`evaluate` gives it), or with ``with_value`` the pair (function value,
+        derivative), computing what they share once. Written for speed (see
+        ``matdiff_magic.codegen``), where :meth:`numpy_code` shows the derivative as derived.
+        NumPy and torch compute in float64; JAX in its default precision (float32 unless
+        ``jax_enable_x64`` is set)."""
+        from matdiff_magic.codegen import generate
+
+        variables = dict(self.problem.variables)
+        variables.setdefault(self.wrt.name, self.wrt)
+        symbol = to_text(self.symbol)
+        size = "×".join(dim_text(d) for d in self.shape)
+        where = message(f"layout.{self.layout}", lang)
+        if self.orientation != "hessian" and self.layout == "mixed":
+            where = message("ui.layout_here", lang).format(
+                layout=where, orientation=message(f"layout.{self.orientation}", lang)
+            )
+        doc = (
+            f"{symbol} = {to_text(self.expr)}",
+            message("code.comment", lang).format(symbol=symbol, layout=where, shape=size),
+        )
+        return generate(
+            self.expr,
+            variables,
+            target,
+            name,
+            value=self.function if with_value else None,
+            zero_d=self.f_kind == "scalar" and self.wrt_kind == "scalar",
+            scalar_value=self.f_kind == "scalar",
+            doc=doc,
+        )  # fmt: skip
 
     # -- display -----------------------------------------------------------------------------
     def __repr__(self) -> str:

@@ -252,7 +252,8 @@ def _affordable(result: Derived, env: Env) -> None:
 
 
 def verified(result: Derived) -> Derived:
-    """``result`` if it passes :func:`verify`; otherwise a :class:`VerificationError`."""
+    """``result`` if it passes :func:`verify` (and marked ``checked``); otherwise a
+    :class:`VerificationError`."""
     try:
         v = verify(result)
     except VerificationError:
@@ -264,6 +265,7 @@ def verified(result: Derived) -> Derived:
     error = v.error()
     if error is not None:
         raise error
+    result.checked = True
     return result
 
 

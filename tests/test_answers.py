@@ -122,6 +122,12 @@ def test_answers_may_use_the_problems_definitions():
         ("x: vector(n)\nx", "x"),  # a bare I
         ("X: matrix(m, n)\nsum(X)^2", "X"),  # 𝟏_(m×n)
         ("A: matrix(p, n); X: matrix(n, n)\nA X X", "X"),
+        # names the printer rewrites: subscripts (W₂ from W2 or W_2) and Greek (α, Θ)
+        ("W2: matrix(n, n); x: vector(n)\nx' W2 x", "x"),
+        ("W_2: matrix(k, n); W_12: matrix(n, n); x: vector(n)\nsum(W_2 W_12 x)", "W_12"),
+        ("alpha: scalar; x: vector(n)\nalpha * x' x", "x"),
+        ("Theta: matrix(m, n); a: vector(m); b: vector(n)\na' Theta b", "Theta"),
+        ("theta1: vector(n); Sigma: symmetric(n)\ntheta1' Sigma theta1", "theta1"),
     ],
 )
 @pytest.mark.parametrize("layout", ["numerator", "denominator", "mixed"])
@@ -130,6 +136,41 @@ def test_every_printed_result_checks_as_correct(expr, wrt, layout):
     r = md.derive(expr, wrt, layout=layout)
     check = md.check_answer(expr, wrt, r.text, layout=layout)
     assert check.verdict == "correct", (r.text, check.message())
+
+
+@pytest.mark.parametrize(
+    ("expr", "wrt", "answer"),
+    [
+        ("W_2: matrix(n, n); x: vector(n)\nx' W_2 x", "x", "(W₂ + W₂ᵀ) x"),
+        ("W_2: matrix(n, n); x: vector(n)\nx' W_2 x", "x", "(W2 + W2') x"),
+        ("W2: matrix(n, n); x: vector(n)\nx' W2 x", "x", "(W₂ + W₂') x"),
+        ("alpha: scalar; x: vector(n)\nalpha * x' x", "x", "2 α x"),
+        ("Theta: matrix(n, n); x: vector(n)\nx' Theta x", "x", "(Θ + Θ') x"),
+        ("θ: vector(n)\nθ' θ", "θ", "2 theta"),
+    ],
+)
+def test_printed_names_read_back_as_the_declared_variable(expr, wrt, answer):
+    """d(xᵀ W x)/dx = (W + Wᵀ) x, d(α xᵀ x)/dx = 2 α x: written with the names as printed."""
+    check = md.check_answer(expr, wrt, answer)
+    assert check.verdict == "correct", check.message()
+
+
+def test_a_variable_named_as_printed_is_the_declared_one():
+    # d(xᵀ W x)/dW = x xᵀ whichever spelling names W
+    for wrt in ("W₂", "W2", "W_2"):
+        assert md.derive("x' W_2 x", wrt).wrt.name == "W_2"
+    assert md.derive("alpha * x' x", "α", {"alpha": "scalar"}).wrt.name == "alpha"
+
+
+def test_printed_names_stay_apart():
+    # W₂ and W₃ are two variables; the answer naming the wrong one is wrong, not confused
+    expr = "W_2: matrix(n, n); W_3: matrix(n, n); x: vector(n)\nx' W_2 x"
+    assert md.check_answer(expr, "x", "(W₂ + W₂ᵀ) x").ok
+    assert md.check_answer(expr, "x", "(W₃ + W₃ᵀ) x").verdict == "wrong"
+    # epsilon and varepsilon both print ε: ε names neither, so the answer is not read
+    expr = "epsilon: scalar; varepsilon: scalar; x: vector(n)\nepsilon * x' x"
+    check = md.check_answer(expr, "x", "2 ε x")
+    assert check.verdict == "invalid" and "ε" in check.message()
 
 
 # -- the magic's --answer -----------------------------------------------------------------------
@@ -151,7 +192,7 @@ def ip():
         ('--wrt x --answer "2 A x"', "✗ your answer: not the derivative", "symmetric"),
         ("--wrt x --answer \"(A + A') x\"", "✓ your answer: correct", "Correct"),
         ("--wrt x --answer \"x' (A + A')\"", "↔ your answer: other layout", "numerator layout"),
-        ('--wrt x --answer "(A + A\') x" --lang zh', "✓ 你的答案: 正确", "正确"),
+        ('--wrt x --answer "(A + A\') x" --lang zh', "✓ 你的答案：正确", "正确"),
     ],
 )
 def test_magic_answer_shows_a_verdict_above_the_derivations(ip, monkeypatch, line, first, says):

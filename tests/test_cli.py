@@ -379,10 +379,10 @@ def test_help_explains_layouts_and_methods(capsys):
 
 
 def test_advice_is_written_as_an_option(capsys):
-    # the library says "use method='vectorization'" (Python); the command line takes options
+    # the library says 'use method="vectorization"' (Python); the command line takes options
     assert run(["exp(x)", "--method", "differential"]) == 2
     err = capsys.readouterr().err
-    assert "--method vectorization" in err and "method='" not in err
+    assert "--method vectorization" in err and "method=" not in err
 
 
 def test_method_all_shows_every_method_and_why_the_others_do_not_apply(capsys):
@@ -392,7 +392,7 @@ def test_method_all_shows_every_method_and_why_the_others_do_not_apply(capsys):
                   "vectorization (Kronecker products)", "chain rule"):  # fmt: skip
         assert f"== {title} ==" in out, out
     assert out.count("∂y/∂x = (A + Aᵀ) x") == 3
-    assert "--method differential" in out and "method='" not in out  # the CLI's own syntax
+    assert "--method differential" in out and "method=" not in out  # the CLI's own syntax
 
 
 def test_method_all_as_json(capsys):

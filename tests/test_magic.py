@@ -285,7 +285,13 @@ def test_arrays_give_shapes_and_values(ip, shown, ns):
     assert "A ∈ ℝ^(3×4)  (matrix, 3×4)" in plain
     assert "w ∈ ℝ^4  (vector, 4×1)" in plain
     assert "size 4×1" in plain
-    assert "sizes of A (3×4), y (3×1) come from the arrays" in plain
+    # the problem statement says which names the namespace gave, before what to find
+    header = plain.split("\n\n")[0].splitlines()
+    assert header[-2].startswith(
+        "Taken from the notebook's namespace (NumPy arrays of the same name): A (3×4), y (3×1);"
+    )
+    assert "--no-namespace ignores them" in header[-2]
+    assert header[-1].startswith("Find ∂f/∂w")
     assert "numeric values of A, y come from the namespace" in plain
 
 
@@ -313,7 +319,7 @@ def test_array_sizes_unify_with_declared_sizes(ip, shown, ns):
     assert "A ∈ ℝ^(n×n)" in plain
     assert "(A + Aᵀ) x" in plain
     assert "numeric values of A come from the namespace" in plain
-    assert "taken from the namespace: A (n×n)" in plain
+    assert "namespace (NumPy arrays of the same name): A (n×n); their kinds are used" in plain
 
 
 def test_conflicting_array_shape_is_explained(ip, shown, ns):
@@ -321,7 +327,7 @@ def test_conflicting_array_shape_is_explained(ip, shown, ns):
     ns["A"] = np.ones((3, 4))
     cell(ip, "--wrt x --check --static", "x: vector(n)\nx' A x")
     plain = only(shown)["text/plain"]
-    assert "taken from the namespace: A (n×n)" in plain
+    assert "namespace (NumPy arrays of the same name): A (n×n); their kinds are used" in plain
     assert "the size n is 3 from the value of A but 4" in plain
 
 
@@ -393,7 +399,7 @@ def test_missing_wrt_lists_the_candidates(ip, shown):
 
 def test_missing_wrt_in_chinese(ip, shown):
     cell(ip, "--lang zh", "x' A x")
-    assert only(shown)["text/plain"].startswith("错误: 对哪个变量求导？")
+    assert only(shown)["text/plain"].startswith("错误：对哪个变量求导？")
 
 
 def test_bad_options(ip, shown, ns):
@@ -450,4 +456,10 @@ def test_cell_text_never_reaches_eval(ip, shown, monkeypatch):
 def test_advice_in_the_magic_is_written_as_an_option(ip, shown):
     cell(ip, "--method differential --wrt x", "x: vector(n)\nexp(x)")
     text = shown[-1]["data"]["text/plain"]
-    assert "--method vectorization" in text and "method='" not in text
+    assert "--method vectorization" in text and "method=" not in text
+
+
+def test_code_option_for_torch(ip, shown, capsys):
+    cell(ip, "--code torch --static --wrt x", "x' A x")
+    out = capsys.readouterr().out
+    assert "import torch" in out and "return A @ x + A.T @ x" in out

@@ -130,7 +130,7 @@ def test_output_refusal_names_what_is_refused(ip, shown):
 def test_output_refusal_in_chinese(ip, shown, ns):
     ip.run_cell("%matdiff x' x --wrt x -o print --lang zh")
     plain = only(shown)["text/plain"]
-    assert plain.startswith("错误: -o 不能把结果保存为 'print'")
+    assert plain.startswith("错误：-o 不能把结果保存为 'print'")
     assert "内置名" in plain
     assert "print" not in ns
 
@@ -416,7 +416,7 @@ def test_a_failing_method_in_chinese(ip, shown, verification, monkeypatch):
     failing(monkeypatch, verification)
     ip.run_cell("%%matdiff --wrt θ --lang zh\n" + LEAST_SQUARES)
     plain = only(shown)["text/plain"]
-    assert "错误: 向量化（克罗内克积）出错：" in plain
+    assert "错误：向量化（克罗内克积）出错：" in plain
     assert "✗ 出错的方法：向量化（克罗内克积）" in plain
 
 

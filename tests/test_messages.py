@@ -204,11 +204,11 @@ def test_unsupported_method_in_chinese():
     err = error_of(lambda: md.derive("A X B", "X", method="differential"), md.UnsupportedError)
     assert err.message_in("zh") == (
         "矩阵微分法（迹技巧）要求函数是标量（或自变量是标量）；F 是矩阵，"
-        "请改用 method='vectorization'"
+        "请改用 method=\"vectorization\""
     )
     err = error_of(lambda: md.derive("log(det(X))", "X", method="definition"))
     assert err.message_in("zh") == (
-        "定义法需要逐元素（指标）形式，而 X 的行列式没有这种形式：请改用 method='differential'"
+        "定义法需要逐元素（指标）形式，而 X 的行列式没有这种形式：请改用 method=\"differential\""
     )
     err = error_of(lambda: md.derive("A X B", "X", order=2))
     assert err.message_in("zh") == "黑塞矩阵要求函数是标量；F 是矩阵"
@@ -330,7 +330,7 @@ def test_no_method_applies_in_chinese():
 def test_not_applicable_in_the_display_in_chinese():
     c = md.compare("A X B", "X")
     plain = content_for(c, "zh").plain("mixed")
-    assert "不适用的方法: 链式法则: 链式法则需要内层函数，但 X 直接出现在 F 中" in plain
+    assert "不适用的方法：链式法则：链式法则需要内层函数，但 X 直接出现在 F 中" in plain
     assert "矩阵微分法（迹技巧）要求函数是标量" in plain
     assert "chain rule needs" not in plain
     english = content_for(c, "en").plain("mixed")
@@ -371,37 +371,37 @@ def only(shown) -> str:
 def test_magic_shows_a_chinese_error_with_its_caret(ip, shown):
     magic_cell(ip, "--lang zh", "A: matrix(m, n)\nB: matrix(m, n)\nA B")
     assert (
-        only(shown) == "错误: A（m×n）与 B（m×n）无法相乘：n ≠ m（第 4 行，第 3 列）\n  A B\n    ^"
+        only(shown) == "错误：A（m×n）与 B（m×n）无法相乘：n ≠ m（第 4 行，第 3 列）\n  A B\n    ^"
     )
     assert "Traceback" not in only(shown)
 
 
 def test_magic_missing_wrt_in_chinese(ip, shown):
     magic_cell(ip, "--lang zh", "x' A x")
-    assert only(shown) == "错误: 对哪个变量求导？f 含有 x、A：请加上 --wrt 变量名，例如 --wrt x"
+    assert only(shown) == "错误：对哪个变量求导？f 含有 x、A：请加上 --wrt 变量名，例如 --wrt x"
 
 
 def test_magic_language_from_the_configuration(ip, shown):
     ip.run_line_magic("config", 'MatDiff.lang = "zh"')
     magic_line(ip, "--wrt x")
-    assert only(shown) == "错误: %matdiff 需要一个表达式，例如：%matdiff x' A x --wrt x"
+    assert only(shown) == "错误：%matdiff 需要一个表达式，例如：%matdiff x' A x --wrt x"
 
 
 def test_magic_option_errors_follow_lang(ip, shown):
     magic_cell(ip, "--lang zh --bogus", "x' x")
-    assert only(shown).startswith("错误: 选项有误：")
+    assert only(shown).startswith("错误：选项有误：")
     assert requested_language("--wrt x --lang=zh") == "zh"
     assert requested_language("--language zh") is None
 
 
 def test_magic_unsupported_in_chinese(ip, shown):
     magic_cell(ip, "--lang zh --order 2 --wrt X", "A X B")
-    assert only(shown) == "错误: 没有适用的方法：黑塞矩阵要求函数是标量；F 是矩阵"
+    assert only(shown) == "错误：没有适用的方法：黑塞矩阵要求函数是标量；F 是矩阵"
 
 
 def test_magic_not_applicable_in_chinese(ip, shown):
     magic_cell(ip, "--lang zh --wrt x --static", "x' A x")
-    assert "不适用的方法: 链式法则: 链式法则需要内层函数，但 x 直接出现在 f 中" in only(shown)
+    assert "不适用的方法：链式法则：链式法则需要内层函数，但 x 直接出现在 f 中" in only(shown)
 
 
 def test_magic_namespace_hint_in_chinese(ip, shown):
@@ -411,23 +411,23 @@ def test_magic_namespace_hint_in_chinese(ip, shown):
     finally:
         del ip.user_ns["A"]
     assert only(shown) == (
-        "错误: A（3×1）与 x（n×1）无法相乘：1 ≠ n（第 3 行，第 3 列）\n  A x\n    ^\n"
+        "错误：A（3×1）与 x（n×1）无法相乘：1 ≠ n（第 3 行，第 3 列）\n  A x\n    ^\n"
         "A: vector(3) 的尺寸取自命名空间中的同名数组"
     )
 
 
 def test_error_bundle_for_other_exceptions():
-    assert error_bundle(RuntimeError("boom"), "zh")["text/plain"] == "错误: boom"
+    assert error_bundle(RuntimeError("boom"), "zh")["text/plain"] == "错误：boom"
 
 
 def test_cli_prints_a_chinese_error(capsys):
     source = "A: matrix(m, n); B: matrix(m, n)\nA B"
     assert run([source, "--wrt", "A", "--lang", "zh"]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("错误: A（m×n）与 B（m×n）无法相乘：n ≠ m（第 2 行，第 3 列）")
+    assert err.startswith("错误：A（m×n）与 B（m×n）无法相乘：n ≠ m（第 2 行，第 3 列）")
     assert err.rstrip().endswith("^")
     assert run(["x", "--wrt", "x", "--var", "bogus", "--lang", "zh"]) == 2
-    assert capsys.readouterr().err.startswith("错误: --var 的格式应为 NAME: TYPE")
+    assert capsys.readouterr().err.startswith("错误：--var 的格式应为 NAME: TYPE")
 
 
 def test_cli_english_error_is_unchanged(capsys):

@@ -8,6 +8,8 @@ without an example below fails here."""
 
 from __future__ import annotations
 
+import importlib.util
+
 import numpy as np
 import pytest
 import sympy
@@ -16,6 +18,7 @@ from test_mathjax import MATHJAX, commands
 
 import matdiff_magic as md
 from matdiff_magic.check import check_result
+from matdiff_magic.codegen import generate
 from matdiff_magic.dims import symbol
 from matdiff_magic.errors import NotSupportedYetError
 from matdiff_magic.language.problem import parse_problem
@@ -169,6 +172,37 @@ def test_operation_in_every_consumer(case):
         for r in report.results.values():
             assert r.verify().ok, (r.method, layout)
             assert check_result(r, seed=1).max_rel_error < 2e-5, (r.method, layout)
+
+
+TARGETS = [t for t in ("numpy", "torch", "jax") if t == "numpy" or importlib.util.find_spec(t)]
+
+
+@pytest.mark.parametrize("target", TARGETS)
+@pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c[0].__name__}:{c[1]}")
+def test_operation_code_for_every_installed_target(case, target):
+    """The fast code (``matdiff_magic.codegen``) for each target computes what the evaluator
+    does, or, for an operation that gives no code for the target, says so."""
+    op_type, expr, _ = case
+    problem = parse_problem(DECLARED + expr)
+    node = next(n for n in problem.expr.walk() if type(n) is op_type)
+    expected = Evaluator(_env())(node)
+    gives = OPERATIONS[op_type].targets
+    if target not in gives and "*" not in gives:
+        with pytest.raises(NotSupportedYetError):
+            generate(node, problem.variables, target, "value")
+        return
+    namespace: dict[str, object] = {}
+    exec(generate(node, problem.variables, target, "value"), namespace)  # our own source
+    func = namespace["value"]
+    if target == "jax":
+        import jax
+
+        jax.config.update("jax_enable_x64", True)
+        func = jax.jit(func)
+    values = _values(0)
+    got = func(*[values[name] for name in problem.variables])
+    got = np.asarray(got.detach() if hasattr(got, "detach") else got, dtype=float)
+    assert np.allclose(got.reshape(expected.shape), expected), target
 
 
 def test_unvec_in_every_consumer():

@@ -341,12 +341,28 @@ def test_bold_one_is_never_part_of_a_number():
     assert text("x: vector(n)\n2 𝟏' x") == "2 𝟏ᵀ x"
 
 
-def test_end_of_input_caret_is_after_the_last_thing_written():
-    # A cell ending in a newline put the caret under an empty last line.
+def test_end_of_input_caret_is_under_the_bracket_not_closed():
+    # A cell ending in a newline put the caret under an empty last line; a bracket that is
+    # never closed is the spot to point at.
     with pytest.raises(md.ParseError) as err:
         md.derive("x: vector(n)\n(x + x\n\n", "x")
-    assert "(line 2, column 7)" in str(err.value)
-    assert str(err.value).endswith("(x + x\n        ^")
+    assert "(line 2, column 1)" in str(err.value)
+    assert str(err.value).endswith("(x + x\n  ^")
+    for source, caret in [
+        ("x' (A (x + x)", "     ^"),  # the inner one is closed: the outer one is not
+        ("tr(A B", "    ^"),
+        ("x: vector(n)\nnorm(x, 2\n", "      ^"),
+        ("|A", "  ^"),
+    ]:
+        with pytest.raises(md.ParseError) as err:
+            md.parse_problem(source)
+        assert str(err.value).splitlines()[-1] == caret, source
+
+
+def test_end_of_input_caret_without_a_bracket_is_after_the_last_thing_written():
+    with pytest.raises(md.ParseError) as err:
+        md.parse_problem("x' A +\n\n")
+    assert str(err.value).endswith("x' A +\n        ^")
 
 
 def test_log_of_bars_is_the_printed_logdet():
@@ -371,3 +387,43 @@ def test_superscript_powers_as_the_text_printer_writes_them():
     r = md.derive(declared + "(v' x)^5", "x")
     assert md.check_answer(declared + "(v' x)^5", "x", r.text).verdict == "correct"
     assert md.check_answer(declared + "(v' x)^5", "x", "5 (vᵀ x)⁴ v").verdict == "correct"
+
+
+# -- full-width input (a Chinese input method) ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("full", "ascii_form"),
+    [
+        ("（ｘ＇ Ａ ｘ）＋ ２＊ｘ＇ｘ", "(x' A x) + 2*x'x"),
+        (
+            "Ａ：ｍａｔｒｉｘ（ｍ，ｎ）；ｘ：ｖｅｃｔｏｒ（ｎ）\nｘ＇Ａ＇Ａｘ",
+            "A: matrix(m, n); x: vector(n)\nx'A'Ax",
+        ),
+        ("ｅ　＝　Ｘ　θ　－　ｙ\nｅ＇ｅ／２", "e = X θ - y\ne'e/2"),
+        ("ｔｒ（Ｘ＾２）－ｌｏｇｄｅｔ（Ｘ）", "tr(X^2)-logdet(X)"),
+        ("ｘ ＠ ｘ＇；", "x @ x';"),
+    ],
+)
+def test_full_width_input_reads_as_its_ascii_form(full, ascii_form):
+    assert text(full) == text(ascii_form)
+    assert shapes(full) == shapes(ascii_form)
+
+
+def test_full_width_errors_point_at_the_users_own_character():
+    source = "ｘ＇Ａ　＋　（ｘ＄"
+    err = error(source, md.ParseError)
+    assert "'＄'" in str(err)  # the character as typed
+    assert (err.line, err.column) == (1, 9) and source[err.column - 1] == "＄"
+    line, caret = str(err).splitlines()[-2:]
+    assert line == "  " + source
+    # an ideographic space for every wide character before it, so the caret lines up
+    assert caret == "  " + "\u3000" * 8 + "＾"
+    err = error("Ａ：ｍａｔｒｉｘ（ｍ，ｎ）\nＡ Ａ", md.ShapeError)
+    assert err.line == 2 and err.column == 3  # under the second Ａ, as for "A A"
+    assert "Ａ Ａ" in str(err)
+
+
+def test_the_variable_may_be_typed_full_width_too():
+    # d(xᵀ A x)/dx = (A + Aᵀ) x, with x named ｘ in both the expression and wrt
+    assert md.derive("ｘ＇ Ａ ｘ", "ｘ").text == md.derive("x' A x", "x").text

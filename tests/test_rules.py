@@ -85,6 +85,7 @@ EXAMPLES = {
     "chain.local": ("norm(S x - a)^2", "x", "chain"),
     "chain.scalar_form1": ("norm(S x - a)^2", "x", "chain"),
     "chain.scalar_form2": ("norm(S x - a)^2", "x", "chain"),
+    "chain.numerator": ("norm(S x - a)^2", "x", "chain"),
     "chain.substitute": ("norm(S x - a)^2", "x", "chain"),
     "chain.multiply": ("norm(S x - a)^2", "x", "chain"),
     "chain.terms": ("norm(S x - a)^2 + c * x' x", "x", "chain"),
@@ -102,6 +103,13 @@ EXAMPLES = {
     "chain.sandwich": ("sum(exp(A X B))", "X", "chain"),
     "chain.differential": ("logdet(S' S)", "S", "chain"),
     "chain.vec": ("exp(A X B)", "X", "chain"),
+    "chain.differential_numerator": ("logdet(S' S)", "S", "chain"),
+    "chain.linear_left_numerator": ("sum(exp(A X))", "X", "chain"),
+    "chain.linear_right_numerator": ("sum(exp(X B))", "X", "chain"),
+    "chain.linear_vector_numerator": ("u = S x\nM = u u'\nf = tr(M)", "x", "chain"),
+    "chain.linear_outer_numerator": ("sum(exp(X a))", "X", "chain"),
+    "chain.sandwich_numerator": ("sum(exp(A X B))", "X", "chain"),
+    "read.numerator": ("logdet(S' S)", "S", "chain"),
     "def.function": ("x' S x", "x", "definition"),
     "def.index": ("x' S x", "x", "definition"),
     "def.select": ("x' S x", "x", "definition"),
@@ -110,6 +118,28 @@ EXAMPLES = {
     "def.read": ("x' S x", "x", "definition"),
     "def.assemble": ("x' S x", "x", "definition"),
     "def.entrywise": ("S diag(x) B", "x", "definition"),
+    # the identities a simplify step cites (rules/simplifications.py)
+    "simplify.diagonal_inverse": ("log(x)", "x", "definition"),
+    "simplify.difference_sign": ("(x - a)' S (x - a)", "x", "differential"),
+    "simplify.distribute": ("sum(x .* log(x))", "x", "chain"),
+    "simplify.entrywise": ("sum(x .* log(x))", "x", "differential"),
+    "simplify.factor": ("x' S x", "x", "definition"),
+    "simplify.gather_transpose": ("a' S' S' x", "S", "chain"),
+    "simplify.inverse_of_product": ("tr(inv(S' S))", "S", "chain"),
+    "simplify.linear_wrappers": ("exp(X) .* X", "X", "vectorization"),
+    "simplify.norm_powers": ("norm(x' x)", "x", "differential"),
+    "simplify.ones_first": (
+        "y: vector(k); W: matrix(k, n)\ny' log(softmax(W x)) a",
+        "W",
+        "vectorization",
+    ),
+    "simplify.softmax": ("y: vector(k); W: matrix(k, n)\ny' log(softmax(W x))", "W", "definition"),
+    "simplify.split_fraction": ("(x - a)/norm(x - a)", "x", "definition"),
+    "simplify.spread_number": ("(S x - a)' (S x - a) + c x' x", "x", "differential"),
+    "simplify.sum_trace_names": ("sum(X) X", "X", "definition"),
+    "simplify.trace_of_scalar": ("x' inv(S + t I) x", "t", "chain"),
+    "simplify.transpose_of_sum": ("tr(S a x' S)", "S", "differential"),
+    "simplify.vec_backwards": ("sum(x .* log(x))", "x", "chain"),
     "structure.sym": ("P: symmetric(n)\nx' P' a", "P", "differential"),
     "structure.entries": ("P: symmetric(n)\ntr(inv(P))", "P", "differential"),
     "structure.free": ("P: spd(n)\nx' P' a", "P", "differential"),
@@ -137,7 +167,9 @@ def test_every_rule_has_names_and_latex_in_both_languages():
 def test_rule_example(key):
     expr, wrt, method = EXAMPLES[key]
     order = 2 if key == "hessian" else 1
-    layouts = ("numerator",) if key == "layout.transpose" else ("mixed",)
+    # the chain method's numerator-layout narration shows only in numerator layout
+    in_numerator = key in ("layout.transpose", "chain.numerator", "read.numerator")
+    layouts = ("numerator",) if in_numerator or key.endswith("_numerator") else ("mixed",)
     results = assert_derivative(
         D + expr,
         wrt,

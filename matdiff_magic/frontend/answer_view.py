@@ -8,6 +8,7 @@ from html import escape
 from matdiff_magic.answers import AnswerCheck
 from matdiff_magic.derivation_check import DerivationCheck
 from matdiff_magic.frontend.render_words import BAD_COLOUR, NEUTRAL_COLOUR, OK_COLOUR
+from matdiff_magic.i18n import separator
 
 _BADGES = {
     "correct": ("✓", OK_COLOUR, {"en": "correct", "zh": "正确"}),
@@ -22,13 +23,14 @@ def answer_bundle(check: AnswerCheck, lang: str = "en") -> dict[str, str]:
     word = words.get(lang, words["en"])
     message = check.message(lang)
     answer = "your answer" if lang != "zh" else "你的答案"
+    colon = separator("colon", lang)
     html = (
         f"<div class='matdiff-answer'><span style='display:inline-block;padding:2px 10px;"
         f"border-radius:10px;border:1px solid {colour};color:{colour};font-weight:bold'>"
-        f"{mark} {escape(answer)}: {escape(word)}</span>"
+        f"{mark} {escape(answer)}{colon}{escape(word)}</span>"
         f"<p>{escape(message)}</p></div>"
     )
-    return {"text/plain": f"{mark} {answer}: {word}\n{message}", "text/html": html}
+    return {"text/plain": f"{mark} {answer}{colon}{word}\n{message}", "text/html": html}
 
 
 def derivation_bundle(check: DerivationCheck, lang: str = "en") -> dict[str, str]:

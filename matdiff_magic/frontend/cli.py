@@ -18,34 +18,21 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from matdiff_magic.answers import check_answer
-from matdiff_magic.api import METHODS, derive
+from matdiff_magic.api import derive
 from matdiff_magic.compare import compare
 from matdiff_magic.dims import dim_text, shape_text
 from matdiff_magic.errors import MatDiffError, Msg
 from matdiff_magic.frontend import terminal as T
+from matdiff_magic.frontend.options import CLI_OPTIONS, LANGS, code_for
 from matdiff_magic.frontend.render_words import as_option
-from matdiff_magic.i18n import default_language, message
+from matdiff_magic.i18n import default_language, message, parenthesized, separator
 from matdiff_magic.language.problem import parse_problem
-from matdiff_magic.layout import LAYOUTS
 from matdiff_magic.notation import shape_latex
 from matdiff_magic.printing.latex import latex
 from matdiff_magic.printing.steps import derivation_text, step_latex, step_text
 from matdiff_magic.printing.text import ascii_dim, ascii_text, text
 from matdiff_magic.result import Result
-from matdiff_magic.structured import CONVENTIONS
 from matdiff_magic.version import __version__
-
-LAYOUT_HELP = (
-    "numerator: the derivative has the numerator's rows (Jacobian); denominator: its "
-    "transpose (gradient); mixed (default): scalar by vector or matrix in denominator layout, "
-    "everything else in numerator layout, as in machine learning"
-)
-METHOD_HELP = (
-    "auto (default): differential for a scalar function or variable, vectorization otherwise; "
-    "differential: matrix differential and the trace trick; vectorization: vec and Kronecker "
-    "products; chain: the chain rule through your definitions; definition: entry by entry; "
-    "all: every method that applies, one after another (and why the others do not)"
-)
 
 
 class _ArgumentParser(argparse.ArgumentParser):
@@ -65,30 +52,22 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("expr", help="the expression (declarations may come first, separated by ;)")
     p.add_argument(
-        "--wrt", help="the variable to differentiate with respect to (optional if only one)"
-    )
-    p.add_argument(
         "--var",
         action="append",
         default=[],
         metavar="DECL",
         help='a declaration such as "A: matrix(m, n)" (repeatable)',
     )
-    p.add_argument("--layout", choices=LAYOUTS, default="mixed", help=LAYOUT_HELP)
-    p.add_argument("--method", choices=(*METHODS, "all"), default="auto", help=METHOD_HELP)
-    p.add_argument("--order", type=int, choices=(1, 2), default=1, help="2 gives the Hessian")
-    p.add_argument("--symmetric", choices=CONVENTIONS, default="sym",
-                   help="the derivative by a symmetric variable: sym(G), entries or free (G)")
+    shared = {name: o.argparse_keywords("cli") for name, o in CLI_OPTIONS.items()}
+    for name in ("--wrt", "--layout", "--method", "--order", "--symmetric"):
+        p.add_argument(name, **shared[name])
     p.add_argument("--steps", action="store_true", help="show the derivation step by step")
     p.add_argument("--latex", action="store_true", help="print LaTeX instead of text")
-    p.add_argument(
-        "--check",
-        action="store_true",
-        help="say how the result and each step were verified against finite differences",
-    )
-    p.add_argument("--code", choices=("numpy",), help="print a Python function computing it")
-    p.add_argument("--answer", metavar="TEXT", help="check TEXT as the derivative (exit 1 if "
-                   "it is not correct)")  # fmt: skip
+    for name in ("--check", "--code"):
+        p.add_argument(name, **shared[name])
+    answer = shared["--answer"]
+    answer.update(metavar="TEXT", help=answer["help"] + " (exit status 1 when it is not correct)")
+    p.add_argument("--answer", **answer)
     p.add_argument("--json", action="store_true", help="print one JSON object (machine-readable)")
     p.add_argument(
         "--ascii",
@@ -98,9 +77,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--lang",
-        choices=("en", "zh"),
+        choices=LANGS,
         default=None,
-        help="language of rule names and messages (default: MATDIFF_LANG or en)",
+        help="language of rule names and messages (default: $MATDIFF_LANG, else en)",
     )
     p.add_argument("--version", action="version", version=f"matdiff {__version__}")
     return p
@@ -142,7 +121,9 @@ def _output(result: Result, args: argparse.Namespace, lang: str, ascii_only: boo
             lines.append(result.steps.latex(lang=lang))
         else:
             lines.append(f"{latex(result.symbol)} = {result.latex}")
-        lines.append(f"% {message('shape', lang)}: {shape_latex(result.shape)} ({where})")
+        size, colon = shape_latex(result.shape), separator("colon", lang)
+        gap = "" if lang == "zh" else " "  # full-width parentheses carry their own space
+        lines.append(f"% {message('shape', lang)}{colon}{size}{gap}{parenthesized(where, lang)}")
     else:
         if args.steps:
             lines += [derivation_text(result.steps, lang=lang, ascii_only=ascii_only), ""]
@@ -150,14 +131,14 @@ def _output(result: Result, args: argparse.Namespace, lang: str, ascii_only: boo
         lines.append(f"{symbol} = {value}")
         rows, cols = result.shape
         shape = f"{ascii_dim(rows)} x {ascii_dim(cols)}" if ascii_only else shape_text(result.shape)
-        lines.append(
-            f"  {words(message('shape', lang))} {shape}, {words(where)}, "
-            f"{words(message('method.' + result.method, lang))}"
-        )
+        comma = separator("comma", "en" if ascii_only else lang)
+        method = message("method." + result.method, lang)
+        said = f"{message('shape', lang)} {shape}{comma}{where}{comma}{method}"
+        lines.append("  " + words(said))
     if args.check:
         lines.append(words(_check_line(result, lang)))
     if args.code:
-        lines += ["", result.numpy_code(lang=lang)]
+        lines += ["", code_for(result, args.code, lang)]
     return "\n".join(lines)
 
 

@@ -1,12 +1,10 @@
 """How a :class:`~matdiff_magic.compare.Comparison` reads: its verdict in words and its HTML
-display (the package installs both as views of the core object)."""
+display (the package installs both as views of the core object), in English or Chinese."""
 
 from __future__ import annotations
 
-from html import escape
-
 from matdiff_magic.compare import Comparison
-from matdiff_magic.i18n import message
+from matdiff_magic.i18n import separator
 
 
 def comparison_verdict(c: Comparison, lang: str = "en") -> str:
@@ -27,25 +25,23 @@ def comparison_verdict(c: Comparison, lang: str = "en") -> str:
                 f"{'matches' if ok else 'DOES NOT MATCH'} finite differences "
                 f"(largest relative error {worst:.1e})"
             )
-    return "; ".join(p for p in (agree, fd) if p)
+    return separator("semicolon", lang).join(p for p in (agree, fd) if p)
 
 
-def comparison_html(c: Comparison) -> str:
-    cells = []
-    for method, r in c.results.items():
-        cells.append(
-            "<td style='vertical-align:top;padding:0 1em'>"
-            f"<b>{escape(message(f'method.{method}', 'en'))}</b>"
-            f"<div>$${escape(r.steps.latex())}$$</div></td>"
-        )
-    skipped = "".join(
-        f"<li>{escape(message(f'method.{m}', 'en'))}: {escape(why)}</li>"
-        for m, why in c.skipped.items()
+def comparison_html(c: Comparison, lang: str = "en") -> str:
+    """The problem restated, the badge, then every method's derivation one below the other
+    (rule names kept: stacked, nothing is clipped at any width), the methods that do not apply
+    and why: the magic's display, in ``lang``, in the comparison's layout."""
+    from matdiff_magic.frontend.render import build_content
+
+    checks = {m: report for m, report in c.checks.items() if m in c.results}
+    content = build_content(
+        {c.layout: c.results},
+        lang,
+        comparison=c,
+        skipped=c.skipped,
+        reasons=c.reasons,
+        checks=checks,
+        failed=c.failed,
     )
-    colour = "#1a7f37" if c.ok else "#cf222e"
-    return (
-        f"<div><p style='color:{colour};font-weight:bold'>{escape(comparison_verdict(c))}</p>"
-        f"<table><tr>{''.join(cells)}</tr></table>"
-        + (f"<p>Not applicable:</p><ul>{skipped}</ul>" if skipped else "")
-        + "</div>"
-    )
+    return content.stacked_html(c.layout)

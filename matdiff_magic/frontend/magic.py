@@ -11,7 +11,9 @@ only written by ``-o NAME``, and only on success (and never a name Python or IPy
 from __future__ import annotations
 
 import base64
-from typing import TYPE_CHECKING
+import textwrap
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_cell_magic, magics_class, no_var_expand
@@ -21,14 +23,16 @@ from traitlets import Enum
 from traitlets.config import Configurable
 
 from matdiff_magic.answers import check_against
+from matdiff_magic.compare import Comparison
 from matdiff_magic.derivation_check import check_derivation
 from matdiff_magic.errors import MatDiffError, Msg
+from matdiff_magic.frontend import completion
 from matdiff_magic.frontend.answer_view import answer_bundle, derivation_bundle
+from matdiff_magic.frontend.display_once import shown_once
+from matdiff_magic.frontend.options import MAGIC_OPTIONS, METHOD_HELP, code_for
 from matdiff_magic.frontend.render import Content, build_content, error_bundle, error_text
 from matdiff_magic.frontend.session import (
-    CODE_TARGETS,
     LANGS,
-    OPTION_METHODS,
     Options,
     Solved,
     describe_namespace,
@@ -37,9 +41,8 @@ from matdiff_magic.frontend.session import (
     split_line,
 )
 from matdiff_magic.i18n import default_language, message
-from matdiff_magic.layout import LAYOUTS
 from matdiff_magic.messages import Join, format_message
-from matdiff_magic.structured import CONVENTIONS
+from matdiff_magic.result import Result
 
 if TYPE_CHECKING:
     from IPython.core.interactiveshell import InteractiveShell
@@ -74,6 +77,21 @@ class CellError(Exception):
         return self.text.splitlines()
 
 
+def with_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """The magic's options from the one table (``options.OPTIONS``, which the command line
+    reads too), and its docstring (what ``%%matdiff?`` shows) ending with what each method
+    does; IPython's ``magic_arguments`` adds the usage and every option with its default."""
+    methods = [
+        textwrap.fill(f"{name}: {what}", 88, initial_indent=" " * 10, subsequent_indent=" " * 12)
+        for name, what in METHOD_HELP.items()
+    ]
+    func.__doc__ = (func.__doc__ or "").rstrip() + "\n\n        Methods (--method)::\n\n"
+    func.__doc__ += "\n".join(methods) + "\n"
+    for option in reversed(MAGIC_OPTIONS):
+        func = argument(*option.flags, **option.argparse_keywords("magic"))(func)
+    return magic_arguments()(func)
+
+
 @magics_class
 class MatDiffMagics(Magics):
     """Holds the ``matdiff`` magic; ``settings`` is the :class:`MatDiff` configurable."""
@@ -82,65 +100,10 @@ class MatDiffMagics(Magics):
         super().__init__(shell)
         self.settings = settings if settings is not None else MatDiff(parent=shell)
 
-    @magic_arguments()
-    @argument(
-        "--wrt",
-        metavar="NAME",
-        help="the variable to differentiate with respect to (needed when several could be)",
-    )
-    @argument("--layout", choices=LAYOUTS, default="mixed", help="the layout shown first")
-    @argument(
-        "--method",
-        choices=OPTION_METHODS,
-        default="all",
-        help="one method, or all applicable ones side by side (default)",
-    )
-    @argument("--order", type=int, choices=(1, 2), default=1, help="2 gives the Hessian")
-    @argument(
-        "--symmetric",
-        choices=CONVENTIONS,
-        default="sym",
-        help="the derivative by a symmetric variable: sym(G), entries or free (G)",
-    )
-    @argument(
-        "--check",
-        action="store_true",
-        help="compare with finite differences at random inputs (arrays in the namespace are "
-        "used as they are, or their leading blocks when larger than 10 in some direction: "
-        "numbers are always computed at small sizes) and show the largest relative error",
-    )
-    @argument(
-        "--plot",
-        action="store_true",
-        help="plot the Taylor-model check (log-log, slope 2) and, for a Jacobian or Hessian, "
-        "a heatmap with its Kronecker blocks",
-    )
-    @argument("--code", choices=CODE_TARGETS, help="print a NumPy function for the derivative")
-    @argument("--lang", choices=LANGS, help="en or zh (default: %%config MatDiff.lang)")
-    @argument("--static", action="store_true", help="no widgets: LaTeX, Markdown and text only")
-    @argument(
-        "--answer",
-        metavar='"TEXT"',
-        help='check your own answer, in quotes (--answer "2 A x"): correct, in the other '
-        "layout, or wrong and why; shown above the derivations",
-    )
-    @argument(
-        "--check-steps",
-        action="store_true",
-        help="the cell is your own derivation, one step a line (dy = d(x' A x), then lines "
-        "starting with =, last ∂y/∂x = ...): check every line (needs --wrt)",
-    )
-    @argument(
-        "-o",
-        "--output",
-        metavar="NAME",
-        help="store the result (a Result, or a Comparison for several methods) as NAME "
-        "(not a name Python or IPython needs: In, Out, get_ipython, exit, quit, built-in names "
-        "such as print, names starting with _)",
-    )
+    @with_options
     @no_var_expand
     @line_cell_magic
-    def matdiff(self, line: str, cell: str | None = None) -> None:
+    def matdiff(self, line: str, cell: str | None = None) -> Result | Comparison | None:
         """Differentiate a matrix expression and show the derivation step by step.
 
         Cell magic: declarations, optional definitions and comments, then the expression to
@@ -155,13 +118,24 @@ class MatDiffMagics(Magics):
 
             %matdiff x' A x --wrt x --layout numerator
 
+        The result is returned too (``r = %matdiff x' A x --wrt x``) and stored by ``-o NAME``:
+        a ``Result`` when one method is shown, a ``Comparison`` when several are (used like a
+        Result: ``.latex``, ``.text``, ``.sympy()``, ``.evaluate(values)``, ``.with_layout()``,
+        ``.numpy_code()``; each method's own result is in ``.results``). It is shown once.
+
         Names in the cell that are bound to NumPy arrays (or numbers) in the namespace and not
         declared in the cell take their shapes from those arrays, and their values are used by
         --check and --plot (numbers are computed at small sizes: a larger array is replaced by
-        its leading block, and the badge says so). The line is not subject to {}/$ expansion,
-        so LaTeX-style braces pass through. Errors are shown with a caret under the offending spot.
+        its leading block, and the badge says so); the problem statement says which names did,
+        and ``--no-namespace`` ignores the namespace. The line is not subject to {}/$
+        expansion, so LaTeX-style braces pass through. An error fails the cell with one message
+        and a caret under the offending spot (lines numbered as the editor numbers them).
         """
-        self.run(line, cell)
+        solved = self.run(line, cell)
+        if solved is None:
+            return None
+        shown_once(self.shell, solved.result)
+        return solved.result
 
     # -- the work ---------------------------------------------------------------------------
     def run(self, line: str, cell: str | None = None) -> Solved | None:
@@ -179,10 +153,13 @@ class MatDiffMagics(Magics):
             if options.check_steps:
                 return self.check_steps(cell, options, lang)
             hidden = getattr(self.shell, "user_ns_hidden", {})
-            solved = solve(source, options, self.shell.user_ns, lang, reserved=set(hidden))
+            namespace = {} if options.no_namespace else self.shell.user_ns
+            solved = solve(source, options, namespace, lang, reserved=set(hidden))
         except MatDiffError as err:
             # in a cell the editor numbers the %%matdiff line 1, the cell's text from 2
             raise CellError(error_text(err, lang, first_line=1 if cell is None else 2)) from None
+        if isinstance(solved.result, Comparison):
+            solved.result = solved.result.in_language(lang)
         self.show(solved)
         if options.output:
             self.shell.user_ns[options.output] = solved.result
@@ -207,6 +184,7 @@ class MatDiffMagics(Magics):
             output=args.output,
             answer=_unquoted(args.answer),
             check_steps=args.check_steps,
+            no_namespace=args.no_namespace,
         )
 
     def check_steps(self, cell: str | None, options: Options, lang: str) -> None:
@@ -232,7 +210,7 @@ class MatDiffMagics(Magics):
 
     def show_code(self, solved: Solved) -> None:
         try:
-            print(solved.primary.numpy_code(lang=solved.lang))
+            print(code_for(solved.primary, solved.options.code, solved.lang))
         except MatDiffError as err:
             display(error_bundle(err, solved.lang), raw=True)
 
@@ -275,12 +253,20 @@ def figure_bundle(fig: Figure) -> dict[str, str]:
     return {"image/png": base64.b64encode(png).decode("ascii"), "text/plain": f"<{title}>"}
 
 
+def namespace_statement(solved: Solved) -> str | None:
+    """The problem statement's sentence naming the names that took their sizes (or kinds) and
+    values from NumPy arrays in the namespace (None when none did)."""
+    if not solved.declarations:
+        return None
+    inferred = any("_" in decl for decl in solved.declarations.values())
+    key = "ui.namespace_kinds_header" if inferred else "ui.namespace_header"
+    return format_message(key, {"names": describe_namespace(solved)}, solved.lang)
+
+
 def content_of(solved: Solved) -> Content:
     notes = []
+    statement = namespace_statement(solved)
     if solved.declarations:
-        inferred = any("_" in decl for decl in solved.declarations.values())
-        key = "ui.kinds_from_namespace" if inferred else "ui.from_namespace"
-        notes.append(message(key, solved.lang).format(names=describe_namespace(solved)))
         if solved.values is not None:
             names = ", ".join(solved.declarations)
             if solved.resized:
@@ -298,6 +284,7 @@ def content_of(solved: Solved) -> Content:
         notes=notes,
         failed=solved.failed,
         sizes_note=sizes_note(solved),
+        statements=[statement] if statement else [],
     )
 
 
@@ -346,6 +333,8 @@ def load(ipython: InteractiveShell) -> MatDiffMagics:
         ipython.configurables.append(settings)
     magics = MatDiffMagics(ipython, settings)
     ipython.register_magics(magics)
+    completion.unregister(ipython)  # loaded again: one completer, not two
+    completion.register(ipython)
     return magics
 
 
@@ -356,6 +345,7 @@ def unload(ipython: InteractiveShell) -> None:
         if isinstance(getattr(bound, "__self__", None), MatDiffMagics):
             del manager.magics[kind]["matdiff"]
     manager.registry.pop(MatDiffMagics.__name__, None)
+    completion.unregister(ipython)
     ipython.configurables[:] = [c for c in ipython.configurables if not isinstance(c, MatDiff)]
 
 

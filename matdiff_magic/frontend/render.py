@@ -13,6 +13,7 @@ from html import escape
 from matdiff_magic.check import CheckReport
 from matdiff_magic.compare import Comparison
 from matdiff_magic.errors import MatDiffError
+from matdiff_magic.frontend.per_layout import PerLayout
 from matdiff_magic.frontend.render_header import header_rows
 from matdiff_magic.frontend.render_views import Badge, MethodView, badge, method_view
 from matdiff_magic.frontend.render_words import (
@@ -25,7 +26,7 @@ from matdiff_magic.frontend.render_words import (
     layout_description,
     method_title,
 )
-from matdiff_magic.i18n import message
+from matdiff_magic.i18n import message, separator
 from matdiff_magic.layout import LAYOUTS
 from matdiff_magic.messages import format_message
 from matdiff_magic.printing.steps import latex_text
@@ -40,8 +41,8 @@ class Content:
     lang: str
     methods: list[str]
     titles: dict[str, str]
-    headers: dict[str, dict[str, str]]  # layout -> mode -> header
-    views: dict[str, dict[str, MethodView]]  # layout -> method -> view
+    headers: Mapping[str, dict[str, str]]  # layout -> mode -> header
+    views: Mapping[str, dict[str, MethodView]]  # layout -> method -> view
     badge: Badge
     skipped: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
@@ -81,6 +82,21 @@ class Content:
             + self._failed_html()
             + self._skipped_html()
             + self._notes_html()
+        )
+
+    def stacked_html(self, layout: str) -> str:
+        """Every method one below the other, each with its rule names: what a ``Comparison``
+        shows on its own (no columns to clip, in any width), the badge under the header."""
+        methods = "".join(v.html for v in self.views[layout].values())
+        return (
+            "<div class='matdiff-stacked'>"
+            + self.headers[layout]["html"]
+            + (f"<p>{self.badge.html}</p>" if self.badge.text else "")
+            + methods
+            + self._failed_html()
+            + self._skipped_html()
+            + self._notes_html()
+            + "</div>"
         )
 
     def _failed_html(self) -> str:
@@ -148,9 +164,9 @@ class Content:
         return "\n".join(parts)
 
     def _skipped_line(self, method: str, why: str) -> str:
-        return (
-            f"{message('ui.not_applicable', self.lang)}: {method_title(method, self.lang)}: {why}"
-        )
+        colon = separator("colon", self.lang)
+        title = message("ui.not_applicable", self.lang)
+        return f"{title}{colon}{method_title(method, self.lang)}{colon}{why}"
 
     def static_bundle(self, layout: str) -> dict[str, str]:
         """text/latex, text/markdown and text/plain for a notebook read without a kernel."""
@@ -161,15 +177,19 @@ class Content:
         }
 
 
-def _header(r: Result, lang: str) -> dict[str, str]:
-    latex_rows = header_rows(r, lang, "latex")
+def _header(r: Result, lang: str, statements: Sequence[str] = ()) -> dict[str, str]:
+    def rows(mode: str) -> list[str]:
+        # ``statements`` (where sizes came from) go with the variables, before what to find
+        out = header_rows(r, lang, mode)
+        return out[:-1] + [fill("{s}", mode, s=s) for s in statements] + out[-1:]
+
     return {
-        "latex": r"\begin{array}{l}" + r" \\ ".join(latex_rows) + r"\end{array}",
+        "latex": r"\begin{array}{l}" + r" \\ ".join(rows("latex")) + r"\end{array}",
         "html": "<div class='matdiff-header'>"
-        + "".join(f"<div>{row}</div>" for row in header_rows(r, lang, "html"))
+        + "".join(f"<div>{row}</div>" for row in rows("html"))
         + "</div>",
-        "markdown": "\n\n".join(header_rows(r, lang, "markdown")),
-        "text": "\n".join(header_rows(r, lang, "text")),
+        "markdown": "\n\n".join(rows("markdown")),
+        "text": "\n".join(rows("text")),
     }
 
 
@@ -185,21 +205,28 @@ def build_content(
     notes: Sequence[str] = (),
     failed: Mapping[str, MatDiffError] | None = None,
     sizes_note: str | None = None,
+    statements: Sequence[str] = (),
 ) -> Content:
     """Render ``results`` (layout -> method -> Result) once, for every layout and method.
 
     ``skipped`` says why methods do not apply; ``reasons`` (method -> error) says it in ``lang``.
     ``failed`` (method -> error) are methods that failed while others succeeded: each is shown
     as an error of its own and the badge is red. ``sizes_note``: see :func:`badge`.
+    ``statements``: sentences the problem statement adds (which names the namespace gave).
     """
     failed = dict(failed or {})
     layouts = [layout for layout in LAYOUTS if layout in results]
-    methods = list(results[layouts[0]])
-    views = {
-        layout: {m: method_view(m, r, lang) for m, r in results[layout].items()}
-        for layout in layouts
-    }
-    headers = {layout: _header(next(iter(results[layout].values())), lang) for layout in layouts}
+    # the methods, read from a layout already made (results may be made per layout on demand)
+    made = results.made() if isinstance(results, PerLayout) else layouts
+    methods = list(results[(made or layouts)[0]])
+    # Rendered when a layout is first shown: the cell shows one, the layout toggle the others
+    # (printing every derivation in every layout up front was most of a cell's cost).
+    views = PerLayout(
+        layouts, lambda layout: {m: method_view(m, r, lang) for m, r in results[layout].items()}
+    )
+    headers = PerLayout(
+        layouts, lambda layout: _header(next(iter(results[layout].values())), lang, statements)
+    )
     return Content(
         lang=lang,
         methods=methods,
@@ -227,7 +254,7 @@ def failure_text(method: str, err: Exception, lang: str = "en") -> str:
     body = format_message(
         "error.method_failed", {"method": method_title(method, lang), "reason": reason}, lang
     )
-    return f"{message('error', lang)}: {body}"
+    return f"{message('error', lang)}{separator('colon', lang)}{body}"
 
 
 def content_for(obj: Result | Comparison, lang: str = "en") -> Content:
@@ -255,7 +282,7 @@ def error_text(err: Exception, lang: str = "en", first_line: int = 1) -> str:
     """An error as the user reads it: "error: message (line, column)", caret and hints;
     ``first_line``: the editor's number of the source's first line."""
     text = err.render(lang, first_line) if isinstance(err, MatDiffError) else str(err)
-    return f"{message('error', lang)}: {as_option(text)}"
+    return f"{message('error', lang)}{separator('colon', lang)}{as_option(text)}"
 
 
 def error_bundle(err: Exception, lang: str = "en", first_line: int = 1) -> dict[str, str]:

@@ -12,7 +12,7 @@ from matdiff_magic.frontend.render_words import (
     member,
     shape,
 )
-from matdiff_magic.i18n import message
+from matdiff_magic.i18n import message, separator
 from matdiff_magic.printing.latex import latex
 from matdiff_magic.printing.names import latex_name, text_name
 from matdiff_magic.printing.text import text
@@ -37,7 +37,8 @@ def header_rows(r: Result, lang: str, mode: str) -> list[str]:
             for d in problem.definitions
         ]
         fields = {f"d{i}": d for i, d in enumerate(defs)}
-        template = message("ui.where", lang) + " " + ", ".join("{" + k + "}" for k in fields)
+        comma = separator("comma", lang)
+        template = message("ui.where", lang) + " " + comma.join("{" + k + "}" for k in fields)
         rows.append(fill(template, mode, **fields))
     for var in problem.variables.values():
         rows.append(

@@ -17,7 +17,7 @@ from matdiff_magic.frontend.render_words import (
     method_title,
     shape,
 )
-from matdiff_magic.i18n import message
+from matdiff_magic.i18n import message, parenthesized, separator
 from matdiff_magic.messages import Join, format_message
 from matdiff_magic.printing.latex import latex
 from matdiff_magic.printing.steps import latex_text
@@ -70,19 +70,41 @@ class MethodView:
 def method_view(method: str, r: Result, lang: str) -> MethodView:
     size = fill(message("ui.size", lang), "latex", size=shape(r.shape))
     boxed = r"\boxed{" + latex(r.symbol) + " = " + r.latex + r"}\qquad " + size
-    result_line = (
-        f"⇒ {text(r.symbol)} = {r.text}   ("
-        + fill(message("ui.size", lang), "text", size=shape(r.shape))
-        + ")"
+    result_line = f"⇒ {text(r.symbol)} = {r.text}   " + parenthesized(
+        fill(message("ui.size", lang), "text", size=shape(r.shape)), lang
     )
+    derivation = r.steps.latex(lang=lang)
     return MethodView(
         method,
         method_title(method, lang),
-        r.steps.latex(lang=lang),
+        derivation,
         boxed,
         r.steps.text(lang=lang) + "\n" + result_line,
-        r.steps.latex(lang=lang, rules=False),
+        without_rules(derivation),  # not printed again: printing was most of a cell's cost
     )
+
+
+RULE_COLUMN = r" && \text{"
+
+
+def without_rules(derivation: str) -> str:
+    r"""A derivation's LaTeX (``Derivation.latex``) without its rule-name column: each
+    `` && \text{...}`` removed (its braces balanced; ``\{``, ``\}`` inside are escaped). The
+    same as printing it with ``rules=False``."""
+    out, i = [], 0
+    while (start := derivation.find(RULE_COLUMN, i)) != -1:
+        out.append(derivation[i:start])
+        j, depth = start + len(RULE_COLUMN), 1
+        while depth:
+            ch = derivation[j]
+            if ch == "\\":
+                j += 2
+                continue
+            depth += {"{": 1, "}": -1}.get(ch, 0)
+            j += 1
+        i = j
+    out.append(derivation[i:])
+    return "".join(out)
 
 
 # -- the badge -------------------------------------------------------------------------------------
@@ -146,4 +168,4 @@ def badge(
         verdicts.append(False)
     if sizes_note:
         parts.append(sizes_note)
-    return Badge("; ".join(parts), all(verdicts) if verdicts else None)
+    return Badge(separator("semicolon", lang).join(parts), all(verdicts) if verdicts else None)

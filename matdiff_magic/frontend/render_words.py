@@ -129,5 +129,5 @@ def layout_description(r: Result, lang: str) -> str:
 
 def as_option(text: str) -> str:
     """The library's advice as the magic and the command line take it: "use
-    method='vectorization'" (Python) reads "use --method vectorization"."""
-    return re.sub(r"method='(\w+)'", r"--method \1", text)
+    method=\"vectorization\"" (Python) reads "use --method vectorization"."""
+    return re.sub(r"method=([\"'])(\w+)\1", r"--method \2", text)

@@ -28,10 +28,12 @@ from matdiff_magic.frontend.options import (
     CODE_TARGETS,
     LANGS,
     OPTION_METHODS,
+    OPTIONS,
     Options,
     check_options,
     output_name_error,
 )
+from matdiff_magic.frontend.per_layout import PerLayout
 from matdiff_magic.frontend.sizes import (
     CHECK_SIZE_LIMIT,
     NumericPlan,
@@ -46,8 +48,9 @@ from matdiff_magic.tree import nodes as N
 
 # Where the options of a one-line ``%matdiff EXPR --wrt x`` begin: the first known option.
 _OPTION_START = re.compile(
-    r"(?:(?<=\s)|^)(?:--(?:wrt|layout|method|order|check|plot|code|lang|static|output)"
-    r"(?![\w-])|-o(?=\s|=|$))"
+    r"(?:(?<=\s)|^)(?:"
+    + "|".join(re.escape(flag) for option in OPTIONS for flag in option.flags)
+    + r")(?![\w-])(?=\s|=|$)"
 )
 _LANG_OPTION = re.compile(r"(?:^|\s)--lang(?:=|\s+)(en|zh)(?!\S)")
 _IDENTIFIER = re.compile(r"[^\W\d]\w*")
@@ -68,7 +71,7 @@ class Solved:
     # their values for numeric work: the arrays themselves, or their leading blocks (``resized``)
     namespace_values: dict[str, np.ndarray]
     result: Result | Comparison  # what ``-o`` stores (in the chosen layout)
-    results: dict[str, dict[str, Result]]  # layout -> method -> result
+    results: Mapping[str, dict[str, Result]]  # layout -> method -> result (made on demand)
     skipped: dict[str, str] = field(default_factory=dict)  # method -> why not (English)
     reasons: dict[str, MatDiffError] = field(default_factory=dict)  # the same, translatable
     comparison: Comparison | None = None
@@ -270,10 +273,12 @@ def solve(
         chosen = {r.method: r}
         numeric = {r.method: twin}
         stored = r
-    results = {
-        layout: {m: r.with_layout(layout) if layout != r.layout else r for m, r in chosen.items()}
-        for layout in LAYOUTS
-    }
+    # the chosen layout now, the others when the layout toggle asks for them
+    results = PerLayout(
+        LAYOUTS,
+        lambda layout: {m: r.with_layout(layout) for m, r in chosen.items()},
+        made={options.layout: chosen},
+    )
     solved = Solved(
         source=source,
         options=options,

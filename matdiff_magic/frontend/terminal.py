@@ -12,7 +12,7 @@ from typing import TextIO
 
 from matdiff_magic.errors import MatDiffError
 from matdiff_magic.frontend.render_words import as_option
-from matdiff_magic.i18n import message
+from matdiff_magic.i18n import message, separator
 from matdiff_magic.messages import format_message, render_value
 from matdiff_magic.printing.text import ascii_text
 
@@ -120,7 +120,8 @@ def render_error(err: MatDiffError, lang: str, ascii_only: bool) -> str:
 
 
 def report(err: MatDiffError, lang: str, ascii_only: bool) -> None:
-    full = f"{message('error', lang)}: {render_error(err, lang, ascii_only)}"
+    colon = ": " if ascii_only else separator("colon", lang)
+    full = f"{message('error', lang)}{colon}{render_error(err, lang, ascii_only)}"
     if not ascii_only and not encodes(sys.stderr, full):
         lang = lang if encodes(sys.stderr, message("error", lang)) else "en"
         full = f"{message('error', lang)}: {render_error(err, lang, True)}"

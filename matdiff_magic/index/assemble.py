@@ -199,8 +199,14 @@ class Assembler:
             return None
         r = free[0] if free else None
         c = free[1] if len(free) > 1 else None
-        norm = B.norm(self.matrix(inner.base, r, c))
+        matrix = self.matrix(inner.base, r, c)
         exponent = 2 * f.exp
+        if matrix.is_column and f.exp.is_integer:
+            # Σ_p x_p² read back as xᵀ x, as the differential method and the books write it
+            # (‖x‖² for the same sum would make the two methods print two answers).
+            gram = B.matmul(B.transpose(matrix), matrix)
+            return gram if f.exp == 1 else B.power(gram, B.const(f.exp))
+        norm = B.norm(matrix)
         return norm if exponent == 1 else B.power(norm, B.const(exponent))
 
     # -- the contraction graph --------------------------------------------------------------

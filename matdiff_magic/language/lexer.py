@@ -165,6 +165,8 @@ _NOT_NAME = set("ᵀ²³⁻¹")
 _SUPERSCRIPT_DIGITS = set("⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 _POWER_DIGITS = set("⁰¹²³⁴⁵⁶⁷⁸⁹")
 _FROM_SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
+_SUBSCRIPT_DIGITS = set("₀₁₂₃₄₅₆₇₈₉")
+_FROM_SUBSCRIPT = str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")
 
 
 def _name_char(ch: str, first: bool) -> bool:
@@ -175,15 +177,24 @@ def _name_char(ch: str, first: bool) -> bool:
     return not first and ch in "0123456789"
 
 
+# Full-width forms (（）＋－＊／＇，：；＝, letters, digits) and the ideographic space, as a Chinese
+# input method types them, read as their ASCII forms. One character for one, so every offset
+# (a caret, a span) still points into the user's own text.
+FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+FULL_WIDTH[0x3000] = ord(" ")
+
+
 def _ascii_letter(ch: str) -> bool:
     return ch.isascii() and ch.isalpha()
 
 
 def tokenize(source: str) -> list[Token]:
+    original = source
+    source = source.translate(FULL_WIDTH)
     if len(source) > MAX_SOURCE_LENGTH:
         raise ParseError(
             Msg("lex.too_long", length=len(source), limit=MAX_SOURCE_LENGTH),
-            source=source,
+            source=original,
             span=Span(MAX_SOURCE_LENGTH, MAX_SOURCE_LENGTH + 1),
         )
     tokens: list[Token] = []
@@ -230,7 +241,7 @@ def tokenize(source: str) -> list[Token]:
                 i, space = j, False
                 continue
             raise ParseError(
-                Msg("lex.unknown_command", name=name), source=source, span=Span(start, j)
+                Msg("lex.unknown_command", name=name), source=original, span=Span(start, j)
             )
         if (
             ch == "."
@@ -252,7 +263,11 @@ def tokenize(source: str) -> list[Token]:
             tokens.append(Token("OP", "^", Span(i, i), space))
             tokens.append(
                 Token(
-                    "NUMBER", written, Span(i, j), False, number_value(written, source, Span(i, j))
+                    "NUMBER",
+                    written,
+                    Span(i, j),
+                    False,
+                    number_value(written, original, Span(i, j)),
                 )
             )
             i, space = j, False
@@ -270,11 +285,11 @@ def tokenize(source: str) -> list[Token]:
             if not written.isdigit():
                 raise ParseError(
                     Msg("lex.unexpected_character", char=source[i + 1]),
-                    source=source,
+                    source=original,
                     span=Span(i + 1, j),
                 )
             span = Span(j - len(written), j)
-            value = number_value(written, source, span)
+            value = number_value(written, original, span)
             tokens.append(Token("NUMBER", written, span, False, value))
             i, space = j, False
             continue
@@ -285,7 +300,7 @@ def tokenize(source: str) -> list[Token]:
         if ch == '"':  # an option, as in norm(X, "fro"); ' is the transpose
             j = source.find('"', i + 1)
             if j == -1 or "\n" in source[i:j]:
-                raise ParseError(Msg("lex.unclosed_text"), source=source, span=Span(i, i + 1))
+                raise ParseError(Msg("lex.unclosed_text"), source=original, span=Span(i, i + 1))
             tokens.append(Token("TEXT", source[i + 1 : j], Span(i, j + 1), space))
             i, space = j + 1, False
             continue
@@ -307,7 +322,7 @@ def tokenize(source: str) -> list[Token]:
                 if k:
                     tokens.append(Token("OP", ",", span, False))
                 kind = "NUMBER" if size.isdigit() else "NAME"
-                value = number_value(size, source, span) if size.isdigit() else None
+                value = number_value(size, original, span) if size.isdigit() else None
                 tokens.append(Token(kind, size, span, False, value))
             tokens.append(Token("OP", ")", span, False))
             i, space = sized.end(), False
@@ -320,14 +335,21 @@ def tokenize(source: str) -> list[Token]:
         if match and (ch.isdigit() or (ch == "." and not source.startswith((".^", ".*", "./"), i))):
             text = match.group(0)
             span = Span(i, match.end())
-            tokens.append(Token("NUMBER", text, span, space, number_value(text, source, span)))
+            tokens.append(Token("NUMBER", text, span, space, number_value(text, original, span)))
             i, space = match.end(), False
             continue
         if _name_char(ch, True):
             j = i + 1
             while j < n and _name_char(source[j], False):
                 j += 1
-            tokens.append(Token("NAME", source[i:j], Span(i, j), space))
+            name = source[i:j]
+            if j < n and source[j] in _SUBSCRIPT_DIGITS:
+                # the text printer's subscripts: W₂ (printed from W2 or W_2) reads as W2
+                k = j
+                while j < n and source[j] in _SUBSCRIPT_DIGITS:
+                    j += 1
+                name += source[k:j].translate(_FROM_SUBSCRIPT)
+            tokens.append(Token("NAME", name, Span(i, j), space))
             i, space = j, False
             continue
         for spelling, canonical in _OPERATORS:
@@ -341,7 +363,9 @@ def tokenize(source: str) -> list[Token]:
                 break
         else:
             raise ParseError(
-                Msg("lex.unexpected_character", char=ch), source=source, span=Span(i, i + 1)
+                Msg("lex.unexpected_character", char=original[i]),
+                source=original,
+                span=Span(i, i + 1),
             )
     tokens.append(Token("EOF", "", Span(n, n + 1), space))
     return tokens

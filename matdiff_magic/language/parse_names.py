@@ -10,7 +10,7 @@ from matdiff_magic.language import syntax as S
 from matdiff_magic.language.functions import FUNCTION_NAMES, FUNCTIONS
 from matdiff_magic.language.parse_info import call_info
 from matdiff_magic.messages import Msg
-from matdiff_magic.printing.names import GREEK
+from matdiff_magic.printing.names import GREEK, read_back
 
 
 class NameParsing:
@@ -20,9 +20,19 @@ class NameParsing:
         info = call_info(func, FUNCTIONS[func].scalar, [self.info(a) for a in args])
         return self.note(S.Call(span, func, args, name_span), info, name_span)
 
+    def spelled(self, name: str) -> str:
+        """An undeclared name that prints as exactly one known name is that name: the printed
+        W₂ (read as W2) is a declared W_2, the printed α a declared alpha, so every result reads
+        back. Two known names that print alike resolve neither (the name stays unknown)."""
+        if name in self.known or name in FUNCTIONS:
+            return name
+        key = read_back(name)
+        same = [k for k in self.known if read_back(k) == key]
+        return same[0] if len(same) == 1 else name
+
     def parse_name(self) -> S.Node:
         tok = self.advance()
-        name = tok.value
+        name = self.spelled(tok.value)
         is_function = name in FUNCTIONS and name not in self.known
         if is_function:
             if name == "log" and self.tok.is_op("|") and self.bars == 0:  # log|X|, as printed
@@ -44,7 +54,8 @@ class NameParsing:
                     break
             if not self.tok.is_op(")"):
                 raise self.error_found(
-                    Msg("parse.unclosed_call", name=name, column=self._column(open_tok.span))
+                    Msg("parse.unclosed_call", name=name, column=self._column(open_tok.span)),
+                    open_tok.span,
                 )
             end = self.advance()
             spec = FUNCTIONS[name]

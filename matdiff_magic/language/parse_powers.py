@@ -177,6 +177,7 @@ class PowerParsing:
             return "pow", self._number(tok), tok.span
         if tok.kind == "NAME" and tok.value not in FUNCTIONS:
             self.advance()
-            node = S.Name(tok.span, tok.value)
-            return "pow", self.note(node, self.name_info(tok.value), tok.span), tok.span
+            name = self.spelled(tok.value)
+            node = S.Name(tok.span, name)
+            return "pow", self.note(node, self.name_info(name), tok.span), tok.span
         raise self.error(Msg("parse.expected_exponent", op=what))

@@ -76,11 +76,14 @@ class Parser(DeclarationParsing, PowerParsing, NameParsing):
     def error(self, message: Msg, span: Span | None = None, hint: Msg | None = None) -> ParseError:
         return ParseError(message, source=self.source, span=span or self.tok.span, hint=hint)
 
-    def error_found(self, expected: Msg) -> ParseError:
+    def error_found(self, expected: Msg, opened: Span | None = None) -> ParseError:
         """The error "<expected>, found <the current token>" at the current token; at the end
-        of the input, just after the last thing written (not under an empty last line)."""
+        of the input, under the bracket ``opened`` that is not closed, else just after the last
+        thing written (not under an empty last line)."""
         span = None
-        if self.tok.kind == "EOF":
+        if self.tok.kind == "EOF" and opened is not None:
+            span = opened
+        elif self.tok.kind == "EOF":
             written = [t for t in self.tokens[: self.pos] if t.kind not in ("NEWLINE", "EOF")]
             if written:
                 end = written[-1].span.end
@@ -294,7 +297,9 @@ class Parser(DeclarationParsing, PowerParsing, NameParsing):
             inner = self.parse_expression()
             self.skip_newlines()
             if not self.tok.is_op(")"):
-                raise self.error_found(Msg("parse.unclosed_paren", column=self._column(tok.span)))
+                raise self.error_found(
+                    Msg("parse.unclosed_paren", column=self._column(tok.span)), tok.span
+                )
             end = self.advance()
             span = tok.span.join(end.span)
             return self.note(_respan(inner, span), self.info(inner), span)
@@ -306,7 +311,9 @@ class Parser(DeclarationParsing, PowerParsing, NameParsing):
             finally:
                 self.bars -= 1
             if not self.tok.is_op("|"):
-                raise self.error_found(Msg("parse.unclosed_det", column=self._column(tok.span)))
+                raise self.error_found(
+                    Msg("parse.unclosed_det", column=self._column(tok.span)), tok.span
+                )
             end = self.advance()
             return self._call(tok.span.join(end.span), "det", (inner,), tok.span)
         if tok.is_op("‖", "||") and self.norms == 0:
@@ -318,7 +325,8 @@ class Parser(DeclarationParsing, PowerParsing, NameParsing):
                 self.norms -= 1
             if not self.tok.is_op(tok.value):
                 raise self.error_found(
-                    Msg("parse.unclosed_norm", bar=tok.value, column=self._column(tok.span))
+                    Msg("parse.unclosed_norm", bar=tok.value, column=self._column(tok.span)),
+                    tok.span,
                 )
             end = self.advance()
             if (

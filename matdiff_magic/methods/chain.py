@@ -6,7 +6,9 @@ subexpression that holds every occurrence of the variable (an affine one if ther
 least squares gets e = Xθ - y).
 
 * A scalar through vectors uses the seed's two forms: (∂z/∂x)^T = (∂z/∂y)^T ∂y/∂x^T and
-  ∂z/∂x = (∂y/∂x^T)^T ∂z/∂y, with Jacobians from the vectorization method.
+  ∂z/∂x = (∂y/∂x^T)^T ∂z/∂y, with Jacobians from the vectorization method; in numerator
+  layout it is told again with the numerator chain rule ∂z/∂x^T = ∂z/∂y^T ∂y/∂x^T
+  (``Outcome.numerator``), the factors in the order of the chain.
 * A scalar through matrices goes backwards link by link through differentials,
   dz = tr((∂z/∂Y)^T dY); the linear-map rules (Y = AX + B, Y = XA + B, Y = AXB, y = Ax + b,
   y = Xa + b) are recognised and named.
@@ -14,6 +16,10 @@ least squares gets e = Xθ - y).
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace as replace_fields
+from functools import cache
 
 from matdiff_magic import claims, notation
 from matdiff_magic.derivation import Builder
@@ -59,6 +65,36 @@ def _one_chain(ctx: Context) -> Outcome:
         outer = substitute(outer, constants) if constants else outer
     else:
         links, outer = auto_links(ctx)
+    fk, xk = kinds(ctx)
+    all_vectors = all(v.kind in ("vector", "scalar") for v in [ctx.wrt, *(k.var for k in links)])
+    if fk == "scalar" and all_vectors and xk == "vector":
+        # The gradient by the seed's two forms; numerator layout gets its own narration, the
+        # numerator chain rule ∂z/∂xᵀ = ∂z/∂yᵀ ∂y/∂xᵀ in the chain's order, not a transpose.
+        gradient = _narrate(ctx, links, outer, own_names, scalar_through_vectors)
+        row = cache(lambda: _narrate(ctx, links, outer, own_names, forward_jacobians, R.NUMERATOR))
+        return replace_fields(gradient, numerator=row)
+    if fk == "scalar" and xk != "scalar":
+        # The same for a scalar through matrices: backwards through differentials, told
+        # again in numerator layout with dz = tr(∂z/∂Yᵀ dY) and the rules' numerator forms.
+        gradient = _narrate(ctx, links, outer, own_names, scalar_backwards)
+        row = cache(
+            lambda: _narrate(ctx, links, outer, own_names, scalar_backwards, notation.NUMERATOR)
+        )
+        return replace_fields(gradient, numerator=row)
+    if fk == "scalar":
+        return _narrate(ctx, links, outer, own_names, scalar_backwards)
+    return _narrate(ctx, links, outer, own_names, forward_jacobians)
+
+
+def _narrate(
+    ctx: Context,
+    links: list,
+    outer: Expr,
+    own_names: bool,
+    strategy: Callable[..., tuple[Expr, str]],
+    *options: object,
+) -> Outcome:
+    """One derivation through the chain: the intermediates introduced, then ``strategy``."""
     b = Builder()
     bindings: list[tuple[str, Expr]] = []
     for link in links:
@@ -77,17 +113,7 @@ def _one_chain(ctx: Context) -> Outcome:
             link.expr, lambda n: chain.named.get(n.name) if isinstance(n, N.Var) else None
         )
         chain.named[link.var.name] = N.Named(link.var.name, body) if own_names else body
-    fk, xk = kinds(ctx)
-    all_vectors = all(v.kind in ("vector", "scalar") for v in chain.vars)
-    if fk == "scalar" and all_vectors and xk == "vector":
-        value = scalar_through_vectors(chain)
-        orientation = notation.DENOMINATOR
-    elif fk == "scalar":
-        value = scalar_backwards(chain)
-        orientation = notation.DENOMINATOR if xk != "scalar" else notation.NUMERATOR
-    else:
-        value = forward_jacobians(chain)
-        orientation = notation.NUMERATOR
+    value, orientation = strategy(chain, *options)
     intermediates = tuple((k, v) for k, v in bindings if ":" not in k)
     return Outcome(
         "chain",

@@ -13,6 +13,7 @@ from matdiff_magic.methods.differential import trace_trick
 from matdiff_magic.rules import chain as R
 from matdiff_magic.rules import conclusions as C
 from matdiff_magic.rules.rule import Rule
+from matdiff_magic.rules.simplifications import simplified
 from matdiff_magic.tree import build as B
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
@@ -102,7 +103,7 @@ def _inline(e: Expr, bindings: list[tuple[str, Expr]], named: dict[str, Expr]) -
 # -- a scalar through vectors: the seed's two forms -------------------------------------------
 
 
-def scalar_through_vectors(chain: Chain) -> Expr:
+def scalar_through_vectors(chain: Chain) -> tuple[Expr, str]:
     ctx, b, vars_, exprs = chain.ctx, chain.b, chain.vars, chain.exprs
     z = ctx.fname
     n = len(vars_) - 1
@@ -136,18 +137,18 @@ def scalar_through_vectors(chain: Chain) -> Expr:
     _show_local(chain, grad_sym, g, claims.derivative(exprs[n], vars_[n], notation.DENOMINATOR))
     product = B.matmul(*[B.transpose(chain.inline(j)) for j in jac_syms], chain.inline(g))
     b.start(target, product, (R.MULTIPLY,), relation="implies", claim=gradient)
-    return _finish(b, product)
+    return _finish(b, product), notation.DENOMINATOR
 
 
 def _finish(b: Builder, value: Expr) -> Expr:
     """Simplify, then write out the intermediates used once (each a step of its own when it
     shows); the others keep their names."""
-    tidy_value = tidy(value)
-    b.then(tidy_value, (C.SIMPLIFY,))
+    tidy_value, used = simplified(value)
+    b.then(tidy_value, used)
     inlined = write_out_single_uses(tidy_value)
     b.then(inlined, (R.SUBSTITUTE,))
-    final = tidy(inlined)
-    b.then(final, (C.SIMPLIFY,))
+    final, used = simplified(inlined)
+    b.then(final, used)
     return final
 
 
@@ -183,21 +184,27 @@ def _link_rule(link_expr: Expr, var: N.Var) -> Rule:
     return R.THROUGH_DIFFERENTIALS
 
 
-def scalar_backwards(chain: Chain) -> Expr:
+def scalar_backwards(
+    chain: Chain, orientation: str = notation.DENOMINATOR
+) -> tuple[Expr, str]:
+    """Back from ∂z/∂y_n to ∂z/∂x one link at a time. In numerator layout the derivatives
+    are ∂z/∂y^T, dz = tr(∂z/∂y^T dy) needs no transpose, and the linear-map rules read as
+    the numerator chain rule (∂z/∂X^T = ∂z/∂Y^T A for Y = AX + B)."""
     ctx, b, vars_, exprs, bindings = chain.ctx, chain.b, chain.vars, chain.exprs, chain.bindings
     z = ctx.fname
     n = len(vars_) - 1
-    grads = [notation.derivative(z, ctx.f.shape, v, notation.DENOMINATOR) for v in vars_]
-    current = _local(z, exprs[n], vars_[n], notation.DENOMINATOR)
-    _show_local(
-        chain, grads[n], current, claims.derivative(exprs[n], vars_[n], notation.DENOMINATOR)
-    )
+    numerator = orientation == notation.NUMERATOR
+    grads = [notation.derivative(z, ctx.f.shape, v, orientation) for v in vars_]
+    current = _local(z, exprs[n], vars_[n], orientation)
+    _show_local(chain, grads[n], current, claims.derivative(exprs[n], vars_[n], orientation))
     for k in range(n, 0, -1):
-        # ∂z/∂y_{k-1} from ∂z/∂y_k: differentiate φ = tr((∂z/∂y_k)^T y_k(y_{k-1})), whose
-        # differential is dz = tr((∂z/∂y_k)^T dy_k).
+        # ∂z/∂y_{k-1} from ∂z/∂y_k: differentiate φ = tr(G y_k(y_{k-1})), G = (∂z/∂y_k)^T
+        # (= ∂z/∂y_k^T in numerator layout), whose differential is dz = tr(G dy_k).
         link, previous = exprs[k - 1], vars_[k - 1]
         rule = _link_rule(link, previous)
-        claim = claims.derivative(chain.composed(k - 1), previous, notation.DENOMINATOR)
+        shown = R.IN_NUMERATOR[rule] if numerator else rule
+        coefficient = grads[k] if numerator else B.transpose(grads[k])
+        claim = claims.derivative(chain.composed(k - 1), previous, orientation)
         if rule is R.THROUGH_DIFFERENTIALS:
             # dY by the differential rules, then dz = tr((∂z/∂Y)ᵀ dY) and the trace trick.
             link_ctx = Context(link, previous, vars_[k].name)
@@ -207,24 +214,28 @@ def scalar_backwards(chain: Chain) -> Expr:
             # dY is taken along the direction dX induces, so dz is the same number throughout.
             b.start(
                 dz,
-                B.trace(B.matmul(B.transpose(grads[k]), dy)),
-                (rule,),
+                B.trace(B.matmul(coefficient, dy)),
+                (shown,),
                 claim=claims.differential(ctx.f),
             )
-            phi_linear = B.trace(B.matmul(B.transpose(grads[k]), d_link))
+            phi_linear = B.trace(B.matmul(coefficient, d_link))
             b.then(phi_linear, (R.SUBSTITUTE_DIFFERENTIAL,))
-            value = trace_trick(Context(phi_linear, previous, z), b, phi_linear, claim)
+            value = trace_trick(
+                Context(phi_linear, previous, z), b, phi_linear, claim, orientation
+            )
         else:
-            phi = B.trace(B.matmul(B.transpose(grads[k]), link))
-            value = differential.derive(Context(phi, previous, z)).value
-            b.start(grads[k - 1], value, (rule,), claim=claim)
-        current = tidy(_inline(value, [(grads[k].key, current)], {}))
-        b.then(current, (R.SUBSTITUTE_GRADIENT,))
+            phi = B.trace(B.matmul(coefficient, link))
+            value = differential.derive(Context(phi, previous, z)).value  # ∂φ/∂y_{k-1}
+            if numerator and not previous.is_scalar:
+                value = tidy(B.transpose(value))  # the rule's numerator form, e.g. ∂z/∂Yᵀ A
+            b.start(grads[k - 1], value, (shown,), claim=claim)
+        current, used = simplified(_inline(value, [(grads[k].key, current)], {}))
+        b.then(current, (R.SUBSTITUTE_GRADIENT, *used[1:]))
         bindings.append((grads[k - 1].key, current))
         chain.symbols[grads[k - 1].key] = claim
-    final = tidy(write_out_single_uses(chain.inline(current, [])))
-    b.then(final, (R.SUBSTITUTE, C.SIMPLIFY))
-    return final
+    final, used = simplified(write_out_single_uses(chain.inline(current, [])))
+    b.then(final, (R.SUBSTITUTE, *used))
+    return final, orientation if ctx.wrt.kind != "scalar" else notation.NUMERATOR
 
 
 # -- a vector or matrix function: Jacobians multiply -----------------------------------------------
@@ -240,7 +251,9 @@ def _as_vec_jacobian(value: Expr, f_shape: tuple, var: N.Var) -> Expr:
     return value
 
 
-def forward_jacobians(chain: Chain) -> Expr:
+def forward_jacobians(chain: Chain, rule: Rule | None = None) -> tuple[Expr, str]:
+    """Jacobians (numerator layout, on vec(·) when a matrix is involved) multiplied in the
+    order of the chain; ``rule`` names the first line (default: the vector or vec chain rule)."""
     ctx, b, vars_, exprs = chain.ctx, chain.b, chain.vars, chain.exprs
     z = ctx.fname
     n = len(vars_) - 1
@@ -258,7 +271,8 @@ def forward_jacobians(chain: Chain) -> Expr:
         target = notation.derivative(z, ctx.f.shape, ctx.wrt, notation.NUMERATOR)
     arrangement = "vec" if vec_mode else notation.NUMERATOR
     whole = claims.derivative(ctx.f, ctx.wrt, arrangement)
-    b.start(target, B.matmul(*reversed(syms)), (R.VEC if vec_mode else R.VECTOR,), claim=whole)
+    rule = rule or (R.VEC if vec_mode else R.VECTOR)
+    b.start(target, B.matmul(*reversed(syms)), (rule,), claim=whole)
     for k in range(n + 1):
         value = _local(names[k], exprs[k], vars_[k], notation.NUMERATOR)
         if vec_mode:
@@ -277,8 +291,8 @@ def forward_jacobians(chain: Chain) -> Expr:
             relation="implies",
             claim=claims.derivative(ctx.f, ctx.wrt, notation.NUMERATOR),
         )
-        return shaped
-    return result
+        return shaped, notation.NUMERATOR
+    return result, notation.NUMERATOR
 
 
 __all__ = ["Chain", "forward_jacobians", "scalar_backwards", "scalar_through_vectors"]

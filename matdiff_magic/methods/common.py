@@ -7,6 +7,7 @@ student sees d(x^T A x) = d(x^T) A x + x^T A dx, then dx^T A x + x^T A dx.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from matdiff_magic import claims, notation
@@ -73,6 +74,11 @@ class Outcome:
     # What each symbol inside the steps (∂z/∂y, ∂y/∂xᵀ of a chain) means, by its key, so a
     # checker can give it its true value rather than the value the derivation found for it.
     symbols: tuple[tuple[str, Claim], ...] = ()
+    # The same derivative told in numerator layout, when the method narrates that layout in
+    # its own terms (the chain method's numerator chain rule) rather than by a final transpose:
+    # made when a result in that layout is first asked for (memoized), so other layouts do not
+    # pay for it.
+    numerator: Callable[[], Outcome] | None = None
     # how the derivative with respect to a structured variable is meant (claims.Claim), set
     # by the convention step (structured.py)
     structure: str = ""

@@ -24,12 +24,11 @@ from matdiff_magic.index.node import IndexFormula
 from matdiff_magic.index.words import sentence
 from matdiff_magic.methods.common import Context, Outcome, kinds
 from matdiff_magic.printing.names import latex_name, text_name
-from matdiff_magic.rules import conclusions as C
 from matdiff_magic.rules import definition as R
+from matdiff_magic.rules.simplifications import simplified
 from matdiff_magic.tree import build as B
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
-from matdiff_magic.tree.tidy import tidy
 
 Index = sympy.Symbol | None
 
@@ -212,8 +211,8 @@ def derive(ctx: Context) -> Outcome:
     with B.keeping_terms():
         raw = B.add(*[a.value for a in assembled]) if assembled else B.zero(*shape)
     b.start(lhs, raw, (R.ASSEMBLE,), relation="implies", claim=derivative)
-    value = tidy(raw)
-    b.then(value, (C.SIMPLIFY,))
+    value, used = simplified(raw)
+    b.then(value, used)
     return Outcome("definition", f, ctx.fname, x, value, orientation, b.steps)
 
 

@@ -25,11 +25,11 @@ from matdiff_magic.rules import conclusions as C
 from matdiff_magic.rules import trace as T
 from matdiff_magic.rules.adjoint import trace_step
 from matdiff_magic.rules.rule import Rule
+from matdiff_magic.rules.simplifications import simplified
 from matdiff_magic.tree import build as B
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
 from matdiff_magic.tree.factor import factor
-from matdiff_magic.tree.tidy import tidy
 
 State = tuple[Expr | None, Expr]
 
@@ -73,10 +73,18 @@ def derive(ctx: Context) -> Outcome:
     )
 
 
-def trace_trick(ctx: Context, b: Builder, linear: Expr, claim: Claim | None = None) -> Expr:
+def trace_trick(
+    ctx: Context,
+    b: Builder,
+    linear: Expr,
+    claim: Claim | None = None,
+    orientation: str = notation.DENOMINATOR,
+) -> Expr:
     """From a scalar linear form df (the last step so far) to ∂f/∂X, step by step.
 
-    ``claim``: what the gradient read off is (by default the derivative of ``ctx.f``)."""
+    ``claim``: what the gradient read off is (by default the derivative of ``ctx.f``).
+    ``orientation`` numerator reads df = tr(M dX) as ∂f/∂X^T = M (the chain method's
+    numerator narration); the differential method reads the gradient."""
     dx = ctx.dx
     states: list[State] = [_initial(t, ctx.has_dx) for t in expand_terms(linear, ctx.has_dx)]
     if states:
@@ -111,10 +119,18 @@ def trace_trick(ctx: Context, b: Builder, linear: Expr, claim: Claim | None = No
     total = factor(B.add(*ms)) if ms else B.zero(dx.cols, dx.rows)
     if len(states) > 1:
         b.then(N.Trace(B.mul(total, dx)), (T.LINEAR,))
-    gradient = tidy(B.transpose(total))
+    if orientation == notation.NUMERATOR:
+        lhs = notation.derivative(ctx.fname, ctx.f.shape, ctx.wrt, notation.NUMERATOR)
+        claim = claim or claims.derivative(ctx.f, ctx.wrt, notation.NUMERATOR)
+        b.start(lhs, total, (C.READ_NUMERATOR,), relation="implies", claim=claim)
+        tidied, used = simplified(total)
+        if tidied != total:
+            b.then(tidied, used)
+        return tidied
+    gradient, used = simplified(B.transpose(total))
     lhs = notation.derivative(ctx.fname, ctx.f.shape, ctx.wrt, notation.DENOMINATOR)
     raw = N.Transpose(total) if not isinstance(total, N.Zero) else gradient
     claim = claim or claims.derivative(ctx.f, ctx.wrt, notation.DENOMINATOR)
     b.start(lhs, raw, (C.READ_GRADIENT,), relation="implies", claim=claim)
-    b.then(gradient, (C.SIMPLIFY,))
+    b.then(gradient, used)
     return gradient

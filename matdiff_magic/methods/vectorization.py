@@ -24,11 +24,11 @@ from matdiff_magic.rules import conclusions as C
 from matdiff_magic.rules import vectorization as V
 from matdiff_magic.rules.adjoint import vec_step
 from matdiff_magic.rules.rule import Rule
+from matdiff_magic.rules.simplifications import simplified
 from matdiff_magic.tree import build as B
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
 from matdiff_magic.tree.rewrite import canonical
-from matdiff_magic.tree.tidy import tidy
 
 State = tuple[Expr | None, Expr]
 
@@ -74,9 +74,9 @@ def jacobian(
             moved.append((j2, e2))
         states = moved
         b.then(_show_all(states), tuple(used))
-        simplified = [(None if j is None else canonical(j), e) for j, e in states]
-        if simplified != states:
-            states = simplified
+        rebuilt = [(None if j is None else canonical(j), e) for j, e in states]
+        if rebuilt != states:
+            states = rebuilt
             b.then(_show_all(states), (C.SIMPLIFY,))
     rows = ctx.f.rows * ctx.f.cols
     js = [
@@ -85,9 +85,11 @@ def jacobian(
         else (B.mul(j, B.identity(size)) if j.is_scalar and (rows, size) != j.shape else j)
         for j, _ in states
     ]
-    total = tidy(B.add(*js))
+    total, used = simplified(B.add(*js))
     if len(states) > 1:
-        b.then(B.mul(total, B.vec(dx)), (C.COLLECT,))
+        b.then(B.mul(total, B.vec(dx)), (C.COLLECT, *used[1:]))
+    else:
+        b.carry(used[1:])  # the Jacobian is shown next, already simplified
     return total
 
 
@@ -109,12 +111,12 @@ def derive(ctx: Context) -> Outcome:
     if fk == "scalar" and xk == "matrix":
         # One row vec(G)^T: reshape it into the gradient G (denominator layout).
         m, n = ctx.wrt.shape
-        gradient = tidy(canonical(B.unvec(B.transpose(total), m, n)))
+        gradient, used = simplified(canonical(B.unvec(B.transpose(total), m, n)))
         lhs = notation.derivative(ctx.fname, ctx.f.shape, ctx.wrt, notation.DENOMINATOR)
         raw = N.Unvec(N.Transpose(total), m, n) if not isinstance(total, N.Zero) else gradient
         claim = claims.derivative(ctx.f, ctx.wrt, notation.DENOMINATOR)
         b.start(lhs, raw, (C.UNVEC,), relation="implies", claim=claim)
-        b.then(gradient, (C.SIMPLIFY,))
+        b.then(gradient, used)
         gradient = write_out(b, gradient)
         return Outcome(
             "vectorization", ctx.f, ctx.fname, ctx.wrt, gradient, notation.DENOMINATOR, b.steps

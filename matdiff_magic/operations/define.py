@@ -14,8 +14,8 @@ entry of :data:`OPERATIONS` in every consumer.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 
 from matdiff_magic.check import EDGES
 from matdiff_magic.index.convert import ENTRY_FORMS, NO_INDEX_FORM
@@ -23,7 +23,7 @@ from matdiff_magic.messages import Msg
 from matdiff_magic.numeric import Evaluator
 from matdiff_magic.printing.base import PRECEDENCE
 from matdiff_magic.printing.latex import LatexPrinter
-from matdiff_magic.printing.numpy_printer import HELPERS, NumpyPrinter
+from matdiff_magic.printing.numpy_printer import HELPERS, TARGET_CODE, TARGETS, NumpyPrinter
 from matdiff_magic.printing.text import AsciiPrinter, TextPrinter
 from matdiff_magic.to_sympy import FORMS
 from matdiff_magic.tree.dispatch import install
@@ -45,6 +45,8 @@ class Operation:
     helpers: tuple[tuple[str, str], ...]  # (name, source) of functions the code calls
     edge: Handler | None  # (node, evaluator, margin) -> whether a point is clear of its edge
     precedence: int | Handler | None  # how tightly its LaTeX and text bind (None: an atom)
+    # code per target (see ``code`` in :func:`define`); ``code`` above is the NumPy one
+    targets: dict[str, Handler] = field(default_factory=dict)
 
 
 OPERATIONS: dict[type, Operation] = {}
@@ -61,7 +63,7 @@ def define(
     evaluate: Handler,
     latex: Handler,
     text: Handler,
-    code: Handler | None = None,
+    code: Handler | Mapping[str, Handler] | None = None,
     sympy: Handler | None = None,
     entry: Handler | None = None,
     no_entry: Msg | None = None,
@@ -70,7 +72,16 @@ def define(
     edge: Handler | None = None,
     precedence: int | Handler | None = None,
 ) -> Operation:
-    """Install one node type in every consumer (see the module's docstring)."""
+    """Install one node type in every consumer (see the module's docstring).
+
+    ``code`` is the NumPy printer's handler ``(printer, node) -> (code, precedence)``, or a
+    mapping from target (``numpy``, ``torch``, ``jax``; ``*`` for every target) to handlers: a
+    ``*`` handler writes the target's names through ``printer.fn("linalg.inv")`` and
+    ``printer.new("eye", n)``. An operation with NumPy code only cannot be written for the other
+    targets (code generation says so, rather than writing NumPy calls there).
+    """
+    targets = _targets(node, code)
+    code = targets.get("numpy", targets.get("*"))
     if entry is not None and no_entry is not None:
         raise ValueError(f"{node.__name__}: an entrywise form, or the reason there is none")
     op = Operation(
@@ -78,6 +89,7 @@ def define(
         tuple((helpers or {}).items()),
         edge,
         precedence,
+        targets,
     )  # fmt: skip
     install(Evaluator, "_eval_", node, evaluate)
     install(LatexPrinter, "_print_", node, latex)
@@ -86,6 +98,7 @@ def define(
         install(AsciiPrinter, "_print_", node, ascii)
     if code is not None:
         install(NumpyPrinter, "_print_", node, code)
+    TARGET_CODE[node] = targets
     HELPERS.update(op.helpers)
     if sympy is not None:
         FORMS[node] = sympy
@@ -99,3 +112,14 @@ def define(
         PRECEDENCE[node] = precedence
     OPERATIONS[node] = op
     return op
+
+
+def _targets(node: type, code: Handler | Mapping[str, Handler] | None) -> dict[str, Handler]:
+    if code is None:
+        return {}
+    if callable(code):
+        return {"numpy": code}
+    unknown = set(code) - set(TARGETS) - {"*"}
+    if unknown:
+        raise ValueError(f"{node.__name__}: code for unknown targets {sorted(unknown)}")
+    return dict(code)

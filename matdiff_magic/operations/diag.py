@@ -26,7 +26,7 @@ define(
     evaluate=lambda ev, e: np.diag(ev(e.arg).ravel()),
     latex=called("diag"),
     text=called("diag"),
-    code=lambda p, e: ("np.diag(" + p.operand(e.arg, ATOM) + ".ravel())", ATOM),
+    code={"*": lambda p, e: (p.fn("diag") + "(" + p.operand(e.arg, ATOM) + ".ravel())", ATOM)},
     sympy=lambda e, go: sympy.DiagMatrix(go(e.arg)),
     entry=lambda c, e, i, j: delta(i, j) * c.entry(e.arg, i, ONE),
 )
@@ -35,7 +35,7 @@ define(
     evaluate=lambda ev, e: np.diag(ev(e.arg)).reshape(-1, 1).copy(),
     latex=called("diag"),
     text=called("diag"),
-    code=lambda p, e: (p.call("np.diag", e.arg)[0] + ".reshape(-1, 1)", ATOM),
+    code={"*": lambda p, e: (p.call(p.fn("diag"), e.arg)[0] + ".reshape(-1, 1)", ATOM)},
     sympy=lambda e, go: DiagonalOf(go(e.arg)),
     entry=lambda c, e, i, j: c.entry(e.arg, i, i),
 )

@@ -36,7 +36,7 @@ define(
     evaluate=lambda ev, e: np.array([[np.sum(ev(e.arg))]]),
     latex=called("sum"),
     text=called("sum"),
-    code=lambda p, e: p.call("np.sum", e.arg),
+    code={"*": lambda p, e: p.call(p.fn("sum"), e.arg)},
     sympy=_sympy,
     entry=_entry,
 )

@@ -72,7 +72,7 @@ define(
     latex=_base_hadamard,
     text=_base_hadamard,
     ascii=_ascii_hadamard,
-    code=_numpy_hadamard,
+    code={"*": _numpy_hadamard},
     sympy=lambda e, go: sympy.HadamardProduct(*[go(f) for f in e.factors]),
     entry=lambda c, e, i, j: sympy.Mul(*[c.entry(f, i, j) for f in e.factors]),
     precedence=P.MUL,
@@ -151,7 +151,7 @@ define(
     latex=_base_hadamard_div,
     text=_base_hadamard_div,
     ascii=_ascii_hadamard_div,
-    code=_numpy_hadamard_div,
+    code={"*": _numpy_hadamard_div},
     sympy=_sympy_hadamard_div,
     entry=lambda c, e, i, j: c.entry(e.num, i, j) / c.entry(e.den, i, j),
     precedence=P.MUL,
@@ -205,7 +205,7 @@ define(
     latex=_latex_hadamard_pow,
     text=_text_hadamard_pow,
     ascii=_ascii_hadamard_pow,
-    code=_numpy_hadamard_pow,
+    code={"*": _numpy_hadamard_pow},
     sympy=lambda e, go: sympy.HadamardPower(go(e.base), e.exponent),
     entry=lambda c, e, i, j: c.entry(e.base, i, j) ** e.exponent,
     precedence=P.POW,
@@ -235,11 +235,38 @@ def _ascii_elementwise(self, e: N.Elementwise) -> str:
     return self.call(e.func, self._print(e.arg))
 
 
+# The rows' code for torch and JAX where a row gives NumPy's only: the same name in the
+# target's module, or the target's own spelling.
+_SAME_NAME = {"exp", "log", "sin", "cos", "tan", "arctan", "sinh", "cosh", "tanh", "sqrt",
+              "log1p", "expm1", "abs", "sign"}  # fmt: skip
+_TARGET_TEMPLATES = {
+    "torch": {
+        "sigmoid": "torch.sigmoid({})",
+        "softplus": "torch.logaddexp({}, torch.tensor(0.0, dtype=torch.float64))",
+        "step": "torch.heaviside({}, torch.tensor(0.0, dtype=torch.float64))",
+        "relu": "torch.relu({})",
+    },
+    "jax": {
+        "sigmoid": "jax.nn.sigmoid({})",
+        "softplus": "jnp.logaddexp(0.0, {})",
+        "step": "jnp.heaviside({}, 0.0)",
+        "relu": "jnp.maximum({}, 0.0)",
+    },
+}
+
+
 def _numpy_elementwise(self, e: N.Elementwise) -> tuple[str, int]:
     row = ELEMENTWISE[e.func]
-    self.helpers.update(row.helpers)
+    target = self.target.name
+    template = row.code.get(target) or _TARGET_TEMPLATES.get(target, {}).get(e.func)
+    if template is None and e.func in _SAME_NAME:
+        template = self.fn(e.func) + "({})"
+    if template is None:
+        raise NotSupportedYetError(Msg("code.no_target", node=e.func, target=target))
+    if target == "numpy":
+        self.helpers.update(row.helpers)
     # every template is a call, so the argument needs no brackets of its own
-    return row.code["numpy"].format(self._print(e.arg)[0]), C.ATOM
+    return template.format(self._print(e.arg)[0]), C.ATOM
 
 
 def _eval_elementwise(self, e: N.Elementwise) -> np.ndarray:
@@ -288,7 +315,7 @@ define(
     latex=_latex_elementwise,
     text=_text_elementwise,
     ascii=_ascii_elementwise,
-    code=_numpy_elementwise,
+    code={"*": _numpy_elementwise},
     sympy=_sympy_elementwise,
     entry=_entry_elementwise,
     helpers={k: v for f in ELEMENTWISE.values() for k, v in f.helpers.items()},

@@ -23,13 +23,20 @@ def _evaluate(ev, e):
         raise EvaluationError(Msg("eval.singular")) from None
 
 
+def _code(p, e):
+    if isinstance(e.arg, N.DiagMat):  # diag(v)⁻¹, as books print it: no O(n³) inverse
+        v = e.arg.arg
+        return p._print(N.DiagMat(N.HadamardDiv(N.Ones(v.rows, v.cols), v)))
+    return p.call(p.fn("linalg.inv"), e.arg)
+
+
 define(
     N.Inverse,
     evaluate=_evaluate,
     latex=lambda p, e: p._base(e.arg) + "^{-1}",
     text=lambda p, e: p._base(e.arg) + "⁻¹",
     ascii=lambda p, e: p._base(e.arg) + "^-1",
-    code=lambda p, e: p.call("np.linalg.inv", e.arg),
+    code={"*": _code},
     sympy=lambda e, go: sympy.Inverse(go(e.arg)),
     no_entry=Msg("op.the_inverse"),
     edge=well_conditioned,

@@ -38,7 +38,7 @@ define(
     latex=_latex,
     text=_latex,
     ascii=_text,
-    code=lambda p, e: p.call("np.kron", e.left, e.right),
+    code={"*": lambda p, e: p.call(p.fn("kron"), e.left, e.right)},
     sympy=lambda e, go: sympy.KroneckerProduct(go(e.left), go(e.right)),
     no_entry=Msg("op.the_kronecker_product"),
     precedence=P.MUL,

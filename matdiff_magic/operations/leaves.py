@@ -45,7 +45,7 @@ define(
     evaluate=_eval_var,
     latex=_base_var,
     text=_base_var,
-    code=_numpy_var,
+    code={"*": _numpy_var},
     sympy=_sympy_var,
     entry=lambda c, e, i, j: leaf(c.space.base(e), i, j),
 )
@@ -76,7 +76,7 @@ define(
     evaluate=_eval_const,
     latex=_base_const,
     text=_base_const,
-    code=_numpy_const,
+    code={"*": _numpy_const},
     sympy=lambda e, go: e.value,
     entry=lambda c, e, i, j: e.value,
     precedence=_const_precedence,
@@ -93,7 +93,7 @@ def _text_identity(self, e: N.Identity) -> str:
 
 
 def _numpy_identity(self, e: N.Identity) -> tuple[str, int]:
-    return "np.eye(" + self.dim(e.n)[0] + ")", C.ATOM
+    return self.new("eye", e.n)
 
 
 def _eval_identity(self, e: N.Identity) -> np.ndarray:
@@ -105,7 +105,7 @@ define(
     evaluate=_eval_identity,
     latex=_latex_identity,
     text=_text_identity,
-    code=_numpy_identity,
+    code={"*": _numpy_identity},
     sympy=lambda e, go: sympy.Identity(e.n),
     entry=lambda c, e, i, j: delta(i, j),
 )
@@ -121,7 +121,7 @@ def _text_zero(self, e: N.Zero) -> str:
 
 
 def _numpy_zero(self, e: N.Zero) -> tuple[str, int]:
-    return "np.zeros(" + self.shape(e) + ")", C.ATOM
+    return self.new("zeros", e.rows, e.cols)
 
 
 def _eval_zero(self, e: N.Zero) -> np.ndarray:
@@ -137,7 +137,7 @@ define(
     evaluate=_eval_zero,
     latex=_latex_zero,
     text=_text_zero,
-    code=_numpy_zero,
+    code={"*": _numpy_zero},
     sympy=_zero_sympy,
     entry=lambda c, e, i, j: sympy.Integer(0),
 )
@@ -169,7 +169,7 @@ def _ascii_ones(self, e: N.Ones) -> str:
 
 
 def _numpy_ones(self, e: N.Ones) -> tuple[str, int]:
-    return "np.ones(" + self.shape(e) + ")", C.ATOM
+    return self.new("ones", e.rows, e.cols)
 
 
 def _eval_ones(self, e: N.Ones) -> np.ndarray:
@@ -182,7 +182,7 @@ define(
     latex=_latex_ones,
     text=_text_ones,
     ascii=_ascii_ones,
-    code=_numpy_ones,
+    code={"*": _numpy_ones},
     sympy=lambda e, go: sympy.OneMatrix(*e.shape),
     entry=lambda c, e, i, j: sympy.Integer(1),
 )
@@ -204,6 +204,13 @@ def _ascii_commutation(self, e: N.Commutation) -> str:
 def _numpy_commutation(self, e: N.Commutation) -> tuple[str, int]:
     self.helpers.add("_commutation")
     return "_commutation(" + self.dim(e.m)[0] + ", " + self.dim(e.n)[0] + ")", C.ATOM
+
+
+def _permuted_eye(self, e: N.Commutation) -> tuple[str, int]:
+    """K_{m,n} as the identity with its rows permuted: reshapes any library has."""
+    m, n, mn = self.dim(e.m)[0], self.dim(e.n)[0], self.dim(e.m * e.n)[0]
+    eye = self.new("eye", e.m * e.n)[0]
+    return f"{eye}.reshape({n}, {m}, {mn}).swapaxes(0, 1).reshape({mn}, {mn})", C.ATOM
 
 
 def _eval_commutation(self, e: N.Commutation) -> np.ndarray:
@@ -228,7 +235,7 @@ define(
     latex=_latex_commutation,
     text=_text_commutation,
     ascii=_ascii_commutation,
-    code=_numpy_commutation,
+    code={"numpy": _numpy_commutation, "torch": _permuted_eye, "jax": _permuted_eye},
     no_entry=Msg("op.the_commutation_matrix"),
     helpers={"_commutation": COMMUTATION_CODE},
 )

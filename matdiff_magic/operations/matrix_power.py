@@ -26,7 +26,7 @@ define(
     evaluate=lambda ev, e: np.linalg.matrix_power(ev(e.arg), e.k),
     latex=lambda p, e: p._base(e.arg) + "^{" + str(e.k) + "}",
     text=lambda p, e: p.sup(p._base(e.arg), str(e.k)),
-    code=lambda p, e: p.call("np.linalg.matrix_power", e.arg, str(e.k)),
+    code={"*": lambda p, e: p.call(p.fn("linalg.matrix_power"), e.arg, str(e.k))},
     sympy=lambda e, go: sympy.MatPow(go(e.arg), e.k),
     entry=_entry,
     precedence=P.POW,

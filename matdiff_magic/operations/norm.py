@@ -45,7 +45,7 @@ define(
     latex=_latex,
     text=_text,
     ascii=called("norm"),
-    code=lambda p, e: p.call("np.linalg.norm", e.arg),
+    code={"*": lambda p, e: p.call(p.fn("linalg.norm"), e.arg)},
     sympy=_sympy,
     entry=_entry,
     edge=lambda node, ev, margin: bool(ev(node)[0, 0] > margin(node.arg)),  # ‖X‖ > 0

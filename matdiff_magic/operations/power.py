@@ -55,7 +55,7 @@ def _numpy_power(self, e: N.Power) -> tuple[str, int]:
     if isinstance(e.exponent, N.Const):
         k = e.exponent.value
         if k == sympy.Rational(1, 2):
-            return self.call("np.sqrt", e.base)
+            return self.call(self.fn("sqrt"), e.base)
         exponent = self._dim_operand(k, C.POW + 1) if k >= 0 else "(" + self.dim(k)[0] + ")"
     else:
         exponent = self.operand(e.exponent, C.POW + 1)
@@ -93,7 +93,7 @@ define(
     latex=_latex_power,
     text=_text_power,
     ascii=_ascii_power,
-    code=_numpy_power,
+    code={"*": _numpy_power},
     sympy=lambda e, go: sympy.Pow(scalar(go(e.base)), scalar(go(e.exponent))),
     entry=lambda c, e, i, j: c.entry(e.base, ONE, ONE) ** c.entry(e.exponent, ONE, ONE),
     precedence=_power_precedence,

@@ -56,6 +56,12 @@ def _helper_call(name: str):
     return code
 
 
+def _logsumexp_code(p, e, template: str) -> tuple[str, int]:
+    """Per column of a batch; of a vector (row or column), one 1×1 value."""
+    arg = p.operand(e.arg, 50)
+    return template.format(arg if N.batched(e.arg) else arg + ".reshape(-1, 1)"), 50
+
+
 def _sympy(e, go):
     """Both, with SymPy's exp and sums (softmax of one number is 1; logsumexp is the number)."""
     arg = go(e.arg)
@@ -92,7 +98,11 @@ define(
     evaluate=_softmax,
     latex=called("softmax"),
     text=called("softmax"),
-    code=_helper_call("_softmax"),
+    code={
+        "numpy": _helper_call("_softmax"),
+        "torch": lambda p, e: p.call("torch.softmax", e.arg, "dim=0"),
+        "jax": lambda p, e: p.call("jax.nn.softmax", e.arg, "axis=0"),
+    },
     helpers={"_softmax": SOFTMAX_CODE},
     sympy=_sympy,
     entry=_entry_softmax,
@@ -102,7 +112,11 @@ define(
     evaluate=_logsumexp,
     latex=called("logsumexp"),
     text=called("logsumexp"),
-    code=_helper_call("_logsumexp"),
+    code={
+        "numpy": _helper_call("_logsumexp"),
+        "torch": lambda p, e: _logsumexp_code(p, e, "torch.logsumexp({}, 0, keepdim=True)"),
+        "jax": lambda p, e: _logsumexp_code(p, e, "jax.nn.logsumexp({}, axis=0, keepdims=True)"),
+    },
     helpers={"_logsumexp": LOGSUMEXP_CODE},
     sympy=_sympy,
     entry=_entry_logsumexp,

@@ -80,7 +80,7 @@ define(
     latex=_base_add,
     text=_base_add,
     ascii=_ascii_add,
-    code=_numpy_add,
+    code={"*": _numpy_add},
     sympy=_sympy_add,
     entry=lambda c, e, i, j: sympy.Add(*[c.entry(t, i, j) for t in e.terms]),
     precedence=P.ADD,
@@ -135,10 +135,11 @@ def _base_mul(self, e: N.Mul) -> str:
             else (self._print(t) if alone else self._body(t))
             for t in num_items
         ]
-        head = self.frac(self.PRODUCT_SEP.join(num) or "1", self.PRODUCT_SEP.join(den))
+        top_text, bottom_text = self.PRODUCT_SEP.join(num) or "1", self.PRODUCT_SEP.join(den)
         if body is not None and not simple_body:
+            head = self.frac_before_factor(top_text, bottom_text)
             return sign + head + self.PRODUCT_SEP + self._body(body)
-        return sign + head
+        return sign + self.frac(top_text, bottom_text)
     if negative and p == 1 and not top and isinstance(body, N.Hadamard | N.HadamardDiv):
         return sign + self._print(body)  # -(a ⊙ b) = (-a) ⊙ b: no parentheses needed
     parts = [self.number(p)] if p != 1 else []
@@ -240,7 +241,7 @@ define(
     evaluate=_eval_mul,
     latex=_base_mul,
     text=_base_mul,
-    code=_numpy_mul,
+    code={"*": _numpy_mul},
     sympy=_sympy_mul,
     entry=_entry_mul,
     precedence=lambda e: P.NEG if P.is_negative(e.coeff) else P.MUL,

@@ -116,7 +116,7 @@ define(
     latex=_latex_opaque,
     text=_text_opaque,
     ascii=_ascii_opaque,
-    code=_numpy_opaque,
+    code={"*": _numpy_opaque},
 )
 
 
@@ -157,7 +157,7 @@ define(
     latex=_latex_named,
     text=_text_named,
     ascii=_ascii_named,
-    code=_numpy_named,
+    code={"*": _numpy_named},
     sympy=lambda e, go: go(e.body),
     entry=lambda c, e, i, j: c.entry(e.body, i, j),  # a name is its definition
 )

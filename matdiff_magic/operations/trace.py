@@ -26,7 +26,7 @@ define(
     evaluate=lambda ev, e: np.array([[np.trace(ev(e.arg))]]),
     latex=called("tr"),
     text=called("tr"),
-    code=lambda p, e: p.call("np.trace", e.arg),
+    code={"*": lambda p, e: p.call(p.fn("trace"), e.arg)},
     sympy=lambda e, go: sympy.Trace(go(e.arg)),
     entry=_entry,
 )

@@ -23,6 +23,11 @@ def _code_unvec(p, e):
     return p.operand(e.arg, ATOM) + f'.reshape({m}, {n}, order="F")', ATOM
 
 
+def _code_unvec_rows(p, e):
+    m, n = p.dim(e.m)[0], p.dim(e.n)[0]
+    return p.operand(e.arg, ATOM) + f".reshape({n}, {m}).T", ATOM
+
+
 def _latex_unvec(p, e):
     size = latex_dim(e.m) + r" \times " + latex_dim(e.n)
     return r"\operatorname{vec}^{-1}_{" + size + "}" + p.paren(p._print(e.arg))
@@ -33,7 +38,12 @@ define(
     evaluate=lambda ev, e: ev(e.arg).reshape(-1, 1, order="F"),
     latex=called("vec"),
     text=called("vec"),
-    code=lambda p, e: (p.operand(e.arg, ATOM) + '.reshape(-1, 1, order="F")', ATOM),
+    code={
+        "numpy": lambda p, e: (p.operand(e.arg, ATOM) + '.reshape(-1, 1, order="F")', ATOM),
+        # vec(X) = the rows of Xᵀ one after another: no order="F" needed
+        "torch": lambda p, e: (p.operand(e.arg, ATOM) + ".T.reshape(-1, 1)", ATOM),
+        "jax": lambda p, e: (p.operand(e.arg, ATOM) + ".T.reshape(-1, 1)", ATOM),
+    },
     no_entry=Msg("op.vec"),
 )
 define(
@@ -42,7 +52,7 @@ define(
     latex=_latex_unvec,
     text=lambda p, e: f"unvec_{dim_text(e.m)}×{dim_text(e.n)}(" + p._print(e.arg) + ")",
     ascii=lambda p, e: f"unvec_({ascii_dim(e.m)} x {ascii_dim(e.n)})(" + p._print(e.arg) + ")",
-    code=_code_unvec,
+    code={"numpy": _code_unvec, "torch": _code_unvec_rows, "jax": _code_unvec_rows},
     no_entry=Msg("op.unvec"),
 )
 register_function(FunctionSpec("vec", 1, B.vec, "stack the columns into one column"))

@@ -35,6 +35,11 @@ class Printer:
     def frac(self, num: str, den: str) -> str:
         raise NotImplementedError
 
+    def frac_before_factor(self, num: str, den: str) -> str:
+        """A fraction followed by a further factor ((aᵀ x)/(bᵀ x) B): where the notation has
+        no fraction bar, the numerator must stay grouped."""
+        return self.frac(num, den)
+
     def sup(self, base: str, exponent: str) -> str:
         raise NotImplementedError
 

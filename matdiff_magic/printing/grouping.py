@@ -20,9 +20,15 @@ def wrapped(s: str) -> bool:
     return True
 
 
+_POWERS = "⁰¹²³⁴⁵⁶⁷⁸⁹⁻ᵀ"
+
+
 def grouped(s: str) -> str:
-    single = len(s) > 1 and s[0] in "‖|" and s[-1] == s[0] and s[0] not in s[1:-1]
-    if wrapped(s) or single or not (" " in s or "+" in s or "-" in s[1:] or "/" in s):
+    """s bracketed unless it already reads as one operand: an atom, (…), ‖…‖, |…|, or one of
+    these raised to a superscript power, (bᵀ x)² and ‖x‖³ as well."""
+    base = s.rstrip(_POWERS) or s
+    single = len(base) > 1 and base[0] in "‖|" and base[-1] == base[0] and base[0] not in base[1:-1]
+    if wrapped(base) or single or not (" " in s or "+" in s or "-" in s[1:] or "/" in s):
         return s
     return "(" + s + ")"
 

@@ -96,6 +96,16 @@ def text_name(name: str) -> str:
     return out
 
 
+def read_back(name: str) -> str:
+    """The name the parser reads from ``name``'s printed form (the lexer takes subscript digits
+    as digits): W2 and W_2 -> W2, alpha and α -> α, x_i -> x_i. Two names with the same key
+    print alike."""
+    return text_name(name).translate(_FROM_SUBSCRIPT_DIGITS)
+
+
+_FROM_SUBSCRIPT_DIGITS = str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")
+
+
 # Greek letter -> its name, for ASCII output (θ -> theta); the plain spelling is preferred.
 GREEK_ASCII = {}
 for _name, _char in GREEK.items():

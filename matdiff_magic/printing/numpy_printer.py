@@ -10,7 +10,8 @@ from __future__ import annotations
 import keyword
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 
 import sympy
 
@@ -27,7 +28,43 @@ ADD, MUL, UNARY, POW, ATOM = 10, 20, 30, 40, 50
 # operations' modules add.
 HELPERS: dict[str, str] = {}
 
-_RESERVED = {"np", "out"}
+_RESERVED = {"np", "out", "torch", "jax", "jnp"}
+
+
+@dataclass(frozen=True)
+class Target:
+    """A library generated code is written for. NumPy, PyTorch and JAX differ mostly in the
+    module's name (``np.linalg.inv``, ``torch.linalg.inv``, ``jnp.linalg.inv``): ``fn`` writes
+    a function's name for the target, ``renames`` holds the exceptions."""
+
+    name: str
+    module: str  # the prefix of the library's functions
+    imports: str  # the lines that import it
+    asarray: str  # a template turning an argument into a float array
+    float_kw: str = ""  # the keyword constructors (eye, zeros, ones) need for float64
+    renames: dict[str, str] = field(default_factory=dict)
+
+    def fn(self, name: str) -> str:
+        return self.renames.get(name) or f"{self.module}.{name}"
+
+
+TARGETS: dict[str, Target] = {
+    "numpy": Target("numpy", "np", "import numpy as np", "np.asarray({}, dtype=float)"),
+    "torch": Target(
+        "torch",
+        "torch",
+        "import torch",
+        "torch.as_tensor({}, dtype=torch.float64)",
+        ", dtype=torch.float64",
+    ),
+    "jax": Target("jax", "jnp", "import jax\nimport jax.numpy as jnp", "jnp.asarray({})"),
+}
+
+Handler = Callable[..., tuple[str, int]]
+# Per node type, its code per target ("*": every target, written through ``printer.fn``); an
+# operation that gives only NumPy code has no entry for the others, and code generation for
+# them stops with a clear error instead of writing NumPy calls into a torch function.
+TARGET_CODE: dict[type, dict[str, Handler]] = {}
 
 
 def python_name(name: str, taken: Iterable[str] = ()) -> str:
@@ -55,6 +92,8 @@ class NumpyPrinter:
     order) and ``helpers`` the helper functions the code calls.
     """
 
+    target: Target = TARGETS["numpy"]
+
     def __init__(self, names: dict[str, str], sizes: dict[sympy.Symbol, str]) -> None:
         self.names = names
         self.sizes = sizes
@@ -73,17 +112,20 @@ class NumpyPrinter:
         found = self._memo.get(e)
         if found is not None:
             return found
-        method = handler(self, "_print_", e)
-        own = getattr(e, "_numpy_with", None)  # extension point: a node type in its own module
-        if method is None and own is None:
-            raise NotSupportedYetError(Msg("code.no_node", node=type(e).__name__, text=to_text(e)))
-        code, prec = method(e) if method is not None else own(self)
+        code, prec = self._dispatch(e)
         if e in self._shared:
             temp = self._temporary()
             self.assignments.append((temp, code))
             code, prec = temp, ATOM
         self._memo[e] = (code, prec)
         return code, prec
+
+    def _dispatch(self, e: Expr) -> tuple[str, int]:
+        method = handler(self, "_print_", e)
+        own = getattr(e, "_numpy_with", None)  # extension point: a node type in its own module
+        if method is None and own is None:
+            raise NotSupportedYetError(Msg("code.no_node", node=type(e).__name__, text=to_text(e)))
+        return method(e) if method is not None else own(self)
 
     def _temporary(self) -> str:
         k = len(self.assignments) + 1
@@ -95,6 +137,16 @@ class NumpyPrinter:
         return name
 
     # -- helpers ------------------------------------------------------------------------------
+    def fn(self, name: str) -> str:
+        """The target's function ``name`` (``linalg.inv`` -> ``np.linalg.inv``)."""
+        return self.target.fn(name)
+
+    def new(self, kind: str, *dims: sympy.Expr) -> tuple[str, int]:
+        """A new constant array: ``eye`` of one size, ``zeros``/``ones`` of a shape."""
+        sizes = ", ".join(self.dim(d)[0] for d in dims)
+        inner = sizes if kind == "eye" else "(" + sizes + ")"
+        return f"{self.fn(kind)}({inner}{self.target.float_kw})", ATOM
+
     def operand(self, e: Expr, needs: int) -> str:
         return wrap(self._print(e), needs)
 

@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 
 from matdiff_magic.derivation import Step
-from matdiff_magic.i18n import message
+from matdiff_magic.i18n import message, parenthesized, separator
 from matdiff_magic.printing.latex import LatexPrinter
 from matdiff_magic.printing.text import AsciiPrinter, TextPrinter, ascii_text
 from matdiff_magic.tree.elementwise import ELEMENTWISE
@@ -47,7 +47,7 @@ def latex_sentence(s: str) -> str:
 
 
 def rule_names(step: Step, lang: str = "en") -> str:
-    return "; ".join(r.name(lang) for r in step.rules)
+    return separator("semicolon", lang).join(r.name(lang) for r in step.rules)
 
 
 def step_latex(step: Step) -> str:
@@ -116,7 +116,7 @@ def kink_note(steps: Sequence[Step], lang: str = "en") -> str:
                 names.append(name)
     if not names:
         return ""
-    return message("steps.kinks", lang).format(names=", ".join(names))
+    return message("steps.kinks", lang).format(names=separator("comma", lang).join(names))
 
 
 def derivation_text(
@@ -127,6 +127,7 @@ def derivation_text(
     p = AsciiPrinter() if ascii_only else TextPrinter()
     words = ascii_text if ascii_only else str
     implies = "=> " if ascii_only else "⇒ "
+    marks = "en" if ascii_only else lang  # ASCII output keeps ASCII parentheses
     rows: list[tuple[str, str, str]] = []  # (left side, right side, rule names)
     notes: dict[int, str] = {}  # a sentence to print under row i
     for step in steps:
@@ -149,8 +150,8 @@ def derivation_text(
             line = f"{line.ljust(width + 3 + min(body_width, 60))}   [{names}]"
         out.append(line.rstrip())
         if i in notes:
-            out.append(" " * (width + 3) + "(" + notes[i] + ")")
+            out.append(" " * (width + 3) + parenthesized(notes[i], marks))
     kinks = kink_note(steps, lang)
     if kinks:
-        out.append(" " * (width + 3) + "(" + words(kinks) + ")")
+        out.append(" " * (width + 3) + parenthesized(words(kinks), marks))
     return "\n".join(out)

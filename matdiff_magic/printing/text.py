@@ -25,6 +25,13 @@ class TextPrinter(Printer):
         return "(" + s + ")"
 
     def frac(self, num: str, den: str) -> str:
+        if not _top_level_sum(num):
+            # A product over a number reads the same grouped either way (A B/c = (A B)/c), as
+            # books write 2 (a - b)/c and (x - a) (x - a)ᵀ/‖x - a‖³.
+            return num + "/" + grouped(den)
+        return grouped(num) + "/" + grouped(den)
+
+    def frac_before_factor(self, num: str, den: str) -> str:
         return grouped(num) + "/" + grouped(den)
 
     def sup(self, base: str, exponent: str) -> str:
@@ -187,3 +194,20 @@ def ascii_text(s: str) -> str:
 def text(e: Expr, ascii_only: bool = False) -> str:
     """Readable Unicode text of an expression (or, with ``ascii_only``, the language in ASCII)."""
     return (AsciiPrinter() if ascii_only else TextPrinter()).doprint(e)
+
+
+def _top_level_sum(s: str) -> bool:
+    """Whether s has a + or a binary - outside every bracket (so it needs one to be divided)."""
+    depth = 0
+    bars = {"‖": False, "|": False}
+    for i, ch in enumerate(s):
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch in bars:
+            bars[ch] = not bars[ch]
+        elif ch in "+-" and depth == 0 and not any(bars.values()) and 0 < i < len(s) - 1:
+            if s[i - 1] == " " and s[i + 1] == " ":
+                return True
+    return False

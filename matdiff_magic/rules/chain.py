@@ -32,6 +32,16 @@ VECTOR = _row(
     "Jacobians (numerator layout) multiply in the order of the chain.",
     "雅可比矩阵（分子布局）按链条顺序相乘。",
 )
+NUMERATOR = _row(
+    "chain.numerator",
+    "chain rule in numerator layout",
+    "分子布局的链式法则",
+    r"\frac{\partial z}{\partial x^{T}} = \frac{\partial z}{\partial y^{T}} "
+    r"\frac{\partial y}{\partial x^{T}}",
+    "In numerator layout every derivative has the rows of what is differentiated, so the "
+    "scalar's derivatives are rows and the chain multiplies in its own order, as for scalars.",
+    "分子布局下导数的行跟随被求导的量，标量的导数是行向量，链条按原来的顺序相乘，和标量的链式法则一样。",
+)
 FORM1 = _row(
     "chain.scalar_form1",
     "chain rule for a scalar (first form)",
@@ -164,3 +174,70 @@ TERMS_ADD = _row(
     "Put in the derivative found above for each term and add them.",
     "代入上面求出的每一项的导数，再相加。",
 )
+
+
+# -- the same rules in numerator layout: ∂z/∂X^T = ∂z/∂Y^T ∂Y/∂X^T, factors in the chain's order --
+
+NUMERATOR_DIFFERENTIAL = _row(
+    "chain.differential_numerator",
+    "chain rule through differentials (numerator layout)",
+    "通过微分的复合求导（分子布局）",
+    r"\mathrm{d}z = \operatorname{tr}\left(\frac{\partial z}{\partial Y^{T}} \mathrm{d}Y\right)",
+    "In numerator layout dz = tr(∂z/∂Y^T dY) with no transpose: express dY by dX and use the "
+    "trace trick.",
+    "分子布局下 dz = tr(∂z/∂Y^T dY)，不需要转置：再用 dX 表示 dY，最后用迹技巧。",
+)
+NUMERATOR_LEFT = _row(
+    "chain.linear_left_numerator",
+    "affine map Y = AX + B (numerator layout)",
+    "仿射变换 Y = AX + B（分子布局）",
+    r"Y = AX + B \Rightarrow \frac{\partial z}{\partial X^{T}} = "
+    r"\frac{\partial z}{\partial Y^{T}} A",
+    "dz = tr(∂z/∂Y^T A dX): A follows the outer derivative, in the order of the chain.",
+    "dz = tr(∂z/∂Y^T A dX)：A 跟在外层导数后面，按链条的顺序。",
+)
+NUMERATOR_RIGHT = _row(
+    "chain.linear_right_numerator",
+    "affine map Y = XA + B (numerator layout)",
+    "仿射变换 Y = XA + B（分子布局）",
+    r"Y = XA + B \Rightarrow \frac{\partial z}{\partial X^{T}} = "
+    r"A \frac{\partial z}{\partial Y^{T}}",
+    "dz = tr(∂z/∂Y^T dX A) = tr(A ∂z/∂Y^T dX): A moves round to the front.",
+    "dz = tr(∂z/∂Y^T dX A) = tr(A ∂z/∂Y^T dX)：A 循环移到前面。",
+)
+NUMERATOR_VECTOR = _row(
+    "chain.linear_vector_numerator",
+    "affine map y = Ax + b (numerator layout)",
+    "仿射变换 y = Ax + b（分子布局）",
+    r"y = Ax + b \Rightarrow \frac{\partial z}{\partial x^{T}} = "
+    r"\frac{\partial z}{\partial y^{T}} A",
+    "The row ∂z/∂y^T times the Jacobian A.",
+    "行向量 ∂z/∂y^T 乘以雅可比矩阵 A。",
+)
+NUMERATOR_OUTER = _row(
+    "chain.linear_outer_numerator",
+    "affine map y = Xa + b (numerator layout)",
+    "仿射变换 y = Xa + b（分子布局）",
+    r"y = Xa + b \Rightarrow \frac{\partial z}{\partial X^{T}} = "
+    r"a \frac{\partial z}{\partial y^{T}}",
+    "dz = tr(∂z/∂y^T dX a) = tr(a ∂z/∂y^T dX): an outer product.",
+    "dz = tr(∂z/∂y^T dX a) = tr(a ∂z/∂y^T dX)：一个外积。",
+)
+NUMERATOR_SANDWICH = _row(
+    "chain.sandwich_numerator",
+    "composite Y = AXB (numerator layout)",
+    "复合 Y = AXB（分子布局）",
+    r"Y = AXB \Rightarrow \frac{\partial z}{\partial X^{T}} = "
+    r"B \frac{\partial z}{\partial Y^{T}} A",
+    "dz = tr(∂z/∂Y^T A dX B) = tr(B ∂z/∂Y^T A dX).",
+    "dz = tr(∂z/∂Y^T A dX B) = tr(B ∂z/∂Y^T A dX)。",
+)
+# each rule's numerator-layout form
+IN_NUMERATOR = {
+    THROUGH_DIFFERENTIALS: NUMERATOR_DIFFERENTIAL,
+    LINEAR_LEFT: NUMERATOR_LEFT,
+    LINEAR_RIGHT: NUMERATOR_RIGHT,
+    LINEAR_VECTOR: NUMERATOR_VECTOR,
+    LINEAR_OUTER: NUMERATOR_OUTER,
+    SANDWICH: NUMERATOR_SANDWICH,
+}

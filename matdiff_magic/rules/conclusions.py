@@ -23,6 +23,14 @@ READ_GRADIENT = _row(
     "df = tr(G^T dX) says that G is the derivative (denominator layout: the shape of X).",
     "df = tr(G^T dX) 说明 G 就是导数（分母布局：与 X 同形）。",
 )
+READ_NUMERATOR = _row(
+    "read.numerator",
+    "read off the derivative (numerator layout)",
+    "由微分读出导数（分子布局）",
+    r"\mathrm{d}f = \operatorname{tr}(M \mathrm{d}X) \iff \frac{\partial f}{\partial X^{T}} = M",
+    "df = tr(M dX) says that M is the derivative in numerator layout (the shape of X^T).",
+    "df = tr(M dX) 说明 M 就是分子布局的导数（与 X^T 同形）。",
+)
 READ_JACOBIAN = _row(
     "read.jacobian",
     "read off the Jacobian",

@@ -31,7 +31,7 @@ def _is_block_node(e: Expr) -> bool:
 
 
 def _entrywise_ops(e: Expr) -> int:
-    if isinstance(e, _ENTRYWISE):
+    if isinstance(e, (*_ENTRYWISE, N.Power)):
         return 1 + sum(_entrywise_ops(a) for a in e.args)
     if isinstance(e, N.Add) or (isinstance(e, N.Mul) and e.body is not None):
         return sum(_entrywise_ops(a) for a in e.args)
@@ -70,12 +70,29 @@ class _Block:
         if isinstance(e, N.Mul) and e.body is not None and e.body.shape == self.shape:
             out = e.coeff
             for s in e.scalars:
-                out = out * self.leaf(s)
+                out = out * self.scalar(s)
             return out * self.to_sympy(e.body)
         if isinstance(e, N.Ones) and e.shape == self.shape:
             return sympy.Integer(1)
         if isinstance(e, N.Zero):
             return sympy.Integer(0)
+        return self.leaf(e)
+
+    def scalar(self, e: Expr) -> sympy.Expr:
+        """A scalar factor, opened up as far as ordinary algebra reaches (powers, sums,
+        products, entrywise functions), so exp(t)/(1 + exp(t)) becomes σ(t) and a sum of
+        quotients can be put over a common denominator; matrix expressions such as aᵀ x stay
+        leaves."""
+        if isinstance(e, N.Const):
+            return e.value
+        if isinstance(e, N.Power) and isinstance(e.exponent, N.Const):
+            return self.scalar(e.base) ** e.exponent.value
+        if isinstance(e, N.Add):
+            return sympy.Add(*[self.scalar(t) for t in e.terms])
+        if isinstance(e, N.Mul) and e.body is None:
+            return sympy.Mul(e.coeff, *[self.scalar(f) for f in e.scalars])
+        if isinstance(e, N.Elementwise) and e.func in SCALAR_FUNCTIONS:
+            return SCALAR_FUNCTIONS[e.func](self.scalar(e.arg))
         return self.leaf(e)
 
     def is_matrix(self, x: sympy.Expr) -> bool:
@@ -238,16 +255,42 @@ def simplify_block(e: Expr) -> Expr:
         try:
             cancelled = sympy.cancel(original)
             candidates += [cancelled, sympy.factor_terms(cancelled)]
+            if _expanded_terms(cancelled) <= MAX_EXPANDED // 4:
+                # (1 - x²)/(1 + x²)², not (1 - x²)/(x⁴ + 2x² + 1): cancel multiplies out
+                top, bottom = sympy.fraction(cancelled)
+                candidates.append(top / sympy.factor(bottom))
         except (sympy.PolynomialError, TypeError, ValueError):
             pass
     candidates += [_with_sigmoid(c) for c in list(candidates)]
-    best = min(candidates, key=_cost)
-    if not _better(_cost(best), _cost(original)):
+    best = min(candidates, key=lambda c: (_cost(c), _size(c)))
+    if _better(_cost(best), _cost(original)):
+        chosen = best
+    elif _size(original) < _size_of_block(e) - 1:
+        # SymPy simplified on translation (x ⊙ (𝟏 ⊘ x) is already 1 there): the translation
+        # itself is the shorter form.
+        chosen = original
+    else:
         return e
     try:
-        return canonical(block.back(best))
+        return canonical(block.back(chosen))
     except _UntranslatableError:
         return e
+
+
+def _size(x: sympy.Expr) -> int:
+    return sum(1 for _ in sympy.preorder_traversal(x))
+
+
+def _size_of_block(e: Expr) -> int:
+    """The block's node count as SymPy would count it (leaves count once)."""
+    block = _Block(e.shape)
+    return _count_literal(e, block)
+
+
+def _count_literal(e: Expr, block: _Block) -> int:
+    if isinstance(e, (*_ENTRYWISE, N.Power, N.Add, N.Mul)):
+        return 1 + sum(_count_literal(a, block) for a in e.args if isinstance(a, Expr))
+    return 1
 
 
 def simplify_entrywise(e: Expr) -> Expr:

@@ -14,6 +14,7 @@ from matdiff_magic.tree import build as B
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
 from matdiff_magic.tree.canonical import ckey
+from matdiff_magic.tree.textbook import reading_cost
 
 
 def _parts(term: Expr) -> tuple[sympy.Expr, list[Expr], list[Expr]]:
@@ -104,8 +105,16 @@ def factor(e: Expr) -> Expr:
             if any(a is not b for a, b in zip(factors, e.factors, strict=True))
             else e
         )
+    if isinstance(e, N.Transpose | N.Inverse):
+        inner = factor(e.arg)
+        return e if inner is e.arg else B.rebuild(e, (inner,))
     if not isinstance(e, N.Add):
         return e
+    terms = [factor(t) for t in e.terms]
+    if any(a is not b for a, b in zip(terms, e.terms, strict=True)):
+        e = B.add(*terms)
+        if not isinstance(e, N.Add):
+            return factor(e)
     grouped = _group_partially(list(e.terms))
     if grouped is not None:
         return grouped
@@ -146,4 +155,14 @@ def factor(e: Expr) -> Expr:
     if isinstance(remainder, N.Add):
         remainder = factor(remainder)
     core = B.matmul(*left, remainder, *right) if outer else remainder
-    return B.make_mul(g, common_scalars, core)
+    out = B.make_mul(g, common_scalars, core)
+    if outer and any(not chain for _, _, chain in parts):
+        # Pulling out a factor some term consists of leaves an identity in its place:
+        # (p A - q I) x against p A x - q x. Keep whichever reads shorter.
+        without = B.add(
+            *[B.make_mul(c / g, sc, B.matmul(*left, *ch, *right)) for c, sc, ch in parts]
+        )
+        plain = B.make_mul(g, common_scalars, without)
+        if reading_cost(plain) <= reading_cost(out):
+            return plain
+    return out

@@ -1,0 +1,134 @@
+"""The identities a "simplify" step uses: one rule per rewrite of the final polish.
+
+The rewrites themselves live in the tree (tree/tidy.py REWRITES, tree/textbook.py ...), below
+the rules; this catalogue gives each its name in English and Chinese, the identity in LaTeX and
+a sentence, so that a simplify step cites what it did (tests/test_rewrites.py checks that every
+rewrite but the uncited order of terms has a row here). A data catalogue: rows only.
+"""
+
+from __future__ import annotations
+
+from matdiff_magic.rules import conclusions as C
+from matdiff_magic.rules.rule import Rule, table
+from matdiff_magic.tree.base import Expr
+from matdiff_magic.tree.tidy import tidy_naming
+
+_row = table("simplify")
+
+BY_REWRITE: dict[str, Rule] = {
+    "expand square inverses": _row(
+        "simplify.inverse_of_product", "inverse of a product", "乘积的逆",
+        r"(A B)^{-1} = B^{-1} A^{-1}",
+        "The inverse of a product of square matrices is the product of the inverses, reversed.",
+        "方阵乘积的逆等于各因子的逆按相反次序相乘。",
+    ),
+    "contract vec": _row(
+        "simplify.vec_backwards", "vec identity read backwards", "反用向量化恒等式",
+        r"(P \otimes Q) \operatorname{vec}(C) = \operatorname{vec}(Q C P^{T}),\ "
+        r"K \operatorname{vec}(C) = \operatorname{vec}(C^{T})",
+        "A Kronecker product or commutation matrix applied to a vec is a plain matrix product.",
+        "克罗内克积或交换矩阵作用在 vec 上，等于普通的矩阵乘积。",
+    ),
+    "sums and traces by name": _row(
+        "simplify.sum_trace_names", "entry sums by name", "元素和的名字",
+        r"\mathbf{1}^{T} X \mathbf{1} = \operatorname{sum}(X),\ "
+        r"\mathbf{1}^{T} \operatorname{diag}(A) = \operatorname{tr}(A)",
+        "Sums of entries written with ones are named as the sum and the trace.",
+        "用全一向量写出的元素和，写成 sum 与迹。",
+    ),
+    "ones first": _row(
+        "simplify.ones_first", "sum of a vector's entries", "向量元素之和",
+        r"y^{T} \mathbf{1} = \mathbf{1}^{T} y",
+        "A scalar equals its transpose, so the sum of entries is written one way.",
+        "标量等于它的转置，元素之和统一写成 1ᵀy。",
+    ),
+    "signs out of differences": _row(
+        "simplify.difference_sign", "one way round for a difference", "差的统一写法",
+        r"(b - a) c^{T} = -(a - b) c^{T},\ a^{T} - b^{T} = (a - b)^{T}",
+        "A difference inside a product is written one way round, its transpose outside.",
+        "乘积中的差统一写法，转置写在括号外。",
+    ),
+    "traces of scalars": _row(
+        "simplify.trace_of_scalar", "trace of a scalar product", "标量乘积的迹",
+        r"\operatorname{tr}(P a b^{T} Q) = b^{T} Q P a",
+        "Cycling the trace to start after a column leaves a 1×1 product, its own trace.",
+        "把迹循环到列向量之后，得到 1×1 的乘积，它的迹就是它自己。",
+    ),
+    "powers of norms": _row(
+        "simplify.norm_powers", "powers of a nonnegative scalar", "非负标量的幂",
+        r"(\lVert x \rVert^{4})^{1/2} = \lVert x \rVert^{2},\ \lVert x^{T} x \rVert = x^{T} x",
+        "Powers of a nonnegative scalar multiply; a nonnegative scalar is its own norm.",
+        "非负标量的幂指数相乘；非负标量的范数是它本身。",
+    ),
+    "entrywise algebra": _row(
+        "simplify.entrywise", "entrywise algebra", "逐元素代数",
+        r"x \odot (\mathbf{1} \oslash x) = \mathbf{1},\ "
+        r"\frac{e^{t}}{1 + e^{t}} = \sigma(t),\ "
+        r"\frac{a}{c} - \frac{b}{c^{2}} = \frac{c a - b}{c^{2}}",
+        "Entrywise operations are ordinary algebra entry by entry: cancel, use σ, "
+        "bring quotients over a common denominator.",
+        "逐元素运算就是每个元素上的普通代数：约分、写成 σ、通分。",
+    ),
+    "recognise softmax": _row(
+        "simplify.softmax", "softmax by name", "softmax 的名字",
+        r"\frac{\exp(z)}{\mathbf{1}^{T} \exp(z)} = \operatorname{softmax}(z)",
+        "An exponential over the sum of exponentials is the softmax.",
+        "指数除以指数之和就是 softmax。",
+    ),
+    "merge linear wrappers": _row(
+        "simplify.linear_wrappers", "linearity of vec, diag and ⊗", "vec、diag 与 ⊗ 的线性",
+        r"\operatorname{vec}(A) + \operatorname{vec}(B) = \operatorname{vec}(A + B),\ "
+        r"A \otimes B + A \otimes C = A \otimes (B + C)",
+        "vec and diag are linear and ⊗ is bilinear: sums move inside.",
+        "vec 与 diag 是线性的，⊗ 是双线性的：和可以移到里面。",
+    ),
+    "distribute a transpose": _row(
+        "simplify.transpose_of_sum", "transpose of a sum", "和的转置",
+        r"(A + B)^{T} = A^{T} + B^{T}",
+        "The transpose of a sum is the sum of the transposes.",
+        "和的转置等于转置的和。",
+    ),
+    "factor": _row(
+        "simplify.factor", "common factors", "提取公因子",
+        r"A B + A C = A (B + C),\ B A + C A = (B + C) A",
+        "Factors common to every term of a sum are pulled out, from the left or the right.",
+        "和中每一项共有的因子（左边或右边）提到外面。",
+    ),
+    "multiply out": _row(
+        "simplify.distribute", "multiply out", "展开",
+        r"A (B + C) = A B + A C",
+        "Products are multiplied out, to be collected again in the shortest form.",
+        "把乘积展开，再以最短的形式重新合并。",
+    ),
+    "diagonal inverses": _row(
+        "simplify.diagonal_inverse", "inverse of a diagonal matrix", "对角矩阵的逆",
+        r"\operatorname{diag}(\mathbf{1} \oslash v) = \operatorname{diag}(v)^{-1}",
+        "A diagonal matrix is inverted entry by entry on its diagonal.",
+        "对角矩阵的逆就是对角线元素逐个取倒数。",
+    ),
+    "spread a number": _row(
+        "simplify.spread_number", "a number over a sum", "数乘分配到各项",
+        r"2 (a + b) = 2 a + 2 b",
+        "A number multiplies every term of a sum (shorter written out for two terms).",
+        "数乘和等于数乘每一项（两项时展开更短）。",
+    ),
+    "split a fraction": _row(
+        "simplify.split_fraction", "a fraction of a sum", "和的分式拆开",
+        r"\frac{a + b}{c} = \frac{a}{c} + \frac{b}{c}",
+        "A quotient of a sum is the sum of the quotients, each reduced.",
+        "和的商等于各项的商之和，每项各自约分。",
+    ),
+    "gather a transpose": _row(
+        "simplify.gather_transpose", "one transpose outside", "转置提到外面",
+        r"B^{T} A^{T} + D^{T} C^{T} = (A B + C D)^{T}",
+        "One transpose of the whole instead of one on every factor, where that is shorter.",
+        "整体转置一次，而不是每个因子都转置（在更短时）。",
+    ),
+}
+
+
+def simplified(e: Expr) -> tuple[Expr, tuple[Rule, ...]]:
+    """``e`` in textbook form, and the rules a simplify step that shows it cites: "simplify"
+    followed by the identity of each rewrite that shaped the result."""
+    out, names = tidy_naming(e)
+    return out, (C.SIMPLIFY, *(BY_REWRITE[name] for name in names))

@@ -1,0 +1,271 @@
+"""Rewrites toward the book's wording of a result: the same value, said as a textbook says it.
+
+Each function here is one named identity of the final polish (tree/tidy.py REWRITES, checked
+numerically by tests/test_rewrites.py). They exist because the methods reach equal results in
+different words (the definition method sums entries, so it says 𝟏ᵀ X 𝟏 where the differential
+method says sum(X)); writing every result in the book's words is what lets side-by-side methods
+print one answer.
+"""
+
+from __future__ import annotations
+
+import sympy
+
+from matdiff_magic import rendering
+from matdiff_magic.tree import build as B
+from matdiff_magic.tree import nodes as N
+from matdiff_magic.tree.base import Expr
+from matdiff_magic.tree.rewrite import transform
+from matdiff_magic.written_tokens import tokens
+
+
+def written_tokens(e: Expr) -> int:
+    """How long ``e`` reads, in tokens of its printed text."""
+    return tokens(rendering.text(e))
+
+
+def reading_cost(e: Expr) -> int:
+    """Tokens, and two more for each identity matrix: an I left by factoring ((I - s 𝟏ᵀ) y)
+    is a step the reader has to undo, so (s (𝟏ᵀ y) - y) reads better at the same length."""
+    return written_tokens(e) + 2 * sum(1 for n in e.walk() if isinstance(n, N.Identity))
+
+
+def diagonal_inverses(e: Expr) -> Expr:
+    """diag(𝟏 ⊘ v) = diag(v)⁻¹: the inverse of a diagonal matrix inverts its diagonal."""
+
+    def post(out: Expr) -> Expr:
+        if isinstance(out, N.DiagMat):
+            v = out.arg
+            if isinstance(v, N.HadamardDiv) and isinstance(v.num, N.Ones):
+                return N.Inverse(B.diag_mat(v.den))
+            if isinstance(v, N.HadamardPow) and v.exponent == -1:
+                return N.Inverse(B.diag_mat(v.base))
+        return out
+
+    return transform(e, post=post)
+
+
+def spread_a_number(e: Expr) -> Expr:
+    """2 (a + c b) = 2 a + 2 c b when that reads shorter: a number pulled out of a whole sum
+    costs two brackets and saves a number per term, so with two terms it never pays."""
+    if isinstance(e, N.Mul) and not e.scalars and isinstance(e.body, N.Add):
+        spread = B.add(*[B.scale(e.coeff, t) for t in e.body.terms])
+        if written_tokens(spread) < written_tokens(e):
+            return spread
+    return e
+
+
+def _is_ones_row(e: Expr) -> bool:
+    return (isinstance(e, N.Transpose) and isinstance(e.arg, N.Ones) and e.arg.cols == 1) or (
+        isinstance(e, N.Ones) and e.rows == 1
+    )
+
+
+def _is_ones_column(e: Expr) -> bool:
+    return isinstance(e, N.Ones) and e.cols == 1
+
+
+def sums_and_traces(e: Expr) -> Expr:
+    """𝟏ᵀ X 𝟏 = sum(X) and 𝟏ᵀ diag(A) = tr(A): the entry sums the definition method writes
+    with ones, named as the book names them."""
+
+    def post(out: Expr) -> Expr:
+        if not (isinstance(out, N.MatMul) and out.is_scalar and _is_ones_row(out.factors[0])):
+            return out
+        rest = out.factors[1:]
+        if len(rest) == 1 and isinstance(rest[0], N.DiagVec):
+            return B.trace(rest[0].arg)
+        if len(rest) >= 2 and _is_ones_column(rest[-1]):
+            middle = B.matmul(*rest[:-1])
+            if not middle.is_column:
+                return B.total(middle)
+        return out
+
+    return transform(e, post=post)
+
+
+def ones_first(e: Expr) -> Expr:
+    """yᵀ 𝟏 = 𝟏ᵀ y: the sum of a vector's entries written one way whatever the method."""
+
+    def post(out: Expr) -> Expr:
+        if (
+            isinstance(out, N.MatMul)
+            and len(out.factors) == 2
+            and out.is_scalar
+            and _is_ones_column(out.factors[1])
+            and not _is_ones_row(out.factors[0])
+        ):
+            return B.matmul(B.transpose(out.factors[1]), B.transpose(out.factors[0]))
+        return out
+
+    return transform(e, post=post)
+
+
+def _nonnegative(e: Expr) -> bool:
+    """Whether a scalar is ≥ 0 for every value of its variables (so (e^p)^q = e^(p q))."""
+    if isinstance(e, N.Norm):
+        return True
+    if isinstance(e, N.Power) and isinstance(e.exponent, N.Const):
+        k = e.exponent.value
+        return _nonnegative(e.base) or (k.is_integer and k.is_even)
+    if isinstance(e, N.MatMul) and len(e.factors) == 2 and e.is_scalar:
+        a, b = e.factors
+        return isinstance(a, N.Transpose) and a.arg == b  # uᵀ u
+    return False
+
+
+def powers_of_norms(e: Expr) -> Expr:
+    """(‖x‖⁴)^(1/2) = ‖x‖², ‖xᵀ x‖ = xᵀ x: powers of a nonnegative scalar multiply, and a
+    nonnegative scalar is its own norm."""
+
+    def post(out: Expr) -> Expr:
+        if (
+            isinstance(out, N.Power)
+            and isinstance(out.exponent, N.Const)
+            and isinstance(out.base, N.Power)
+            and isinstance(out.base.exponent, N.Const)
+            and _nonnegative(out.base.base)
+        ):
+            k = sympy.nsimplify(out.exponent.value * out.base.exponent.value)
+            return B.power(out.base.base, B.const(k))
+        if isinstance(out, N.Elementwise) and out.func == "sqrt" and out.is_scalar:
+            inner = out.arg
+            if (
+                isinstance(inner, N.Power)
+                and isinstance(inner.exponent, N.Const)
+                and _nonnegative(inner.base)
+            ):
+                k = sympy.nsimplify(inner.exponent.value / 2)
+                return B.power(inner.base, B.const(k))
+        if isinstance(out, N.Norm) and out.is_scalar and _nonnegative(out.arg):
+            return out.arg
+        return out
+
+    return transform(e, post=post)
+
+
+_CONSTANTS = (N.Identity, N.Ones, N.Zero, N.Const, N.Commutation)
+
+
+def display_key(e: Expr) -> str:
+    """A key that orders expressions the same way in every process and whatever the method
+    that built them (canonical keys are interned in arrival order, so they cannot)."""
+    memo: dict[Expr, str] = {}
+
+    def go(node: Expr) -> str:
+        found = memo.get(node)
+        if found is None:
+            # Constants after names (log(x) + 𝟏, x ⊗ I + I ⊗ x); a product by what it
+            # multiplies before by how much (2 x xᵀ + (xᵀ x) I).
+            name = type(node).__name__
+            parts = ["~" + name if isinstance(node, _CONSTANTS) else name]
+            fields = node._fields
+            if isinstance(node, N.Mul):
+                fields = ("body", "scalars", "coeff")
+            for field in fields:
+                value = getattr(node, field)
+                if isinstance(value, Expr):
+                    parts.append(go(value))
+                elif isinstance(value, tuple):
+                    parts.extend(go(v) if isinstance(v, Expr) else str(v) for v in value)
+                else:
+                    parts.append(str(value))
+            found = "(" + " ".join(parts)[:400] + ")"
+            memo[node] = found
+        return found
+
+    return go(e)
+
+
+def gather_a_transpose(e: Expr) -> Expr:
+    """Bᵀ Xᵀ + Xᵀ Bᵀ = (X B + B X)ᵀ when that reads shorter: one transpose outside instead of
+    one on every factor."""
+    coeff, scalars, body = B.split(e)
+    if body is None or isinstance(body, N.Transpose) or body.is_scalar:
+        return e
+    inner = B.transpose(body)
+    if isinstance(inner, N.Transpose) or not inner.args:
+        return e
+    gathered = B.make_mul(coeff, scalars, N.Transpose(inner))
+    # A single product keeps its transposes on the factors (Aᵀ Bᵀ, as books write it) unless
+    # gathering saves clearly: X⁻ᵀ Aᵀ Bᵀ X⁻ᵀ stays, Aᵀ Xᵀ Bᵀ + Bᵀ Xᵀ Aᵀ gathers.
+    margin = 1 if isinstance(body, N.Add) else 2
+    return gathered if written_tokens(gathered) <= written_tokens(e) - margin else e
+
+
+def split_a_fraction(e: Expr) -> Expr:
+    """(p I - q)/r³ = I/r - q/r³ when that reads shorter: a quotient of a sum as a sum of
+    quotients, each term's powers of the denominator cancelled."""
+    coeff, scalars, body = B.split(e)
+    if not isinstance(body, N.Add) or not any(
+        isinstance(s, N.Power) and isinstance(s.exponent, N.Const) and s.exponent.value < 0
+        for s in scalars
+    ):
+        return e
+    terms = []
+    for t in body.terms:
+        c, s, b = B.split(t)
+        terms.append(B.make_mul(coeff * c, [*scalars, *s], b))
+    split = B.add(*terms)
+    return split if written_tokens(split) < written_tokens(e) else e
+
+
+def traces_of_scalars(e: Expr) -> Expr:
+    """tr(P a bᵀ Q) = bᵀ Q P a: a trace around a product with a column in it is a scalar
+    product once the cycle starts after the column (the trace of a 1×1 is its entry)."""
+
+    def post(out: Expr) -> Expr:
+        if not (isinstance(out, N.Trace) and isinstance(out.arg, N.MatMul)):
+            return out
+        factors = out.arg.factors
+        for i, f in enumerate(factors[:-1]):
+            if f.cols == 1:
+                return B.matmul(*factors[i + 1 :], *factors[: i + 1])
+        return out
+
+    return transform(e, post=post)
+
+
+def signs_out_of_differences(e: Expr) -> Expr:
+    """(μ - x) μᵀ = -(x - μ) μᵀ and (x - μ) (xᵀ - μᵀ) = (x - μ) (x - μ)ᵀ: a difference inside
+    a product is written one way round, its transposes outside, so that terms sharing it up to
+    sign can be factored ((x - μ) xᵀ - (x - μ) μᵀ)."""
+
+    def flip(f: Expr) -> bool:
+        if isinstance(f, N.Transpose):
+            f = f.arg
+        if not isinstance(f, N.Add):
+            return False
+        parts = [B.split(t) for t in f.terms]
+        first = min(parts, key=lambda p: display_key(p[2]) if p[2] is not None else "")
+        return bool(first[0].could_extract_minus_sign())
+
+    def negated(f: Expr) -> Expr:
+        if isinstance(f, N.Transpose):
+            return N.Transpose(negated(f.arg))
+        return B.add(*[B.neg(t) for t in f.terms])
+
+    def gathered(f: Expr) -> Expr:
+        # xᵀ - μᵀ = (x - μ)ᵀ: inside a product the bracket is there anyway
+        if isinstance(f, N.Add) and all(
+            isinstance(B.split(t)[2], N.Transpose) for t in f.terms
+        ):
+            inner = B.add(*[B.transpose(t) for t in f.terms])
+            return N.Transpose(inner) if isinstance(inner, N.Add) else f
+        return f
+
+    def post(out: Expr) -> Expr:
+        if isinstance(out, N.MatMul):
+            factors = [gathered(f) for f in out.factors]
+            if any(a is not b for a, b in zip(factors, out.factors, strict=True)):
+                out = N.MatMul(tuple(factors))
+            flips = [flip(f) for f in out.factors]
+            if any(flips):
+                factors = [
+                    negated(f) if k else f for f, k in zip(out.factors, flips, strict=True)
+                ]
+                product = B.matmul(*factors)
+                return B.neg(product) if sum(flips) % 2 else product
+        return out
+
+    return transform(e, post=post)
