@@ -202,5 +202,9 @@ def apply(outcome: Outcome, var: N.Var, convention: str) -> Outcome:
         steps.append(Step(lhs, final, (C.SIMPLIFY,), "=", False, None, (), claim))
     # the result is about the declared variable (its values are symmetric, spd or diagonal;
     # plots move it along its own directions); the steps' claims name it the same way
-    return replace(outcome, value=final, steps=steps, structure=which, wrt=var)
+    told = getattr(outcome, "numerator", None)  # a method's own numerator-layout narration
+    numerator = (lambda: apply(told(), var, convention)) if told is not None else None
+    return replace(
+        outcome, value=final, steps=steps, structure=which, wrt=var, numerator=numerator
+    )
 
