@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 
 from matdiff_magic import layout as L
-from matdiff_magic import notation
+from matdiff_magic import notation, structured
 from matdiff_magic.errors import (
     Join,
     MatDiffError,
@@ -36,6 +36,7 @@ def derive(
     method: str = "auto",
     order: int = 1,
     verify: bool = True,
+    symmetric: str = "sym",
 ) -> Result:
     """Differentiate the matdiff expression ``expr`` with respect to the variable ``wrt``.
 
@@ -43,7 +44,11 @@ def derive(
     "symmetric(n)"); declarations inside ``expr`` work too. ``layout`` is "numerator",
     "denominator" or "mixed"; ``method`` one of "auto", "differential", "vectorization",
     "chain", "definition" ("auto" picks differential for a scalar function or variable,
-    vectorization otherwise); ``order=2`` gives the Hessian.
+    vectorization otherwise); ``order=2`` gives the Hessian. ``symmetric``: how the derivative
+    with respect to a ``symmetric(n)`` or ``spd(n)`` variable is meant: "sym" (sym(G) =
+    (G + Gᵀ)/2, the gradient on symmetric matrices), "entries" (G + Gᵀ - diag(G), by the
+    distinct entries) or "free" (G, every entry free, for the expression as written); see
+    ``structured.py``.
 
     With ``verify`` (the default) the result and every step of its derivation are checked
     numerically at small random inputs before it is returned (a few milliseconds); if they do
@@ -54,7 +59,8 @@ def derive(
         raise MatDiffError(Msg("api.unknown_method", method=method, choices=", ".join(METHODS)))
     if order not in (1, 2):
         raise MatDiffError(Msg("api.order"))
-    return derive_problem(parse_problem(expr, variables), wrt, layout, method, order, verify)
+    problem = parse_problem(expr, variables)
+    return derive_problem(problem, wrt, layout, method, order, verify, symmetric)
 
 
 def derive_problem(
@@ -64,6 +70,7 @@ def derive_problem(
     method: str = "auto",
     order: int = 1,
     verify: bool = True,
+    symmetric: str = "sym",
 ) -> Result:
     """:func:`derive` for text already parsed (``md.parse_problem``): a front end that parses
     a cell once derives every method from the one :class:`Problem`."""
@@ -72,10 +79,24 @@ def derive_problem(
         raise MatDiffError(Msg("api.unknown_method", method=method, choices=", ".join(METHODS)))
     if order not in (1, 2):
         raise MatDiffError(Msg("api.order"))
-    ctx = context(problem, wrt)
-    outcome = run(ctx, method, order)
+    outcome = derive_outcome(problem, wrt, method, order, symmetric)
     result = Result(problem, outcome, layout)
     return verified(result) if verify else result
+
+
+def derive_outcome(
+    problem: Problem, wrt: str, method: str, order: int = 1, symmetric: str = "sym"
+) -> Outcome:
+    """One method's outcome; with respect to a structured variable (symmetric, spd, diagonal)
+    the function as written is derived (G, the variable a general matrix) and a last step
+    states the derivative in the convention ``symmetric`` (see ``structured.py``)."""
+    structured.check_convention(symmetric)
+    ctx = context(problem, wrt)
+    var = structured.structured_variable(problem, ctx.wrt.name)
+    if var is None or order != 1:
+        return run(ctx, method, order)
+    ctx = context(structured.as_written(problem, ctx.wrt.name), ctx.wrt.name)
+    return structured.apply(run(ctx, method, order), var, symmetric)
 
 
 def context(problem: Problem, wrt: str) -> Context:

@@ -80,6 +80,12 @@ def random_value(
     rows, cols = _size(var.rows, sizes), _size(var.cols, sizes)
     if rows == 1 and cols == 1:
         return np.array([[rng.uniform(0.6, 1.4)]])
+    if var.structure == "spd":  # G Gᵀ/n + I/2: positive definite, eigenvalues near 1
+        g = rng.normal(size=(rows, rows)) * np.sqrt(scale)
+        return g @ g.T / rows + 0.5 * np.eye(rows)
+    if var.structure == "diagonal":  # away from 0, either sign
+        d = rng.uniform(0.5, 1.5, size=rows) * (1 if positive else rng.choice([-1.0, 1.0], rows))
+        return np.diag(d)
     if positive:
         value = rng.uniform(1 - 0.5 * scale, 1 + 0.5 * scale, size=(rows, cols))
         return (value + value.T) / 2 if var.symmetric else value
@@ -327,7 +333,10 @@ def _jacobian(result: Derived, env: Env) -> np.ndarray:
     """d vec(f)/d vec(x)ᵀ by central differences (of the gradient, for a Hessian)."""
     if result.order == 2:
         return numerator_jacobian(result.gradient().expr, result.wrt, env)
-    return numerator_jacobian(result.function, result.wrt, env)
+    jac = numerator_jacobian(result.function, result.wrt, env)
+    # a structured variable's derivative in the convention asked for (structured.py)
+    x_shape = (env.size(result.wrt.rows), env.size(result.wrt.cols))
+    return finite.structured(jac, x_shape, getattr(result.outcome, "structure", ""))
 
 
 def _against(

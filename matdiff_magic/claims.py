@@ -34,6 +34,9 @@ class Claim:
     differentiated with respect to. ``orientation`` is "numerator" or "denominator" (the
     layout's arrangement, as ``Result.evaluate`` returns it) or "vec" (d vec(f)/d vec(x)ᵀ whatever
     the kinds); ``vec`` asks for vec(df); ``transposed`` for the transpose of the quantity.
+    ``structure`` says how a derivative with respect to a structured variable is meant: ""
+    (every entry free), "sym" (along symmetric directions), "entries" (with respect to each
+    distinct entry, S_ij and S_ji moving together) or "diagonal" (along diagonal directions).
     """
 
     kind: str
@@ -42,6 +45,7 @@ class Claim:
     orientation: str = "numerator"
     vec: bool = False
     transposed: bool = False
+    structure: str = ""
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -58,8 +62,10 @@ def differential(f: Expr, vec: bool = False) -> Claim:
     return Claim(DIFFERENTIAL, f, vec=vec and not f.cols == 1)
 
 
-def derivative(f: Expr, wrt: N.Var, orientation: str, transposed: bool = False) -> Claim:
-    return Claim(DERIVATIVE, f, wrt, orientation, transposed=transposed)
+def derivative(
+    f: Expr, wrt: N.Var, orientation: str, transposed: bool = False, structure: str = ""
+) -> Claim:
+    return Claim(DERIVATIVE, f, wrt, orientation, transposed=transposed, structure=structure)
 
 
 def hessian(gradient: Expr, wrt: N.Var) -> Claim:

@@ -16,7 +16,7 @@ import numpy as np
 import sympy
 
 from matdiff_magic import check
-from matdiff_magic.api import context, run
+from matdiff_magic.api import derive_outcome
 from matdiff_magic.errors import (
     EvaluationError,
     Join,
@@ -228,6 +228,7 @@ def compare(
     seed: int = 0,
     verify: bool = True,
     lang: str | None = None,
+    symmetric: str = "sym",
 ) -> Comparison:
     """Derive with every method that applies and compare the answers.
 
@@ -238,7 +239,8 @@ def compare(
     With ``verify`` (the default) every result and its steps are checked numerically, as
     ``derive`` checks them; a method that fails is listed in ``failed`` instead of ``results``
     (and if every method fails, its :class:`VerificationError` is raised)."""
-    c = compare_problem(parse_problem(expr, variables), wrt, layout, order, seed, verify)
+    problem = parse_problem(expr, variables)
+    c = compare_problem(problem, wrt, layout, order, seed, verify, symmetric=symmetric)
     return c if lang is None else c.in_language(lang)
 
 
@@ -250,9 +252,11 @@ def compare_problem(
     seed: int = 0,
     verify: bool = True,
     fixed: Mapping[str, object] | None = None,
+    symmetric: str = "sym",
 ) -> Comparison:
     """:func:`compare` for text already parsed: every method from the one :class:`Problem`.
-    ``fixed``: values of some variables at the point of comparison (the others random)."""
+    ``fixed``: values of some variables at the point of comparison (the others random);
+    ``symmetric``: the convention for a structured variable (``derive``'s)."""
     check_layout(layout)
     results: dict[str, Result] = {}
     skipped: dict[str, str] = {}
@@ -262,7 +266,7 @@ def compare_problem(
     methods = METHOD_ORDER if order == 1 else ("differential",)
     for method in methods:
         try:
-            outcome = run(context(problem, wrt), method, order)
+            outcome = derive_outcome(problem, wrt, method, order, symmetric)
         except VerificationError as err:  # a method may check its own pieces as it goes
             failed[method] = err
             continue

@@ -72,6 +72,35 @@ def directional(
     return np.stack(columns, axis=1), noise
 
 
+def structure_matrix(n: int, structure: str) -> np.ndarray:
+    """M with J M the derivative of a function with Jacobian J (on vec(X), X n×n, every entry
+    free) with respect to a structured X: "sym" (I + K)/2, the projection onto symmetric
+    directions; "entries" I + K - diag(vec(I)), column (i, j) moving X_ij and X_ji together;
+    "diagonal" diag(vec(I)), the diagonal directions; "" the identity."""
+    eye = np.eye(n * n)
+    if not structure:
+        return eye
+    k = np.zeros((n * n, n * n))
+    for i in range(n):
+        for j in range(n):
+            k[i * n + j, j * n + i] = 1.0
+    diagonal = np.diag(np.eye(n).reshape(-1, order="F"))
+    if structure == "sym":
+        return (eye + k) / 2
+    if structure == "entries":
+        return eye + k - diagonal
+    if structure == "diagonal":
+        return diagonal
+    raise ValueError(f"unknown structure {structure!r}")
+
+
+def structured(jac: np.ndarray, x_shape: tuple[int, int], structure: str) -> np.ndarray:
+    """The Jacobian ``jac`` (every entry of x free) as the derivative under ``structure``."""
+    if not structure:
+        return jac
+    return jac @ structure_matrix(x_shape[0], structure)
+
+
 def arrange(
     jac: np.ndarray, f_shape: tuple[int, int], x_shape: tuple[int, int], orientation: str
 ) -> np.ndarray:

@@ -54,7 +54,8 @@ def transform(
     new, used = simplified(B.transpose(value))
     lhs = notation.derivative(fname, f_shape, wrt, wanted)
     out = Derivation(steps)
-    claim = claims.derivative(f, wrt, wanted)
+    last = steps[-1].claim if steps else None
+    claim = claims.derivative(f, wrt, wanted, structure=last.structure if last else "")
     out.append(Step(lhs, N.Transpose(value), (C.LAYOUT,), "=", True, claim=claim))
     if new != N.Transpose(value):
         out.append(Step(lhs, new, used, "=", False, claim=claim))

@@ -782,6 +782,60 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "取自笔记本命名空间（同名 NumPy 数组）：{names}；推导使用它们的类型（尺寸服从"
         "单元格中的声明），数值计算使用它们的值（--no-namespace 可忽略它们）",
     },
+    # -- structured variables (structured.py): the convention step's sentence ---------------
+    "api.unknown_symmetric": {
+        "en": "unknown symmetric convention {convention!r}: use one of {choices}",
+        "zh": "未知的对称约定 {convention!r}：请使用 {choices} 之一",
+    },
+    "structure.sym": {
+        "en": "Convention sym: {x} is symmetric, so only symmetric directions d{x} count and the "
+        "gradient is sym(G) = (G + Gᵀ)/2, G being the gradient with every entry free (as "
+        "written above); it is the gradient for the trace inner product on symmetric matrices, "
+        "the one to use in gradient descent. The entries form G + Gᵀ - diag(G) differs off the "
+        "diagonal by a factor 2 (each off-diagonal entry appears twice in {x}), and G itself "
+        "depends on how the expression is written (xᵀ Sᵀ y and xᵀ S y have the same sym(G)).",
+        "zh": "约定 sym：{x} 是对称矩阵，只有对称的方向 d{x} 有意义，梯度是 sym(G) = (G + Gᵀ)/2，"
+        "其中 G 是把每个元素都看作自由变量时的梯度（即上面按原式求得的）；它是对称矩阵空间上"
+        "迹内积下的梯度，梯度下降应当用它。按独立元素求导的 G + Gᵀ - diag(G) 在非对角线上"
+        "差一个因子 2（每个非对角元素在 {x} 中出现两次），而 G 本身取决于表达式的写法"
+        "（xᵀ Sᵀ y 与 xᵀ S y 的 sym(G) 相同）。",
+    },
+    "structure.entries": {
+        "en": "Convention entries: the derivative with respect to each of the n(n+1)/2 distinct "
+        "entries of {x} (S_ij and S_ji move together), arranged as a matrix: G + Gᵀ - diag(G), "
+        "G being the gradient with every entry free. Used as a gradient it double-counts the "
+        "off-diagonal entries: the gradient for the trace inner product on symmetric matrices "
+        "is sym(G) = (G + Gᵀ)/2 (convention sym).",
+        "zh": "约定 entries：对 {x} 的 n(n+1)/2 个独立元素分别求导（S_ij 与 S_ji 一起变），"
+        "排成矩阵：G + Gᵀ - diag(G)，其中 G 是把每个元素都看作自由变量时的梯度。把它当作梯度"
+        "使用会把非对角元素算两次：对称矩阵空间上迹内积下的梯度是 sym(G) = (G + Gᵀ)/2"
+        "（约定 sym）。",
+    },
+    "structure.free": {
+        "en": "Convention free: G, the gradient with every entry of {x} free, at a symmetric "
+        "point. It depends on how the expression is written (xᵀ Sᵀ y gives y xᵀ, xᵀ S y gives "
+        "x yᵀ); along symmetric directions only sym(G) = (G + Gᵀ)/2 matters (convention sym, "
+        "the gradient for gradient descent), and the derivative with respect to the distinct "
+        "entries is G + Gᵀ - diag(G) (convention entries).",
+        "zh": "约定 free：G，即把 {x} 的每个元素都看作自由变量、在对称点处求得的梯度。它取决于"
+        "表达式的写法（xᵀ Sᵀ y 得 y xᵀ，xᵀ S y 得 x yᵀ）；沿对称方向只有 sym(G) = (G + Gᵀ)/2 "
+        "起作用（约定 sym，梯度下降用它），对独立元素的导数是 G + Gᵀ - diag(G)（约定 entries）。",
+    },
+    "structure.diagonal": {
+        "en": "{x} is diagonal: only its diagonal entries vary, so the derivative is the "
+        "diagonal of G (the gradient with every entry free) as a diagonal matrix, diag(G); the "
+        "off-diagonal entries of G would move entries that are fixed at 0.",
+        "zh": "{x} 是对角矩阵：只有对角元素可变，所以导数是 G（把每个元素都看作自由变量时的"
+        "梯度）的对角部分构成的对角矩阵 diag(G)；G 的非对角元素对应恒为 0 的元素。",
+    },
+    "eval.not_spd": {
+        "en": "{name} is declared symmetric positive definite (spd) but its value is not",
+        "zh": "{name} 声明为对称正定矩阵（spd），但它的值不是",
+    },
+    "eval.not_diagonal": {
+        "en": "{name} is declared diagonal but its value has nonzero entries off the diagonal",
+        "zh": "{name} 声明为对角矩阵，但它的值在对角线外有非零元素",
+    },
 }
 
 # How a Join reads in each language.

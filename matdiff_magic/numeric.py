@@ -110,6 +110,10 @@ def bind(
                 origin[d] = name
         if var.symmetric and not np.allclose(arr, arr.T, rtol=1e-9, atol=1e-12):
             raise ShapeError(Msg("eval.not_symmetric", name=name))
+        if var.structure == "diagonal" and np.any(arr - np.diag(np.diag(arr))):
+            raise ShapeError(Msg("eval.not_diagonal", name=name))
+        if var.structure == "spd" and np.min(np.linalg.eigvalsh((arr + arr.T) / 2)) <= 0:
+            raise ShapeError(Msg("eval.not_spd", name=name))
         arrays[name] = arr
     return Env(arrays, sizes)
 
@@ -118,7 +122,7 @@ def _describe(var: N.Var) -> str:
     if var.is_scalar:
         return "scalar"
     if var.symmetric:
-        return f"symmetric({dim_text(var.rows)})"
+        return f"{var.structure}({dim_text(var.rows)})"
     if var.shape[1] == ONE:
         return f"vector({dim_text(var.rows)})"
     return f"matrix({dim_text(var.rows)}, {dim_text(var.cols)})"

@@ -148,7 +148,7 @@ class Result:
         scalar p×q; scalar by X n×m; column by column p×m; otherwise pq×mn. Hessians mn×mn.
         """
         needed = _variables_in(self.expr)
-        env = bind(self.problem.variables | {self.wrt.name: self.wrt}, values, needed)
+        env = bind({self.wrt.name: self.wrt} | self.problem.variables, values, needed)
         out = evaluate(self.expr, env)
         out = np.array(out, dtype=float)
         if not np.all(np.isfinite(out)):
@@ -163,7 +163,7 @@ class Result:
     def function_value(self, values: Mapping[str, object]) -> np.ndarray:
         """The function itself at ``values`` (a 2-D array; 1×1 for scalars)."""
         needed = _variables_in(self.function)
-        env = bind(self.problem.variables | {self.wrt.name: self.wrt}, values, needed)
+        env = bind({self.wrt.name: self.wrt} | self.problem.variables, values, needed)
         return evaluate(self.function, env)
 
     def verify(

@@ -26,6 +26,7 @@ from matdiff_magic.finite import (
     conclusive,
     directional,
     jacobian,
+    structured,
     unarrange,
 )
 from matdiff_magic.numeric import Env, Evaluator
@@ -158,7 +159,8 @@ class Point:
         if r.order == 2 and r.outcome.first is not None:
             claim = K.hessian(r.outcome.first.value, r.wrt)
         else:
-            claim = K.derivative(r.function, r.wrt, r.orientation)
+            structure = getattr(r.outcome, "structure", "")
+            claim = K.derivative(r.function, r.wrt, r.orientation, structure=structure)
         truth = self.truth(claim)
         try:
             got = Evaluator(self.env)(r.expr)
@@ -213,9 +215,12 @@ class Point:
             # A large variable (sizes declared as numbers): the Jacobian times a few random
             # directions, each one central difference, instead of one per entry.
             probes = self.rng.normal(size=(x_shape[0] * x_shape[1], PROBES))
-            jv, noise = directional(claim.f, claim.wrt, env, probes, h)
+            # J M v is the difference along M v (M the structure's matrix, finite.structured)
+            moved = structured(probes.T, x_shape, claim.structure).T
+            jv, noise = directional(claim.f, claim.wrt, env, moved, h)
             return Projected(probes, jv, f_shape, x_shape, orientation, claim.transposed), noise
         jac, noise = jacobian(claim.f, claim.wrt, env, h)
+        jac = structured(jac, x_shape, claim.structure)
         out = arrange(jac, f_shape, x_shape, orientation)
         return (out.T if claim.transposed else out), noise
 

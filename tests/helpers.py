@@ -30,6 +30,7 @@ def assert_derivative(
     seeds: Iterable[int] = (0, 1),
     sizes: Mapping[str, int] | None = None,
     steps: bool = True,
+    symmetric: str = "sym",
 ) -> dict[str, md.Result]:
     results = {}
     for layout in layouts:
@@ -40,6 +41,7 @@ def assert_derivative(
             layout=layout,
             method=method,
             order=order,
+            symmetric=symmetric,
         )
         for seed in seeds:
             report = check_result(r, seed=seed, sizes=sizes)

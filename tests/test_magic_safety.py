@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import builtins
 import dataclasses
-import importlib
 import keyword
 import sys
 import time
@@ -322,8 +321,6 @@ def test_a_wrong_method_is_still_caught_at_small_sizes(ip, shown, ns, sizes, mon
     in the namespace too: the twin that numbers use is derived by the same (wrong) method."""
     import matdiff_magic.api as api
 
-    compare_module = importlib.import_module("matdiff_magic.compare")  # md.compare: the function
-
     real_run = api.run
 
     def wrong_run(ctx, method, order):
@@ -333,7 +330,6 @@ def test_a_wrong_method_is_still_caught_at_small_sizes(ip, shown, ns, sizes, mon
         return outcome
 
     monkeypatch.setattr(api, "run", wrong_run)
-    monkeypatch.setattr(compare_module, "run", wrong_run)
     ns["A"] = np.random.default_rng(3).normal(size=(2000, 2000))
     magic_cell(ip, "--wrt x --check", "x' A x")
     data = only(shown)
@@ -368,8 +364,6 @@ def failing(monkeypatch, cls, methods=("vectorization",)):
     """Make ``methods`` fail with ``cls`` wherever the core runs them (derive and compare)."""
     import matdiff_magic.api as api
 
-    compare_module = importlib.import_module("matdiff_magic.compare")  # md.compare: the function
-
     real_run = api.run
 
     def run(ctx, method, order):
@@ -378,7 +372,6 @@ def failing(monkeypatch, cls, methods=("vectorization",)):
         return real_run(ctx, method, order)
 
     monkeypatch.setattr(api, "run", run)
-    monkeypatch.setattr(compare_module, "run", run)
 
 
 def test_a_verification_error_is_one_message(ip, shown, ns, verification, monkeypatch):
@@ -440,8 +433,6 @@ def test_a_wrong_step_found_by_verification_is_a_failure(ip, shown, verification
     the side-by-side view, as derive would refuse it."""
     import matdiff_magic.api as api
 
-    compare_module = importlib.import_module("matdiff_magic.compare")  # md.compare: the function
-
     if not hasattr(md.Result, "verify"):
         pytest.skip("the core has no Result.verify yet")
     real_run = api.run
@@ -453,7 +444,6 @@ def test_a_wrong_step_found_by_verification_is_a_failure(ip, shown, verification
         return outcome
 
     monkeypatch.setattr(api, "run", wrong_run)
-    monkeypatch.setattr(compare_module, "run", wrong_run)
     ip.run_cell("%%matdiff --wrt θ\n" + LEAST_SQUARES)
     plain = only(shown)["text/plain"]
     assert "error: chain rule failed:" in plain

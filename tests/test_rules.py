@@ -140,7 +140,13 @@ EXAMPLES = {
     "simplify.trace_of_scalar": ("x' inv(S + t I) x", "t", "chain"),
     "simplify.transpose_of_sum": ("tr(S a x' S)", "S", "differential"),
     "simplify.vec_backwards": ("sum(x .* log(x))", "x", "chain"),
+    "structure.sym": ("P: symmetric(n)\nx' P' a", "P", "differential"),
+    "structure.entries": ("P: symmetric(n)\ntr(inv(P))", "P", "differential"),
+    "structure.free": ("P: spd(n)\nx' P' a", "P", "differential"),
+    "structure.diagonal": ("P: diagonal(n)\nlogdet(P)", "P", "vectorization"),
 }
+# the symmetric convention an example needs (md.derive's symmetric=), "sym" otherwise
+CONVENTION = {"structure.entries": "entries", "structure.free": "free"}
 EXAMPLES.update(
     {f"d.elementwise.{name}": (f"sum({name}(X))", "X", "differential") for name in ELEMENTWISE}
 )
@@ -165,7 +171,13 @@ def test_rule_example(key):
     in_numerator = key in ("layout.transpose", "chain.numerator", "read.numerator")
     layouts = ("numerator",) if in_numerator or key.endswith("_numerator") else ("mixed",)
     results = assert_derivative(
-        D + expr, wrt, method=method, layouts=layouts, order=order, seeds=(0,)
+        D + expr,
+        wrt,
+        method=method,
+        layouts=layouts,
+        order=order,
+        seeds=(0,),
+        symmetric=CONVENTION.get(key, "sym"),
     )
     r = next(iter(results.values()))
     if key == "layout.transpose":

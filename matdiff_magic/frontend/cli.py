@@ -59,7 +59,7 @@ def _parser() -> argparse.ArgumentParser:
         help='a declaration such as "A: matrix(m, n)" (repeatable)',
     )
     shared = {name: o.argparse_keywords("cli") for name, o in CLI_OPTIONS.items()}
-    for name in ("--wrt", "--layout", "--method", "--order"):
+    for name in ("--wrt", "--layout", "--method", "--order", "--symmetric"):
         p.add_argument(name, **shared[name])
     p.add_argument("--steps", action="store_true", help="show the derivation step by step")
     p.add_argument("--latex", action="store_true", help="print LaTeX instead of text")
@@ -206,6 +206,7 @@ def run(argv: Sequence[str] | None = None) -> int:
             layout=args.layout,
             method=args.method,
             order=args.order,
+            symmetric=args.symmetric,
         )
         answer = None
         if args.answer is not None:
@@ -240,7 +241,9 @@ def run(argv: Sequence[str] | None = None) -> int:
 def _all_methods(args: argparse.Namespace, wrt: str, variables: dict | None, lang: str) -> int:
     """--method all: every method that applies, one after another, verified and compared; then
     why each other method does not apply. With --json, one object per method."""
-    c = compare(args.expr, wrt, variables, layout=args.layout, order=args.order)
+    c = compare(
+        args.expr, wrt, variables, layout=args.layout, order=args.order, symmetric=args.symmetric
+    )
     skipped = {m: as_option(why) for m, why in c.skipped_in(lang).items()}
     if args.json:
         methods = {m: json.loads(_json(r, lang, None)) for m, r in c.results.items()}

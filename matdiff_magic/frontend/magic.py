@@ -175,6 +175,7 @@ class MatDiffMagics(Magics):
             layout=args.layout,
             method=args.method,
             order=args.order,
+            symmetric=args.symmetric,
             check=args.check,
             plot=args.plot,
             code=args.code,

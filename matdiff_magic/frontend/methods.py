@@ -62,6 +62,7 @@ def derive_each(
                 layout=options.layout,
                 method=method,
                 order=options.order,
+                symmetric=options.symmetric,
                 verify=verify,
             )
         except VerificationError as err:
@@ -91,7 +92,8 @@ def compare_all(
     the ones that failed verification; compared at a point with the ``fixed`` values (the
     notebook's arrays), where --check reads its finite differences."""
     comparison = compare_problem(
-        problem, wrt, layout=options.layout, order=options.order, seed=options.seed, fixed=fixed
+        problem, wrt, layout=options.layout, order=options.order, seed=options.seed, fixed=fixed,
+        symmetric=options.symmetric,
     )
     return comparison, dict(comparison.failed)
 

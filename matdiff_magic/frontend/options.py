@@ -14,6 +14,7 @@ from typing import Any
 from matdiff_magic.api import METHODS
 from matdiff_magic.errors import MatDiffError, Msg
 from matdiff_magic.layout import LAYOUTS
+from matdiff_magic.structured import CONVENTIONS
 
 OPTION_METHODS = ("all", *METHODS)
 CODE_TARGETS = ("numpy", "torch", "jax")
@@ -117,6 +118,15 @@ OPTIONS: tuple[Option, ...] = (
         type=int,
         magic_default=1,
         cli_default=1,
+    ),
+    Option(
+        ("--symmetric",),
+        "the derivative by a symmetric(n), spd(n) or diagonal(n) variable: sym (sym(G) = "
+        "(G + Gᵀ)/2, the gradient on symmetric matrices), entries (G + Gᵀ - diag(G), by the "
+        "distinct entries) or free (G, every entry free, as written)",
+        choices=CONVENTIONS,
+        magic_default="sym",
+        cli_default="sym",
     ),
     Option(
         ("--check",),
@@ -225,6 +235,7 @@ class Options:
     check_steps: bool = False
     no_namespace: bool = False
     seed: int = 0
+    symmetric: str = "sym"  # the convention for a structured variable (md.derive's)
 
 
 def output_name_error(name: str, hidden: Collection[str] = ()) -> MatDiffError | None:

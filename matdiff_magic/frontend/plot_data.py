@@ -151,12 +151,21 @@ def check_curves(
                 ]
             )
         else:
-            g = to_jacobian(r.evaluate(values), f_shape, x_shape, r.orientation) @ vec_v
+            g = to_jacobian(r.evaluate(values), f_shape, x_shape, r.orientation) @ _along(r, v)
         first[name] = np.array(
             [np.linalg.norm(ft - f0 - t * g) for t, ft in zip(ts, moved, strict=True)]
         )
     change = np.array([np.linalg.norm(ft - f0) for ft in moved])
     return CheckCurves(ts, first, second, v, dict(env.values), change)
+
+
+def _along(r: Result, v: np.ndarray) -> np.ndarray:
+    """vec of the direction the derivative is applied to: v itself, except for the derivative
+    by distinct entries (structured.py), J (I + K - diag(vec(I))), which moves a symmetric v
+    when applied to (v + diag(v))/2."""
+    if getattr(r.outcome, "structure", "") == "entries":
+        v = (v + np.diag(np.diag(v))) / 2
+    return v.reshape(-1, order="F")
 
 
 def fitted_slope(

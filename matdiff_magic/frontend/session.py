@@ -256,6 +256,7 @@ def solve(
             layout=options.layout,
             method=options.method,
             order=options.order,
+            symmetric=options.symmetric,
             verify=not plan.rederive,  # the small twin below is the one verified
         )
         if plan.rederive:
@@ -265,6 +266,7 @@ def solve(
                 layout=options.layout,
                 method=options.method,
                 order=options.order,
+                symmetric=options.symmetric,
             )
         else:
             twin = r

@@ -19,6 +19,7 @@ from matdiff_magic.messages import Join, Msg
 from matdiff_magic.tree import build as B
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
+from matdiff_magic.tree.nodes_leaves import STRUCTURES
 
 MAX_MATRIX_POWER = 64
 _MATRIX_PRODUCTS = ("juxt", "*", "@")
@@ -36,8 +37,11 @@ def parse_type(text: str) -> S.TypeSpec:
 
 
 class TreeBuilder:
-    def __init__(self, source: str, unifier: dims.Unifier) -> None:
+    def __init__(
+        self, source: str, unifier: dims.Unifier, free: frozenset[str] = frozenset()
+    ) -> None:
         self.source = source
+        self.free = free  # structured variables read as general matrices
         self.unifier = unifier
         self.vars: dict[str, N.Var] = {}
         self.declared: dict[str, str] = {}  # name -> how it was declared (for messages)
@@ -59,8 +63,9 @@ class TreeBuilder:
             var = N.Var(name, dims.ONE, dims.ONE)
         elif spec.kind == "vector":
             var = N.Var(name, shape_dims[0], dims.ONE)
-        elif spec.kind == "symmetric":
-            var = N.Var(name, shape_dims[0], shape_dims[0], symmetric=True)
+        elif spec.kind in STRUCTURES:
+            structure = "" if name in self.free else spec.kind
+            var = N.Var(name, shape_dims[0], shape_dims[0], structure)
         else:
             var = N.Var(name, shape_dims[0], shape_dims[1])
         described = _describe_spec(spec)

@@ -14,6 +14,15 @@ from matdiff_magic.language.parse_info import (
 )
 from matdiff_magic.messages import Msg
 
+# Square structured types, one size each: symmetric(n), spd(n) (symmetric positive definite),
+# diagonal(n); the word -> the kind (tree.nodes_leaves.STRUCTURES).
+STRUCTURE_WORDS = {
+    "sym": "symmetric",
+    "symmetric": "symmetric",
+    "spd": "spd",
+    "diagonal": "diagonal",
+}
+
 
 class DeclarationParsing:
     """The declaration part of :class:`~matdiff_magic.language.parser.Parser` (a mixin)."""
@@ -72,11 +81,11 @@ class DeclarationParsing:
         tok = self.tok
         if tok.kind == "NAME" and tok.value in ("R", "ℝ", "S", "𝕊"):
             return self.parse_space()
-        if tok.kind != "NAME" or tok.value not in (*TYPE_WORDS, "real", "sym"):
+        if tok.kind != "NAME" or tok.value not in (*TYPE_WORDS, *STRUCTURE_WORDS, "real"):
             raise self.error(Msg("parse.expected_type"))
         self.advance()
-        kind = {"real": "scalar", "sym": "symmetric"}.get(tok.value, tok.value)
-        wanted = {"scalar": 0, "vector": 1, "symmetric": 1, "matrix": 2}[kind]
+        kind = {"real": "scalar", **STRUCTURE_WORDS}.get(tok.value, tok.value)
+        wanted = {"scalar": 0, "vector": 1, "matrix": 2}.get(kind, 1)
         if wanted == 0:
             if self.tok.is_op("("):
                 self.advance()

@@ -8,7 +8,7 @@ and the tree is rebuilt with final sizes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import sympy
 
@@ -46,6 +46,8 @@ class Problem:
     variables: dict[str, N.Var]  # every variable, declared or inferred, in order
     declared: frozenset[str]
     definitions: tuple[Definition, ...] = field(default=())
+    # the ``variables`` dict it was parsed with (so it can be parsed again: structured.py)
+    given: tuple[tuple[str, str], ...] = field(default=())
 
     def variable(self, name: str) -> N.Var | None:
         return self.variables.get(name)
@@ -56,12 +58,16 @@ class Problem:
 
 
 def parse_problem(
-    source: str, variables: dict[str, str] | None = None, shape: dims.Shape | None = None
+    source: str,
+    variables: dict[str, str] | None = None,
+    shape: dims.Shape | None = None,
+    free: frozenset[str] = frozenset(),
 ) -> Problem:
     """Parse user text (declarations, definitions, one function) into a :class:`Problem`.
 
     ``shape``: the shape the function must have, if known (an answer to a derivative): sizes
-    the text leaves open (a bare ``I``) take it."""
+    the text leaves open (a bare ``I``) take it. ``free``: structured variables (symmetric,
+    spd, diagonal) read as general matrices, their transposes kept as written."""
     if not isinstance(source, str):
         raise ParseError(Msg("build.not_text"))
     known = set(variables or ())
@@ -73,7 +79,7 @@ def parse_problem(
     statements = Parser(source, known, scalars).parse_program()
     unifier = dims.Unifier()
     with dims.unifying(unifier):
-        b = TreeBuilder(source, unifier)
+        b = TreeBuilder(source, unifier, free)
         for name, type_text in (variables or {}).items():
             if not isinstance(name, str) or not name.isidentifier():
                 raise ParseError(Msg("build.variable_name", name=name))
@@ -130,7 +136,9 @@ def parse_problem(
         outer = b.build(final)
         if shape is not None:
             dims.same(outer.rows, shape[0]) and dims.same(outer.cols, shape[1])
-    return _finish(source, b, unifier, outer, final_name)
+    problem = _finish(source, b, unifier, outer, final_name)
+    given = tuple((k, v) for k, v in (variables or {}).items() if isinstance(v, str))
+    return replace(problem, given=given) if given else problem
 
 
 def _finish(

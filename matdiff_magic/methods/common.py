@@ -79,6 +79,9 @@ class Outcome:
     # made when a result in that layout is first asked for (memoized), so other layouts do not
     # pay for it.
     numerator: Callable[[], Outcome] | None = None
+    # how the derivative with respect to a structured variable is meant (claims.Claim), set
+    # by the convention step (structured.py)
+    structure: str = ""
 
 
 def push_differential(

@@ -60,7 +60,7 @@ def step_text(step: Step) -> str:
     return p.doprint(step.lhs) + " = " + p.doprint(step.expr)
 
 
-SENTENCE_NOTES = ("def.read", "def.entrywise")
+SENTENCE_NOTES = ("def.read", "def.entrywise", "structure")
 
 
 def sentence(step: Step, lang: str = "en") -> str | None:

@@ -16,18 +16,33 @@ from matdiff_magic.tree.shapes import (
 # -- leaves ---------------------------------------------------------------------------------
 
 
+# Structures a square variable may be declared with; each is symmetric (Sᵀ = S as a value).
+STRUCTURES = ("symmetric", "spd", "diagonal")
+
+
 class Var(Expr):
-    """A named variable. ``symmetric`` records a ``symmetric(n)`` declaration (S^T = S)."""
+    """A named variable. ``structure`` records a ``symmetric(n)``, ``spd(n)`` (symmetric
+    positive definite) or ``diagonal(n)`` declaration ("" for none); all three are symmetric."""
 
     __slots__ = ()
-    _fields = ("name", "rows_dim", "cols_dim", "symmetric")
+    _fields = ("name", "rows_dim", "cols_dim", "structure")
     name: str
-    symmetric: bool
+    structure: str
 
-    def __init__(self, name: str, rows: sympy.Expr, cols: sympy.Expr, symmetric: bool = False):
-        if symmetric and not dims.same(rows, cols):
+    def __init__(
+        self, name: str, rows: sympy.Expr, cols: sympy.Expr, symmetric: bool | str = False
+    ):
+        structure = "symmetric" if symmetric is True else (symmetric or "")
+        if structure and structure not in STRUCTURES:
+            raise ValueError(f"unknown structure {structure!r}")
+        if structure and not dims.same(rows, cols):
             raise ShapeError(Msg("shape.symmetric_square", name=name))
-        self._setup((name, rows, cols, symmetric), new_shape(rows, cols))
+        self._setup((name, rows, cols, structure), new_shape(rows, cols))
+
+    @property
+    def symmetric(self) -> bool:
+        """Whether the value equals its transpose (every structure is symmetric)."""
+        return bool(self.structure)
 
 
 class Const(Expr):

@@ -75,7 +75,7 @@ class Variable:
     """A declared variable. ``positive``: its random values are in (0.5, 1.5)."""
 
     name: str
-    kind: str  # scalar, vector, matrix, symmetric
+    kind: str  # scalar, vector, matrix, symmetric, spd
     shape: Shape
     positive: bool = False
     style: int = 0
@@ -83,7 +83,7 @@ class Variable:
     @property
     def near_identity(self) -> bool:
         """Square matrices that are not positive get values near the identity."""
-        return self.kind == "symmetric" or (
+        return self.kind in ("symmetric", "spd") or (
             self.kind == "matrix" and self.shape[0] == self.shape[1] and not self.positive
         )
 

@@ -34,6 +34,7 @@ VAR_NAMES = {
     "vector": ["x", "y", "z", "v", "w", "u", "θ"],
     "matrix": ["A", "B", "C", "X", "Y", "W", "M"],
     "symmetric": ["S", "P", "Σ"],
+    "spd": ["Σ", "C", "S"],
 }
 DEF_NAMES = ["e", "g", "h"]
 MAX_VARIABLES = 6
@@ -83,7 +84,8 @@ class Generator(Compounds):
         elif r == ONE:
             return None  # rows are transposed vectors
         elif r == c and not positive and self.rng.random() < 0.35:
-            kind = "symmetric"
+            # now and then symmetric positive definite (spd(n): logdet and inv always defined)
+            kind = "spd" if self.rng.random() < 0.15 else "symmetric"
         else:
             kind = "matrix"
         taken = {v.name for v in self.variables}

@@ -32,6 +32,8 @@ def declaration(v: Variable, names: str | None = None) -> str:
         return _SCALAR_DECL[v.style % len(_SCALAR_DECL)].format(who)
     if v.kind == "vector":
         return _VECTOR_DECL[v.style % len(_VECTOR_DECL)].format(who, dim_text(r))
+    if v.kind == "spd":
+        return f"{who}: spd({dim_text(r)})"
     if v.kind == "symmetric":
         return _SYMMETRIC_DECL[v.style % len(_SYMMETRIC_DECL)].format(who, dim_text(r))
     if r == c and v.style % 9 == 8:
@@ -44,6 +46,7 @@ _TYPE_TEXT = {
     "vector": ["vector({1})", "R^{1}", "ℝ^{{{1}}}"],
     "matrix": ["matrix({1}, {2})", "R^{{{1}×{2}}}", "R^({1} x {2})"],
     "symmetric": ["symmetric({1})", "sym({1})", "S^{1}"],
+    "spd": ["spd({1})"],
 }
 
 

@@ -247,6 +247,9 @@ def random_value(v: Variable, sizes: Mapping[str, int], rng: np.random.Generator
     rows, cols = shape_size(v.shape, sizes)
     if v.positive:
         return scale * rng.uniform(0.5, 1.5, size=(rows, cols))
+    if v.kind == "spd":  # G Gᵀ/n + I/2: positive definite
+        g = rng.normal(size=(rows, rows))
+        return g @ g.T / rows + 0.5 * np.eye(rows)
     if v.near_identity:
         x = np.eye(rows) + 0.3 * rng.normal(size=(rows, rows)) / np.sqrt(rows)
         return (x + x.T) / 2 if v.kind == "symmetric" else x

@@ -120,7 +120,7 @@ class CaseRunner:
         self.points: list[Point] = []
         self.f_shape = R.shape_size(case.function.shape, case.sizes)
         self.x_shape = R.shape_size(case.shape_of(wrt), case.sizes)
-        self.symmetric = getattr(case.variable(wrt), "kind", "") == "symmetric"
+        self.symmetric = getattr(case.variable(wrt), "kind", "") in ("symmetric", "spd")
         self.function_checked = False
         self._parses: bool | None = None
 
