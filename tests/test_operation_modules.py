@@ -21,6 +21,7 @@ from matdiff_magic.errors import NotSupportedYetError
 from matdiff_magic.language.problem import parse_problem
 from matdiff_magic.numeric import Env, Evaluator
 from matdiff_magic.operations import OPERATIONS
+from matdiff_magic.operations.matrix_function_nodes import Frechet, FrechetKron, MatrixFunction
 from matdiff_magic.printing.latex import latex
 from matdiff_magic.printing.numpy_code import numpy_code
 from matdiff_magic.printing.text import text
@@ -48,6 +49,12 @@ EXAMPLES: dict[type, tuple[tuple[str, str], ...]] = {
     N.Kron: (("sum(kron(A, X) .* kron(A, X))", "X"),),
     N.Inverse: (("y' inv(X) y", "X"), ("w' inv(X' X + I) w", "w")),
     N.MatPow: (("y' X^3 w", "X"),),
+    MatrixFunction: (
+        ("tr(X' expm(X))", "X"),
+        ("y' logm(X) w", "X"),
+        ("tr(sqrtm(X))", "X"),
+        ("y' X^(1/3) w", "X"),
+    ),
     # The algebra and the leaves.
     N.Var: (("w' w", "w"),),
     N.Const: (("w' X w + 3", "X"),),
@@ -71,8 +78,9 @@ LEAVES = {N.Var, N.Const, N.Identity, N.Ones, N.Commutation, N.Zero}
 IN_DERIVATIONS = {N.Differential, N.D, N.Opaque, N.Zero}
 # The trace trick cannot move dX out of these (vectorization can).
 NO_TRACE_TRICK = {N.Kron}
-# The language has no name for vec⁻¹ (the methods write it when they reshape a gradient).
-BUILT = {N.Unvec}
+# The language has no name for vec⁻¹ (the methods write it when they reshape a gradient), for
+# a Fréchet derivative or its matrix (the methods write them when they differentiate expm).
+BUILT = {N.Unvec, Frechet, FrechetKron}
 
 CASES = [(op, expr, wrt) for op, pairs in EXAMPLES.items() for expr, wrt in pairs]
 
