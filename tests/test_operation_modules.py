@@ -22,6 +22,7 @@ from matdiff_magic.language.problem import parse_problem
 from matdiff_magic.numeric import Env, Evaluator
 from matdiff_magic.operations import OPERATIONS
 from matdiff_magic.operations.matrix_function_nodes import Frechet, FrechetKron, MatrixFunction
+from matdiff_magic.operations.spectral import Spectral, SpectralFactor
 from matdiff_magic.printing.latex import latex
 from matdiff_magic.printing.numpy_code import numpy_code
 from matdiff_magic.printing.text import text
@@ -55,6 +56,12 @@ EXAMPLES: dict[type, tuple[tuple[str, str], ...]] = {
         ("tr(sqrtm(X))", "X"),
         ("y' X^(1/3) w", "X"),
     ),
+    Spectral: (
+        ("lambda_max(X + X')", "X"),
+        ("lambda_min(X' X) + sigma_max(Z)", "X"),
+        ("sigma_max(Z)", "Z"),
+        ("norm_nuc(Z)", "Z"),
+    ),
     # The algebra and the leaves.
     N.Var: (("w' w", "w"),),
     N.Const: (("w' X w + 3", "X"),),
@@ -81,6 +88,8 @@ NO_TRACE_TRICK = {N.Kron}
 # The language has no name for vec⁻¹ (the methods write it when they reshape a gradient), for
 # a Fréchet derivative or its matrix (the methods write them when they differentiate expm).
 BUILT = {N.Unvec, Frechet, FrechetKron}
+# In results only: the eigenvectors and singular vectors of a spectral function's gradient.
+IN_RESULTS = {SpectralFactor}
 
 CASES = [(op, expr, wrt) for op, pairs in EXAMPLES.items() for expr, wrt in pairs]
 
@@ -117,7 +126,7 @@ def _sympy_value(e, values) -> np.ndarray:
 
 
 def test_every_operation_has_an_example():
-    covered = set(EXAMPLES) | BUILT | IN_DERIVATIONS
+    covered = set(EXAMPLES) | BUILT | IN_DERIVATIONS | IN_RESULTS
     assert set(OPERATIONS) == covered, set(OPERATIONS) ^ covered
 
 
