@@ -223,9 +223,12 @@ def _meets(n: Node, need: str) -> bool:
     )
 
 
+SPECTRAL = ("lambda_max", "lambda_min", "sigma_max", "norm_nuc")
+
+
 def _call_shape(name: str, shape: Shape) -> Shape:
     r, c = shape
-    if name in ("tr", "det", "logdet", "sum", "norm", "mean"):
+    if name in ("tr", "det", "logdet", "sum", "norm", "mean", *SPECTRAL):
         return SCALAR
     if name == "logsumexp":  # of a vector one value; of a matrix one per column
         return (ONE, c) if r != ONE and c != ONE else SCALAR

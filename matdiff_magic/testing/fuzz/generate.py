@@ -235,6 +235,7 @@ class Generator(Compounds):
         if square and len(r) == 1 and need != "pos":
             add(1, lambda: self.call("diag", g((r, ONE), d - 1, need), **_flags(need)))
         if square and need == "any":
+            self.matrix_function_productions(shape, d, add)
             add(1.5, lambda: self.with_identity(shape, d))
             add(1.5, lambda: self.mpow(shape, d, need))
             add(2, lambda: self.inverse(shape, d))
@@ -270,6 +271,18 @@ class Generator(Compounds):
                     op, *(g(shape, d - 1), g(o, d - 1))[::t]))  # fmt: skip
             add(0.4, lambda: self.call("log1p", g(shape, d - 1, "pos")))
 
+    def matrix_function_productions(self, shape: Shape, d: int, add: Callable) -> None:
+        """expm of a small matrix; logm, sqrtm, X^(1/3) of I + G Gᵀ (eigenvalues ≥ 1, so on
+        the principal branch); kept light (SciPy is slow next to the rest)."""
+        g = self.gen
+        small = lambda: self.binary("mul", self.num(["0.1", "1/4"]), g(shape, d - 1, "bnd"))
+        add(0.15, lambda: self.call("expm", small()))
+        add(0.15, lambda: self.call("logm", self.identity_plus(shape, d)))
+        add(0.15, lambda: self.call("sqrtm", self.identity_plus(shape, d)))
+        power = lambda: _n("mpow", shape, self.identity_plus(shape, d),
+                           val=self.rng.choice(["1/2", "1/3", "-1/2"]), style=self.style())
+        add(0.1, power)
+
     def either(self, shape: Shape) -> Shape:
         """The shape itself, or a scalar (which max and min broadcast)."""
         return SCALAR if self.rng.random() < 0.4 else shape
@@ -302,6 +315,10 @@ class Generator(Compounds):
             add(0.5, lambda: self.call("mean", g(any_shape(), d - 1, "bnd"), bnd=True))
             add(1, lambda: self.call("logdet", g(square(), d - 1, "wc"), bnd=True))
             add(1.5, lambda: self.call("norm", g(any_shape(), d - 1, "bnd"), bnd=True))
+            for name in ("lambda_max", "lambda_min"):
+                add(0.1, lambda name=name: self.call(name, g(square(), d - 1, "bnd"), bnd=True))
+            for name in ("sigma_max", "norm_nuc"):
+                add(0.1, lambda name=name: self.call(name, g(any_shape(), d - 1, "bnd"), bnd=True))
         else:
             norm = lambda: self.call("norm", g(any_shape(), d - 1, "bnd"))
             add(1.5, lambda: positive(self.binary("add", norm(), self.num(POS_LITERALS))))
