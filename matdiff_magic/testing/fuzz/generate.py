@@ -271,18 +271,6 @@ class Generator(Compounds):
                     op, *(g(shape, d - 1), g(o, d - 1))[::t]))  # fmt: skip
             add(0.4, lambda: self.call("log1p", g(shape, d - 1, "pos")))
 
-    def matrix_function_productions(self, shape: Shape, d: int, add: Callable) -> None:
-        """expm of a small matrix; logm, sqrtm, X^(1/3) of I + G Gᵀ (eigenvalues ≥ 1, so on
-        the principal branch); kept light (SciPy is slow next to the rest)."""
-        g = self.gen
-        small = lambda: self.binary("mul", self.num(["0.1", "1/4"]), g(shape, d - 1, "bnd"))
-        add(0.15, lambda: self.call("expm", small()))
-        add(0.15, lambda: self.call("logm", self.identity_plus(shape, d)))
-        add(0.15, lambda: self.call("sqrtm", self.identity_plus(shape, d)))
-        power = lambda: _n("mpow", shape, self.identity_plus(shape, d),
-                           val=self.rng.choice(["1/2", "1/3", "-1/2"]), style=self.style())
-        add(0.1, power)
-
     def either(self, shape: Shape) -> Shape:
         """The shape itself, or a scalar (which max and min broadcast)."""
         return SCALAR if self.rng.random() < 0.4 else shape

@@ -14,16 +14,14 @@ from fractions import Fraction
 
 import numpy as np
 
+from matdiff_magic.testing.fuzz import reference_matfun as MF
 from matdiff_magic.testing.fuzz.ast import ONE, Dim, Node, Shape, Variable
 from matdiff_magic.testing.fuzz.case import Case
 
 LIMIT = 1e6  # no intermediate value larger than this (finite differences of it are noise)
 EDGE = 1e-3  # arguments of log, sqrt, ./ and fractional powers stay at least this far from 0
 MAX_COND = 1e4  # condition number of anything inverted
-
-
-class DomainError(ArithmeticError):
-    """The point is outside (or too near the edge of) the function's domain."""
+DomainError = MF.DomainError  # the point is outside (or too near the edge of) the domain
 
 
 def dim_size(d: Dim, sizes: Mapping[str, int]) -> int:
@@ -39,45 +37,6 @@ def shape_size(shape: Shape, sizes: Mapping[str, int]) -> tuple[int, int]:
 
 def _number(text: str) -> float:
     return float(Fraction(text))
-
-
-SPECTRAL_FUNCTIONS = ("lambda_max", "lambda_min", "sigma_max", "norm_nuc")
-
-
-def _matrix_function(name: str, a: np.ndarray, p: float = 0.5) -> np.ndarray:
-    """expm, logm, sqrtm, X^p with SciPy (principal branches: no eigenvalue near (-∞, 0])."""
-    import scipy.linalg
-
-    if name == "expm":
-        return scipy.linalg.expm(a)
-    eig = np.linalg.eigvals(a)
-    if np.any((eig.real <= 0) & (np.abs(eig.imag) < 0.05)) or np.min(np.abs(eig)) < 0.05:
-        raise DomainError(f"{name} of a matrix with an eigenvalue near the negative real axis")
-    if name == "logm":
-        out = scipy.linalg.logm(a)
-    elif name == "sqrtm":
-        out = scipy.linalg.sqrtm(a)
-    else:
-        out = scipy.linalg.fractional_matrix_power(a, p)
-    return np.real(out)
-
-
-def _spectral(name: str, a: np.ndarray) -> float:
-    """λ_max, λ_min of the symmetric part; σ_max; the nuclear norm. Away from repeated
-    eigenvalues (singular values), and from rank deficiency for the nuclear norm."""
-    if name.startswith("lambda"):
-        lam = np.linalg.eigvalsh((a + a.T) / 2)
-        if len(lam) > 1 and min(lam[-1] - lam[-2], lam[1] - lam[0]) < 0.05:
-            raise DomainError(f"{name} of a matrix with a nearly repeated eigenvalue")
-        return float(lam[-1] if name == "lambda_max" else lam[0])
-    s = np.linalg.svd(a, compute_uv=False)
-    if name == "norm_nuc":
-        if np.min(s) < 0.05:
-            raise DomainError("nuclear norm of a nearly rank-deficient matrix")
-        return float(np.sum(s))
-    if s[0] < 0.05 or (len(s) > 1 and s[0] - s[1] < 0.05):
-        raise DomainError("sigma_max of a matrix with a nearly repeated top singular value")
-    return float(s[0])
 
 
 def _away(x: np.ndarray, what: str, signed: bool = False) -> None:
@@ -163,7 +122,7 @@ class Evaluator:
             out = np.linalg.inv(args[0])
             return out.T if op == "invT" else out
         if op == "mpow" and Fraction(n.val).denominator != 1:  # X^(1/3): principal branch
-            return _matrix_function("power", args[0], float(Fraction(n.val)))
+            return MF._matrix_function("power", args[0], float(Fraction(n.val)))
         if op == "mpow":
             k = int(n.val)
             if k < 0:
@@ -195,9 +154,9 @@ class Evaluator:
             _conditioned(a, "logdet")
             return np.array([[logabs]])
         if name in ("expm", "logm", "sqrtm"):
-            return _matrix_function(name, a)
-        if name in SPECTRAL_FUNCTIONS:
-            return np.array([[_spectral(name, a)]])
+            return MF._matrix_function(name, a)
+        if name in MF.SPECTRAL_FUNCTIONS:
+            return np.array([[MF._spectral(name, a)]])
         if name == "sum":
             return np.array([[a.sum()]])
         if name == "norm":
