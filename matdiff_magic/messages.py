@@ -836,6 +836,26 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "{name} is declared diagonal but its value has nonzero entries off the diagonal",
         "zh": "{name} 声明为对角矩阵，但它的值在对角线外有非零元素",
     },
+    # -- matrix functions and spectral functions (operations/matrix_function.py, frechet.py,
+    # spectral.py)
+    "op.matrix_function": {
+        "en": "a matrix function (expm, logm, sqrtm, X^p)",
+        "zh": "矩阵函数（expm、logm、sqrtm、X^p）",
+    },
+    "op.frechet": {"en": "a Fréchet derivative", "zh": "Fréchet 导数"},
+    "op.spectral": {
+        "en": "an eigenvalue or singular value function",
+        "zh": "特征值或奇异值函数",
+    },
+    "op.spectral_factor": {
+        "en": "an eigenvector or singular vector",
+        "zh": "特征向量或奇异向量",
+    },
+    "eval.matfun_branch": {
+        "en": "the matrix has an eigenvalue on the closed negative real axis: logm, sqrtm and "
+        "X^p have no real principal value there",
+        "zh": "矩阵有位于闭负实轴上的特征值：logm、sqrtm 与 X^p 在此没有实的主值",
+    },
 }
 
 # How a Join reads in each language.

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from sympy import Rational
 
 from matdiff_magic.dims import ONE, symbol
 from matdiff_magic.errors import NotApplicableError
 from matdiff_magic.language.problem import parse_problem
 from matdiff_magic.numeric import Env, Evaluator
+from matdiff_magic.operations.matrix_function_nodes import Frechet
 from matdiff_magic.rules.adjoint import PAIRS, pair_for, trace_step, vec_step
 from matdiff_magic.tree import build as B
 from matdiff_magic.tree import nodes as N
@@ -43,6 +45,14 @@ EXAMPLES: dict[type, tuple[str, ...]] = {
 BUILT: dict[type, tuple[Expr, ...]] = {
     N.Unvec: (B.unvec(N.Var("u", symbol("m") * symbol("n"), ONE), symbol("m"), symbol("n")),),
 }
+# L_f(X, S) at a fixed non-symmetric X = I + B R Bᵀ / 50 (its eigenvalues near 1, where logm,
+# sqrtm and X^p have their principal branches), for every matrix function.
+_AT = parse_problem(DECLARED + "eye(n) + B R B' / 50").expr
+_S = N.Var("S", symbol("n"), symbol("n"))
+BUILT[Frechet] = tuple(
+    Frechet(f, _AT, _S, p)
+    for f, p in (("expm", None), ("logm", None), ("sqrtm", None), ("power", Rational(1, 3)))
+)
 # Node types d never finds around dX in a term linear in it, and why.
 NOT_LINEAR = {
     "Add": "a sum is split into terms before the steps start",

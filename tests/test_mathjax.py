@@ -22,7 +22,8 @@ MATHJAX = GREEK | {
     "frac", "tfrac", "dfrac", "sqrt", "left", "right", "begin", "end", "text", "textbf",
     "mathrm", "mathbf", "mathbb", "operatorname", "boxed", "quad", "qquad",
     # operators, relations, arrows
-    "partial", "sum", "log", "exp", "sin", "cos", "tan", "arctan", "sinh", "cosh", "tanh", "det",
+    "partial", "sum", "int", "max", "min", "log", "exp", "sin", "cos", "tan", "arctan", "sinh",
+    "cosh", "tanh", "det",
     "odot", "oslash", "otimes",
     "circ", "times", "cdot", "in", "ni", "top", "pm", "iff", "to", "mapsto", "Rightarrow",
     "Longrightarrow",

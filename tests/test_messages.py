@@ -269,7 +269,7 @@ BAD_INPUTS = [
     "A: matrix(m, n)",
     "x' x\ny' y",
     "A: matrix(m, 0)\nA",
-    "X^(1/2)",
+    "A: matrix(m, n)\nA^(1/2)",
     "x $ y",
     "\\foo x",
     "(" * 70 + "x" + ")" * 70,

@@ -24,6 +24,8 @@ from matdiff_magic.errors import NotSupportedYetError
 from matdiff_magic.language.problem import parse_problem
 from matdiff_magic.numeric import Env, Evaluator
 from matdiff_magic.operations import OPERATIONS
+from matdiff_magic.operations.matrix_function_nodes import Frechet, FrechetKron, MatrixFunction
+from matdiff_magic.operations.spectral import Spectral, SpectralFactor
 from matdiff_magic.printing.latex import latex
 from matdiff_magic.printing.numpy_code import numpy_code
 from matdiff_magic.printing.text import text
@@ -51,6 +53,18 @@ EXAMPLES: dict[type, tuple[tuple[str, str], ...]] = {
     N.Kron: (("sum(kron(A, X) .* kron(A, X))", "X"),),
     N.Inverse: (("y' inv(X) y", "X"), ("w' inv(X' X + I) w", "w")),
     N.MatPow: (("y' X^3 w", "X"),),
+    MatrixFunction: (
+        ("tr(X' expm(X))", "X"),
+        ("y' logm(X) w", "X"),
+        ("tr(sqrtm(X))", "X"),
+        ("y' X^(1/3) w", "X"),
+    ),
+    Spectral: (
+        ("lambda_max(X + X')", "X"),
+        ("lambda_min(X' X) + sigma_max(Z)", "X"),
+        ("sigma_max(Z)", "Z"),
+        ("norm_nuc(Z)", "Z"),
+    ),
     # The algebra and the leaves.
     N.Var: (("w' w", "w"),),
     N.Const: (("w' X w + 3", "X"),),
@@ -74,8 +88,15 @@ LEAVES = {N.Var, N.Const, N.Identity, N.Ones, N.Commutation, N.Zero}
 IN_DERIVATIONS = {N.Differential, N.D, N.Opaque, N.Zero}
 # The trace trick cannot move dX out of these (vectorization can).
 NO_TRACE_TRICK = {N.Kron}
-# The language has no name for vec⁻¹ (the methods write it when they reshape a gradient).
-BUILT = {N.Unvec}
+# The language has no name for vec⁻¹ (the methods write it when they reshape a gradient), for
+# a Fréchet derivative or its matrix (the methods write them when they differentiate expm).
+BUILT = {N.Unvec, Frechet, FrechetKron}
+# In results only: the eigenvectors and singular vectors of a spectral function's gradient.
+IN_RESULTS = {SpectralFactor}
+
+# SymPy's exp, log and fractional MatPow of an explicit float matrix go through its Jordan form
+# and do not finish: the form is checked as SymPy's function of the symbol instead.
+SYMBOLIC_ONLY = {MatrixFunction}
 
 CASES = [(op, expr, wrt) for op, pairs in EXAMPLES.items() for expr, wrt in pairs]
 
@@ -112,7 +133,7 @@ def _sympy_value(e, values) -> np.ndarray:
 
 
 def test_every_operation_has_an_example():
-    covered = set(EXAMPLES) | BUILT | IN_DERIVATIONS
+    covered = set(EXAMPLES) | BUILT | IN_DERIVATIONS | IN_RESULTS
     assert set(OPERATIONS) == covered, set(OPERATIONS) ^ covered
 
 
@@ -133,6 +154,10 @@ def test_operation_in_every_consumer(case):
     if op.sympy is None:
         with pytest.raises(NotSupportedYetError):
             to_sympy(node)
+    elif op_type in SYMBOLIC_ONLY:  # SymPy's own function of the matrix symbol
+        form = to_sympy(node)
+        assert form.has(sympy.MatrixSymbol("X", symbol("n"), symbol("n"))), form
+        assert isinstance(form, (sympy.exp, sympy.log, sympy.MatPow)), form
     else:
         assert np.allclose(_sympy_value(node, values), ev(node), rtol=1e-8, atol=1e-10)
     # Generated code computes what the evaluator computes.

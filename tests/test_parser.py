@@ -285,7 +285,8 @@ def test_bad_dimension():
 
 
 def test_matrix_power_needs_an_integer():
-    assert "integer power" in str(error("X^(1/2)", md.UnsupportedError))
+    """A non-integer power needs a square matrix (X^(1/2) is sqrtm, X^0.3 the principal X^p)."""
+    assert "integer power" in str(error("A: matrix(m, n)\nA^(1/2)", md.UnsupportedError))
 
 
 def test_unknown_characters():

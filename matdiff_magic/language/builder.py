@@ -13,7 +13,7 @@ import sympy
 from matdiff_magic import dims
 from matdiff_magic.errors import ParseError, ShapeError, Span, UnsupportedError
 from matdiff_magic.language import syntax as S
-from matdiff_magic.language.functions import FUNCTIONS
+from matdiff_magic.language.functions import FUNCTIONS, MATRIX_POWER
 from matdiff_magic.language.parser import Parser
 from matdiff_magic.messages import Join, Msg
 from matdiff_magic.tree import build as B
@@ -286,6 +286,8 @@ class TreeBuilder:
         if base.is_scalar:
             return B.power(base, exponent)
         k = _constant(exponent)
+        if k is not None and not k.is_integer and MATRIX_POWER and dims.same(base.rows, base.cols):
+            return MATRIX_POWER[0](base, k)  # X^(1/2), X^0.3: a real power of a square matrix
         if k is None or not k.is_integer:
             raise UnsupportedError(
                 Msg("build.integer_power", exponent=self.text(node.exponent)),

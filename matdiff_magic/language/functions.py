@@ -85,6 +85,16 @@ for _row in _ROWS:
 FUNCTION_NAMES = sorted(FUNCTIONS)
 
 
+# X^p of a square matrix for a non-integer p: installed by the matrix functions' module
+# (operations/matrix_function.py); None while nothing is installed.
+MATRIX_POWER: list[Callable[[Expr, object], Expr]] = []
+
+
+def set_matrix_power(build: Callable[[Expr, object], Expr]) -> None:
+    """Install how X^p is built for a real, non-integer p (a square X)."""
+    MATRIX_POWER[:] = [build]
+
+
 def register_function(spec: FunctionSpec) -> None:
     """Add a function to the language (a node type defined in its own module names itself)."""
     for name in (spec.name, *spec.aliases):

@@ -1,5 +1,5 @@
 """norm(X): the 2-norm of a vector, the Frobenius norm of a matrix (norm(x, 1) is written with
-the entrywise row abs)."""
+the entrywise row abs; norm(X, 2) and norm(X, "nuc") of a matrix are ``spectral.py``'s)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from matdiff_magic.index.convert import summed
 from matdiff_magic.language.functions import FunctionSpec, register_function
 from matdiff_magic.messages import Msg
 from matdiff_magic.operations.define import called, define
+from matdiff_magic.operations.spectral import Spectral
 from matdiff_magic.printing.base import is_vector_shaped
 from matdiff_magic.rules.diffrule import Differentiate, row
 from matdiff_magic.tree import build as B
@@ -60,6 +61,8 @@ def _norm(a: Expr, p: object = None) -> Expr:
         return B.norm(a)
     if _number(p) == 1 and vector:
         return B.total(B.elementwise("abs", a))
+    if _number(p) == 2 or p == "nuc":  # a matrix: the spectral norm, the nuclear norm
+        return Spectral("sigma_max" if p != "nuc" else "norm_nuc", a)
     raise NotSupportedYetError(Msg("build.norm_kind", p=p if isinstance(p, str) else _shown(p)))
 
 
@@ -73,7 +76,12 @@ def _number(e: object) -> object:
 
 register_function(
     FunctionSpec(
-        "norm", 1, _norm, 'norm(x), norm(x, 2), norm(x, 1), norm(X, "fro")', scalar=True, most=2
+        "norm",
+        1,
+        _norm,
+        'norm(x), norm(x, 2), norm(x, 1), norm(X, "fro"), norm(X, 2), norm(X, "nuc")',
+        scalar=True,
+        most=2,
     )
 )
 

@@ -7,6 +7,7 @@ known of its values by construction (``pos``, ``wc``, ``bnd``; see :mod:`.ast`).
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import replace
 from fractions import Fraction
 
@@ -182,6 +183,18 @@ class Compounds:
         node = self.binary("add", *pair)
         return Node(node.op, shape, node.args, style=node.style, wc=True)
 
+    def matrix_function_productions(self, shape: Shape, d: int, add: Callable) -> None:
+        """expm of a small matrix; logm, sqrtm, X^(1/3) of I + G Gᵀ (eigenvalues ≥ 1, so on
+        the principal branch); kept light (SciPy is slow next to the rest)."""
+        g = self.gen
+        small = lambda: self.binary("mul", self.num(["0.1", "1/4"]), g(shape, d - 1, "bnd"))
+        add(0.15, lambda: self.call("expm", small()))
+        add(0.15, lambda: self.call("logm", self.identity_plus(shape, d)))
+        add(0.15, lambda: self.call("sqrtm", self.identity_plus(shape, d)))
+        power = lambda: _n("mpow", shape, self.identity_plus(shape, d),
+                           val=self.rng.choice(["1/2", "1/3", "-1/2"]), style=self.style())
+        add(0.1, power)
+
     def unary_t(self, a: Node) -> Node:
         return _n("T", transpose_shape(a.shape), a, style=self.style(), pos=a.pos, bnd=a.bnd)
 
@@ -223,9 +236,12 @@ def _meets(n: Node, need: str) -> bool:
     )
 
 
+SPECTRAL = ("lambda_max", "lambda_min", "sigma_max", "norm_nuc")
+
+
 def _call_shape(name: str, shape: Shape) -> Shape:
     r, c = shape
-    if name in ("tr", "det", "logdet", "sum", "norm", "mean"):
+    if name in ("tr", "det", "logdet", "sum", "norm", "mean", *SPECTRAL):
         return SCALAR
     if name == "logsumexp":  # of a vector one value; of a matrix one per column
         return (ONE, c) if r != ONE and c != ONE else SCALAR

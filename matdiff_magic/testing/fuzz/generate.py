@@ -237,6 +237,7 @@ class Generator(Compounds):
         if square and len(r) == 1 and need != "pos":
             add(1, lambda: self.call("diag", g((r, ONE), d - 1, need), **_flags(need)))
         if square and need == "any":
+            self.matrix_function_productions(shape, d, add)
             add(1.5, lambda: self.with_identity(shape, d))
             add(1.5, lambda: self.mpow(shape, d, need))
             add(2, lambda: self.inverse(shape, d))
@@ -304,6 +305,10 @@ class Generator(Compounds):
             add(0.5, lambda: self.call("mean", g(any_shape(), d - 1, "bnd"), bnd=True))
             add(1, lambda: self.call("logdet", g(square(), d - 1, "wc"), bnd=True))
             add(1.5, lambda: self.call("norm", g(any_shape(), d - 1, "bnd"), bnd=True))
+            for name in ("lambda_max", "lambda_min"):
+                add(0.1, lambda name=name: self.call(name, g(square(), d - 1, "bnd"), bnd=True))
+            for name in ("sigma_max", "norm_nuc"):
+                add(0.1, lambda name=name: self.call(name, g(any_shape(), d - 1, "bnd"), bnd=True))
         else:
             norm = lambda: self.call("norm", g(any_shape(), d - 1, "bnd"))
             add(1.5, lambda: positive(self.binary("add", norm(), self.num(POS_LITERALS))))

@@ -14,16 +14,14 @@ from fractions import Fraction
 
 import numpy as np
 
+from matdiff_magic.testing.fuzz import reference_matfun as MF
 from matdiff_magic.testing.fuzz.ast import ONE, Dim, Node, Shape, Variable
 from matdiff_magic.testing.fuzz.case import Case
 
 LIMIT = 1e6  # no intermediate value larger than this (finite differences of it are noise)
 EDGE = 1e-3  # arguments of log, sqrt, ./ and fractional powers stay at least this far from 0
 MAX_COND = 1e4  # condition number of anything inverted
-
-
-class DomainError(ArithmeticError):
-    """The point is outside (or too near the edge of) the function's domain."""
+DomainError = MF.DomainError  # the point is outside (or too near the edge of) the domain
 
 
 def dim_size(d: Dim, sizes: Mapping[str, int]) -> int:
@@ -123,6 +121,8 @@ class Evaluator:
             _conditioned(args[0], "inverse")
             out = np.linalg.inv(args[0])
             return out.T if op == "invT" else out
+        if op == "mpow" and Fraction(n.val).denominator != 1:  # X^(1/3): principal branch
+            return MF._matrix_function("power", args[0], float(Fraction(n.val)))
         if op == "mpow":
             k = int(n.val)
             if k < 0:
@@ -153,6 +153,10 @@ class Evaluator:
                 raise DomainError("logdet of a matrix whose determinant is not positive")
             _conditioned(a, "logdet")
             return np.array([[logabs]])
+        if name in ("expm", "logm", "sqrtm"):
+            return MF._matrix_function(name, a)
+        if name in MF.SPECTRAL_FUNCTIONS:
+            return np.array([[MF._spectral(name, a)]])
         if name == "sum":
             return np.array([[a.sum()]])
         if name == "norm":

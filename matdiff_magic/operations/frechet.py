@@ -1,0 +1,165 @@
+"""L_f(X, E), the Fréchet derivative of a matrix function (linear in E), and K_f(X), its n²×n²
+matrix (vec L_f(X, E) = K_f(X) vec E); with the linear pair of L_f (``rules.adjoint``):
+
+- trace: for a primary matrix function, tr(M L_f(X, E)) = tr(L_f(X, M) E) (L_f(X, ·) is
+  self-adjoint for the pairing tr(A B); for ⟨A, B⟩ = tr(Aᵀ B) its adjoint is L_f(Xᵀ, ·)), and
+  tr(L_f(X, E)) = tr(f′(X) E), since L_f(X, I) = f′(X);
+- vectorization: vec L_f(X, E) = K_f(X) vec E, with K printed in closed form (an integral of
+  Kronecker products for expm and logm, (I ⊗ S + Sᵀ ⊗ I)⁻¹ for sqrtm) and evaluated column by
+  column from L_f (SciPy's expm_frechet, a Sylvester solve, the block-triangular formula).
+"""
+
+from __future__ import annotations
+
+from matdiff_magic import dims
+from matdiff_magic.messages import Msg
+from matdiff_magic.operations import matrix_function_numeric as F
+from matdiff_magic.operations.define import define
+from matdiff_magic.operations.matrix_function import latex_name
+from matdiff_magic.operations.matrix_function_nodes import (
+    Frechet,
+    FrechetKron,
+    MatrixFunction,
+    derivative_of,
+    function_of,
+)
+from matdiff_magic.printing import base as P
+from matdiff_magic.printing.latex import LatexPrinter
+from matdiff_magic.rules.adjoint import deflinear, times
+from matdiff_magic.rules.rule import table
+from matdiff_magic.tree import build as B
+from matdiff_magic.tree import nodes as N
+
+
+def _p(e) -> float | None:
+    return None if e.p is None else float(e.p)
+
+
+def _latex_frechet(p, e):
+    inner = p._print(e.x) + ", " + p._print(e.e)
+    return "L_{" + latex_name(p, e.func, e.p) + r"}\left(" + inner + r"\right)"
+
+
+def _text_frechet(p, e):
+    return "L_" + latex_name(p, e.func, e.p) + "(" + p._print(e.x) + ", " + p._print(e.e) + ")"
+
+
+def _frechet_code(p, e) -> str:
+    """The code of the function E ↦ L_f(X, E) (its helpers recorded)."""
+    if e.func == "expm":
+        p.helpers.add("_frechet_expm")
+        return "_frechet_expm"
+    p.helpers.add("_frechet")
+    f = "_" + e.func if e.func != "power" else "_powm"
+    p.helpers.add(f)
+    inner = f if e.func != "power" else f"(lambda b: _powm(b, {float(e.p)!r}))"
+    return f"(lambda a, d: _frechet({inner}, a, d))"
+
+
+def _code_frechet(p, e):
+    return p.call(_frechet_code(p, e), e.x, e.e)
+
+
+def _code_kron(p, e):
+    p.helpers.add("_kron_form")
+    return p.call("_kron_form", _frechet_code(p, e), e.x)
+
+
+def _kron_shown(p, e) -> str:
+    """K_f(X) in closed form (see the module's docstring)."""
+    x, xt = e.x, B.transpose(e.x)
+    latex = isinstance(p, LatexPrinter)
+    s = r"\, \mathrm{d}s" if latex else " ds"
+    integral = r"\int_{0}^{1} " if latex else "∫₀¹ "
+    kron = r" \otimes " if latex else " ⊗ "
+    if e.func == "expm":
+        left = "e^{(1-s) " + p._print(xt) + "}" if latex else "e^((1−s) " + p._print(xt) + ")"
+        right = "e^{s " + p._print(x) + "}" if latex else "e^(s " + p._print(x) + ")"
+        return integral + left + kron + right + s
+    if e.func == "logm":
+        n = B.identity(x.rows)
+        left = p._print(B.inverse(B.add(B.mul(N_S, B.sub(xt, n)), n)))
+        right = p._print(B.inverse(B.add(B.mul(N_S, B.sub(x, n)), n)))
+        return integral + left + kron + right + s
+    if e.func == "sqrtm":
+        root = MatrixFunction("sqrtm", x)
+        n = B.identity(x.rows)
+        return p._print(B.inverse(B.add(B.kron(n, root), B.kron(B.transpose(root), n))))
+    sub = "J_{" + latex_name(p, e.func, e.p) + "}" if latex else "J_" + latex_name(p, e.func, e.p)
+    return sub + (r"\left(" if latex else "(") + p._print(x) + (r"\right)" if latex else ")")
+
+
+N_S = N.Var("s", dims.ONE, dims.ONE)  # the variable of integration
+
+
+define(
+    Frechet,
+    evaluate=lambda ev, e: F.frechet(e.func, ev(e.x), ev(e.e), _p(e)),
+    latex=_latex_frechet,
+    text=_text_frechet,
+    code=_code_frechet,
+    helpers={k: F.CODE[k] for k in ("_frechet", "_frechet_expm")},
+    no_entry=Msg("op.frechet"),
+)
+define(
+    FrechetKron,
+    evaluate=lambda ev, e: F.kron_form(e.func, ev(e.x), _p(e)),
+    latex=_kron_shown,
+    text=_kron_shown,
+    code=_code_kron,
+    helpers={"_kron_form": F.CODE["_kron_form"]},
+    no_entry=Msg("op.frechet"),
+    precedence=lambda e: P.POW if e.func == "sqrtm" else (P.ATOM if e.func == "power" else P.ADD),
+)
+
+ADJOINT = table("trace")(
+    "tr.frechet",
+    "adjoint of the Fréchet derivative",
+    "Fréchet 导数的伴随",
+    r"\operatorname{tr}(M\, L_f(X, E)) = \operatorname{tr}(L_f(X, M)\, E)",
+    "For a primary matrix function (a power series in X, as e^X, log X, X^{1/2}, X^p) "
+    "tr(M L_f(X, E)) = tr(L_f(X, M) E): for e^X both are ∫₀¹ tr(M e^{sX} E e^{(1−s)X}) ds, "
+    "rotated under the trace. In the inner product ⟨A, B⟩ = tr(Aᵀ B) the adjoint of "
+    "L_f(X, ·) is L_f(Xᵀ, ·), so tr(Aᵀ f(X)) has the gradient L_f(Xᵀ, A).",
+    "对初等矩阵函数（X 的幂级数，如 e^X、log X、X^{1/2}、X^p）有 "
+    "tr(M L_f(X, E)) = tr(L_f(X, M) E)：对 e^X，两边都等于 ∫₀¹ tr(M e^{sX} E e^{(1−s)X}) ds，"
+    "在迹中轮换即得。按内积 ⟨A, B⟩ = tr(Aᵀ B)，L_f(X, ·) 的伴随是 L_f(Xᵀ, ·)，"
+    "所以 tr(Aᵀ f(X)) 的梯度是 L_f(Xᵀ, A)。",
+)
+DERIVATIVE = table("trace")(
+    "tr.frechet_identity",
+    "trace of a Fréchet derivative",
+    "Fréchet 导数的迹",
+    r"\operatorname{tr}(L_f(X, E)) = \operatorname{tr}(f'(X)\, E)",
+    "By the adjoint rule with M = I, and L_f(X, I) = f′(X) since I commutes with X: "
+    "f′ is e^X for expm, X⁻¹ for logm, ½ X^{-1/2} for sqrtm, p X^{p−1} for X^p.",
+    "由伴随规则取 M = I，且 I 与 X 可交换，所以 L_f(X, I) = f′(X)："
+    "expm 为 e^X，logm 为 X⁻¹，sqrtm 为 ½ X^{-1/2}，X^p 为 p X^{p−1}。",
+)
+VEC = table("vectorization")(
+    "vec.frechet",
+    "matrix of the Fréchet derivative",
+    "Fréchet 导数的矩阵",
+    r"\operatorname{vec} L_f(X, E) = K_f(X) \operatorname{vec} E",
+    "K_exp(X) = ∫₀¹ e^{(1−s)Xᵀ} ⊗ e^{sX} ds (vec(A E B) = (Bᵀ ⊗ A) vec E under the integral); "
+    "K_log(X) = ∫₀¹ (s(Xᵀ−I)+I)⁻¹ ⊗ (s(X−I)+I)⁻¹ ds; K_sqrt(X) = (I ⊗ S + Sᵀ ⊗ I)⁻¹ with "
+    "S = X^{1/2}, from S dS + dS S = dX; J_{x^p}(X) for X^p. Its numbers come from L_f "
+    "column by column (vec L_f(X, E_k)).",
+    "K_exp(X) = ∫₀¹ e^{(1−s)Xᵀ} ⊗ e^{sX} ds（在积分内用 vec(A E B) = (Bᵀ ⊗ A) vec E）；"
+    "K_log(X) = ∫₀¹ (s(Xᵀ−I)+I)⁻¹ ⊗ (s(X−I)+I)⁻¹ ds；K_sqrt(X) = (I ⊗ S + Sᵀ ⊗ I)⁻¹，"
+    "S = X^{1/2}，由 S dS + dS S = dX 得到；X^p 记为 J_{x^p}(X)。数值由 L_f 逐列求出。",
+)
+
+
+def _trace(m, e, has):
+    if m is None or m.is_scalar:
+        fprime = derivative_of(function_of(e.func, e.x, e.p))
+        return DERIVATIVE, (fprime if m is None else B.mul(m, fprime)), e.e
+    return ADJOINT, Frechet(e.func, e.x, m, e.p), e.e
+
+
+def _vec(j, e, has):
+    return VEC, times(j, FrechetKron(e.func, e.x, e.p)), e.e
+
+
+deflinear(Frechet, trace=_trace, vec=_vec)

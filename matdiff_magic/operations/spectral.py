@@ -1,0 +1,304 @@
+"""Spectral functions: λ_max(S), λ_min(S) (the extreme eigenvalues of a symmetric S; of another
+square matrix, of its symmetric part (S + Sᵀ)/2), σ_max(X) (the spectral norm, ``norm(X, 2)``)
+and ‖X‖_* (the nuclear norm, ``norm(X, "nuc")``). Their gradients are products of named factors,
+nodes of their own computed from the argument: v (the unit eigenvector of λ), u₁ and v₁ (the top
+singular vectors), U Vᵀ (the thin SVD's, as one factor: its size min(m, n) is not a dimension
+the shapes can name). Signs are fixed (the largest entry of v positive, u₁ = X v₁ / σ₁), and
+the gradients v vᵀ, u₁ v₁ᵀ, U Vᵀ do not depend on them. Differentiable where the eigenvalue or
+singular value is simple (and ‖X‖_* where X has full rank): the steps say so, and random test
+points keep a gap (``check.EDGES``)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from matdiff_magic import dims
+from matdiff_magic.language.functions import FunctionSpec, register_function
+from matdiff_magic.messages import Msg
+from matdiff_magic.operations.define import define
+from matdiff_magic.printing import base as P
+from matdiff_magic.printing.latex import LatexPrinter
+from matdiff_magic.rules.diffrule import CHOOSERS, DiffRule, row
+from matdiff_magic.tree import build as B
+from matdiff_magic.tree.base import Expr
+from matdiff_magic.tree.canonical import ckey
+from matdiff_magic.tree.shapes import new_shape, require_square
+
+VALUES = ("lambda_max", "lambda_min", "sigma_max", "norm_nuc")
+FACTORS = ("v_max", "v_min", "u1", "v1", "polar")
+
+
+class Spectral(Expr):
+    """A scalar function of the spectrum: λ_max, λ_min, σ_max or the nuclear norm."""
+
+    __slots__ = ()
+    _fields = ("func", "arg")
+    func: str
+    arg: Expr
+
+    def __init__(self, func: str, arg: Expr):
+        assert func in VALUES, func
+        if func.startswith("lambda"):
+            require_square("spectral", arg)
+        self._setup((func, arg), dims.SCALAR_SHAPE)
+
+    def _canonical_key(self) -> str:
+        return f"{self.func}({ckey(self.arg)})"
+
+
+class SpectralFactor(Expr):
+    """v of λ_max or λ_min (n×1), u₁ (m×1) and v₁ (n×1) of σ_max, U Vᵀ of the thin SVD (m×n)."""
+
+    __slots__ = ()
+    _fields = ("kind", "arg")
+    kind: str
+    arg: Expr
+
+    def __init__(self, kind: str, arg: Expr):
+        assert kind in FACTORS, kind
+        shape = {
+            "v_max": (arg.rows, dims.ONE),
+            "v_min": (arg.rows, dims.ONE),
+            "u1": (arg.rows, dims.ONE),
+            "v1": (arg.cols, dims.ONE),
+            "polar": (arg.rows, arg.cols),
+        }[kind]
+        self._setup((kind, arg), new_shape(*shape))
+
+    def _canonical_key(self) -> str:
+        return f"{self.kind}({ckey(self.arg)})"
+
+
+# -- numbers ------------------------------------------------------------------------------------
+
+
+def _sym(x: np.ndarray) -> np.ndarray:
+    return (x + x.T) / 2
+
+
+def _signed(v: np.ndarray) -> np.ndarray:
+    """v with its largest entry (in size) positive: one sign, whichever routine found it."""
+    k = int(np.argmax(np.abs(v)))
+    return v if v[k] >= 0 else -v
+
+
+def _top_singular(x: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
+    _, s, vt = np.linalg.svd(x)
+    v = _signed(vt[0])
+    return float(s[0]), x @ v / s[0], v
+
+
+def _spectral_value(func: str, x: np.ndarray) -> float:
+    if func == "lambda_max":
+        return float(np.linalg.eigvalsh(_sym(x))[-1])
+    if func == "lambda_min":
+        return float(np.linalg.eigvalsh(_sym(x))[0])
+    s = np.linalg.svd(x, compute_uv=False)
+    return float(s[0] if func == "sigma_max" else np.sum(s))
+
+
+def _factor(kind: str, x: np.ndarray) -> np.ndarray:
+    if kind in ("v_max", "v_min"):
+        _, vecs = np.linalg.eigh(_sym(x))
+        return _signed(vecs[:, -1 if kind == "v_max" else 0]).reshape(-1, 1)
+    if kind == "polar":
+        u, _, vt = np.linalg.svd(x, full_matrices=False)
+        return u @ vt
+    _, u, v = _top_singular(x)
+    return (u if kind == "u1" else v).reshape(-1, 1)
+
+
+def _edge(node, ev, margin) -> bool:
+    """A simple extreme eigenvalue or top singular value (a gap to the next), a nonzero σ_max,
+    and for the nuclear norm every singular value clear of 0."""
+    x, gap = ev(node.arg), max(margin(node.arg), 1e-2)
+    if node.func.startswith("lambda"):
+        lam = np.linalg.eigvalsh(_sym(x))
+        return bool(len(lam) < 2 or (lam[-1] - lam[-2] > gap and lam[1] - lam[0] > gap))
+    s = np.linalg.svd(x, compute_uv=False)
+    if node.func == "norm_nuc":
+        return bool(np.min(s) > gap)
+    return bool(s[0] > gap and (len(s) < 2 or s[0] - s[1] > gap))
+
+
+# -- printing and code -------------------------------------------------------------------------
+
+_VALUE_NAMES = {  # (LaTeX, text, ASCII)
+    "lambda_max": (r"\lambda_{\max}", "λ_max", "lambda_max"),
+    "lambda_min": (r"\lambda_{\min}", "λ_min", "lambda_min"),
+    "sigma_max": (r"\sigma_{\max}", "σ_max", "sigma_max"),
+}
+_FACTOR_NAMES = {
+    "v_max": (r"v_{\max}", "v_max"),
+    "v_min": (r"v_{\min}", "v_min"),
+    "u1": ("u_{1}", "u₁"),
+    "v1": ("v_{1}", "v₁"),
+}
+
+
+def _print_value(printer, e, ascii_only: bool = False) -> str:
+    inner = printer._print(e.arg)
+    latex = isinstance(printer, LatexPrinter)
+    if e.func == "norm_nuc":
+        if latex:
+            return r"\left\lVert " + inner + r" \right\rVert_{*}"
+        return "norm_nuc(" + inner + ")"
+    name = _VALUE_NAMES[e.func][0 if latex else (2 if ascii_only else 1)]
+    return (name + r"\left(" + inner + r"\right)") if latex else name + "(" + inner + ")"
+
+
+def _print_factor(printer, e) -> str:
+    latex = isinstance(printer, LatexPrinter)
+    inner = printer._print(e.arg)
+    if e.kind == "polar":
+        sub = "_{" + inner + "}" if latex else "_" + (inner if len(inner) == 1 else f"({inner})")
+        return "U" + sub + " V" + sub + ("^{T}" if latex else "ᵀ")
+    name = _FACTOR_NAMES[e.kind][0 if latex else 1]
+    return name + (r"\left(" + inner + r"\right)" if latex else "(" + inner + ")")
+
+
+FACTOR_CODE = (
+    "def _spectral_factor(kind, x):\n"
+    "    # v of λ_max/λ_min (of (x + xᵀ)/2), u₁, v₁ of σ_max, U Vᵀ of the thin SVD;\n"
+    "    # signs fixed (largest entry of v positive): v vᵀ and u₁ v₁ᵀ do not depend on them\n"
+    "    def signed(v):\n"
+    "        return v if v[np.argmax(np.abs(v))] >= 0 else -v\n"
+    "    if kind in ('v_max', 'v_min'):\n"
+    "        vecs = np.linalg.eigh((x + x.T) / 2)[1]\n"
+    "        return signed(vecs[:, -1 if kind == 'v_max' else 0]).reshape(-1, 1)\n"
+    "    u, s, vt = np.linalg.svd(x, full_matrices=False)\n"
+    "    if kind == 'polar':\n"
+    "        return u @ vt\n"
+    "    v = signed(vt[0])\n"
+    "    return (x @ v / s[0] if kind == 'u1' else v).reshape(-1, 1)\n"
+)
+VALUE_CODE = (
+    "def _spectral(func, x):\n"
+    "    if func in ('lambda_max', 'lambda_min'):\n"
+    "        lam = np.linalg.eigvalsh((x + x.T) / 2)\n"
+    "        return lam[-1] if func == 'lambda_max' else lam[0]\n"
+    "    s = np.linalg.svd(x, compute_uv=False)\n"
+    "    return s[0] if func == 'sigma_max' else s.sum()\n"
+)
+
+
+def _code_value(p, e):
+    p.helpers.add("_spectral")
+    return p.call("_spectral", repr(e.func), e.arg)
+
+
+def _code_factor(p, e):
+    p.helpers.add("_spectral_factor")
+    return p.call("_spectral_factor", repr(e.kind), e.arg)
+
+
+define(
+    Spectral,
+    evaluate=lambda ev, e: np.array([[_spectral_value(e.func, ev(e.arg))]]),
+    latex=_print_value,
+    text=_print_value,
+    ascii=lambda p, e: _print_value(p, e, ascii_only=True),
+    code=_code_value,
+    helpers={"_spectral": VALUE_CODE},
+    no_entry=Msg("op.spectral"),
+    edge=_edge,
+)
+define(
+    SpectralFactor,
+    evaluate=lambda ev, e: _factor(e.kind, ev(e.arg)),
+    latex=_print_factor,
+    text=_print_factor,
+    code=_code_factor,
+    helpers={"_spectral_factor": FACTOR_CODE},
+    no_entry=Msg("op.spectral_factor"),
+    precedence=lambda e: P.MUL if e.kind == "polar" else P.ATOM,
+)
+for _name, _summary, _aliases in (
+    ("lambda_max", "largest eigenvalue of a symmetric matrix", ("λ_max",)),
+    ("lambda_min", "smallest eigenvalue of a symmetric matrix", ("λ_min",)),
+    ("sigma_max", 'largest singular value (spectral norm, norm(X, 2))', ("σ_max",)),
+    ("norm_nuc", 'nuclear norm, the sum of the singular values (norm(X, "nuc"))', ()),
+):
+    register_function(
+        FunctionSpec(
+            _name, 1, (lambda f: lambda x: Spectral(f, x))(_name), _summary, _aliases, scalar=True
+        )
+    )
+
+
+# -- differentials -------------------------------------------------------------------------------
+
+
+def _d_eigenvalue(node: Expr, d) -> Expr:
+    v = SpectralFactor("v_max" if node.func == "lambda_max" else "v_min", node.arg)
+    return B.matmul(B.transpose(v), d(node.arg), v)
+
+
+def _d_sigma(node: Expr, d) -> Expr:
+    u, v = SpectralFactor("u1", node.arg), SpectralFactor("v1", node.arg)
+    return B.matmul(B.transpose(u), d(node.arg), v)
+
+
+def _d_nuclear(node: Expr, d) -> Expr:
+    return B.trace(B.matmul(B.transpose(SpectralFactor("polar", node.arg)), d(node.arg)))
+
+
+ROWS = {
+    "lambda_max": row(
+        "d.lambda_max",
+        None,
+        "largest eigenvalue rule",
+        "最大特征值的微分",
+        r"\mathrm{d}\lambda_{\max}(S) = v^{T} \mathrm{d}S\, v",
+        "Assuming λ_max is a simple eigenvalue of the symmetric S: v is its unit eigenvector "
+        "(S v = λ v, vᵀ v = 1; its sign does not matter in vᵀ dS v); from d(S v) = d(λ v), "
+        "multiplied by vᵀ. (For a non-symmetric argument, λ of its symmetric part.)",
+        "设 λ_max 是对称矩阵 S 的单特征值：v 是对应的单位特征向量（S v = λ v，vᵀ v = 1，"
+        "其符号不影响 vᵀ dS v）；对 S v = λ v 求微分后左乘 vᵀ 即得。"
+        "（非对称的自变量取其对称部分的 λ。）",
+        _d_eigenvalue,
+    ),
+    "lambda_min": row(
+        "d.lambda_min",
+        None,
+        "smallest eigenvalue rule",
+        "最小特征值的微分",
+        r"\mathrm{d}\lambda_{\min}(S) = v^{T} \mathrm{d}S\, v",
+        "Assuming λ_min is a simple eigenvalue of the symmetric S: v is its unit eigenvector "
+        "(its sign does not matter in vᵀ dS v).",
+        "设 λ_min 是对称矩阵 S 的单特征值：v 是对应的单位特征向量（其符号不影响 vᵀ dS v）。",
+        _d_eigenvalue,
+    ),
+    "sigma_max": row(
+        "d.sigma_max",
+        None,
+        "largest singular value rule",
+        "最大奇异值的微分",
+        r"\mathrm{d}\sigma_{\max}(X) = u_{1}^{T} \mathrm{d}X\, v_{1}",
+        "Assuming σ_max = ‖X‖₂ is a simple singular value: u₁ and v₁ are its unit left and "
+        "right singular vectors (X v₁ = σ u₁, Xᵀ u₁ = σ v₁; flipping both signs changes "
+        "nothing).",
+        "设 σ_max = ‖X‖₂ 是单奇异值：u₁、v₁ 是对应的单位左、右奇异向量"
+        "（X v₁ = σ u₁，Xᵀ u₁ = σ v₁；两者同时变号不影响结果）。",
+        _d_sigma,
+    ),
+    "norm_nuc": row(
+        "d.norm_nuc",
+        None,
+        "nuclear norm rule",
+        "核范数的微分",
+        r"\mathrm{d}\lVert X \rVert_{*} = \operatorname{tr}((U V^{T})^{T} \mathrm{d}X)",
+        "X = U Σ Vᵀ is the thin SVD (U, V with orthonormal columns); assuming X has full rank "
+        "(every singular value positive), d Σᵢ σᵢ = Σᵢ uᵢᵀ dX vᵢ = tr(V Uᵀ dX).",
+        "X = U Σ Vᵀ 是紧凑奇异值分解（U、V 的列正交归一）；设 X 满秩（奇异值都为正），"
+        "d Σᵢ σᵢ = Σᵢ uᵢᵀ dX vᵢ = tr(V Uᵀ dX)。",
+        _d_nuclear,
+    ),
+}
+
+
+def _choose(node: Expr) -> DiffRule | None:
+    return ROWS[node.func] if isinstance(node, Spectral) else None
+
+
+CHOOSERS.append(_choose)
