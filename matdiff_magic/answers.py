@@ -112,6 +112,10 @@ def check_against(expected: Result, answer: str, seed: int = 0) -> AnswerCheck:
     except MatDiffError as err:
         return AnswerCheck("invalid", expected, reason=err, answer_text=answer)
     want = expected.expr
+    if isinstance(given, N.Zero | N.Const) and given.is_scalar and B.is_zero(given):
+        # a bare 0, as matdiff prints a zero derivative and a student writes it, is the zero
+        # of the derivative's shape
+        given = B.zero(*want.shape)
     if not _same_shape(given.shape, want.shape) and not _same_shape(given.shape, want.shape[::-1]):
         return AnswerCheck("invalid", expected, given, reason=_shape_reason(expected, given),
                            answer_text=answer)  # fmt: skip

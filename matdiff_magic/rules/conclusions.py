@@ -102,9 +102,11 @@ SIMPLIFY = _row(
     "simplify",
     "simplify",
     "化简",
-    r"(AB)^{T} = B^{T} A^{T},\ (A^{T})^{T} = A,\ I A = A",
-    "Tidy up: push transposes through products, drop identities, collect like terms.",
-    "整理：转置穿过乘积、去掉单位矩阵、合并同类项。",
+    r"(AB)^{T} = B^{T} A^{T},\ (A^{T})^{T} = A,\ I A = A,\ "
+    r"\mathbf{1}^{T} \operatorname{diag}(v) = v^{T},\ \operatorname{diag}(v) \mathbf{1} = v",
+    "Tidy up: push transposes through products, drop identities, collect like terms; "
+    "a row of ones times diag(v) is vᵀ.",
+    "整理：转置穿过乘积、去掉单位矩阵、合并同类项；全一行向量乘 diag(v) 等于 vᵀ。",
 )
 HESSIAN = _row(
     "hessian",

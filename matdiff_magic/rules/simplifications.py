@@ -25,7 +25,8 @@ BY_REWRITE: dict[str, Rule] = {
     "contract vec": _row(
         "simplify.vec_backwards", "vec identity read backwards", "反用向量化恒等式",
         r"(P \otimes Q) \operatorname{vec}(C) = \operatorname{vec}(Q C P^{T}),\ "
-        r"K \operatorname{vec}(C) = \operatorname{vec}(C^{T})",
+        r"K \operatorname{vec}(C) = \operatorname{vec}(C^{T}),\ "
+        r"(A \otimes B) K = K (B \otimes A)",
         "A Kronecker product or commutation matrix applied to a vec is a plain matrix product.",
         "克罗内克积或交换矩阵作用在 vec 上，等于普通的矩阵乘积。",
     ),
