@@ -237,6 +237,9 @@ def signs_out_of_differences(e: Expr) -> Expr:
         if not isinstance(f, N.Add):
             return False
         parts = [B.split(t) for t in f.terms]
+        constants = [p for p in parts if isinstance(p[2], N.Identity | N.Ones)]
+        if constants:  # I - P and 𝟏 - σ keep the constant positive, as books write them
+            return bool(constants[0][0].could_extract_minus_sign())
         first = min(parts, key=lambda p: display_key(p[2]) if p[2] is not None else "")
         return bool(first[0].could_extract_minus_sign())
 
