@@ -122,6 +122,9 @@ def test_answers_may_use_the_problems_definitions():
         ("x: vector(n)\nx", "x"),  # a bare I
         ("X: matrix(m, n)\nsum(X)^2", "X"),  # 𝟏_(m×n)
         ("A: matrix(p, n); X: matrix(n, n)\nA X X", "X"),
+        # 𝟏 and I as operands of ⊗ and vec, sized so that they read back: (𝟏_n ⊗ I_n), vec(I_n)
+        ("x: vector(n); A: matrix(n, n)\ndiag(x) A diag(x)", "x"),
+        ("x: vector(n)\nlogsumexp(sin(diag(x)) x) * 0.5", "x"),
         # names the printer rewrites: subscripts (W₂ from W2 or W_2) and Greek (α, Θ)
         ("W2: matrix(n, n); x: vector(n)\nx' W2 x", "x"),
         ("W_2: matrix(k, n); W_12: matrix(n, n); x: vector(n)\nsum(W_2 W_12 x)", "W_12"),

@@ -37,7 +37,10 @@ define(
     N.Vec,
     evaluate=lambda ev, e: ev(e.arg).reshape(-1, 1, order="F"),
     latex=called("vec"),
-    text=called("vec"),
+    # vec(I_n): nothing else in vec(I) says the size, and the text must read back
+    text=lambda p, e: p.call(
+        "vec", p._identity_sized(e.arg) if isinstance(e.arg, N.Identity) else p._print(e.arg)
+    ),
     code={
         "numpy": lambda p, e: (p.operand(e.arg, ATOM) + '.reshape(-1, 1, order="F")', ATOM),
         # vec(X) = the rows of Xᵀ one after another: no order="F" needed

@@ -128,11 +128,18 @@ class Printer:
             return self.paren(self._print(f))
         if isinstance(f, N.Identity):
             return self._identity_sized(f)
+        if isinstance(f, N.Ones) or (isinstance(f, N.Transpose) and isinstance(f.arg, N.Ones)):
+            return self._ones_sized(f if isinstance(f, N.Ones) else N.Ones(ONE, f.arg.rows))
         if isinstance(f, N.Transpose) and isinstance(f.arg, N.Identity):
             return self._identity_sized(f.arg) + self._print(N.Transpose(N.Var("", ONE, ONE)))
         return self.wrap(f, POW)
 
     def _identity_sized(self, e: N.Identity) -> str:
+        return self._print(e)
+
+    def _ones_sized(self, e: N.Ones) -> str:
+        """𝟏 where nothing around it says its size (an operand of ⊗); the text printers write
+        the size so that the formula reads back."""
         return self._print(e)
 
     def _base(self, e: Expr) -> str:

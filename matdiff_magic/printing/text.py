@@ -54,6 +54,13 @@ class TextPrinter(Printer):
     def _identity_sized(self, e: N.Identity) -> str:
         return "I_" + dim_text(e.n)
 
+    def _ones_sized(self, e: N.Ones) -> str:
+        if e.cols == ONE and isinstance(e.rows, sympy.Symbol):
+            return "𝟏_" + dim_text(e.rows)
+        if e.rows == ONE and isinstance(e.cols, sympy.Symbol):
+            return "𝟏_(1×" + dim_text(e.cols) + ")"
+        return self._print(e)
+
     def _power_base(self, base: Expr) -> str:
         s = self._print(base)
         if self.precedence(base) < ATOM or isinstance(base, N.Transpose | N.Power):
