@@ -5,14 +5,15 @@ variable, and the book's closed form in matdiff's own text syntax (so it can be 
 checked: tests/test_textbook_form.py first proves every book form correct with
 ``md.check_answer``, then compares lengths). Layout: mixed (the books' gradient convention).
 
-Token counting follows the issue "Results in textbook form": identifiers, numbers, operators,
-brackets and transposes/inverses count; juxtaposition (a matrix product) does not.
+Token counting is the issue's measure (identifiers, numbers, operators, brackets, transposes and
+inverses; juxtaposition does not count), defined once in ``matdiff_magic/written_tokens.py``.
 """
 
 from __future__ import annotations
 
-import re
 from typing import NamedTuple
+
+from matdiff_magic.written_tokens import tokens  # noqa: F401  (the issue's measure, one definition)
 
 
 class BookForm(NamedTuple):
@@ -150,20 +151,3 @@ ROWS = [
              "tr(A inv(X) B)", "X", "-(X⁻¹ B A X⁻¹)ᵀ"),
     BookForm("Wikipedia: log(aᵀ x)", V + "log(a' x)", "x", "a/(aᵀ x)"),
 ]
-
-
-_TOKEN = re.compile(
-    r"""
-    (?P<name>(?:[A-Za-zα-ωΑ-Ω][A-Za-z0-9₀-₉]*|𝟏)(?:_\([^)]*\)|_[A-Za-z0-9]+)?)
-  | (?P<number>\d+(?:\.\d+)?)
-  | (?P<script>⁻ᵀ|⁻¹|ᵀ|∘?⁻?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)
-  | (?P<operator>[-+⊙⊘⊗/·*√])
-  | (?P<bracket>[()‖|])
-    """,
-    re.X,
-)
-
-
-def tokens(text: str) -> int:
-    """The token length of a printed formula (⁻ᵀ counts as two: an inverse and a transpose)."""
-    return sum(2 if m.group() == "⁻ᵀ" else 1 for m in _TOKEN.finditer(text))
