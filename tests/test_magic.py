@@ -51,6 +51,9 @@ def english(ip, monkeypatch):
     settings.lang = None
     yield
     settings.lang = None
+    # %config writes into the shell's config too, which a reloaded extension would read again
+    # (the next module's cells would then speak Chinese)
+    ip.config.MatDiff.pop("lang", None)
 
 
 def cell(ip, line: str, body: str) -> None:

@@ -166,21 +166,49 @@ class TreeBuilder:
 
     def _build_Call(self, node: S.Call) -> Expr:
         spec = FUNCTIONS[node.func]
-        if spec.sizes:  # ones(m, n): the arguments are sizes, not expressions
-            args: list[object] = [self._size(a) for a in node.args]
-        else:
-            args = [a.value if isinstance(a, S.Text) else self.build(a) for a in node.args]
+        # ones(m, n): the arguments are sizes, not expressions; unvec(v, m, n): some of them
+        args: list[object] = [
+            self._size(a)
+            if spec.sizes is True or k in spec.size_args
+            else a.value
+            if isinstance(a, S.Text)
+            else self.build(a)
+            for k, a in enumerate(node.args)
+        ]
         return self.guarded(lambda: spec.build(*args), node.args, node.span)
 
     def _build_Text(self, node: S.Text) -> Expr:
         raise ParseError(Msg("build.text_not_expression"), source=self.source, span=node.span)
 
     def _size(self, node: S.Node) -> sympy.Expr:
+        """A size argument: a positive whole number, a size's name, or products, powers and
+        sums of them as the printer writes them (``n²``, ``mn``, ``m_A·m_X``)."""
         if isinstance(node, S.Num) and node.value.denominator == 1 and node.value > 0:
             return sympy.Integer(int(node.value))
         if isinstance(node, S.Name):
-            return dims.symbol(node.name)
+            return self._size_name(node.name)
+        products = (None, "*", "juxt")
+        if isinstance(node, S.Product) and all(op in products for op, _, _ in node.items):
+            return sympy.Mul(*[self._size(sub) for _, _, sub in node.items])
+        if isinstance(node, S.Sum) and all(op in (None, "+") for op, _, _ in node.items):
+            return sympy.Add(*[self._size(sub) for _, _, sub in node.items])
+        if (
+            isinstance(node, S.Postfix)
+            and node.op == "pow"
+            and isinstance(node.exponent, S.Num)
+            and node.exponent.value.denominator == 1
+            and node.exponent.value > 0
+        ):
+            return self._size(node.operand) ** int(node.exponent.value)
         raise ParseError(Msg("build.size_argument"), source=self.source, span=node.span)
+
+    def _size_name(self, name: str) -> sympy.Expr:
+        """``mn`` is the product m·n when m and n are sizes in use and mn is not (the printer
+        writes products of one-letter sizes side by side)."""
+        known = {str(s) for v in self.vars.values() for d in v.shape for s in d.free_symbols}
+        if name not in known and len(name) > 1 and all(ch in known for ch in name):
+            return sympy.Mul(*[dims.symbol(ch) for ch in name])
+        return dims.symbol(name)
 
     def _build_Sum(self, node: S.Sum) -> Expr:
         terms: list[Expr] = []

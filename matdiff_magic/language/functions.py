@@ -23,6 +23,7 @@ class FunctionSpec:
     scalar: bool = False  # a scalar whatever the argument (the parser's depth bookkeeping)
     most: int | None = None  # the most arguments, if more than ``arity`` (the fewest) are allowed
     sizes: bool = False  # the arguments are sizes (ones(m, n)), not expressions
+    size_args: tuple[int, ...] = ()  # which arguments are sizes when only some are (unvec)
 
 
 def _like(a: Expr, other: Expr) -> Expr:

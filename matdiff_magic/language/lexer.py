@@ -12,6 +12,12 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from matdiff_magic.errors import ParseError, Span
+from matdiff_magic.language.lex_sized import (
+    PendingSizes,
+    place_pending,
+    sized_constant,
+    sized_unvec,
+)
 from matdiff_magic.messages import Msg
 
 MAX_SOURCE_LENGTH = 20_000
@@ -122,8 +128,6 @@ _COMMANDS = {
 _DIGIT = r"(?:(?!𝟏)\d)"
 _NUMBER = re.compile(rf"{_DIGIT}+(?:\.{_DIGIT}+)?(?:[eE][+-]?{_DIGIT}+)?|\.{_DIGIT}+")
 ONES = "𝟏"
-# I_n, I_3, 𝟏_(m×n), K_(m,n): the sizes of printed constants (one name or number each)
-_SIZED = re.compile(r"(I|𝟏|K)_(?:([A-Za-z]\w*|\d+)(?![\w(])|\(\s*(\w+\s*(?:×|,|\sx\s)\s*\w+)\s*\))")
 
 
 def number_value(text: str, source: str, span: Span) -> Fraction:
@@ -198,6 +202,7 @@ def tokenize(source: str) -> list[Token]:
             span=Span(MAX_SOURCE_LENGTH, MAX_SOURCE_LENGTH + 1),
         )
     tokens: list[Token] = []
+    pending: list[PendingSizes] = []
     depth = 0  # inside (), {}, [] a newline does not end a statement
     i, n = 0, len(source)
     space = False
@@ -308,25 +313,20 @@ def tokenize(source: str) -> list[Token]:
             tokens.append(Token("NAME", "sqrt", Span(i, i + 1), space))
             i, space = i + 1, False
             continue
-        sized = _SIZED.match(source, i)
-        if sized and (i == 0 or not _name_char(source[i - 1], False)):
-            # as the text printer writes sized constants: I_n, 𝟏_(m×n), K_(m,n)
-            func = {"I": "eye", ONES: "ones", "K": "commutation"}[sized.group(1)]
-            inner = sized.group(3) or ""
-            span = Span(i, sized.end())
-            tokens.append(Token("NAME", func, span, space))
-            tokens.append(Token("OP", "(", span, False))
-            group = sized.group(2)
-            sizes = [group] if group else re.split(r"\s*(?:×|,|\sx\s)\s*", inner.strip())
-            for k, size in enumerate(sizes):
-                if k:
-                    tokens.append(Token("OP", ",", span, False))
-                kind = "NUMBER" if size.isdigit() else "NAME"
-                value = number_value(size, original, span) if size.isdigit() else None
-                tokens.append(Token(kind, size, span, False, value))
-            tokens.append(Token("OP", ")", span, False))
-            i, space = sized.end(), False
-            continue
+        # as the text printer writes sized constants and reshapes: I_n, 𝟏_(m×n), unvec_m×n(v)
+        if i == 0 or not _name_char(source[i - 1], False):
+            constant = sized_constant(source, i, space, _lex_size, Token)
+            if constant is not None:
+                tokens.extend(constant[0])
+                i, space = constant[1], False
+                continue
+            unvec = sized_unvec(source, i, space, _lex_size, Token)
+            if unvec is not None:
+                tokens.extend(unvec[0])
+                pending.append(PendingSizes(len(tokens) - 1, unvec[2]))
+                depth += 1
+                i, space = unvec[1], False
+                continue
         if ch == ONES:
             tokens.append(Token("OP", ONES, Span(i, i + 1), space))
             i, space = i + 1, False
@@ -368,4 +368,9 @@ def tokenize(source: str) -> list[Token]:
                 span=Span(i, i + 1),
             )
     tokens.append(Token("EOF", "", Span(n, n + 1), space))
-    return tokens
+    return place_pending(tokens, pending) if pending else tokens
+
+
+def _lex_size(text: str) -> list[Token]:
+    """One printed size (``n``, ``n²``, ``mn``, ``m_A·m_X``) as ordinary tokens."""
+    return tokenize(text)

@@ -1,5 +1,6 @@
 """vec(X), the columns of X stacked into one, and its inverse vec⁻¹ (written by the methods when
-they reshape a gradient; the language has no name for it)."""
+they reshape a gradient; the language reads it back as ``unvec(v, m, n)``, also in the
+printer's spelling ``unvec_m×n(v)``)."""
 
 from __future__ import annotations
 
@@ -58,7 +59,19 @@ define(
     code={"numpy": _code_unvec, "torch": _code_unvec_rows, "jax": _code_unvec_rows},
     no_entry=Msg("op.unvec"),
 )
+def _unvec(v, m, n):
+    # the node's own check first: B.unvec's shortcuts (unvec of 0, of a sum) would not say
+    # that v has the wrong length
+    N.Unvec(v, m, n)
+    return B.unvec(v, m, n)
+
+
 register_function(FunctionSpec("vec", 1, B.vec, "stack the columns into one column"))
+register_function(
+    FunctionSpec(
+        "unvec", 3, _unvec, "unvec(v, m, n): the m×n matrix whose vec is v", size_args=(1, 2)
+    )
+)
 row(
     "d.vec",
     N.Vec,

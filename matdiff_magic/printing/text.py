@@ -52,7 +52,10 @@ class TextPrinter(Printer):
         return text_name(name)
 
     def _identity_sized(self, e: N.Identity) -> str:
-        return "I_" + dim_text(e.n)
+        # I_(n²), not I_n²: that would read back as (I_n)²
+        size = dim_text(e.n)
+        simple = isinstance(e.n, sympy.Symbol | sympy.Integer) and size.isalnum()
+        return "I_" + (size if simple else f"({size})")
 
     def _ones_sized(self, e: N.Ones) -> str:
         if e.cols == ONE and isinstance(e.rows, sympy.Symbol):

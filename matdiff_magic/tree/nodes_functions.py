@@ -90,7 +90,10 @@ class Unvec(Expr):
             arg.rows, dims.resolve(m) * dims.resolve(n)
         ):
             raise shape_mismatch(
-                "shape.reshape", (arg,), Msg("shape.not_column_of_length", length=m * n)
+                "shape.reshape", (arg,), Msg(
+                    "shape.not_column_of_length",
+                    length=dims.dim_text(dims.resolve(m) * dims.resolve(n)),
+                )
             )
         self._setup((arg, m, n), new_shape(m, n))
 

@@ -1,0 +1,59 @@
+"""Every result matdiff prints reads back as a correct answer (issue: check my answer).
+
+Over the rewrite corpus and the book forms, in every method and layout, the printed text of
+the derivative, given back to ``check_answer``, must be "correct": the verdict compares the
+parsed answer with the derivative numerically at random points, so a print that reads back as
+something else (a size lost, a reshape unreadable, an operator misread) fails here.
+"""
+
+from __future__ import annotations
+
+import pytest
+from test_rewrites import CORPUS, METHODS
+from textbook_forms import ROWS as BOOK_ROWS
+
+import matdiff_magic as md
+from matdiff_magic.answers import check_against
+
+LAYOUTS = ("numerator", "denominator", "mixed")
+PROBLEMS = list(
+    dict.fromkeys([*CORPUS, *((r.problem, r.wrt) for r in BOOK_ROWS if r.order == 1)])
+)
+
+
+@pytest.mark.parametrize("expr, wrt", PROBLEMS)
+def test_every_printed_result_reads_back_as_correct(expr: str, wrt: str) -> None:
+    failures = []
+    for method in METHODS:
+        for layout in LAYOUTS:
+            try:
+                r = md.derive(expr, wrt, method=method, layout=layout)
+            except md.UnsupportedError:
+                continue
+            check = check_against(r, r.text)
+            if check.verdict != "correct":
+                failures.append((method, layout, r.text, check.verdict, check.message()))
+    assert not failures, failures
+
+
+# The reshapes and sized constants that once did not read back (each printed by some method).
+@pytest.mark.parametrize(
+    "expr, wrt, answer",
+    [
+        ("x: vector(n)\n𝟏_nᵀ x", "x", "𝟏_n"),
+        ("X: matrix(n, n)\nvec(X)' 𝟏_(n²×1)", "X", "𝟏_(n×n)"),
+        ("X: matrix(n, n)\nvec(X)' 𝟏_(n²×1)", "X", "unvec_n×n(𝟏_(n²×1))"),
+        ("X: matrix(m, n)\nsum(X)", "X", "unvec_(m x n)(𝟏_(mn×1))"),
+        ("X: matrix(m, n)\nsum(X)", "X", "unvec(ones(m n), m, n)"),
+        # printed unvec_n×n((vec(X) ⊗ I_(n²) + ...)ᵀ ... vec(I_(n²))): its own text
+        ("X: matrix(n, n)\nvec(I_(n²))' vec(X ⊗ X)", "X", None),
+    ],
+)
+def test_printed_sizes_and_reshapes_read_back(expr: str, wrt: str, answer: str | None) -> None:
+    r = md.derive(expr, wrt)
+    assert check_against(r, answer or r.text).verdict == "correct", (r.text, answer)
+
+
+def test_a_reshape_of_the_wrong_length_is_refused_with_its_length() -> None:
+    with pytest.raises(md.ShapeError, match="length n²"):
+        md.derive("X: matrix(m, n)\nsum(unvec(vec(X), n, n))", "X")
