@@ -178,8 +178,11 @@ def _parse_answer(problem: Problem, expected: Result, answer: str) -> Expr:
     variables = dict(problem.variables)
     variables.setdefault(expected.wrt.name, expected.wrt)
     declared = {name: _type_text(v) for name, v in variables.items()}
-    lines = [problem.source[d.span.start : d.span.end] for d in problem.definitions]
-    for d in problem.definitions:
+    # a definition that is the variable (wrt="e") is the variable in the answer too, not
+    # its definition: the derivative was taken with e free
+    kept = [d for d in problem.definitions if d.name != expected.wrt.name]
+    lines = [problem.source[d.span.start : d.span.end] for d in kept]
+    for d in kept:
         declared.pop(d.name, None)
     # sizes the answer leaves open (a bare I) take the derivative's
     parsed = parse_problem("\n".join([*lines, answer]), declared, shape=expected.expr.shape)

@@ -492,6 +492,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "and matrices",
         "zh": "{name} 的值有 {ndim} 个维度；matdiff 只处理标量、向量和矩阵",
     },
+    "eval.linalg_failed": {
+        "en": "a matrix decomposition failed at these values ({cause})",
+        "zh": "在这些取值处矩阵分解失败（{cause}）",
+    },
     "eval.not_finite": {
         "en": "the value of {name} contains NaN or infinity",
         "zh": "{name} 的值含有 NaN 或无穷大",

@@ -142,8 +142,13 @@ class Evaluator:
         found = self._memo.get(key)
         if found is None:
             method = handler(self, "_eval_", e)
-            # Extension point: a node class defined outside the core evaluates itself.
-            found = method(e) if method is not None else e._evaluate_with(self)  # type: ignore[attr-defined]
+            try:
+                # Extension point: a node class defined outside the core evaluates itself.
+                found = method(e) if method is not None else e._evaluate_with(self)  # type: ignore[attr-defined]
+            except np.linalg.LinAlgError as exc:
+                # an SVD or eigensolver that fails (a NaN in its argument, no convergence) is
+                # a point where the function has no value, as a log of a negative number is
+                raise EvaluationError(Msg("eval.linalg_failed", cause=str(exc))) from None
             self._memo[key] = found
         return found
 

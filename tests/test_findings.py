@@ -219,3 +219,14 @@ def test_sqrt_of_a_quotient_keeps_its_sign():
     r = md.derive("x: vector(n)\nc: scalar\nsqrt(x / c)", "x", method="definition")
     x, c = np.array([-1.0, -2.0]), -1.0
     assert np.allclose(r.evaluate({"x": x, "c": c}), np.diag(1 / (2 * c * np.sqrt(x / c))))
+
+
+def test_a_failed_decomposition_is_a_point_without_a_value():
+    # norm_nuc(√w) at a point where w < 0: NumPy's SVD of a NaN vector raised LinAlgError out
+    # of the random-point search, a traceback instead of a derivative (fuzzer, seed 500062).
+    import numpy as np
+
+    r = md.derive("w: vector(q)\ncos(exp(norm_nuc(sqrt(w))))", "w")
+    assert r.verify().ok
+    with pytest.raises(md.EvaluationError, match="decomposition failed"):
+        r.evaluate({"w": np.array([-1.0, 4.0, 9.0])})

@@ -66,6 +66,13 @@ CORPUS = [
     ("A: matrix(n, m); B: matrix(n, m)\ntr(A X B X)", "X"),
     ("Σ: matrix(n, n)\n-logdet(Σ)/2 - (x - μ)' inv(Σ) (x - μ)/2", "Σ"),
     ("(x - a)/norm(x - a)", "x"),
+    # the signs, reciprocals, numbers and 1×1 transposes of the second book table
+    ("m: vector(n); S: symmetric(n)\n-1/2 (x - m)' inv(S) (x - m)", "m"),
+    ("A: matrix(n, n); y: vector(n); t: scalar\ny' inv(A + t I) y", "t"),
+    ("sum(log(x))", "x"),
+    ("W: matrix(m, n); y: vector(m)\nnorm(tanh(W x) - y)^2", "W"),
+    ("sum(1 ./ x)", "x"),
+    ("A: matrix(m, n); B: matrix(n, m)\ntr(A diag(x) B)", "x"),
 ]
 
 

@@ -257,6 +257,23 @@ def tokenize(source: str) -> list[Token]:
             tokens.append(Token("OP", ".T", Span(i, i + 2), space))
             i, space = i + 2, False
             continue
+        if (
+            ch == "⁻"
+            and i + 1 < n
+            and source[i + 1] in _POWER_DIGITS
+            and not (source[i + 1] == "¹" and (i + 2 >= n or source[i + 2] not in _POWER_DIGITS))
+        ):
+            # the text printer's negative powers: (Xᵀ X)⁻², X⁻³ read as (Xᵀ X)^-2, X^-3
+            j = i + 1
+            while j < n and source[j] in _POWER_DIGITS:
+                j += 1
+            written = source[i + 1 : j].translate(_FROM_SUPERSCRIPT)
+            value = number_value(written, original, Span(i + 1, j))
+            tokens.append(Token("OP", "^", Span(i, i), space))
+            tokens.append(Token("OP", "-", Span(i, i + 1), False))
+            tokens.append(Token("NUMBER", written, Span(i + 1, j), False, value))
+            i, space = j, False
+            continue
         if ch in _POWER_DIGITS and not (
             ch in "²³" and (i + 1 >= n or source[i + 1] not in _POWER_DIGITS)
         ):

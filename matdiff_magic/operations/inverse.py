@@ -14,6 +14,7 @@ from matdiff_magic.printing import base as P
 from matdiff_magic.rules.diffrule import row
 from matdiff_magic.tree import build as B
 from matdiff_magic.tree import nodes as N
+from matdiff_magic.tree.base import Expr
 
 
 def _evaluate(ev, e):
@@ -27,15 +28,26 @@ def _code(p, e):
     if isinstance(e.arg, N.DiagMat):  # diag(v)⁻¹, as books print it: no O(n³) inverse
         v = e.arg.arg
         return p._print(N.DiagMat(N.HadamardDiv(N.Ones(v.rows, v.cols), v)))
+    if isinstance(e.arg, N.MatPow) and isinstance(e.arg.arg, N.DiagMat):  # diag(v)⁻ᵏ
+        v = e.arg.arg.arg
+        ones = N.Ones(v.rows, v.cols)
+        return p._print(N.DiagMat(N.HadamardDiv(ones, B.hadamard_pow(v, e.arg.k))))
     return p.call(p.fn("linalg.inv"), e.arg)
+
+
+def _power(e: N.Inverse) -> tuple[Expr, int]:
+    """(X^k)⁻¹ is written X⁻ᵏ, as books do: the base and the (negative) exponent."""
+    if isinstance(e.arg, N.MatPow):
+        return e.arg.arg, -e.arg.k
+    return e.arg, -1
 
 
 define(
     N.Inverse,
     evaluate=_evaluate,
-    latex=lambda p, e: p._base(e.arg) + "^{-1}",
-    text=lambda p, e: p._base(e.arg) + "⁻¹",
-    ascii=lambda p, e: p._base(e.arg) + "^-1",
+    latex=lambda p, e: p._base(_power(e)[0]) + "^{" + str(_power(e)[1]) + "}",
+    text=lambda p, e: p.sup(p._base(_power(e)[0]), str(_power(e)[1])),
+    ascii=lambda p, e: p.sup(p._base(_power(e)[0]), str(_power(e)[1])),
     code={"*": _code},
     sympy=lambda e, go: sympy.Inverse(go(e.arg)),
     no_entry=Msg("op.the_inverse"),

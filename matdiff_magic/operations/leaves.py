@@ -89,7 +89,7 @@ def _latex_identity(self, e: N.Identity) -> str:
 
 
 def _text_identity(self, e: N.Identity) -> str:
-    return "I"
+    return self._identity_sized(e) if getattr(self, "sizing", False) else "I"
 
 
 def _numpy_identity(self, e: N.Identity) -> tuple[str, int]:
@@ -153,6 +153,8 @@ def _latex_ones(self, e: N.Ones) -> str:
 
 
 def _text_ones(self, e: N.Ones) -> str:
+    if getattr(self, "sizing", False):  # inside an operand of ⊗ (TextPrinter._kron_operand)
+        return self._ones_sized(e)
     if e.rows == ONE:
         return "𝟏ᵀ"
     if e.cols == ONE:

@@ -130,7 +130,7 @@ deflinear(N.MatMul, trace=_trace_matmul, vec=_vec_matmul)
 
 # -- transpose ------------------------------------------------------------------------------------
 def _latex_transpose(self, e: N.Transpose) -> str:
-    if isinstance(e.arg, N.Inverse):
+    if isinstance(e.arg, N.Inverse) and not isinstance(e.arg.arg, N.MatPow):
         return self._base(e.arg.arg) + "^{-T}"
     if isinstance(e.arg, N.Differential):
         return self._print(e.arg) + "^{T}"
@@ -138,7 +138,7 @@ def _latex_transpose(self, e: N.Transpose) -> str:
 
 
 def _text_transpose(self, e: N.Transpose) -> str:
-    if isinstance(e.arg, N.Inverse):
+    if isinstance(e.arg, N.Inverse) and not isinstance(e.arg.arg, N.MatPow):
         return self._base(e.arg.arg) + "⁻ᵀ"
     if isinstance(e.arg, N.Differential):
         return self._print(e.arg) + "ᵀ"
@@ -146,7 +146,7 @@ def _text_transpose(self, e: N.Transpose) -> str:
 
 
 def _ascii_transpose(self, e: N.Transpose) -> str:
-    if isinstance(e.arg, N.Inverse):
+    if isinstance(e.arg, N.Inverse) and not isinstance(e.arg.arg, N.MatPow):
         return self._base(e.arg.arg) + "^-T"
     if isinstance(e.arg, N.Differential):
         return self._print(e.arg) + "'"

@@ -140,12 +140,13 @@ def _base_mul(self, e: N.Mul) -> str:
             head = self.frac_before_factor(top_text, bottom_text)
             return sign + head + self.PRODUCT_SEP + self._body(body)
         return sign + self.frac(top_text, bottom_text)
-    if negative and p == 1 and not top and isinstance(body, N.Hadamard | N.HadamardDiv):
-        return sign + self._print(body)  # -(a ⊙ b) = (-a) ⊙ b: no parentheses needed
     parts = [self.number(p)] if p != 1 else []
     # (aᵀ x) (bᵀ x): a product-valued scalar needs parentheses unless it stands alone.
     parts += [self._scalar_factor(t, last=(len(top) == 1 and body is None)) for t in top]
-    if body is not None:
+    if isinstance(body, N.Hadamard | N.HadamardDiv):
+        # c (a ⊙ b) = (c a) ⊙ b, however it is read: no parentheses needed (2 a ⊙ x, -a ⊙ b)
+        parts.append(self._print(body))
+    elif body is not None:
         parts.append(self._body(body))
     return sign + self.PRODUCT_SEP.join(parts)
 

@@ -58,11 +58,20 @@ class TextPrinter(Printer):
         return "I_" + (size if simple else f"({size})")
 
     def _ones_sized(self, e: N.Ones) -> str:
-        if e.cols == ONE and isinstance(e.rows, sympy.Symbol):
+        if e.cols == ONE and isinstance(e.rows, sympy.Symbol) and dim_text(e.rows).isalnum():
             return "𝟏_" + dim_text(e.rows)
-        if e.rows == ONE and isinstance(e.cols, sympy.Symbol):
-            return "𝟏_(1×" + dim_text(e.cols) + ")"
-        return self._print(e)
+        return f"𝟏_({dim_text(e.rows)}×{dim_text(e.cols)})"
+
+    # Inside an operand of ⊗ nothing around a 𝟏 or an I says its size ((𝟏 xᵀ) ⊗ I_n): while
+    # one is printed, every 𝟏 and I in it is written with its size, so the text reads back.
+    sizing = False
+
+    def _kron_operand(self, f: Expr, index: int) -> str:
+        outer, self.sizing = self.sizing, True
+        try:
+            return super()._kron_operand(f, index)
+        finally:
+            self.sizing = outer
 
     def _power_base(self, base: Expr) -> str:
         s = self._print(base)

@@ -37,11 +37,36 @@ BY_REWRITE: dict[str, Rule] = {
         "Sums of entries written with ones are named as the sum and the trace.",
         "用全一向量写出的元素和，写成 sum 与迹。",
     ),
+    "diagonals by name": _row(
+        "simplify.diagonal_names", "row sums of an entrywise product", "逐元素乘积的行和",
+        r"(P \odot Q) \mathbf{1} = \operatorname{diag}(P Q^{T}),\ "
+        r"(P \odot Q)^{T} \mathbf{1} = \operatorname{diag}(P^{T} Q)",
+        "Row or column sums of an entrywise product are the diagonal of a matrix product.",
+        "逐元素乘积的行和或列和，是一个矩阵乘积的对角线。",
+    ),
     "ones first": _row(
         "simplify.ones_first", "sum of a vector's entries", "向量元素之和",
         r"y^{T} \mathbf{1} = \mathbf{1}^{T} y",
         "A scalar equals its transpose, so the sum of entries is written one way.",
         "标量等于它的转置，元素之和统一写成 1ᵀy。",
+    ),
+    "reciprocals as quotients": _row(
+        "simplify.reciprocal", "a reciprocal as a quotient", "倒数写成商",
+        r"x^{\circ -1} = \mathbf{1} \oslash x",
+        "An entrywise negative power is written as a division, as books write it.",
+        "逐元素的负幂写成逐元素相除，与书上的写法一致。",
+    ),
+    "numbers out of brackets": _row(
+        "simplify.number_out", "a common number out of a bracket", "提出公共数因子",
+        r"(2 a - 2 b) \odot c = 2 (a - b) \odot c",
+        "A number every term of a bracketed sum shares is taken out of the product.",
+        "括号内各项共有的数因子提到乘积之外。",
+    ),
+    "absorb a sign": _row(
+        "simplify.absorb_sign", "a sign into a difference", "负号并入差",
+        r"-P (a - b) Q = P (b - a) Q",
+        "A negated product takes its sign into a difference, turning it round.",
+        "带负号的乘积把负号并入其中的差，差的两项交换次序。",
     ),
     "signs out of differences": _row(
         "simplify.difference_sign", "one way round for a difference", "差的统一写法",
@@ -54,6 +79,12 @@ BY_REWRITE: dict[str, Rule] = {
         r"\operatorname{tr}(P a b^{T} Q) = b^{T} Q P a",
         "Cycling the trace to start after a column leaves a 1×1 product, its own trace.",
         "把迹循环到列向量之后，得到 1×1 的乘积，它的迹就是它自己。",
+    ),
+    "scalars with fewer transposes": _row(
+        "simplify.scalar_transpose", "a scalar is its own transpose", "标量等于其转置",
+        r"y^{T} M^{T} x = x^{T} M y",
+        "A 1×1 product equals its transpose; it is written the way with fewer transposes.",
+        "1×1 的乘积等于它的转置，写成转置较少的那一种。",
     ),
     "powers of norms": _row(
         "simplify.norm_powers", "powers of a nonnegative scalar", "非负标量的幂",

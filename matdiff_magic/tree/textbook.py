@@ -31,15 +31,24 @@ def reading_cost(e: Expr) -> int:
 
 
 def diagonal_inverses(e: Expr) -> Expr:
-    """diag(𝟏 ⊘ v) = diag(v)⁻¹: the inverse of a diagonal matrix inverts its diagonal."""
+    """diag(𝟏 ⊘ v) = diag(v)⁻¹: the inverse of a diagonal matrix inverts its diagonal; and
+    diag(v∘²)⁻¹ = diag(v)⁻², the power on the diagonal matrix, as books write it."""
+
+    def powered(inverse: Expr) -> Expr:
+        v = inverse.arg.arg if isinstance(inverse.arg, N.DiagMat) else None
+        if isinstance(v, N.HadamardPow) and v.exponent in (2, 3):
+            return N.Inverse(N.MatPow(B.diag_mat(v.base), int(v.exponent)))
+        return inverse
 
     def post(out: Expr) -> Expr:
         if isinstance(out, N.DiagMat):
             v = out.arg
             if isinstance(v, N.HadamardDiv) and isinstance(v.num, N.Ones):
-                return N.Inverse(B.diag_mat(v.den))
+                return powered(N.Inverse(B.diag_mat(v.den)))
             if isinstance(v, N.HadamardPow) and v.exponent == -1:
-                return N.Inverse(B.diag_mat(v.base))
+                return powered(N.Inverse(B.diag_mat(v.base)))
+        if isinstance(out, N.Inverse):
+            return powered(out)
         return out
 
     return transform(e, post=post)
@@ -269,6 +278,170 @@ def signs_out_of_differences(e: Expr) -> Expr:
                 ]
                 product = B.matmul(*factors)
                 return B.neg(product) if sum(flips) % 2 else product
+        return out
+
+    return transform(e, post=post)
+
+
+def absorb_a_sign(e: Expr) -> Expr:
+    """-P (a - b) Q = P (b - a) Q: a result that is a negated product with a difference in it
+    takes the sign into the difference, one token shorter (Xᵀ (y - σ(X θ)), S⁻¹ (x - m), as the
+    books write them). A difference without a constant term is turned first, so 𝟏 - σ and
+    I - P stay as books write them when another difference can take the sign. Only the whole
+    result: inside a sum the sign costs nothing (a - P b is as long as a + P (-b))."""
+    c, scalars, body = B.split(e)
+    if not c.could_extract_minus_sign():
+        return e
+    factors = list(body.factors if isinstance(body, N.MatMul | N.Hadamard) else [body])
+    slots = [("body", k, f) for k, f in enumerate(factors) if _difference(f)]
+    slots += [("scalar", k, s) for k, s in enumerate(scalars) if _difference(s)]
+    if not slots:
+        return e
+    where, k, f = min(slots, key=lambda slot: _has_constant_term(slot[2]))
+    turned = _turned(f)
+    if where == "scalar":
+        new_scalars = [turned if i == k else s for i, s in enumerate(scalars)]
+        return B.make_mul(-c, new_scalars, body)
+    factors[k] = turned
+    if isinstance(body, N.MatMul):
+        new_body = B.matmul(*factors)
+    elif isinstance(body, N.Hadamard):
+        new_body = B.hadamard(*factors)
+    else:
+        new_body = factors[0]
+    return B.make_mul(-c, scalars, new_body)
+
+
+def _difference(f: Expr | None) -> bool:
+    if isinstance(f, N.Transpose):
+        f = f.arg
+    return isinstance(f, N.Add) and len(f.terms) >= 2
+
+
+def _has_constant_term(f: Expr) -> bool:
+    if isinstance(f, N.Transpose):
+        f = f.arg
+    assert isinstance(f, N.Add)
+    def constant(t: Expr) -> bool:
+        _, scalars, body = B.split(t)
+        return not scalars and (body is None or isinstance(body, N.Identity | N.Ones))
+
+    return any(constant(t) for t in f.terms)
+
+
+def _turned(f: Expr) -> Expr:
+    if isinstance(f, N.Transpose):
+        return N.Transpose(_turned(f.arg))
+    return B.add(*[B.neg(t) for t in f.terms])
+
+
+def scalars_fewer_transposes(e: Expr) -> Expr:
+    """yᵀ Mᵀ y = yᵀ M y: a 1×1 product equals its transpose, so it is written the way round
+    with fewer tokens, then fewer transposes on anything but 𝟏 and I (𝟏ᵀ y, not yᵀ 𝟏); a tie
+    keeps the product as it is."""
+
+    def cost(p: Expr) -> tuple[int, int]:
+        flips = sum(
+            1
+            for n in p.walk()
+            if isinstance(n, N.Transpose) and not isinstance(n.arg, N.Ones | N.Identity)
+        )
+        return written_tokens(p), flips
+
+    def post(out: Expr) -> Expr:
+        if isinstance(out, N.MatMul) and out.is_scalar and len(out.factors) >= 2:
+            # factor by factor: B.transpose leaves a 1×1 product as it is
+            turned = B.matmul(*[B.transpose(f) for f in reversed(out.factors)])
+            if isinstance(turned, N.MatMul) and cost(turned) < cost(out):
+                return turned
+        return out
+
+    return transform(e, post=post)
+
+
+def reciprocals_as_quotients(e: Expr) -> Expr:
+    """x∘⁻¹ = 𝟏 ⊘ x and x∘⁻² = 𝟏 ⊘ x∘²: books divide by a vector, they do not raise it to a
+    negative entrywise power (and every method then prints the one form)."""
+
+    def post(out: Expr) -> Expr:
+        if isinstance(out, N.HadamardPow) and out.exponent.is_negative:
+            k = -out.exponent
+            den = out.base if k == 1 else N.HadamardPow(out.base, k)
+            return N.HadamardDiv(N.Ones(*out.shape), den)
+        return out
+
+    return transform(e, post=post)
+
+
+def numbers_out_of_brackets(e: Expr) -> Expr:
+    """(2 a - 2 b) ⊙ c = 2 (a - b) ⊙ c: a number every term of a bracketed sum shares leaves
+    the bracket and the product; the brackets are there anyway, so it reads one number
+    shorter. A sum standing alone keeps its numbers (2 a + 2 b is no longer than 2 (a + b))."""
+
+    def common(f: Expr) -> sympy.Expr | None:
+        if not isinstance(f, N.Add):
+            return None
+        coeffs = [B.split(t)[0] for t in f.terms]
+        if not all(c.is_Rational for c in coeffs):
+            return None
+        g = sympy.gcd_list([abs(c) for c in coeffs])
+        return g if g != 1 and g != 0 else None
+
+    def post(out: Expr) -> Expr:
+        if isinstance(out, N.MatMul | N.Hadamard | N.Kron):
+            factors = list(out.args)
+            scale = sympy.Integer(1)
+            for k, f in enumerate(factors):
+                g = common(f)
+                if g is not None:
+                    factors[k] = B.add(*[B.scale(1 / g, t) for t in f.terms])
+                    scale *= g
+            if scale != 1:
+                return B.scale(scale, B.rebuild(out, tuple(factors)))
+        return out
+
+    return transform(e, post=post)
+
+
+def diagonals_by_name(e: Expr) -> Expr:
+    """(P ⊙ Q) 𝟏 = diag(P Qᵀ) and (P ⊙ Q)ᵀ 𝟏 = diag(Pᵀ Q): row and column sums of an entrywise
+    product of two matrices are the diagonal of a matrix product ((I ⊙ M) 𝟏 = diag(M)), as the
+    definition method's sums over an index say diag(B A); and diag(Aᵀ Bᵀ) = diag(B A)."""
+
+    def named(h: Expr, transposed: bool) -> Expr | None:
+        if not (isinstance(h, N.Hadamard) and len(h.factors) == 2):
+            return None
+        p, q = h.factors
+        if p.is_column or q.is_column or p.is_row or q.is_row:
+            return None
+        for a, b in ((p, q), (q, p)):
+            if isinstance(a, N.Identity):
+                return B.diag_vec(b)
+        if transposed:
+            return B.diag_vec(B.matmul(B.transpose(p), q))
+        return B.diag_vec(B.matmul(p, B.transpose(q)))
+
+    def transposes(x: Expr) -> int:
+        return sum(1 for n in x.walk() if isinstance(n, N.Transpose))
+
+    def post(out: Expr) -> Expr:
+        if isinstance(out, N.DiagVec) and isinstance(out.arg, N.MatMul):
+            # diag(Aᵀ Bᵀ) = diag(B A): a matrix and its transpose share the diagonal
+            turned = B.matmul(*[B.transpose(f) for f in reversed(out.arg.factors)])
+            if transposes(turned) < transposes(out.arg):
+                return B.diag_vec(turned)
+            return out
+        if not isinstance(out, N.MatMul):
+            return out
+        factors = list(out.factors)
+        for k in range(len(factors) - 1):
+            h, ones = factors[k], factors[k + 1]
+            if not (isinstance(ones, N.Ones) and ones.is_column):
+                continue
+            transposed = isinstance(h, N.Transpose)
+            found = named(h.arg if transposed else h, transposed)
+            if found is not None:
+                return B.matmul(*factors[:k], found, *factors[k + 2 :])
         return out
 
     return transform(e, post=post)

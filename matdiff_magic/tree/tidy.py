@@ -15,12 +15,17 @@ from matdiff_magic.tree.named import written_size
 from matdiff_magic.tree.rewrite import canonical, named, transform
 from matdiff_magic.tree.softmax_form import recognise_softmax
 from matdiff_magic.tree.textbook import (
+    absorb_a_sign,
     diagonal_inverses,
+    diagonals_by_name,
     display_key,
     gather_a_transpose,
+    numbers_out_of_brackets,
     ones_first,
     powers_of_norms,
     reading_cost,
+    reciprocals_as_quotients,
+    scalars_fewer_transposes,
     signs_out_of_differences,
     split_a_fraction,
     spread_a_number,
@@ -118,9 +123,11 @@ REWRITES: dict[str, Callable[[Expr], Expr]] = {
     "contract vec": contract_vec,
     "entrywise algebra": simplify_entrywise,
     "sums and traces by name": sums_and_traces,
+    "diagonals by name": diagonals_by_name,
     "ones first": ones_first,
     "signs out of differences": signs_out_of_differences,
     "traces of scalars": traces_of_scalars,
+    "scalars with fewer transposes": scalars_fewer_transposes,
     "powers of norms": powers_of_norms,
     "recognise softmax": recognise_softmax,
     "merge linear wrappers": merge_linear_wrappers,
@@ -128,9 +135,12 @@ REWRITES: dict[str, Callable[[Expr], Expr]] = {
     "factor": factor,
     "multiply out": _multiply_out,
     "diagonal inverses": diagonal_inverses,
+    "reciprocals as quotients": reciprocals_as_quotients,
+    "numbers out of brackets": numbers_out_of_brackets,
     "spread a number": spread_a_number,
     "split a fraction": split_a_fraction,
     "gather a transpose": gather_a_transpose,
+    "absorb a sign": absorb_a_sign,
     "order sums": _order_sums,
 }
 
@@ -216,9 +226,12 @@ def _settle(e: Expr) -> Expr:
 def _finish(e: Expr) -> Expr:
     for name in (
         "diagonal inverses",
+        "reciprocals as quotients",
+        "numbers out of brackets",
         "spread a number",
         "split a fraction",
         "gather a transpose",
+        "absorb a sign",
         "order sums",
     ):
         e = _apply(name, e)
@@ -230,9 +243,11 @@ def _tidy(e: Expr) -> Expr:
     for name in (
         "contract vec",
         "sums and traces by name",
+        "diagonals by name",
         "ones first",
         "signs out of differences",
         "traces of scalars",
+        "scalars with fewer transposes",
         "powers of norms",
         "entrywise algebra",
         "recognise softmax",

@@ -68,6 +68,15 @@ class Compounds:
         self.declare({n.val for n in arg.walk() if n.op == "var"})
         return self.binary("mul", k, self.call("vec", arg, **_flags(need)))
 
+    def unvecced(self, shape: Shape, d: int, need: str) -> Node:
+        """unvec(v, m, n): an m×n matrix from a column of length m·n, its sizes written (as
+        ``unvec_m×n(v)`` or ``unvec(v, m, n)``); the variables under it are declared, as under
+        vec."""
+        (m,), (k,) = shape
+        arg = self.gen(((m, k), ONE), d - 1, need)
+        self.declare({n.val for n in arg.walk() if n.op == "var"})
+        return _n("unvec", shape, arg, val=f"{m},{k}", pos=arg.pos, bnd=arg.bnd)
+
     def declare(self, names: set[str]) -> None:
         """Never leave these variables to inference (see ``Case.declared_how``: odd styles)."""
         self.variables[:] = [

@@ -231,6 +231,8 @@ class Generator(Compounds):
             add(1.5, lambda: self.call("vec", g((r[:1], r[1:]), d - 1, need), **_flags(need)))
             if need != "wc":
                 add(0.3, lambda: self.commuted(r, d, need))
+        if len(r) == 1 and len(c) == 1 and r != c and need in ("any", "bnd", "pos"):
+            add(0.3, lambda: self.unvecced(shape, d, need))
         if c == ONE and len(r) == 1:
             add(0.6, lambda: self.call("vec", g((ONE, r), d - 1, need), **_flags(need)))
             add(1, lambda: self.call("diag", g((r, r), d - 1, need), **_flags(need)))

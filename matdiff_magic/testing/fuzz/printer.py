@@ -115,7 +115,7 @@ def precedence(n: Node) -> int:
     op = n.op
     if op in ("add", "sub"):
         return SUM
-    if op in ("max", "min", "ones", "K"):
+    if op in ("max", "min", "ones", "K", "unvec"):
         return ATOM
     if op in ("mul", "had", "hdiv", "div"):
         return PROD
@@ -176,6 +176,10 @@ class Printer:
         if op == "K":
             m, k = n.val.split(",")
             return f"K_({m},{k})" if s % 2 else f"commutation({m}, {k})"
+        if op == "unvec":  # as the text printer writes it, or as a call with its sizes
+            m, k = n.val.split(",")
+            arg = self.print(n.args[0])
+            return f"unvec_{m}×{k}({arg})" if s % 2 else f"unvec({arg}, {m}, {k})"
         if op == "ones":  # ones(n), ones(m, n): sizes by name (each one size atom)
             rows, cols = n.shape
             sizes = [rows[0]] + ([cols[0]] if cols else [])

@@ -92,6 +92,9 @@ class Evaluator:
                     out[i * k + j, j * m + i] = 1.0
             return out
         args = [self(a) for a in n.args]
+        if op == "unvec":
+            m, k = (self.sizes[a] for a in n.val.split(","))
+            return args[0].reshape(m, k, order="F")
         if op == "add":
             return args[0] + args[1]
         if op == "sub":
