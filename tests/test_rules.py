@@ -130,7 +130,12 @@ EXAMPLES = {
     "def.assemble": ("x' S x", "x", "definition"),
     "def.entrywise": ("S diag(x) B", "x", "definition"),
     # the identities a simplify step cites (rules/simplifications.py)
+    "simplify.absorb_sign": ("-1/2 (x - a)' inv(S) (x - a)", "a", "differential"),
     "simplify.diagonal_inverse": ("log(x)", "x", "definition"),
+    "simplify.diagonal_names": ("tr(B' diag(x) B)", "x", "chain"),
+    "simplify.number_out": ("norm(tanh(S x) - a)^2", "S", "definition"),
+    "simplify.reciprocal": ("sum(log(x))", "x", "definition"),
+    "simplify.scalar_transpose": ("a' inv(S + t I) x", "t", "chain"),
     "simplify.difference_sign": ("(x - a)' S (x - a)", "x", "differential"),
     "simplify.distribute": ("sum(x .* log(x))", "x", "chain"),
     "simplify.entrywise": ("sum(x .* log(x))", "x", "differential"),

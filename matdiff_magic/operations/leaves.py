@@ -84,12 +84,20 @@ define(
 
 
 # -- identity matrix I ----------------------------------------------------------------------------
+def _compound_size(e: N.Identity) -> bool:
+    """An identity of size n² or mn (a vec-form result's, beside K_(n,n)): nothing around it
+    says that size as plainly as writing it, I_{n²}."""
+    return not isinstance(e.n, sympy.Symbol | sympy.Integer)
+
+
 def _latex_identity(self, e: N.Identity) -> str:
-    return "I"
+    return self._identity_sized(e) if _compound_size(e) else "I"
 
 
 def _text_identity(self, e: N.Identity) -> str:
-    return self._identity_sized(e) if getattr(self, "sizing", False) else "I"
+    if getattr(self, "sizing", False) or _compound_size(e):
+        return self._identity_sized(e)
+    return "I"
 
 
 def _numpy_identity(self, e: N.Identity) -> tuple[str, int]:
