@@ -117,8 +117,8 @@ FAMOUS = [
     ("norm(X)", "X", "X/‖X‖_F"),
     ("sqrt(x' x)", "x", "x/‖x‖"),
     ("(x' x) x", "x", "2 x xᵀ + (xᵀ x) I"),
-    ("X' X", "X", "(K_(n,n) + I) (I_n ⊗ Xᵀ)"),
-    ("sum(X) X", "X", "vec(X) 𝟏ᵀ + sum(X) I"),
+    ("X' X", "X", "(K_(n,n) + I_(n²)) (I_n ⊗ Xᵀ)"),
+    ("sum(X) X", "X", "vec(X) 𝟏ᵀ + sum(X) I_(mn)"),
     ("tr(diag(x) A)", "x", "diag(A)"),
 ]
 
