@@ -61,9 +61,6 @@ METHODS = ("differential", "vectorization", "definition", "chain")
 # Rows of the second book table where the methods still print equal results differently
 # (each a known gap, not a wrong answer: every form is verified).
 METHODS_DIFFER = {
-    # the definition method's index form keeps exp(x)/(𝟏ᵀ exp(x)) inside diag and outer
-    # products, where the softmax recognition does not reach
-    "softmax Jacobian": "diag(exp(x))/(𝟏ᵀ exp(x)) beside diag(softmax(x))",
     # the index form reads Σ x_p² as xᵀ x; the others keep the user's ‖x‖²
     "fourth power of norm": "4 (xᵀ x) x beside 4 ‖x‖² x",
 }

@@ -230,6 +230,8 @@ def _finish(e: Expr) -> Expr:
         "numbers out of brackets",
         "spread a number",
         "split a fraction",
+        # a fraction split into terms may show exp(z)/(𝟏ᵀ exp(z)) again
+        "recognise softmax",
         "gather a transpose",
         "absorb a sign",
         "order sums",
