@@ -136,6 +136,8 @@ EXAMPLES = {
     "simplify.number_out": ("norm(tanh(S x) - a)^2", "S", "definition"),
     "simplify.reciprocal": ("sum(log(x))", "x", "definition"),
     "simplify.scalar_transpose": ("a' inv(S + t I) x", "t", "chain"),
+    # numerator layout: the vec form's ((Bᵀ Xᵀ Aᵀ)⁻²)ᵀ
+    "simplify.transpose_inward": ("tr(inv(A X B))", "X", "vectorization"),
     "simplify.difference_sign": ("(x - a)' S (x - a)", "x", "differential"),
     "simplify.distribute": ("sum(x .* log(x))", "x", "chain"),
     "simplify.entrywise": ("sum(x .* log(x))", "x", "differential"),
@@ -184,7 +186,9 @@ def test_rule_example(key):
     expr, wrt, method = EXAMPLES[key]
     order = 2 if key == "hessian" else 1
     # the chain method's numerator-layout narration shows only in numerator layout
-    in_numerator = key in ("layout.transpose", "chain.numerator", "read.numerator")
+    in_numerator = key in (
+        "layout.transpose", "chain.numerator", "read.numerator", "simplify.transpose_inward"
+    )
     layouts = ("numerator",) if in_numerator or key.endswith("_numerator") else ("mixed",)
     results = assert_derivative(
         D + expr,

@@ -86,6 +86,12 @@ BY_REWRITE: dict[str, Rule] = {
         "A 1×1 product equals its transpose; it is written the way with fewer transposes.",
         "1×1 的乘积等于它的转置，写成转置较少的那一种。",
     ),
+    "transposes inward": _row(
+        "simplify.transpose_inward", "transpose of an inverse power", "逆幂的转置",
+        r"((B^{T} A^{T})^{-k})^{T} = (A B)^{-k}",
+        "A transpose goes inside an inverse or a power when that leaves fewer transposes.",
+        "当转置移入逆或幂之后转置更少时，就把它移进去。",
+    ),
     "powers of norms": _row(
         "simplify.norm_powers", "powers of a nonnegative scalar", "非负标量的幂",
         r"(\lVert x \rVert^{4})^{1/2} = \lVert x \rVert^{2},\ \lVert x^{T} x \rVert = x^{T} x",

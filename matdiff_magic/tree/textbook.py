@@ -49,9 +49,42 @@ def diagonal_inverses(e: Expr) -> Expr:
                 return powered(N.Inverse(B.diag_mat(v.base)))
         if isinstance(out, N.Inverse):
             return powered(out)
+        if isinstance(out, N.MatMul):
+            return _diagonal_times_ones(out)
         return out
 
     return transform(e, post=post)
+
+
+def _diagonal_times_ones(product: N.MatMul) -> Expr:
+    """diag(v)⁻ᵏ 𝟏 = 𝟏 ⊘ v∘ᵏ and 𝟏ᵀ diag(v)⁻ᵏ = (𝟏 ⊘ v∘ᵏ)ᵀ: an inverted diagonal applied to
+    ones is a vector again."""
+    factors = list(product.factors)
+    for k in range(len(factors) - 1):
+        a, b = factors[k], factors[k + 1]
+        if isinstance(b, N.Ones) and b.is_column:
+            vector = _inverted_diagonal(a)
+            if vector is not None:
+                return B.matmul(*factors[:k], vector, *factors[k + 2 :])
+        if _is_ones_row(a):
+            vector = _inverted_diagonal(b)
+            if vector is not None:
+                return B.matmul(*factors[:k], B.transpose(vector), *factors[k + 2 :])
+    return product
+
+
+def _inverted_diagonal(f: Expr) -> Expr | None:
+    """𝟏 ⊘ v∘ᵏ when f is diag(v)⁻ᵏ."""
+    if not isinstance(f, N.Inverse):
+        return None
+    inner, power = f.arg, 1
+    if isinstance(inner, N.MatPow):
+        inner, power = inner.arg, inner.k
+    if not isinstance(inner, N.DiagMat):
+        return None
+    v = inner.arg
+    den = v if power == 1 else B.hadamard_pow(v, power)
+    return N.HadamardDiv(N.Ones(v.rows, v.cols), den)
 
 
 def spread_a_number(e: Expr) -> Expr:
@@ -445,3 +478,31 @@ def diagonals_by_name(e: Expr) -> Expr:
         return out
 
     return transform(e, post=post)
+
+
+def transposes_inward(e: Expr) -> Expr:
+    """((Bᵀ Xᵀ Aᵀ)⁻²)ᵀ = (A X B)⁻²: a transpose taken through inverses, powers and products
+    when that leaves fewer transposes, no longer to read."""
+
+    def count(x: Expr) -> int:
+        return sum(1 for n in x.walk() if isinstance(n, N.Transpose))
+
+    def post(out: Expr) -> Expr:
+        if isinstance(out, N.Transpose) and isinstance(out.arg, N.Inverse | N.MatPow):
+            pushed = _pushed(out.arg)
+            if count(pushed) < count(out) and written_tokens(pushed) <= written_tokens(out):
+                return pushed
+        return out
+
+    return transform(e, post=post)
+
+
+def _pushed(a: Expr) -> Expr:
+    """aᵀ with the transpose taken inside inverses, matrix powers and products."""
+    if isinstance(a, N.Inverse):
+        return N.Inverse(_pushed(a.arg))
+    if isinstance(a, N.MatPow):
+        return N.MatPow(_pushed(a.arg), a.k)
+    if isinstance(a, N.MatMul):
+        return B.matmul(*[B.transpose(f) for f in reversed(a.factors)])
+    return B.transpose(a)

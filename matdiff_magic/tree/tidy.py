@@ -31,6 +31,7 @@ from matdiff_magic.tree.textbook import (
     spread_a_number,
     sums_and_traces,
     traces_of_scalars,
+    transposes_inward,
 )
 from matdiff_magic.tree.vec_forms import contract_vec, merge_linear_wrappers
 
@@ -128,6 +129,7 @@ REWRITES: dict[str, Callable[[Expr], Expr]] = {
     "signs out of differences": signs_out_of_differences,
     "traces of scalars": traces_of_scalars,
     "scalars with fewer transposes": scalars_fewer_transposes,
+    "transposes inward": transposes_inward,
     "powers of norms": powers_of_norms,
     "recognise softmax": recognise_softmax,
     "merge linear wrappers": merge_linear_wrappers,
@@ -250,6 +252,7 @@ def _tidy(e: Expr) -> Expr:
         "signs out of differences",
         "traces of scalars",
         "scalars with fewer transposes",
+        "transposes inward",
         "powers of norms",
         "entrywise algebra",
         "recognise softmax",
