@@ -202,3 +202,19 @@ def test_a_matrix_function_of_a_symmetric_matrix_is_symmetric():
     np.testing.assert_allclose(r.evaluate({"P": p0}), 2 * block[:N, N:], atol=1e-8)
     # A general X keeps its transpose: expm(X)ᵀ is not expm(X).
     assert _derive("tr(expm(X))", "X").text == "expm(X)ᵀ"
+
+
+@pytest.mark.parametrize(
+    ("expr", "closed_form"),
+    [
+        ("tr(expm(X))", lambda x: sl.expm(x).T),
+        ("tr(logm(X))", lambda x: np.linalg.inv(x).T),
+        ("tr(sqrtm(X))", lambda x: np.linalg.inv(sl.sqrtm(x).real).T / 2),
+    ],
+)
+def test_the_chain_rule_reads_l_f_at_the_identity_as_f_prime(expr, closed_form):
+    """The chain rule substitutes ∂f/∂Y = I into L_f(X, (∂f/∂Y)ᵀ): L_f(X, I) = f′(X), since I
+    commutes with X, so the result is the closed form, not L_exp(X, I)ᵀ."""
+    r = _derive(expr, "X", method="chain")
+    assert "L_" not in r.text
+    np.testing.assert_allclose(r.evaluate(VALUES), closed_form(X0), atol=1e-9)
