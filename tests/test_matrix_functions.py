@@ -182,3 +182,39 @@ def test_spectral_factors_do_not_depend_on_the_sign_the_routine_picks():
     flipped = md.derive(D + "sigma_max(-Y)", "Y")
     # σ(−Y) = σ(Y): the same gradient, though u₁(−Y) v₁(−Y)ᵀ is evaluated factor by factor
     assert np.allclose(flipped.evaluate(VALUES), r.evaluate(VALUES), atol=1e-10)
+
+
+def test_a_matrix_function_of_a_symmetric_matrix_is_symmetric():
+    """f(S)ᵀ = f(S) and L_f(S, E)ᵀ = L_f(S, E) for symmetric S and E, so the sym(G) of a
+    symmetric variable drops the transposes: tr(S^(1/3)) gives S^(-2/3)/3, not
+    (S^(-2/3) + (S^(-2/3))ᵀ)/6, and tr(logm(S)²) gives 2 L_log(S, logm(S))."""
+    P = "P: spd(n)\n"
+    p0 = S0 @ S0 / N + np.eye(N)
+    r = md.derive(P + "tr(P^(1/3))", "P")
+    assert r.verify().ok and "ᵀ" not in r.text
+    np.testing.assert_allclose(
+        r.evaluate({"P": p0}), sl.fractional_matrix_power(p0, -2 / 3).real / 3, atol=1e-9
+    )
+    r = md.derive(P + "tr(logm(P) logm(P))", "P")
+    assert r.verify().ok and "ᵀ" not in r.text
+    log_p = sl.logm(p0).real
+    block = sl.logm(np.block([[p0, log_p], [np.zeros((N, N)), p0]])).real
+    np.testing.assert_allclose(r.evaluate({"P": p0}), 2 * block[:N, N:], atol=1e-8)
+    # A general X keeps its transpose: expm(X)ᵀ is not expm(X).
+    assert _derive("tr(expm(X))", "X").text == "expm(X)ᵀ"
+
+
+@pytest.mark.parametrize(
+    ("expr", "closed_form"),
+    [
+        ("tr(expm(X))", lambda x: sl.expm(x).T),
+        ("tr(logm(X))", lambda x: np.linalg.inv(x).T),
+        ("tr(sqrtm(X))", lambda x: np.linalg.inv(sl.sqrtm(x).real).T / 2),
+    ],
+)
+def test_the_chain_rule_reads_l_f_at_the_identity_as_f_prime(expr, closed_form):
+    """The chain rule substitutes ∂f/∂Y = I into L_f(X, (∂f/∂Y)ᵀ): L_f(X, I) = f′(X), since I
+    commutes with X, so the result is the closed form, not L_exp(X, I)ᵀ."""
+    r = _derive(expr, "X", method="chain")
+    assert "L_" not in r.text
+    np.testing.assert_allclose(r.evaluate(VALUES), closed_form(X0), atol=1e-9)

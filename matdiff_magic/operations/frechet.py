@@ -29,6 +29,7 @@ from matdiff_magic.rules.adjoint import deflinear, times
 from matdiff_magic.rules.rule import table
 from matdiff_magic.tree import build as B
 from matdiff_magic.tree import nodes as N
+from matdiff_magic.tree.base import Expr
 
 
 def _p(e) -> float | None:
@@ -163,3 +164,14 @@ def _vec(j, e, has):
 
 
 deflinear(Frechet, trace=_trace, vec=_vec)
+
+
+def _frechet(func: str, x: Expr, e: Expr, p) -> Expr:
+    """L_f(X, E), with L_f(X, I) = f′(X) (I commutes with X): the chain rule substitutes
+    ∂f/∂Y = I into L_f(X, (∂f/∂Y)ᵀ) for tr(f(X))."""
+    if isinstance(e, N.Identity):
+        return derivative_of(function_of(func, x, p))
+    return Frechet(func, x, e, p)
+
+
+B.register_smart(Frechet, _frechet)

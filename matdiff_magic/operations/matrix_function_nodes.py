@@ -23,6 +23,7 @@ class MatrixFunction(Expr):
 
     __slots__ = ()
     _fields = ("func", "arg", "p")
+    transpose_commutes = True  # f(Xᵀ) = f(X)ᵀ for a primary matrix function
     func: str
     arg: Expr
     p: sympy.Expr | None
@@ -42,6 +43,7 @@ class Frechet(Expr):
 
     __slots__ = ()
     _fields = ("func", "x", "e", "p")
+    transpose_commutes = True  # L_f(X, E)ᵀ = L_f(Xᵀ, Eᵀ) for a primary matrix function
     func: str
     x: Expr
     e: Expr

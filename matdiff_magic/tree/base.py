@@ -21,6 +21,10 @@ class Expr:
 
     __slots__ = ("_init", "shape", "_hash", "_ckey")
     _fields: ClassVar[tuple[str, ...]] = ()
+    # A node whose transpose is the same node of its arguments transposed (a primary matrix
+    # function, f(X)ᵀ = f(Xᵀ), and its Fréchet derivative, L_f(X, E)ᵀ = L_f(Xᵀ, Eᵀ)): it is
+    # symmetric when every argument is, so a transpose of it drops there.
+    transpose_commutes: ClassVar[bool] = False
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

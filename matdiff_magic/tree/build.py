@@ -13,6 +13,8 @@ builds through ``from matdiff_magic.tree import build as B``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
 from matdiff_magic.tree.build_constants import (  # noqa: F401 - the constructors, as B.<name>
@@ -115,3 +117,9 @@ def rebuild(node: Expr, args: tuple[Expr, ...]) -> Expr:
     if smart is None:
         return type(node)(*init)
     return smart(*init)
+
+
+def register_smart(node_type: type, constructor: Callable[..., Expr]) -> None:
+    """The canonicalizing constructor :func:`rebuild` calls (with the node's fields) for a node
+    type defined outside ``tree/``."""
+    _SMART[node_type] = constructor

@@ -39,6 +39,8 @@ def transpose(a: Expr) -> Expr:
         if S.count_transposes(pushed) < 1 + S.count_transposes(a):
             return pushed
         return N.Transpose(a)
+    if type(a).transpose_commutes:
+        return a if all(transpose(c) == c for c in a.args) else N.Transpose(a)
     if isinstance(a, N.Inverse | N.MatPow):
         return a if transpose(a.arg) == a.arg else N.Transpose(a)
     if isinstance(a, N.Elementwise | N.Hadamard | N.HadamardDiv | N.HadamardPow):
