@@ -2,7 +2,8 @@
 cell, run through a real InteractiveShell with the extension loaded (parse, every method
 derived and verified, compared, every layout rendered, the widget built, displayed), against
 the sum of one ``md.derive`` per method the cell shows (verification included); and what
-``--plot`` adds to that cell.
+``--plot`` adds to that cell. The cells: the seed articles' examples, larger models, Hessians
+(``--order 2``), a vectorization case and Chinese cells (``--lang zh``).
 
     python benchmarks/bench_cell.py            # full run
     python benchmarks/bench_cell.py --quick    # fewer repetitions
@@ -44,6 +45,16 @@ LARGER = [
      "z = W1 x\na = sigmoid(z)\nl = (w2' a - y)^2", "W1"),  # fmt: skip
     ("tr(A1 X A2 X A3 X)", "X: matrix(n, n)\ntr(A1 X A2 X A3 X)", "X"),
 ]
+# (name, expression, wrt, options): a Hessian, a vectorization case, Chinese cells
+MORE = [
+    ("Hessian x'Ax", "x: vector(n); A: matrix(n, n)\nx' A x", "x", "--order 2"),
+    ("Hessian logistic", "X: matrix(m, n); y: vector(m)\n1' log(1 + exp(-y .* (X w)))", "w",
+     "--order 2"),  # fmt: skip
+    ("vec: A X B", "A: matrix(p, m); X: matrix(m, n); B: matrix(n, q)\nA X B", "X", ""),
+    ("zh least squares", "l = (X θ - y)^T (X θ - y)", "θ", "--lang zh"),
+    ("zh softmax regression", "X: matrix(n, k); Y: matrix(c, k)\n"
+     "1' logsumexp(W X)' - tr(Y' W X)", "W", "--lang zh"),  # fmt: skip
+]
 
 
 def cpu(run: Callable[[], object], repeat: int) -> float:
@@ -79,13 +90,16 @@ def main() -> None:
     print(f"{'example':28s} {'methods':>7s} {'derives':>9s} {'cell':>9s} {'ratio':>6s} "
           f"{'--plot adds':>12s}")  # fmt: skip
     ratios, plots = [], []
-    for name, expr, wrt in SEEDS + LARGER:
-        methods = list(md.compare(expr, wrt).results)
+    cells = [(*cell_, "") for cell_ in SEEDS + LARGER] + MORE
+    for name, expr, wrt, options in cells:
+        order = 2 if "--order 2" in options else 1
+        methods = list(md.compare(expr, wrt, order=order).results)
         derives = sum(
-            cpu(lambda e=expr, w=wrt, m=m: md.derive(e, w, method=m), repeat) for m in methods
+            cpu(lambda e=expr, w=wrt, m=m, o=order: md.derive(e, w, method=m, order=o), repeat)
+            for m in methods
         )
-        whole = cpu(cell(f"--wrt {wrt}", expr), repeat)
-        plotted = cpu(cell(f"--wrt {wrt} --plot", expr), repeat)
+        whole = cpu(cell(f"--wrt {wrt} {options}", expr), repeat)
+        plotted = cpu(cell(f"--wrt {wrt} {options} --plot", expr), repeat)
         ratio, plot = whole / derives, plotted - whole
         ratios.append(ratio)
         plots.append(plot)

@@ -182,3 +182,61 @@ def test_plots_do_not_use_pyplot_state():
     plots.check_plot(md.derive("x' x", "x"))
     plots.jacobian_heatmap(md.derive("A x", "x"))
     assert plt.get_fignums() == before
+
+
+def _inside_figure(fig) -> list[str]:
+    """The texts drawn (title, axis labels, tick labels in view) that stick out of the figure."""
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    box = fig.bbox
+    out = []
+    for ax in fig.axes:
+        texts = [ax.title, ax.xaxis.label, ax.yaxis.label]
+        for axis in (ax.xaxis, ax.yaxis):
+            lo, hi = sorted(axis.get_view_interval())
+            for tick in axis.get_major_ticks():
+                if lo - 1e-9 * abs(hi - lo) <= tick.get_loc() <= hi + 1e-9 * abs(hi - lo):
+                    texts += [tick.label1, tick.label2]  # label2: a colorbar's, on the right
+        for text in texts:
+            if not text.get_visible() or not text.get_text():
+                continue
+            ext = text.get_window_extent(renderer)
+            if not (box.x0 - 1 <= ext.x0 and ext.x1 <= box.x1 + 1):
+                out.append(text.get_text())
+            elif not (box.y0 - 1 <= ext.y0 and ext.y1 <= box.y1 + 1):
+                out.append(text.get_text())
+    return out
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_fixed_margins_hold_every_label(lang):
+    # the margins are fixed in inches (no constrained layout): nothing may be cut off, even a
+    # Hessian's two-line error label, a two-line heatmap title or a Chinese one
+    hessian = md.derive(QUADRATIC, "x", order=2)
+    kron = md.derive("A: matrix(p, m); X: matrix(m, n); B: matrix(n, q)\nA X B", "X")
+    figures = [
+        plots.check_plot(hessian, lang=lang),
+        plots.check_plot(md.compare("X: matrix(n, k)\n1' logsumexp(W X)'", "W"), lang=lang),
+        plots.jacobian_heatmap(kron, lang=lang),
+        plots.jacobian_heatmap(hessian, lang=lang),
+    ]
+    for fig in figures:
+        assert _inside_figure(fig) == []
+
+
+def test_log_axis_labels_are_the_powers_of_ten_at_their_ticks():
+    # plain-text labels (10⁻⁴) in place of mathtext: each names the value at its tick
+    fig = plots.check_plot(md.derive(QUADRATIC, "x"))
+    fig.canvas.draw()
+    digits = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
+    ax = fig.axes[0]
+    for axis in (ax.xaxis, ax.yaxis):
+        shown = [(t.get_loc(), t.label1.get_text()) for t in axis.get_major_ticks()]
+        shown = [(loc, label) for loc, label in shown if label]
+        assert len(shown) >= 3
+        for loc, label in shown:
+            assert "$" not in label and label.startswith("10")
+            assert 10.0 ** int(label[2:].translate(digits)) == pytest.approx(loc)
+    assert plots.plain_power(r"$\mathdefault{2\times10^{-3}}$") == "2×10⁻³"
+    assert plots.plain_power(r"$\mathdefault{10^{0}}$") == "10⁰"
+    assert plots.plain_power(r"$\alpha$") == r"$\alpha$"  # anything else as it was

@@ -31,6 +31,10 @@ class PerLayout(Mapping[str, T]):
             self._made[layout] = self._make(layout)
         return self._made[layout]
 
+    def __contains__(self, layout: object) -> bool:
+        # Mapping's own ``in`` calls __getitem__, which would make the layout being asked about
+        return layout in self._layouts
+
     def __iter__(self) -> Iterator[str]:
         return iter(self._layouts)
 

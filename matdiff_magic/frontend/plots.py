@@ -10,6 +10,12 @@
 Figures are built without pyplot (``matplotlib.figure.Figure`` on an Agg canvas), so nothing
 depends on the backend and no global figure state is touched. Only the function is evaluated
 along the line X + tV: the picture is evidence that shares nothing with the symbolic work.
+
+The margins are fixed in inches (room for the labels and a two-line title) rather than found by
+matplotlib's constrained layout, which measured every tick label once more on every save and was
+most of what ``--plot`` cost; the log axes' labels (10⁻⁴) are plain text for the same reason
+(mathtext parsed each of them again on every figure). A caller adding artists of its own can
+still ask for ``fig.set_layout_engine("constrained")``.
 """
 
 from __future__ import annotations
@@ -18,8 +24,11 @@ import io
 from collections.abc import Mapping, Sequence
 
 import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.axis import Axis
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import Formatter, LogFormatterSciNotation
 
 from matdiff_magic.compare import Comparison
 from matdiff_magic.frontend.fonts import plot_font as _font
@@ -47,10 +56,59 @@ class MatDiffFigure(Figure):
         return figure_png(self)
 
 
-def _new_figure(size: tuple[float, float]) -> Figure:
-    fig = MatDiffFigure(figsize=size, layout="constrained")
+def _new_figure(
+    size: tuple[float, float], margins: tuple[float, float, float, float]
+) -> Figure:
+    """A figure of ``size`` inches whose axes leave ``margins`` inches (left, right, bottom,
+    top) for the tick labels, axis labels and title."""
+    fig = MatDiffFigure(figsize=size)
     FigureCanvasAgg(fig)
+    left, right, bottom, top = margins
+    width, height = size
+    fig.subplots_adjust(
+        left=left / width, right=1 - right / width, bottom=bottom / height, top=1 - top / height
+    )
     return fig
+
+
+_SUPERSCRIPT = str.maketrans("0123456789-−.", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁻·")
+
+
+class PlainLogFormatter(Formatter):
+    """The log axis labels of :class:`LogFormatterSciNotation` (10⁻⁴, 2×10⁻³) written in plain
+    text with superscript digits: the same labels without a mathtext parse each."""
+
+    def __init__(self) -> None:
+        self.inner = LogFormatterSciNotation()  # as a log axis labels by default
+
+    def set_axis(self, axis: Axis | None) -> None:
+        super().set_axis(axis)
+        self.inner.set_axis(axis)
+
+    def set_locs(self, locs: Sequence[float]) -> None:
+        self.inner.set_locs(locs)
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        return plain_power(self.inner(x, pos))
+
+
+def plain_power(label: str) -> str:
+    """``$\\mathdefault{2\\times10^{-3}}$`` as ``2×10⁻³`` (anything else as it is)."""
+    if not (label.startswith("$\\mathdefault{") and label.endswith("}$")):
+        return label
+    body = label[len("$\\mathdefault{") : -2].replace("\\times", "×")
+    base, caret, exponent = body.partition("^{")
+    if caret:
+        if not exponent.endswith("}"):
+            return label
+        body = base + exponent[:-1].translate(_SUPERSCRIPT)
+    return label if any(ch in body for ch in "\\${}^_") else body
+
+
+def _plain_log_labels(ax: Axes) -> None:
+    for axis in (ax.xaxis, ax.yaxis):
+        axis.set_major_formatter(PlainLogFormatter())
+        axis.set_minor_formatter(PlainLogFormatter())
 
 
 def _method_label(method: str, lang: str) -> str:
@@ -78,7 +136,7 @@ def check_plot(
     lang, font = _font(lang or default_language())
     curves = check_curves(obj, values, seed=seed, steps=steps, direction=direction, method=method)
     ts = curves.steps
-    fig = _new_figure((6.4, 4.4))
+    fig = _new_figure((6.4, 4.4), (0.95, 0.2, 0.55, 0.62))
     ax = fig.add_subplot()
     markers = "os^vD<>"
     several = len(curves.first) > 1
@@ -122,6 +180,7 @@ def check_plot(
     title = message("plot.check_title", lang) + f"\n{to_text(first_result.symbol)}"
     ax.set_title(title, fontproperties=font, fontsize=11)
     ax.grid(True, which="major", alpha=0.3)
+    _plain_log_labels(ax)
     ax.legend(loc="lower right", prop=font if font is not None else {"size": 8})
     return fig
 
@@ -162,7 +221,8 @@ def jacobian_heatmap(
     matrix, (br, bc) = jacobian_matrix(obj, values, sizes=sizes, seed=seed, method=method)
     r = results_of(obj, method)[0][1]
     rows, cols = matrix.shape
-    fig = _new_figure((min(2.0 + 0.35 * cols, 9.0) + 1.2, min(1.6 + 0.35 * rows, 9.0) + 0.6))
+    size = (min(2.0 + 0.35 * cols, 9.0) + 1.2, min(1.6 + 0.35 * rows, 9.0) + 0.6)
+    fig = _new_figure(size, (0.7, 0.15, 0.55, 0.62))
     ax = fig.add_subplot()
     bound = float(np.max(np.abs(matrix))) or 1.0
     image = ax.imshow(matrix, cmap="RdBu_r", vmin=-bound, vmax=bound, interpolation="nearest")

@@ -14,7 +14,7 @@ from matdiff_magic.check import CheckReport
 from matdiff_magic.compare import Comparison
 from matdiff_magic.errors import MatDiffError
 from matdiff_magic.frontend.per_layout import PerLayout
-from matdiff_magic.frontend.render_header import header_rows
+from matdiff_magic.frontend.render_header import header_parts, header_rows
 from matdiff_magic.frontend.render_steps import MIN_COLUMN
 from matdiff_magic.frontend.render_views import Badge, MethodView, badge, method_view
 from matdiff_magic.frontend.render_words import (
@@ -180,9 +180,11 @@ class Content:
 
 
 def _header(r: Result, lang: str, statements: Sequence[str] = ()) -> dict[str, str]:
+    parts = header_parts(r, lang)  # the formulas printed once for the four modes
+
     def rows(mode: str) -> list[str]:
+        out = [fill(template, mode, **fields) for template, fields in parts]
         # ``statements`` (where sizes came from) go with the variables, before what to find
-        out = header_rows(r, lang, mode)
         return out[:-1] + [fill("{s}", mode, s=s) for s in statements] + out[-1:]
 
     return {

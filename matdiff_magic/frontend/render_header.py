@@ -22,12 +22,23 @@ from matdiff_magic.result import Result
 # -- the header: the problem restated -------------------------------------------------------------
 def header_rows(r: Result, lang: str, mode: str) -> list[str]:
     """The problem: the function, its definitions, each variable with kind and size, the goal."""
+    return [fill(template, mode, **fields) for template, fields in header_parts(r, lang)]
+
+
+Part = tuple[str, dict[str, Formula | str]]  # a message template and its fields
+
+
+def header_parts(r: Result, lang: str) -> list[Part]:
+    """:func:`header_rows` before a display mode is chosen: the formulas are printed once and
+    filled in for each mode (LaTeX, HTML, Markdown, text)."""
     problem = r.problem
     fname = Formula(latex_name(r.name), text_name(r.name))
     outer = formula(problem.outer)
     function = Formula(fname.latex + " = " + outer.latex, fname.text + " = " + outer.text)
     task = message("ui.task.hessian" if r.order == 2 else "ui.task", lang)
-    rows = [fill(task, mode, f=function, x=Formula(latex_name(r.wrt.name), text_name(r.wrt.name)))]
+    rows: list[Part] = [
+        (task, {"f": function, "x": Formula(latex_name(r.wrt.name), text_name(r.wrt.name))})
+    ]
     if problem.definitions:
         defs = [
             Formula(
@@ -39,34 +50,30 @@ def header_rows(r: Result, lang: str, mode: str) -> list[str]:
         fields = {f"d{i}": d for i, d in enumerate(defs)}
         comma = separator("comma", lang)
         template = message("ui.where", lang) + " " + comma.join("{" + k + "}" for k in fields)
-        rows.append(fill(template, mode, **fields))
+        rows.append((template, fields))
     for var in problem.variables.values():
         rows.append(
-            fill(
+            (
                 message("ui.variable", lang),
-                mode,
-                v=member(var),
-                kind=kind_word(var, lang),
-                size=shape(var.shape),
+                {"v": member(var), "kind": kind_word(var, lang), "size": shape(var.shape)},
             )
         )
     if r.wrt.name in problem.definition_names:
         rows.append(
-            fill(
+            (
                 message("ui.variable.intermediate", lang),
-                mode,
-                v=member(r.wrt),
-                kind=message("ui.intermediate", lang),
+                {"v": member(r.wrt), "kind": message("ui.intermediate", lang)},
             )
         )
     find = message("ui.find", lang)
     rows.append(
-        fill(
+        (
             find,
-            mode,
-            symbol=formula(r.symbol),
-            where=layout_description(r, lang),
-            size=shape(r.shape),
+            {
+                "symbol": formula(r.symbol),
+                "where": layout_description(r, lang),
+                "size": shape(r.shape),
+            },
         )
     )
     return rows

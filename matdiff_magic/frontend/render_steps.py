@@ -22,8 +22,10 @@ from matdiff_magic.rules.rule import Rule
 
 # Binary operators a formula may break before (with the spaces the LaTeX printer writes).
 _BREAKS = (" = ", " + ", " - ", r" \odot ", r" \oslash ", r" \otimes ", r" \quad ")
-_TOKEN = re.compile(
-    r"\\left\b|\\right\b|\\begin\{[A-Za-z*]+\}|\\end\{[A-Za-z*]+\}|\\[{}]|[{}]|\\[A-Za-z]+|.", re.S
+_SCAN = re.compile(
+    r"\\left\b|\\right\b|\\begin\{[A-Za-z*]+\}|\\end\{[A-Za-z*]+\}|\\[{}]|[{}]|\\[A-Za-z]+|(?="
+    + "|".join(re.escape(op) for op in _BREAKS)
+    + ")"
 )
 _SUBSCRIPTED = re.compile(r"(\S+?)_([A-Za-z0-9]{1,3})(?=[\s,.;:，。、)）]|$)")
 
@@ -34,23 +36,19 @@ MIN_COLUMN = "24em"
 def break_points(latex: str) -> list[int]:
     """Where ``latex`` may be cut: before a binary operator outside every {...}, \\left ...
     \\right and \\begin ... \\end (plain parentheses may be open: a piece shows "(" alone)."""
+    # One scan that stops only at what opens or closes a group, at a command (so that
+    # \\leftarrow or \\{ is not taken for one) and before an operator (the empty match).
     points: list[int] = []
     depth = 0
-    pos = 0
-    while pos < len(latex):
-        if depth == 0 and pos > 0:
-            for op in _BREAKS:
-                if latex.startswith(op, pos):
-                    points.append(pos)
-                    break
-        token = _TOKEN.match(latex, pos)
-        assert token is not None  # "." matches any character
+    for token in _SCAN.finditer(latex):
         word = token.group()
-        if word in ("{", r"\left") or word.startswith(r"\begin{"):
+        if not word:
+            if depth == 0 and token.start() > 0:
+                points.append(token.start())
+        elif word in ("{", r"\left") or word.startswith(r"\begin{"):
             depth += 1
         elif word in ("}", r"\right") or word.startswith(r"\end{"):
             depth -= 1
-        pos = token.end()
     return points
 
 
@@ -114,14 +112,17 @@ def derivation_html(steps: Sequence[Step], lang: str = "en", compact: bool = Fal
 
     ``compact`` (the side-by-side columns) puts the rule names under the formula instead of in
     a third column, so that a narrow column still shows them."""
+    wide, narrow = derivation_htmls(steps, lang)
+    return narrow if compact else wide
+
+
+# Stands for the rule cells' style while the cells are built once for both grids.
+_RULE_STYLE = "\x00rule-style\x00"
+
+
+def derivation_htmls(steps: Sequence[Step], lang: str = "en") -> tuple[str, str]:
+    """:func:`derivation_html` and its ``compact`` form, the steps printed once for both."""
     p = LatexPrinter()
-    rule_style = "font-size:85%;opacity:0.85;overflow-wrap:anywhere"
-    if compact:
-        columns = "max-content minmax(0,1fr)"
-        rule_style += ";grid-column:2;margin:-0.2em 0 0.3em 1.2em"
-    else:
-        columns = "max-content minmax(0,1fr) minmax(6em,max-content)"
-        rule_style += ";max-width:18em;padding-left:1.5em"
     cells: list[str] = []
     for step in steps:
         lead = ""
@@ -139,7 +140,7 @@ def derivation_html(steps: Sequence[Step], lang: str = "en", compact: bool = Fal
         )
         rhs_style = "min-width:0;white-space:normal"
         cells.append(f"<div class='matdiff-rhs' style='{rhs_style}'>{math_pieces(rhs)}</div>")
-        cells.append(f"<div class='matdiff-rules' style='{rule_style}'>")
+        cells.append(f"<div class='matdiff-rules' style='{_RULE_STYLE}'>")
         cells[-1] += rules_html(step.rules, lang) + "</div>"
         said = sentence(step, lang)
         if said:
@@ -147,10 +148,24 @@ def derivation_html(steps: Sequence[Step], lang: str = "en", compact: bool = Fal
     kinks = kink_note(steps, lang)
     if kinks:
         cells.append(_sentence_cell(kinks))
+    body = "".join(cells)
+    rule_style = "font-size:85%;opacity:0.85;overflow-wrap:anywhere"
+    wide = _grid(
+        "max-content minmax(0,1fr) minmax(6em,max-content)",
+        body.replace(_RULE_STYLE, rule_style + ";max-width:18em;padding-left:1.5em"),
+    )
+    compact = _grid(
+        "max-content minmax(0,1fr)",
+        body.replace(_RULE_STYLE, rule_style + ";grid-column:2;margin:-0.2em 0 0.3em 1.2em"),
+    )
+    return wide, compact
+
+
+def _grid(columns: str, cells: str) -> str:
     return (
         "<div class='matdiff-derivation' style='display:grid;"
         f"grid-template-columns:{columns};column-gap:0.4em;row-gap:0.25em;"
-        "align-items:baseline;max-width:100%;white-space:normal'>" + "".join(cells) + "</div>"
+        "align-items:baseline;max-width:100%;white-space:normal'>" + cells + "</div>"
     )
 
 
@@ -195,6 +210,7 @@ __all__ = [
     "MIN_COLUMN",
     "break_points",
     "derivation_html",
+    "derivation_htmls",
     "math_pieces",
     "pieces",
     "plain_delimiters",

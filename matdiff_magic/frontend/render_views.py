@@ -9,7 +9,7 @@ from html import escape
 
 from matdiff_magic.check import CheckReport
 from matdiff_magic.compare import Comparison
-from matdiff_magic.frontend.render_steps import derivation_html, result_html
+from matdiff_magic.frontend.render_steps import derivation_htmls, result_html
 from matdiff_magic.frontend.render_words import (
     BAD_COLOUR,
     NEUTRAL_COLOUR,
@@ -78,6 +78,7 @@ def method_view(method: str, r: Result, lang: str) -> MethodView:
     )
     derivation = r.steps.latex(lang=lang)
     size_html = fill(message("ui.size", lang), "html", size=shape(r.shape))
+    wide_html, compact_html = derivation_htmls(r.steps, lang)  # the steps printed once for both
     return MethodView(
         method,
         method_title(method, lang),
@@ -85,8 +86,8 @@ def method_view(method: str, r: Result, lang: str) -> MethodView:
         boxed,
         r.steps.text(lang=lang) + "\n" + result_line,
         without_rules(derivation),  # not printed again: printing was most of a cell's cost
-        derivation_html(r.steps, lang),
-        derivation_html(r.steps, lang, compact=True),
+        wide_html,
+        compact_html,
         result_html(latex(r.symbol), r.latex, size_html),
     )
 

@@ -55,6 +55,11 @@ class DerivationWidget(widgets.VBox):
         children += [self.badge, self.math]
         super().__init__(children)
 
+    def __repr__(self) -> str:
+        # ipywidgets' own repr lists every trait of every child: its text/plain is replaced by
+        # the derivation's anyway (magic.bundle), and building it cost a few ms per cell
+        return f"<DerivationWidget layout={self.layout_value!r} view={self.view!r}>"
+
     @property
     def layout_value(self) -> str:
         return self.layout_buttons.value
