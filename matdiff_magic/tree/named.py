@@ -3,8 +3,12 @@ out the names a result uses only once."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from matdiff_magic.tree import build as B
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
+from matdiff_magic.tree.canonical import ckey
 from matdiff_magic.tree.rewrite import replace
 
 
@@ -220,3 +224,69 @@ def named_nodes(e: Expr) -> list[N.Named]:
         else:
             stack.extend((c, False) for c in reversed(x.args))
     return order
+
+
+def written_out(e: Expr) -> Expr:
+    """``e`` with every name replaced by its definition (all the way in)."""
+    memo: dict[Expr, Expr] = {}
+
+    def hook(n: Expr) -> Expr | None:
+        if not isinstance(n, N.Named):
+            return None
+        if n not in memo:
+            memo[n] = written_out(n.body)
+        return memo[n]
+
+    return replace(e, hook)
+
+
+def defined_names(
+    definitions: list[tuple[str, Expr]], fixed: dict[str, Expr] | None = None
+) -> list[N.Named]:
+    """Each definition (name, expression in terms of earlier names and variables) as a shared
+    ``N.Named`` node whose body uses the earlier names (``s = W₂ h + b₂`` keeps h), in order;
+    ``fixed`` maps names that are not definitions here (the variable a definition became)."""
+    mapping: dict[str, Expr] = dict(fixed or {})
+    out: list[N.Named] = []
+    for name, expr in definitions:
+        if name in mapping:
+            continue
+        body = replace(expr, lambda n: mapping.get(n.name) if isinstance(n, N.Var) else None)
+        node = N.Named(name, body)
+        mapping[name] = node
+        out.append(node)
+    return out
+
+
+def fold_names(
+    e: Expr, names: list[N.Named], forms: Callable[[Expr], list[Expr]] | None = None
+) -> Expr:
+    """``e`` with every occurrence of a definition's value written as its name: a subtree
+    whose canonical key is that of a definition's body written out (sums in any order, scalar
+    transposes) becomes the ``N.Named`` node. The outermost definitions are matched first, on
+    the tree as it stands (s = W₂ h + b₂ is found as W₂ σ(W₁ x + b₁) + b₂, its body keeping h),
+    then the inner ones in what is left. ``forms(x)``: further written forms of a value x to
+    recognise (the polished form a result prints). Definitions whose value is one leaf (z = x)
+    are not folded: the name would say nothing more."""
+    targets: dict[str, Expr] = {}
+    for node in names:
+        value = written_out(node.body)
+        if not value.args:
+            continue
+        for written, named in ((value, node), (B.neg(value), B.neg(node))):  # exp(-W₂ h - b₂)
+            for form in [written, *(forms(written) if forms else [])]:
+                targets.setdefault(_target_key(form), named)
+    if not targets:
+        return e
+
+    def hook(n: Expr) -> Expr | None:
+        if not n.args:
+            return None
+        found = targets.get(_target_key(n))
+        return found if found is not None and found.shape == n.shape else None
+
+    return replace(e, hook)
+
+
+def _target_key(e: Expr) -> str:
+    return f"{e.shape}|{ckey(e)}"
