@@ -17,6 +17,30 @@ from matdiff_magic.printing.latex import latex
 from matdiff_magic.printing.names import latex_name, text_name
 from matdiff_magic.printing.text import text
 from matdiff_magic.result import Result
+from matdiff_magic.result_names import used_names
+
+
+def where_row(defs: list[Formula], lang: str, mode: str) -> str:
+    """"where h = ..., s = ..." in ``mode``: the problem's definitions under the task, and the
+    names a result uses under the result (``Result.where_text`` says it the same way)."""
+    fields = {f"d{i}": d for i, d in enumerate(defs)}
+    comma = separator("comma", lang)
+    template = message("ui.where", lang) + " " + comma.join("{" + k + "}" for k in fields)
+    return fill(template, mode, **fields)
+
+
+def result_where(r: Result, lang: str, mode: str) -> str:
+    """What the names in the result mean, in ``mode`` ("" when it uses none)."""
+    nodes = used_names(r.expr)
+    if not nodes:
+        return ""
+    defs = [
+        Formula(
+            latex_name(n.name) + " = " + latex(n.body), text_name(n.name) + " = " + text(n.body)
+        )
+        for n in nodes
+    ]
+    return where_row(defs, lang, mode)
 
 
 # -- the header: the problem restated -------------------------------------------------------------
@@ -36,10 +60,7 @@ def header_rows(r: Result, lang: str, mode: str) -> list[str]:
             )
             for d in problem.definitions
         ]
-        fields = {f"d{i}": d for i, d in enumerate(defs)}
-        comma = separator("comma", lang)
-        template = message("ui.where", lang) + " " + comma.join("{" + k + "}" for k in fields)
-        rows.append(fill(template, mode, **fields))
+        rows.append(where_row(defs, lang, mode))
     for var in problem.variables.values():
         rows.append(
             fill(
