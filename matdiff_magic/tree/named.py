@@ -278,14 +278,52 @@ def fold_names(
                 targets.setdefault(_target_key(form), named)
     if not targets:
         return e
+    # sums found among a longer sum's terms: s = W₂ h + b₂ in W₂ h + b₂ - y
+    parts: list[tuple[list[str], Expr]] = []
+    seen: set[str] = set()
+    for key, named in targets.items():
+        value = written_out(named)
+        if isinstance(value, N.Add) and key not in seen:
+            seen.add(key)
+            parts.append(([_target_key(t) for t in value.terms], named))
 
     def hook(n: Expr) -> Expr | None:
         if not n.args:
             return None
         found = targets.get(_target_key(n))
-        return found if found is not None and found.shape == n.shape else None
+        if found is not None and found.shape == n.shape:
+            return found
+        if isinstance(n, N.Add):
+            return _fold_in_sum(n, parts, lambda t: replace(t, hook))
+        return None
 
     return replace(e, hook)
+
+
+def _fold_in_sum(
+    n: N.Add, parts: list[tuple[list[str], Expr]], fold: Callable[[Expr], Expr]
+) -> Expr | None:
+    """The sum ``n`` with the terms of one definition's value (all of them, any order) written
+    as its name, the other terms folded by ``fold``; None when no definition's terms are there."""
+    keys = [_target_key(t) for t in n.terms]
+    for wanted, named in parts:
+        if named.shape != n.shape or len(wanted) >= len(keys):
+            continue
+        left = list(keys)
+        for k in wanted:
+            if k not in left:
+                break
+            left.remove(k)
+        else:
+            rest: list[Expr] = []
+            pool = list(wanted)
+            for t, k in zip(n.terms, keys, strict=True):
+                if k in pool:
+                    pool.remove(k)
+                else:
+                    rest.append(fold(t))
+            return B.add(named, *rest)
+    return None
 
 
 def _target_key(e: Expr) -> str:
