@@ -55,8 +55,15 @@ def with_definitions(e: Expr, problem: Problem, wrt: N.Var, names: str) -> Expr:
     return again if shorter else folded
 
 
+# A definition's value is polished (to be recognised as the result prints it) up to this size:
+# polishing costs far more than the fold, and a value this long is kept by name anyway.
+MAX_POLISHED = 40
+
+
 def _polished(value: Expr) -> list[Expr]:
     """The form a result prints a definition's value in, when it differs from the value."""
+    if written_size(value) > MAX_POLISHED:
+        return []
     out = tidy(value)
     return [out] if out != value else []
 

@@ -226,15 +226,16 @@ def named_nodes(e: Expr) -> list[N.Named]:
     return order
 
 
-def written_out(e: Expr) -> Expr:
-    """``e`` with every name replaced by its definition (all the way in)."""
-    memo: dict[Expr, Expr] = {}
+def written_out(e: Expr, memo: dict[Expr, Expr] | None = None) -> Expr:
+    """``e`` with every name replaced by its definition (all the way in); ``memo``: names
+    already written out (shared between calls on the same names)."""
+    memo = {} if memo is None else memo
 
     def hook(n: Expr) -> Expr | None:
         if not isinstance(n, N.Named):
             return None
         if n not in memo:
-            memo[n] = written_out(n.body)
+            memo[n] = written_out(n.body, memo)
         return memo[n]
 
     return replace(e, hook)
@@ -269,8 +270,12 @@ def fold_names(
     recognise (the polished form a result prints). Definitions whose value is one leaf (z = x)
     are not folded: the name would say nothing more."""
     targets: dict[str, Expr] = {}
+    room = written_size(e)  # a value written out longer than e cannot be found in it
+    memo: dict[Expr, Expr] = {}
     for node in names:
-        value = written_out(node.body)
+        if written_size(node) > room:
+            continue
+        value = written_out(node, memo)
         if not value.args:
             continue
         for written, named in ((value, node), (B.neg(value), B.neg(node))):  # exp(-W₂ h - b₂)
@@ -282,7 +287,7 @@ def fold_names(
     parts: list[tuple[list[str], Expr]] = []
     seen: set[str] = set()
     for key, named in targets.items():
-        value = written_out(named)
+        value = written_out(named, memo)
         if isinstance(value, N.Add) and key not in seen:
             seen.add(key)
             parts.append(([_target_key(t) for t in value.terms], named))
