@@ -82,7 +82,18 @@ class Result:
         if self.steps and self.steps[-1].expr == self.expr:
             from dataclasses import replace
 
-            self.steps[-1] = replace(self.steps[-1], expr=named)
+            last = self.steps[-1]
+            before = self.steps[-2] if len(self.steps) > 1 else None
+            if (
+                before is not None
+                and before.expr == named
+                and last.relation == "="
+                and not last.new_lhs
+            ):
+                # the line wrote the names out (or substituted them): by name it says nothing
+                self.steps.pop()
+            else:
+                self.steps[-1] = replace(last, expr=named)
         self.expr = named
 
     # -- what it is -------------------------------------------------------------------------
