@@ -273,7 +273,7 @@ def fold_names(
     room = written_size(e)  # a value written out longer than e cannot be found in it
     memo: dict[Expr, Expr] = {}
     for node in names:
-        if written_size(node) > room:
+        if written_size(node.body) > room:
             continue
         value = written_out(node, memo)
         if not value.args:
