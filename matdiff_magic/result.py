@@ -84,14 +84,17 @@ class Result:
 
             last = self.steps[-1]
             before = self.steps[-2] if len(self.steps) > 1 else None
+            wrote_out = all(rule.key == "write_out" for rule in last.rules) and last.rules
             if (
                 before is not None
-                and before.expr == named
+                and (before.expr == named or (wrote_out and self.names == "keep"))
                 and last.relation == "="
                 and not last.new_lhs
             ):
-                # the line wrote the names out (or substituted them): by name it says nothing
+                # the line wrote the names out (or substituted them): by name it says nothing,
+                # and the line before it states the result (its value is the same)
                 self.steps.pop()
+                self.steps[-1] = replace(before, expr=named)
             else:
                 self.steps[-1] = replace(last, expr=named)
         self.expr = named
