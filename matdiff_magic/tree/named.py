@@ -1,5 +1,5 @@
-"""Definitions kept by name (``N.Named``): how big an expression is written out, and writing
-out the names a result uses only once."""
+"""Definitions kept by name (``N.Named``): how big an expression is written out, writing out
+the names a result uses only once, and folding a definition's value back into its name."""
 
 from __future__ import annotations
 
