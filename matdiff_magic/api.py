@@ -22,6 +22,7 @@ from matdiff_magic.methods import chain, definition, differential, hessian, vect
 from matdiff_magic.methods.common import Context, Outcome, kinds
 from matdiff_magic.printing.names import GREEK, read_back
 from matdiff_magic.result import Result
+from matdiff_magic.result_names import check_names
 from matdiff_magic.tree.named import repetition, written_size
 from matdiff_magic.verify import verified
 
@@ -37,6 +38,7 @@ def derive(
     order: int = 1,
     verify: bool = True,
     symmetric: str = "sym",
+    names: str = "keep",
 ) -> Result:
     """Differentiate the matdiff expression ``expr`` with respect to the variable ``wrt``.
 
@@ -48,7 +50,9 @@ def derive(
     with respect to a ``symmetric(n)`` or ``spd(n)`` variable is meant: "sym" (sym(G) =
     (G + Gᵀ)/2, the gradient on symmetric matrices), "entries" (G + Gᵀ - diag(G), by the
     distinct entries) or "free" (G, every entry free, for the expression as written); see
-    ``structured.py``.
+    ``structured.py``. ``names``: "keep" (the default) writes each of the user's definitions
+    whose value appears in the result by its name (``h ⊙ (𝟏 - h)``, with "where h = ..." in
+    ``str(result)`` and ``result.where_text()``); "expand" writes every name out.
 
     With ``verify`` (the default) the result and every step of its derivation are checked
     numerically at small random inputs before it is returned (a few milliseconds); if they do
@@ -60,7 +64,7 @@ def derive(
     if order not in (1, 2):
         raise MatDiffError(Msg("api.order"))
     problem = parse_problem(expr, variables)
-    return derive_problem(problem, wrt, layout, method, order, verify, symmetric)
+    return derive_problem(problem, wrt, layout, method, order, verify, symmetric, names)
 
 
 def derive_problem(
@@ -71,6 +75,7 @@ def derive_problem(
     order: int = 1,
     verify: bool = True,
     symmetric: str = "sym",
+    names: str = "keep",
 ) -> Result:
     """:func:`derive` for text already parsed (``md.parse_problem``): a front end that parses
     a cell once derives every method from the one :class:`Problem`."""
@@ -80,7 +85,7 @@ def derive_problem(
     if order not in (1, 2):
         raise MatDiffError(Msg("api.order"))
     outcome = derive_outcome(problem, wrt, method, order, symmetric)
-    result = Result(problem, outcome, layout)
+    result = Result(problem, outcome, layout, check_names(names))
     return verified(result) if verify else result
 
 

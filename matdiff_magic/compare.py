@@ -229,6 +229,7 @@ def compare(
     verify: bool = True,
     lang: str | None = None,
     symmetric: str = "sym",
+    names: str = "keep",
 ) -> Comparison:
     """Derive with every method that applies and compare the answers.
 
@@ -238,9 +239,12 @@ def compare(
 
     With ``verify`` (the default) every result and its steps are checked numerically, as
     ``derive`` checks them; a method that fails is listed in ``failed`` instead of ``results``
-    (and if every method fails, its :class:`VerificationError` is raised)."""
+    (and if every method fails, its :class:`VerificationError` is raised). ``names``: the
+    user's definitions in the results, by name ("keep") or written out ("expand")."""
     problem = parse_problem(expr, variables)
-    c = compare_problem(problem, wrt, layout, order, seed, verify, symmetric=symmetric)
+    c = compare_problem(
+        problem, wrt, layout, order, seed, verify, symmetric=symmetric, names=names
+    )
     return c if lang is None else c.in_language(lang)
 
 
@@ -253,6 +257,7 @@ def compare_problem(
     verify: bool = True,
     fixed: Mapping[str, object] | None = None,
     symmetric: str = "sym",
+    names: str = "keep",
 ) -> Comparison:
     """:func:`compare` for text already parsed: every method from the one :class:`Problem`.
     ``fixed``: values of some variables at the point of comparison (the others random);
@@ -274,7 +279,7 @@ def compare_problem(
             skipped[method] = err.message
             reasons[method] = err
             continue
-        result = Result(problem, outcome, layout)
+        result = Result(problem, outcome, layout, names)
         if verify:
             try:
                 verified(result)

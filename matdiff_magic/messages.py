@@ -344,6 +344,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "unknown method {method!r}: use one of {choices}",
         "zh": "未知的方法 {method!r}：请使用 {choices} 之一",
     },
+    "api.unknown_names": {
+        "en": "unknown names option {names!r}: use one of {choices}",
+        "zh": "未知的 names 选项 {names!r}：请使用 {choices} 之一",
+    },
     "api.unknown_layout": {
         "en": "unknown layout {layout!r}: use one of {choices}",
         "zh": "未知的布局 {layout!r}：请使用 {choices} 之一",

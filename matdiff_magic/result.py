@@ -20,6 +20,7 @@ from matdiff_magic.numeric import bind, evaluate
 from matdiff_magic.printing.latex import latex as to_latex
 from matdiff_magic.printing.text import text as to_text
 from matdiff_magic.rendering import printer, view
+from matdiff_magic.result_names import check_names, where_clause, with_definitions
 from matdiff_magic.to_sympy import to_sympy
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
@@ -30,8 +31,11 @@ from matdiff_magic.verify import Verification, verified, verify
 class Result:
     """A derivative in one layout. ``with_layout`` gives another layout without re-deriving."""
 
-    def __init__(self, problem: Problem, outcome: Outcome, layout: str) -> None:
+    def __init__(
+        self, problem: Problem, outcome: Outcome, layout: str, names: str = "keep"
+    ) -> None:
         self.problem = problem
+        self.names = check_names(names)
         self.source = outcome  # what with_layout starts from
         self.layout = L.check_layout(layout)
         self.f_kind = notation.kind_of(outcome.f.shape)
@@ -53,6 +57,7 @@ class Result:
             outcome.f,
             outcome.wrt,
         )
+        self._name_definitions()
         if self.steps and self.steps[-1].note is None:
             # The result states its shape in this layout.
             from dataclasses import replace
@@ -67,6 +72,32 @@ class Result:
                     ("text", shape_text(self.expr.shape)),
                 ),
             )
+
+    def _name_definitions(self) -> None:
+        """The result (and the last step, which states it) with the user's definitions written
+        by name, or written out (``names``)."""
+        named = with_definitions(self.expr, self.problem, self.outcome.wrt, self.names)
+        if named is self.expr:
+            return
+        if self.steps and self.steps[-1].expr == self.expr:
+            from dataclasses import replace
+
+            last = self.steps[-1]
+            before = self.steps[-2] if len(self.steps) > 1 else None
+            wrote_out = all(rule.key == "write_out" for rule in last.rules) and last.rules
+            if (
+                before is not None
+                and (before.expr == named or (wrote_out and self.names == "keep"))
+                and last.relation == "="
+                and not last.new_lhs
+            ):
+                # the line wrote the names out (or substituted them): by name it says nothing,
+                # and the line before it states the result (its value is the same)
+                self.steps.pop()
+                self.steps[-1] = replace(before, expr=named)
+            else:
+                self.steps[-1] = replace(last, expr=named)
+        self.expr = named
 
     # -- what it is -------------------------------------------------------------------------
     @property
@@ -114,6 +145,14 @@ class Result:
     def text(self) -> str:
         return to_text(self.expr)
 
+    def where_text(self, lang: str = "en") -> str:
+        """What the names in the result mean ("where h = σ(W₁ x + b₁), s = W₂ h + b₂"), or ""."""
+        return where_clause(self.expr, lang, "text")
+
+    def where_latex(self, lang: str = "en") -> str:
+        """:meth:`where_text` in LaTeX (the words in \\text{})."""
+        return where_clause(self.expr, lang, "latex")
+
     def derivation_latex(self, lang: str = "en") -> str:
         return self.steps.latex(lang=lang)
 
@@ -126,13 +165,13 @@ class Result:
 
         if self.outcome.first is None:
             raise UnsupportedError(Msg("api.gradient"))
-        return Result(self.problem, self.outcome.first, "denominator")
+        return Result(self.problem, self.outcome.first, "denominator", self.names)
 
     def with_layout(self, layout: str) -> Result:
         """The same derivative in another layout: a transpose, or the method's own narration
         of that layout (the chain rule's numerator form), which is checked here like the
         first one was before it is shown."""
-        other = Result(self.problem, self.source, layout)
+        other = Result(self.problem, self.source, layout, self.names)
         if self.checked:
             if other.outcome is self.outcome:
                 other.checked = True  # the same lines, transposed at the end
@@ -256,13 +295,16 @@ class Result:
 
     # -- display -----------------------------------------------------------------------------
     def __repr__(self) -> str:
-        return f"<matdiff Result {to_text(self.symbol)} = {self.text}>"
+        return f"<matdiff Result {self}>"
 
     def __str__(self) -> str:
-        return f"{to_text(self.symbol)} = {self.text}"
+        where = self.where_text()
+        return f"{to_text(self.symbol)} = {self.text}" + (f"   {where}" if where else "")
 
     def _repr_latex_(self) -> str:
-        return "$$" + to_latex(self.symbol) + " = " + self.latex + "$$"
+        where = self.where_latex()
+        where = r"\qquad " + where if where else ""
+        return "$$" + to_latex(self.symbol) + " = " + self.latex + where + "$$"
 
 
 def _variables_in(e: Expr) -> set[str]:

@@ -138,8 +138,10 @@ def test_derivative_with_respect_to_a_definition():
     c = md.compare(text, "e")
     assert c.ok and all(err < 1e-6 for err in c.fd_error.values())
     # A line above e that a later line uses directly is a constant there.
-    r = md.derive("x: vector(n)\na = sin(x)\ne = 2 x\ng = e .* a\nsum(g)", "e")
-    assert r.text == "sin(x)"
+    text = "x: vector(n)\na = sin(x)\ne = 2 x\ng = e .* a\nsum(g)"
+    r = md.derive(text, "e")
+    assert (r.text, r.where_text()) == ("a", "where a = sin(x)")  # a is defined: kept by name
+    assert md.derive(text, "e", names="expand").text == "sin(x)"
 
 
 def test_evaluate_shapes_and_vector_inputs():

@@ -135,11 +135,11 @@ def test_a_small_constant_base_is_inside_the_domain():
 
 def test_definitions_used_twice_stay_named_in_the_steps():
     # "Definitions stay shared": e in eᵀ e is one node, written by its name in the steps,
-    # defined on the first line, and written out in the result where it is used once.
+    # defined on the first line; the result writes it by its name (the seed's 2 Xᵀ e).
     r = md.derive("e = X θ - y\nf = e' e", "θ", method="differential")
     assert r.steps[0].text.startswith("e = X θ - y")
     assert any("eᵀ e" in s.text for s in r.steps)
-    assert r.text == "2 Xᵀ (X θ - y)"
+    assert r.text == "2 Xᵀ e" and r.where_text() == "where e = X θ - y"
     assert r.verify().ok
     # a chain whose links repeat keeps the names in the result (linear size)
     lines = ["x: vector(n)", "e1 = sin(x)"] + [

@@ -295,3 +295,12 @@ def test_the_side_by_side_derivation_is_the_printers_without_rules(expr, wrt):
             full = r.steps.latex(lang=lang)
             assert r"\text{" in full
             assert without_rules(full) == r.steps.latex(lang=lang, rules=False)
+
+
+def test_expand_names_writes_the_definitions_out(ip, ns, shown):
+    cell = "h = sigmoid(W1 x)\ns = W2 h\n-y' log(softmax(s))"
+    ip.run_cell(f"%%matdiff --static --wrt W2 --method differential -o kept\n{cell}")
+    ip.run_cell(f"%%matdiff --static --wrt W2 --method differential --expand-names -o out\n{cell}")
+    kept, out = ns["kept"], ns["out"]
+    assert "softmax(s)" in kept.text and "where h = σ(W₁ x)" in str(kept)
+    assert "softmax(W₂ σ(W₁ x))" in out.text and out.where_text() == ""

@@ -78,7 +78,8 @@ def test_least_squares_gives_the_seed_result():
 def test_least_squares_through_the_seed_intermediate():
     # with e = Xθ - y written as a definition, the result is the same function of θ
     r = assert_derivative("e = X θ - y\nl = e' e", "θ")["mixed"]
-    assert r.text == "2 Xᵀ (X θ - y)"
+    assert r.text == "2 Xᵀ e" and r.where_text() == "where e = X θ - y"  # the seed's 2Xᵀe
+    assert md.derive("e = X θ - y\nl = e' e", "θ", names="expand").text == "2 Xᵀ (X θ - y)"
     # and differentiating with respect to the intermediate gives ∂l/∂e = 2e
     r = assert_derivative("e = X θ - y\nl = e' e", "e")["mixed"]
     assert r.text == "2 e"

@@ -45,7 +45,8 @@ def test_layout_toggle_swaps_in_the_other_layout(content):
     w.layout_buttons.value = "numerator"
     assert w.math.value == content.html("numerator", ALL)
     assert r"\frac{\partial f}{\partial \theta^{T}}" in w.math.value
-    assert "2 (X \\theta - y)^{T} X" in formulas(w.math.value)
+    assert "2 e^{T} X" in formulas(w.math.value)  # the definition e kept by name
+    assert "matdiff-where'>where $e = X \\theta - y$" in w.math.value
     w.layout_buttons.value = "denominator"
     assert w.math.value == content.html("denominator", ALL)
 

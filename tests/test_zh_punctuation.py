@@ -56,6 +56,8 @@ PROBLEMS = [
     ("A: matrix(m, n); x: vector(n)\nA x", "x"),  # skipped methods
     ("x: vector(n)\nsum(abs(x)) + sum(relu(x))", "x"),  # the kink note
     ("X: matrix(n, n)\nlogdet(X)", "X"),
+    # the result keeps h and s: 其中 h = …，s = … under it
+    ("W1: matrix(h, n); W2: matrix(k, h)\nh = sigmoid(W1 x)\ns = W2 h\n-y' log(softmax(s))", "W1"),
 ]
 
 
@@ -73,6 +75,7 @@ def test_chinese_displays_use_chinese_punctuation(expr, wrt):
             assert not offending(err.render("zh"))
             continue
         assert not offending(r.derivation_text("zh")) and not offending(r.derivation_latex("zh"))
+        assert not offending(r.where_text("zh")) and not offending(r.where_latex("zh"))
 
 
 def test_chinese_errors_answers_and_command_line_use_chinese_punctuation(capsys):

@@ -394,3 +394,23 @@ ROWS = [
         "2 (σ(W₁ x) ⊙ (𝟏 - σ(W₁ x)) ⊙ (W₂ᵀ (W₂ σ(W₁ x) - y))) xᵀ",
     ),
 ]
+
+# -- the two-layer network through the user's definitions (CS229 / Goodfellow 6.5 backprop):
+# the books write the gradients in h and s, as matdiff keeps them ("where h = ..., s = ...")
+NET = (
+    "W1: matrix(h, n); b1: vector(h); W2: matrix(k, h); b2: vector(k); x: vector(n); "
+    "y: vector(k)\nh = sigmoid(W1 x + b1)\ns = W2 h + b2\n"
+)
+ROWS += [
+    BookForm("network, squared error by W2 (CS229 backprop)", NET + "‖s - y‖²", "W2",
+             "2 (s - y) hᵀ"),
+    BookForm("network, squared error by b2 (CS229 backprop)", NET + "‖s - y‖²", "b2",
+             "2 (s - y)"),
+    BookForm("network, squared error by W1 (CS229 backprop)", NET + "‖s - y‖²", "W1",
+             "2 (h ⊙ (𝟏 - h) ⊙ (W₂ᵀ (s - y))) xᵀ"),
+    # y not declared one-hot: the books' softmax(s) - y carries the factor 𝟏ᵀ y
+    BookForm("network, cross-entropy by W2 (Goodfellow 6.5)", NET + "-y' log(softmax(s))", "W2",
+             "((𝟏ᵀ y) softmax(s) - y) hᵀ"),
+    BookForm("network, cross-entropy by b1 (Goodfellow 6.5)", NET + "-y' log(softmax(s))", "b1",
+             "h ⊙ (𝟏 - h) ⊙ (W₂ᵀ ((𝟏ᵀ y) softmax(s) - y))"),
+]  # fmt: skip

@@ -59,7 +59,7 @@ def _parser() -> argparse.ArgumentParser:
         help='a declaration such as "A: matrix(m, n)" (repeatable)',
     )
     shared = {name: o.argparse_keywords("cli") for name, o in CLI_OPTIONS.items()}
-    for name in ("--wrt", "--layout", "--method", "--order", "--symmetric"):
+    for name in ("--wrt", "--layout", "--method", "--order", "--symmetric", "--expand-names"):
         p.add_argument(name, **shared[name])
     p.add_argument("--steps", action="store_true", help="show the derivation step by step")
     p.add_argument("--latex", action="store_true", help="print LaTeX instead of text")
@@ -107,6 +107,10 @@ def _wrt(args: argparse.Namespace, variables: dict[str, str] | None) -> str:
     raise MatDiffError(Msg("error.wrt_needed", names=", ".join(names)))
 
 
+def _names(args: argparse.Namespace) -> str:
+    return "expand" if args.expand_names else "keep"
+
+
 # -- the output -------------------------------------------------------------------------------
 def _output(result: Result, args: argparse.Namespace, lang: str, ascii_only: bool) -> str:
     words = ascii_text if ascii_only else str
@@ -121,6 +125,8 @@ def _output(result: Result, args: argparse.Namespace, lang: str, ascii_only: boo
             lines.append(result.steps.latex(lang=lang))
         else:
             lines.append(f"{latex(result.symbol)} = {result.latex}")
+        if result.where_latex(lang):
+            lines.append(result.where_latex(lang))
         size, colon = shape_latex(result.shape), separator("colon", lang)
         gap = "" if lang == "zh" else " "  # full-width parentheses carry their own space
         lines.append(f"% {message('shape', lang)}{colon}{size}{gap}{parenthesized(where, lang)}")
@@ -129,6 +135,9 @@ def _output(result: Result, args: argparse.Namespace, lang: str, ascii_only: boo
             lines += [derivation_text(result.steps, lang=lang, ascii_only=ascii_only), ""]
         symbol, value = text(result.symbol, ascii_only), text(result.expr, ascii_only)
         lines.append(f"{symbol} = {value}")
+        meaning = result.where_text(lang)  # what the names in the result stand for
+        if meaning:
+            lines.append("  " + (ascii_text(meaning) if ascii_only else meaning))
         rows, cols = result.shape
         shape = f"{ascii_dim(rows)} x {ascii_dim(cols)}" if ascii_only else shape_text(result.shape)
         comma = separator("comma", "en" if ascii_only else lang)
@@ -156,6 +165,7 @@ def _json(result: Result, lang: str, answer: dict | None) -> str:
     out = {
         "derivative": result.text,
         "latex": result.latex,
+        "where": result.where_text(lang),
         "ascii": text(result.expr, True),
         "symbol": text(result.symbol),
         "shape": [dim_text(d) for d in result.shape],
@@ -207,6 +217,7 @@ def run(argv: Sequence[str] | None = None) -> int:
             method=args.method,
             order=args.order,
             symmetric=args.symmetric,
+            names=_names(args),
         )
         answer = None
         if args.answer is not None:
@@ -242,7 +253,8 @@ def _all_methods(args: argparse.Namespace, wrt: str, variables: dict | None, lan
     """--method all: every method that applies, one after another, verified and compared; then
     why each other method does not apply. With --json, one object per method."""
     c = compare(
-        args.expr, wrt, variables, layout=args.layout, order=args.order, symmetric=args.symmetric
+        args.expr, wrt, variables, layout=args.layout, order=args.order, symmetric=args.symmetric,
+        names=_names(args),
     )
     skipped = {m: as_option(why) for m, why in c.skipped_in(lang).items()}
     if args.json:

@@ -176,6 +176,7 @@ class MatDiffMagics(Magics):
             method=args.method,
             order=args.order,
             symmetric=args.symmetric,
+            expand_names=args.expand_names,
             check=args.check,
             plot=args.plot,
             code=args.code,

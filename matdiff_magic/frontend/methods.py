@@ -64,6 +64,7 @@ def derive_each(
                 order=options.order,
                 symmetric=options.symmetric,
                 verify=verify,
+                names=options.names,
             )
         except VerificationError as err:
             out.failed[method] = err
@@ -93,7 +94,7 @@ def compare_all(
     notebook's arrays), where --check reads its finite differences."""
     comparison = compare_problem(
         problem, wrt, layout=options.layout, order=options.order, seed=options.seed, fixed=fixed,
-        symmetric=options.symmetric,
+        symmetric=options.symmetric, names=options.names,
     )
     return comparison, dict(comparison.failed)
 

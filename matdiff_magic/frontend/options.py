@@ -129,6 +129,12 @@ OPTIONS: tuple[Option, ...] = (
         cli_default="sym",
     ),
     Option(
+        ("--expand-names",),
+        "write the definitions out in the result (by default a definition whose value appears "
+        "in the result is written by its name, with \"where h = ...\" after it)",
+        switch=True,
+    ),
+    Option(
         ("--check",),
         "check against central finite differences at random inputs and show the largest "
         "relative error (the magic: arrays in the namespace are used, their leading blocks "
@@ -236,6 +242,12 @@ class Options:
     no_namespace: bool = False
     seed: int = 0
     symmetric: str = "sym"  # the convention for a structured variable (md.derive's)
+    expand_names: bool = False  # write the user's definitions out in results
+
+    @property
+    def names(self) -> str:
+        """``md.derive``'s ``names``: "expand" with --expand-names, else "keep"."""
+        return "expand" if self.expand_names else "keep"
 
 
 def output_name_error(name: str, hidden: Collection[str] = ()) -> MatDiffError | None:

@@ -17,15 +17,43 @@ from matdiff_magic.printing.latex import latex
 from matdiff_magic.printing.names import latex_name, text_name
 from matdiff_magic.printing.text import text
 from matdiff_magic.result import Result
+from matdiff_magic.result_names import used_names
+
+Part = tuple[str, dict[str, Formula | str]]  # a message template and its fields
+
+
+def where_part(defs: list[Formula], lang: str) -> Part:
+    """"where h = ..., s = ...": the problem's definitions under the task, and the names a result
+    uses under the result (``Result.where_text`` says it the same way)."""
+    fields: dict[str, Formula | str] = {f"d{i}": d for i, d in enumerate(defs)}
+    comma = separator("comma", lang)
+    template = message("ui.where", lang) + " " + comma.join("{" + k + "}" for k in fields)
+    return template, fields
+
+
+def where_row(defs: list[Formula], lang: str, mode: str) -> str:
+    template, fields = where_part(defs, lang)
+    return fill(template, mode, **fields)
+
+
+def result_where(r: Result, lang: str, mode: str) -> str:
+    """What the names in the result mean, in ``mode`` ("" when it uses none)."""
+    nodes = used_names(r.expr)
+    if not nodes:
+        return ""
+    defs = [
+        Formula(
+            latex_name(n.name) + " = " + latex(n.body), text_name(n.name) + " = " + text(n.body)
+        )
+        for n in nodes
+    ]
+    return where_row(defs, lang, mode)
 
 
 # -- the header: the problem restated -------------------------------------------------------------
 def header_rows(r: Result, lang: str, mode: str) -> list[str]:
     """The problem: the function, its definitions, each variable with kind and size, the goal."""
     return [fill(template, mode, **fields) for template, fields in header_parts(r, lang)]
-
-
-Part = tuple[str, dict[str, Formula | str]]  # a message template and its fields
 
 
 def header_parts(r: Result, lang: str) -> list[Part]:
@@ -47,10 +75,7 @@ def header_parts(r: Result, lang: str) -> list[Part]:
             )
             for d in problem.definitions
         ]
-        fields = {f"d{i}": d for i, d in enumerate(defs)}
-        comma = separator("comma", lang)
-        template = message("ui.where", lang) + " " + comma.join("{" + k + "}" for k in fields)
-        rows.append((template, fields))
+        rows.append(where_part(defs, lang))
     for var in problem.variables.values():
         rows.append(
             (

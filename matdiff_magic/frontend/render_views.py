@@ -9,6 +9,7 @@ from html import escape
 
 from matdiff_magic.check import CheckReport
 from matdiff_magic.compare import Comparison
+from matdiff_magic.frontend.render_header import result_where
 from matdiff_magic.frontend.render_steps import derivation_htmls, result_html
 from matdiff_magic.frontend.render_words import (
     BAD_COLOUR,
@@ -72,13 +73,17 @@ class MethodView:
 
 def method_view(method: str, r: Result, lang: str) -> MethodView:
     size = fill(message("ui.size", lang), "latex", size=shape(r.shape))
+    where_latex, where_text = result_where(r, lang, "latex"), result_where(r, lang, "text")
     boxed = r"\boxed{" + latex(r.symbol) + " = " + r.latex + r"}\qquad " + size
+    boxed += r"\qquad " + where_latex if where_latex else ""
     result_line = f"⇒ {text(r.symbol)} = {r.text}   " + parenthesized(
         fill(message("ui.size", lang), "text", size=shape(r.shape)), lang
     )
+    result_line += f"\n  {where_text}" if where_text else ""
     derivation = r.steps.latex(lang=lang)
     size_html = fill(message("ui.size", lang), "html", size=shape(r.shape))
     wide_html, compact_html = derivation_htmls(r.steps, lang)  # the steps printed once for both
+    where_html = result_where(r, lang, "html")
     return MethodView(
         method,
         method_title(method, lang),
@@ -88,7 +93,8 @@ def method_view(method: str, r: Result, lang: str) -> MethodView:
         without_rules(derivation),  # not printed again: printing was most of a cell's cost
         wide_html,
         compact_html,
-        result_html(latex(r.symbol), r.latex, size_html),
+        result_html(latex(r.symbol), r.latex, size_html)
+        + (f"<div class='matdiff-where'>{where_html}</div>" if where_html else ""),
     )
 
 

@@ -257,6 +257,7 @@ def solve(
             method=options.method,
             order=options.order,
             symmetric=options.symmetric,
+            names=options.names,
             verify=not plan.rederive,  # the small twin below is the one verified
         )
         if plan.rederive:
@@ -267,6 +268,7 @@ def solve(
                 method=options.method,
                 order=options.order,
                 symmetric=options.symmetric,
+                names=options.names,
             )
         else:
             twin = r

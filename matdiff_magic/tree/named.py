@@ -1,10 +1,14 @@
-"""Definitions kept by name (``N.Named``): how big an expression is written out, and writing
-out the names a result uses only once."""
+"""Definitions kept by name (``N.Named``): how big an expression is written out, writing out
+the names a result uses only once, and folding a definition's value back into its name."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from matdiff_magic.tree import build as B
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
+from matdiff_magic.tree.canonical import ckey
 from matdiff_magic.tree.rewrite import replace
 
 
@@ -220,3 +224,112 @@ def named_nodes(e: Expr) -> list[N.Named]:
         else:
             stack.extend((c, False) for c in reversed(x.args))
     return order
+
+
+def written_out(e: Expr, memo: dict[Expr, Expr] | None = None) -> Expr:
+    """``e`` with every name replaced by its definition (all the way in); ``memo``: names
+    already written out (shared between calls on the same names)."""
+    memo = {} if memo is None else memo
+
+    def hook(n: Expr) -> Expr | None:
+        if not isinstance(n, N.Named):
+            return None
+        if n not in memo:
+            memo[n] = written_out(n.body, memo)
+        return memo[n]
+
+    return replace(e, hook)
+
+
+def defined_names(
+    definitions: list[tuple[str, Expr]], fixed: dict[str, Expr] | None = None
+) -> list[N.Named]:
+    """Each definition (name, expression in terms of earlier names and variables) as a shared
+    ``N.Named`` node whose body uses the earlier names (``s = W₂ h + b₂`` keeps h), in order;
+    ``fixed`` maps names that are not definitions here (the variable a definition became)."""
+    mapping: dict[str, Expr] = dict(fixed or {})
+    out: list[N.Named] = []
+    for name, expr in definitions:
+        if name in mapping:
+            continue
+        body = replace(expr, lambda n: mapping.get(n.name) if isinstance(n, N.Var) else None)
+        node = N.Named(name, body)
+        mapping[name] = node
+        out.append(node)
+    return out
+
+
+def fold_names(
+    e: Expr, names: list[N.Named], forms: Callable[[Expr], list[Expr]] | None = None
+) -> Expr:
+    """``e`` with every occurrence of a definition's value written as its name: a subtree
+    whose canonical key is that of a definition's body written out (sums in any order, scalar
+    transposes) becomes the ``N.Named`` node. The outermost definitions are matched first, on
+    the tree as it stands (s = W₂ h + b₂ is found as W₂ σ(W₁ x + b₁) + b₂, its body keeping h),
+    then the inner ones in what is left. ``forms(x)``: further written forms of a value x to
+    recognise (the polished form a result prints). Definitions whose value is one leaf (z = x)
+    are not folded: the name would say nothing more."""
+    targets: dict[str, Expr] = {}
+    room = written_size(e)  # a value written out longer than e cannot be found in it
+    memo: dict[Expr, Expr] = {}
+    for node in names:
+        if written_size(node.body) > room:
+            continue
+        value = written_out(node, memo)
+        if not value.args:
+            continue
+        for written, named in ((value, node), (B.neg(value), B.neg(node))):  # exp(-W₂ h - b₂)
+            for form in [written, *(forms(written) if forms else [])]:
+                targets.setdefault(_target_key(form), named)
+    if not targets:
+        return e
+    # sums found among a longer sum's terms: s = W₂ h + b₂ in W₂ h + b₂ - y
+    parts: list[tuple[list[str], Expr]] = []
+    seen: set[str] = set()
+    for key, named in targets.items():
+        value = written_out(named, memo)
+        if isinstance(value, N.Add) and key not in seen:
+            seen.add(key)
+            parts.append(([_target_key(t) for t in value.terms], named))
+
+    def hook(n: Expr) -> Expr | None:
+        if not n.args:
+            return None
+        found = targets.get(_target_key(n))
+        if found is not None and found.shape == n.shape:
+            return found
+        if isinstance(n, N.Add):
+            return _fold_in_sum(n, parts, lambda t: replace(t, hook))
+        return None
+
+    return replace(e, hook)
+
+
+def _fold_in_sum(
+    n: N.Add, parts: list[tuple[list[str], Expr]], fold: Callable[[Expr], Expr]
+) -> Expr | None:
+    """The sum ``n`` with the terms of one definition's value (all of them, any order) written
+    as its name, the other terms folded by ``fold``; None when no definition's terms are there."""
+    keys = [_target_key(t) for t in n.terms]
+    for wanted, named in parts:
+        if named.shape != n.shape or len(wanted) >= len(keys):
+            continue
+        left = list(keys)
+        for k in wanted:
+            if k not in left:
+                break
+            left.remove(k)
+        else:
+            rest: list[Expr] = []
+            pool = list(wanted)
+            for t, k in zip(n.terms, keys, strict=True):
+                if k in pool:
+                    pool.remove(k)
+                else:
+                    rest.append(fold(t))
+            return B.add(named, *rest)
+    return None
+
+
+def _target_key(e: Expr) -> str:
+    return f"{e.shape}|{ckey(e)}"
