@@ -187,10 +187,10 @@ def gather_a_transpose(e: Expr) -> Expr:
     if isinstance(inner, N.Transpose) or not inner.args:
         return e
     gathered = B.make_mul(coeff, scalars, N.Transpose(inner))
-    # A single product keeps its transposes on the factors (Aᵀ Bᵀ, as books write it) unless
-    # gathering saves clearly: X⁻ᵀ Aᵀ Bᵀ X⁻ᵀ stays, Aᵀ Xᵀ Bᵀ + Bᵀ Xᵀ Aᵀ gathers.
-    margin = 1 if isinstance(body, N.Add) else 2
-    return gathered if written_tokens(gathered) <= written_tokens(e) - margin else e
+    # Gathered only when strictly shorter, so a short product keeps its transposes on the
+    # factors (Aᵀ Bᵀ, as books write it) while -(X⁻¹ B A X⁻¹)ᵀ saves a token on
+    # -X⁻ᵀ Aᵀ Bᵀ X⁻ᵀ and (A X B + B X A)ᵀ three on Aᵀ Xᵀ Bᵀ + Bᵀ Xᵀ Aᵀ.
+    return gathered if written_tokens(gathered) < written_tokens(e) else e
 
 
 def split_a_fraction(e: Expr) -> Expr:

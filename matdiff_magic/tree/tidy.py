@@ -10,7 +10,7 @@ from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
 from matdiff_magic.tree.entrywise import simplify_entrywise
 from matdiff_magic.tree.expand import TooLarge, expand
-from matdiff_magic.tree.factor import factor
+from matdiff_magic.tree.factor import factor_for_reading
 from matdiff_magic.tree.named import written_size
 from matdiff_magic.tree.rewrite import canonical, named, transform
 from matdiff_magic.tree.softmax_form import recognise_softmax
@@ -125,7 +125,7 @@ REWRITES: dict[str, Callable[[Expr], Expr]] = {
     "recognise softmax": recognise_softmax,
     "merge linear wrappers": merge_linear_wrappers,
     "distribute a transpose": _distribute_top_transpose,
-    "factor": factor,
+    "factor": factor_for_reading,
     "multiply out": _multiply_out,
     "diagonal inverses": diagonal_inverses,
     "spread a number": spread_a_number,
