@@ -20,7 +20,6 @@ from matdiff_magic.rules.diffrule import row
 from matdiff_magic.rules.rule import table
 from matdiff_magic.tree import build as B
 from matdiff_magic.tree import nodes as N
-from matdiff_magic.tree.base import Expr
 
 KR = " ∗ "
 
