@@ -179,7 +179,33 @@ def display_key(e: Expr) -> str:
 
 def gather_a_transpose(e: Expr) -> Expr:
     """Bᵀ Xᵀ + Xᵀ Bᵀ = (X B + B X)ᵀ when that reads shorter: one transpose outside instead of
-    one on every factor."""
+    one on every factor; for the whole result, and for a sum inside a product
+    ((Xᵀ Cᵀ X + Cᵀ X Xᵀ) Xᵀ C = (Xᵀ C X + X Xᵀ C)ᵀ Xᵀ C), so that methods that reach the one
+    form or the other print the same."""
+
+    def post(out: Expr) -> Expr:
+        if not isinstance(out, N.MatMul):
+            return out
+        factors = [_gathered_sum(f) for f in out.factors]
+        if all(a is b for a, b in zip(factors, out.factors, strict=True)):
+            return out
+        return N.MatMul(tuple(factors))
+
+    return _gather_whole(transform(e, post=post))
+
+
+def _gathered_sum(f: Expr) -> Expr:
+    if not isinstance(f, N.Add):
+        return f
+    inner = B.transpose(f)
+    if not isinstance(inner, N.Add):
+        return f
+    gathered = N.Transpose(inner)
+    # as a factor the sum prints in brackets: two tokens its own text does not count
+    return gathered if written_tokens(gathered) < written_tokens(f) + 2 else f
+
+
+def _gather_whole(e: Expr) -> Expr:
     coeff, scalars, body = B.split(e)
     if body is None or isinstance(body, N.Transpose) or body.is_scalar:
         return e

@@ -219,6 +219,8 @@ def _finish(e: Expr) -> Expr:
         "spread a number",
         "split a fraction",
         "gather a transpose",
+        # a sum gathered inside a product ((xᵀ - aᵀ) -> (x - a)ᵀ) is one way round again
+        "signs out of differences",
         "order sums",
     ):
         e = _apply(name, e)
