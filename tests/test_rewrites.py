@@ -66,6 +66,16 @@ CORPUS = [
     ("A: matrix(n, m); B: matrix(n, m)\ntr(A X B X)", "X"),
     ("Σ: matrix(n, n)\n-logdet(Σ)/2 - (x - μ)' inv(Σ) (x - μ)/2", "Σ"),
     ("(x - a)/norm(x - a)", "x"),
+    # Hadamard structure through selection matrices (tree/hadamard_forms.py): S (P ⊗ Q) S,
+    # Khatri–Rao products (of rows too), diag(b aᵀ), a transposed Hadamard product
+    ("A: matrix(k, k); x: vector(k)\ndiag(inv(A + diag(x)))", "x"),
+    ("A: matrix(m, k); B: matrix(k, n); x: vector(k)\nA diag(x) B", "x"),
+    ("x' diag(x) A x", "x"),
+    ("a' diag(x) b", "x"),
+    ("diag(x) a ⊙ b", "x"),
+    ("(x' ∗ I) a", "a"),
+    ("A: matrix(k, k); y: vector(k)\ny' diag(inv(A + diag(x)))", "x"),
+    ("A: matrix(m, k); B: matrix(k, n); x: vector(k)\nsum(exp(A diag(x) B))", "x"),
 ]
 
 

@@ -11,6 +11,13 @@ from matdiff_magic.tree.base import Expr
 from matdiff_magic.tree.entrywise import simplify_entrywise
 from matdiff_magic.tree.expand import TooLarge, expand
 from matdiff_magic.tree.factor import factor_for_reading
+from matdiff_magic.tree.hadamard_forms import (
+    diagonal_of_outer_products,
+    diagonals_through_diagonals,
+    khatri_rao_of_rows,
+    selection_matrices,
+    transposes_into_hadamard_products,
+)
 from matdiff_magic.tree.named import written_size
 from matdiff_magic.tree.rewrite import canonical, named, transform
 from matdiff_magic.tree.softmax_form import recognise_softmax
@@ -115,7 +122,11 @@ def _multiply_out(e: Expr) -> Expr:
 # checks every one numerically on everything the suite derives, through ``observing``).
 REWRITES: dict[str, Callable[[Expr], Expr]] = {
     "expand square inverses": _expand_square_inverses,
+    "selection matrices": selection_matrices,
     "contract vec": contract_vec,
+    "diagonal of an outer product": diagonal_of_outer_products,
+    "diagonal through a diagonal matrix": diagonals_through_diagonals,
+    "Khatri–Rao products of rows": khatri_rao_of_rows,
     "entrywise algebra": simplify_entrywise,
     "sums and traces by name": sums_and_traces,
     "ones first": ones_first,
@@ -131,6 +142,7 @@ REWRITES: dict[str, Callable[[Expr], Expr]] = {
     "spread a number": spread_a_number,
     "split a fraction": split_a_fraction,
     "gather a transpose": gather_a_transpose,
+    "transpose of a Hadamard product": transposes_into_hadamard_products,
     "order sums": _order_sums,
 }
 
@@ -219,6 +231,7 @@ def _finish(e: Expr) -> Expr:
         "spread a number",
         "split a fraction",
         "gather a transpose",
+        "transpose of a Hadamard product",
         # a sum gathered inside a product ((xᵀ - aᵀ) -> (x - a)ᵀ) is one way round again
         "signs out of differences",
         "order sums",
@@ -230,7 +243,11 @@ def _finish(e: Expr) -> Expr:
 def _tidy(e: Expr) -> Expr:
     out = e
     for name in (
+        "selection matrices",
         "contract vec",
+        "diagonal of an outer product",
+        "diagonal through a diagonal matrix",
+        "Khatri–Rao products of rows",
         "sums and traces by name",
         "ones first",
         "signs out of differences",
