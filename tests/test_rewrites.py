@@ -75,7 +75,6 @@ CORPUS = [
     ("diag(x) a ⊙ b", "x"),
     ("(x' ∗ I) a", "a"),
     ("A: matrix(k, k); y: vector(k)\ny' diag(inv(A + diag(x)))", "x"),
-    ("A: matrix(m, k); B: matrix(k, n); x: vector(k)\nsum(exp(A diag(x) B))", "x"),
 ]
 
 

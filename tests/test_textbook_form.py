@@ -53,12 +53,13 @@ def test_the_result_is_no_longer_than_the_book(row: BookForm, request: pytest.Fi
 METHODS = ("differential", "vectorization", "definition", "chain")
 
 
+@pytest.mark.parametrize("layout", ["mixed", "numerator", "denominator"])
 @pytest.mark.parametrize("row", ROWS, ids=_ids(ROWS))
-def test_every_method_prints_the_same_form(row: BookForm) -> None:
+def test_every_method_prints_the_same_form(row: BookForm, layout: str) -> None:
     printed = {}
     for method in METHODS:
         try:
-            printed[method] = derive(row, method=method).text
+            printed[method] = derive(row, method=method, layout=layout).text
         except md.MatDiffError:
             continue  # the method does not apply (or not yet): nothing to compare
     assert len(set(printed.values())) <= 1, printed

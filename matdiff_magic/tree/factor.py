@@ -14,7 +14,7 @@ from matdiff_magic.tree import build as B
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
 from matdiff_magic.tree.canonical import ckey
-from matdiff_magic.tree.textbook import reading_cost
+from matdiff_magic.tree.textbook import gathered_sum, reading_cost
 
 
 def _parts(term: Expr) -> tuple[sympy.Expr, list[Expr], list[Expr]]:
@@ -177,6 +177,8 @@ def _factor(e: Expr, reading: bool, bracketed: bool) -> Expr:
     )
     if isinstance(remainder, N.Add):
         remainder = _factor(remainder, reading, True)
+    if reading and outer:  # X (aᵀ - bᵀ) reads X (a - b)ᵀ
+        remainder = gathered_sum(remainder)
     core = B.matmul(*left, remainder, *right) if outer else remainder
     out = B.make_mul(g, common_scalars, core)
     if reading and outer:
@@ -186,9 +188,12 @@ def _factor(e: Expr, reading: bool, bracketed: bool) -> Expr:
         plain = B.make_mul(g, common_scalars, without)
         # the plain sum needs brackets of its own where it is bracketed anyway
         whole = all(chain for _, _, chain in parts)  # no term left as an identity
-        allowance = (1 if whole and _vector_pulled(left, right) else 0) + (2 if bracketed else 0)
-        # a tie goes to the factored form, unless factoring left an identity behind
-        if reading_cost(out) < reading_cost(plain) + allowance + (1 if whole else 0):
+        allowance = (1 if _vector_pulled(left, right) else 0) + (2 if bracketed else 0)
+        # a tie goes to the factored form; one that leaves an identity behind ((p A - q I) x
+        # for p A x - q x) must read strictly shorter on its own
+        if whole and reading_cost(out) <= reading_cost(plain) + allowance:
+            return out
+        if not whole and reading_cost(out) < reading_cost(plain):
             return out
         return plain  # the common number and scalars out, the matrix factors left in
     if outer and any(not chain for _, _, chain in parts):

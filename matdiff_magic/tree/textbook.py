@@ -186,7 +186,7 @@ def gather_a_transpose(e: Expr) -> Expr:
     def post(out: Expr) -> Expr:
         if not isinstance(out, N.MatMul):
             return out
-        factors = [_gathered_sum(f) for f in out.factors]
+        factors = [gathered_sum(f) for f in out.factors]
         if all(a is b for a, b in zip(factors, out.factors, strict=True)):
             return out
         return N.MatMul(tuple(factors))
@@ -194,7 +194,9 @@ def gather_a_transpose(e: Expr) -> Expr:
     return _gather_whole(transform(e, post=post))
 
 
-def _gathered_sum(f: Expr) -> Expr:
+def gathered_sum(f: Expr) -> Expr:
+    """A sum that is a factor of a product, with its transposes gathered where shorter:
+    (aᵀ - bᵀ) -> (a - b)ᵀ."""
     if not isinstance(f, N.Add):
         return f
     inner = B.transpose(f)
