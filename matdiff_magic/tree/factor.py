@@ -182,20 +182,8 @@ def _factor(e: Expr, reading: bool, bracketed: bool) -> Expr:
     core = B.matmul(*left, remainder, *right) if outer else remainder
     out = B.make_mul(g, common_scalars, core)
     if reading and outer:
-        without = B.add(
-            *[B.make_mul(c / g, sc, B.matmul(*left, *ch, *right)) for c, sc, ch in parts]
-        )
-        plain = B.make_mul(g, common_scalars, without)
-        # the plain sum needs brackets of its own where it is bracketed anyway
-        whole = all(chain for _, _, chain in parts)  # no term left as an identity
-        allowance = (1 if _vector_pulled(left, right) else 0) + (2 if bracketed else 0)
-        # a tie goes to the factored form; one that leaves an identity behind ((p A - q I) x
-        # for p A x - q x) must read strictly shorter on its own
-        if whole and reading_cost(out) <= reading_cost(plain) + allowance:
-            return out
-        if not whole and reading_cost(out) < reading_cost(plain):
-            return out
-        return plain  # the common number and scalars out, the matrix factors left in
+        full = [(c, sc, [*left, *ch, *right]) for c, sc, ch in parts]
+        return _for_reading(g, common_scalars, full, left, right, bracketed)
     if outer and any(not chain for _, _, chain in parts):
         # Pulling out a factor some term consists of leaves an identity in its place:
         # (p A - q I) x against p A x - q x. Keep whichever reads shorter.
@@ -206,3 +194,50 @@ def _factor(e: Expr, reading: bool, bracketed: bool) -> Expr:
         if reading_cost(plain) <= reading_cost(out):
             return plain
     return out
+
+
+def _pulled_out(g, scalars, full, left: list[Expr], right: list[Expr]) -> Expr:
+    """The sum of ``full`` (coefficient, scalars, whole chain) with ``left`` and ``right``
+    pulled out, an identity standing for a term they consume."""
+    size = left[-1].cols if left else right[0].rows
+    middles = [ch[len(left) : len(ch) - len(right)] for _, _, ch in full]
+    remainder = B.add(
+        *[
+            B.make_mul(c / g, sc, B.matmul(*m) if m else B.identity(size))
+            for (c, sc, _), m in zip(full, middles, strict=True)
+        ]
+    )
+    if isinstance(remainder, N.Add):
+        remainder = gathered_sum(_factor(remainder, True, True))  # X (aᵀ - bᵀ) = X (a - b)ᵀ
+    return B.make_mul(g, scalars, B.matmul(*left, remainder, *right))
+
+
+def _for_reading(g, scalars, full, left: list[Expr], right: list[Expr], bracketed: bool) -> Expr:
+    """The shortest way to write the sum: plain, or with some of the common end factors
+    pulled out (all of them, or fewer, so that no term is left as an identity:
+    (B X - C X G Xᵀ B X) G rather than (I - C X G Xᵀ) B X G)."""
+    plain = B.make_mul(
+        g, scalars, B.add(*[B.make_mul(c / g, sc, B.matmul(*ch)) for c, sc, ch in full])
+    )
+    limit = reading_cost(plain)
+    best: tuple[tuple[int, int, int], Expr] | None = None
+    for nl in range(len(left) + 1):
+        for nr in range(len(right) + 1):
+            if nl + nr == 0:
+                continue
+            lt, rt = left[:nl], right[len(right) - nr :]
+            whole = all(len(ch) > nl + nr for _, _, ch in full)
+            candidate = _pulled_out(g, scalars, full, lt, rt)
+            cost = reading_cost(candidate)
+            if whole:
+                # the plain sum needs brackets of its own where it is bracketed anyway; a
+                # vector pulled out ((A + Aᵀ) x) may cost a token; a tie goes to factoring
+                cost -= (1 if _vector_pulled(lt, rt) else 0) + (2 if bracketed else 0)
+                if cost > limit:
+                    continue
+            elif cost >= limit:  # leaving an identity must read strictly shorter
+                continue
+            key = (cost, 0 if whole else 1, -(nl + nr))
+            if best is None or key < best[0]:
+                best = (key, candidate)
+    return plain if best is None else best[1]
