@@ -290,6 +290,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "cannot divide {a} entrywise by {b}",
         "zh": "{a}无法逐元素除以 {b}",
     },
+    "shape.khatri_rao": {
+        "en": "cannot take the Khatri–Rao product of {a} and {b}: their column counts differ",
+        "zh": "{a}与 {b}无法作 Khatri–Rao 积（列数不同）",
+    },
     "shape.divide": {"en": "cannot divide {a} by {b}", "zh": "{a}无法除以 {b}"},
     "shape.power": {"en": "cannot raise {a} to a power", "zh": "{a}无法取幂"},
     "shape.take": {"en": "cannot take the {what} of {a}", "zh": "无法求 {a}的{what}"},
@@ -336,6 +340,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "op.logdet": {"en": "logdet", "zh": "对数行列式"},
     "op.the_inverse": {"en": "the inverse", "zh": "逆矩阵"},
     "op.the_kronecker_product": {"en": "the Kronecker product", "zh": "克罗内克积"},
+    "op.the_khatri_rao_product": {
+        "en": "the Khatri–Rao (column-wise Kronecker) product",
+        "zh": "Khatri–Rao 积（按列克罗内克积）",
+    },
     "op.vec": {"en": "vec", "zh": "向量化"},
     "op.unvec": {"en": "unvec", "zh": "逆向量化（unvec）"},
     "op.the_commutation_matrix": {"en": "the commutation matrix", "zh": "交换矩阵"},
@@ -448,6 +456,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "reason.no_differential_rule": {
         "en": "no differential rule for {node}",
         "zh": "没有适用于 {node} 的微分法则",
+    },
+    "reason.trace_khatri_rao": {
+        "en": "the trace trick cannot move dX out of a Khatri–Rao (column-wise Kronecker) "
+        "product; use method=\"vectorization\"",
+        "zh": "迹技巧无法把 dX 从 Khatri–Rao 积（按列克罗内克积）中移出；请改用 "
+        "method=\"vectorization\"",
     },
     "reason.trace_kronecker": {
         "en": "the trace trick cannot move dX out of a Kronecker product; "

@@ -635,7 +635,9 @@ TRACES_OTHER = [
         "A: matrix(p, n); X: matrix(n, n); B: matrix(n, p)\ntr(A X^-1 B)",
         "X",
         lambda A, X, B: -inv(X).T @ A.T @ B.T @ inv(X).T,
-        text="-X⁻ᵀ Aᵀ Bᵀ X⁻ᵀ",
+        # the Cookbook distributes the transpose (-X⁻ᵀ Aᵀ Bᵀ X⁻ᵀ); gathered, as Wikipedia
+        # prints it, it is a token shorter
+        text="-(X⁻¹ B A X⁻¹)ᵀ",
     ),
     # (125)-(127): B and C symmetric
     case(
@@ -715,6 +717,27 @@ def test_cookbook_identity(expr, wrt, formula, text, sizes, order):
     assert_formula(r, formula, sizes=sizes)
     if text is not None:
         assert r.text == text
+
+
+METHODS = ("differential", "vectorization", "definition", "chain")
+
+
+@pytest.mark.parametrize("layout", ["mixed", "numerator", "denominator"])
+@pytest.mark.parametrize(("expr", "wrt", "formula", "text", "sizes", "order"), CASES)
+def test_every_method_prints_the_same_form(expr, wrt, formula, text, sizes, order, layout):
+    # One canonical textbook form whatever the method (issue 12): side by side, a student
+    # sees one answer. Each result is verified (finite differences, every step) by derive.
+    import matdiff_magic as md
+
+    printed = {}
+    for method in METHODS:
+        try:
+            r = md.derive(expr, wrt, method=method, layout=layout, order=order)
+        except md.UnsupportedError:
+            continue  # the method does not apply here
+        printed[method] = r.text
+    assert printed, "no method applies"
+    assert len(set(printed.values())) == 1, printed
 
 
 def test_eq50_cofactor_rows_are_orthogonal_to_other_rows():

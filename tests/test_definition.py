@@ -203,21 +203,31 @@ def test_a_function_without_the_variable_has_zero_derivative():
 
 
 def test_an_entrywise_result_that_has_no_matrix_form():
-    # ∂(A diag(x) B)_ij/∂x_k = A_ik B_kj: a column-wise Kronecker product, no matrix form here
-    r = assert_derivative(D + "A diag(x) B", "x", method="definition")["mixed"]
+    # ∂ diag(diag(S))_ij/∂S_kl = δ_ij δ_ik δ_il: no product of the matrices at hand says it
+    r = assert_derivative(D + "diag(diag(S))", "S", method="definition")["mixed"]
     assert isinstance(r.expr, IndexFormula)
     last = r.steps[-1]
     assert [rule.key for rule in last.rules] == ["def.entrywise"]
     assert last.note == "def.entrywise"
     assert "do not combine into a matrix expression" in dict(last.params)["en"]
     assert "无法组合成矩阵表达式" in dict(last.params)["zh"]
-    assert r.text == "[A_ik B_kj]_ijk"
-    assert r.latex == r"\left[A_{ik} B_{kj}\right]_{ijk}"
+    assert r.text == "[δ_ij δ_ik δ_il]_ijkl"
+    assert r.latex == r"\left[\delta_{ij} \delta_{ik} \delta_{il}\right]_{ijkl}"
+    s = np.random.default_rng(0).normal(size=(3, 3))
+    want = np.zeros((9, 9))  # row i + 3 j, column k + 3 l
+    for i in range(3):
+        want[i + 3 * i, i + 3 * i] = 1.0
+    assert np.allclose(r.evaluate({"S": s}), want)
+
+
+def test_a_column_wise_kronecker_product():
+    # ∂(A diag(x) B)_ij/∂x_k = A_ik B_kj: column k is b^k ⊗ a_k, the Khatri–Rao product Bᵀ ∗ A
+    r = assert_derivative(D + "A diag(x) B", "x", method="definition")["mixed"]
+    assert r.text == "Bᵀ ∗ A"
     rng = np.random.default_rng(0)
     a, b, x = rng.normal(size=(3, 3)), rng.normal(size=(3, 2)), rng.normal(size=(3, 1))
-    got = r.evaluate({"A": a, "B": b, "x": x})
     want = np.einsum("ik,kj->jik", a, b).reshape(6, 3)  # row i + 3 j, column k
-    assert np.allclose(got, want)
+    assert np.allclose(r.evaluate({"A": a, "B": b, "x": x}), want)
     # the other layouts transpose it
     assert np.allclose(r.with_layout("denominator").evaluate({"A": a, "B": b, "x": x}), want.T)
 

@@ -24,7 +24,7 @@ MATHJAX = GREEK | {
     # operators, relations, arrows
     "partial", "sum", "int", "max", "min", "log", "exp", "sin", "cos", "tan", "arctan", "sinh",
     "cosh", "tanh", "det",
-    "odot", "oslash", "otimes",
+    "odot", "oslash", "otimes", "ast",
     "circ", "times", "cdot", "in", "ni", "top", "pm", "iff", "to", "mapsto", "Rightarrow",
     "Longrightarrow",
     "lVert", "rVert", "Vert", "langle", "rangle", "ldots", "cdots", "backslash",

@@ -51,6 +51,7 @@ EXAMPLES: dict[type, tuple[tuple[str, str], ...]] = {
     N.Softmax: (("y' log(softmax(X w))", "w"), ("sum(v' softmax(Z))", "Z")),
     N.LogSumExp: (("logsumexp(X w)", "w"), ("sum(logsumexp(Z))", "Z")),
     N.Kron: (("sum(kron(A, X) .* kron(A, X))", "X"),),
+    N.KhatriRao: (("sum((X ∗ X) .* (X ∗ X))", "X"), ("sum((Z' ∗ A) v)", "Z")),
     N.Inverse: (("y' inv(X) y", "X"), ("w' inv(X' X + I) w", "w")),
     N.MatPow: (("y' X^3 w", "X"),),
     MatrixFunction: (
@@ -87,7 +88,7 @@ LEAVES = {N.Var, N.Const, N.Identity, N.Ones, N.Commutation, N.Zero}
 # method; checked through the derivations that write them. Zero: a result, never parsed.
 IN_DERIVATIONS = {N.Differential, N.D, N.Opaque, N.Zero}
 # The trace trick cannot move dX out of these (vectorization can).
-NO_TRACE_TRICK = {N.Kron}
+NO_TRACE_TRICK = {N.Kron, N.KhatriRao}
 # The language has no name for vec⁻¹ (the methods write it when they reshape a gradient), for
 # a Fréchet derivative or its matrix (the methods write them when they differentiate expm).
 BUILT = {N.Unvec, Frechet, FrechetKron}

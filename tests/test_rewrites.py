@@ -73,6 +73,15 @@ CORPUS = [
     ("W: matrix(m, n); y: vector(m)\nnorm(tanh(W x) - y)^2", "W"),
     ("sum(1 ./ x)", "x"),
     ("A: matrix(m, n); B: matrix(n, m)\ntr(A diag(x) B)", "x"),
+    # Hadamard structure through selection matrices (tree/hadamard_forms.py): S (P ⊗ Q) S,
+    # Khatri–Rao products (of rows too), diag(b aᵀ), a transposed Hadamard product
+    ("A: matrix(k, k); x: vector(k)\ndiag(inv(A + diag(x)))", "x"),
+    ("A: matrix(m, k); B: matrix(k, n); x: vector(k)\nA diag(x) B", "x"),
+    ("x' diag(x) A x", "x"),
+    ("a' diag(x) b", "x"),
+    ("diag(x) a ⊙ b", "x"),
+    ("(x' ∗ I) a", "a"),
+    ("A: matrix(k, k); y: vector(k)\ny' diag(inv(A + diag(x)))", "x"),
 ]
 
 

@@ -393,6 +393,18 @@ ROWS = [
         "W1",
         "2 (σ(W₁ x) ⊙ (𝟏 - σ(W₁ x)) ⊙ (W₂ᵀ (W₂ σ(W₁ x) - y))) xᵀ",
     ),
+    # -- Hadamard structure (issue 12): what the vectorization method writes through the
+    # selection matrix S = diag(vec(I)) (𝟏 ⊗ I), read back as books write it ---------------
+    BookForm("Hadamard: diag((A + diag(x))⁻¹), A symmetric", "A: symmetric(k); x: vector(k)\n"
+             "diag(inv(A + diag(x)))", "x", "-(A + diag(x))⁻¹ ⊙ (A + diag(x))⁻¹"),
+    BookForm("Hadamard: diag((A + diag(x))⁻¹)", "A: matrix(k, k); x: vector(k)\n"
+             "diag(inv(A + diag(x)))", "x", "-(A + diag(x))⁻ᵀ ⊙ (A + diag(x))⁻¹"),
+    BookForm("Hadamard: aᵀ diag(x) b, diag(b aᵀ) = a ⊙ b", V + "a' diag(x) b", "x", "a ⊙ b"),
+    BookForm("Hadamard: diag(x) a ⊙ b", V + "diag(x) a ⊙ b", "x", "diag(a ⊙ b)"),
+    BookForm("Khatri–Rao: A diag(x) B by x", "A: matrix(m, k); B: matrix(k, n); x: vector(k)\n"
+             "A diag(x) B", "x", "Bᵀ ∗ A"),
+    BookForm("Khatri–Rao: X diag(x) Xᵀ by x", "X: matrix(m, k); x: vector(k)\nX diag(x) X'",
+             "x", "X ∗ X"),
 ]
 
 # -- the two-layer network through the user's definitions (CS229 / Goodfellow 6.5 backprop):

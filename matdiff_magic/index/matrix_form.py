@@ -83,7 +83,15 @@ def _assemble_term(
                 body = B.ones(asm.dim(r), asm.dim(col))
             pieces[name] = (body, (r, col))
         p, q = pieces["A"][0], pieces["B"][0]
-        if isinstance(p, N.Ones) and isinstance(q, N.Ones):
+        if kind == "khatri_rao":
+            # P_jk Q_ik at row (i, j), column k: column k is p_k ⊗ q_k
+            chain = [B.khatri_rao(p, q)]
+            if "F" in pieces:
+                chain.insert(0, B.diag_mat(B.vec(pieces["F"][0])))
+            if "V" in pieces:
+                chain.append(B.diag_mat(B.vec(pieces["V"][0])))
+            body = B.matmul(*chain)
+        elif isinstance(p, N.Ones) and isinstance(q, N.Ones):
             # every entry the same up to the diagonals: an outer product u vᵀ
             rows = asm.dim(i) * asm.dim(j)
             cols = asm.dim(k) * asm.dim(el)
@@ -110,8 +118,8 @@ def _assemble_term(
 def _attempts(
     factors: list[sympy.Expr], fun: tuple[Index, Index], var: tuple[Index, Index]
 ) -> list[tuple[str, tuple[Index, Index], tuple[Index, Index], list[sympy.Expr]]]:
-    """The arrangements to try: P ⊗ Q, then (P ⊗ Q) K, each also with the other factors
-    rewritten through a delta δ_ik (X_il δ_ik = X_kl δ_ik)."""
+    """The arrangements to try: P ⊗ Q, then (P ⊗ Q) K, then (by a vector) P ∗ Q, each also
+    with the other factors rewritten through a delta δ_ik (X_il δ_ik = X_kl δ_ik)."""
     i, j = fun
     k, el = var
     variants = [factors]
@@ -124,8 +132,13 @@ def _attempts(
         for u, v in ((a, b), (b, a)):
             rest = [g.xreplace({u: v}) for m, g in enumerate(factors) if m != n]
             variants.append([f, *rest])
+    arrangements = [("kron", (j, el), (i, k)), ("kron_commuted", (j, k), (i, el))]
+    if el is None and None not in (i, j, k):
+        # a matrix by a vector, both factors sharing the variable's index: P ∗ Q (Khatri–Rao),
+        # the derivative of A diag(x) B by x
+        arrangements.append(("khatri_rao", (j, k), (i, k)))
     out = []
-    for kind, a_group, b_group in (("kron", (j, el), (i, k)), ("kron_commuted", (j, k), (i, el))):
+    for kind, a_group, b_group in arrangements:
         for fs in variants:
             out.append((kind, a_group, b_group, fs))
     return out

@@ -284,6 +284,8 @@ class TreeBuilder:
             return scalar_divide
         if op == "⊗":
             return lambda: B.kron(a, b)
+        if op == "∗":
+            return lambda: B.khatri_rao(a, b)
         raise AssertionError(op)
 
     def _build_Postfix(self, node: S.Postfix) -> Expr:

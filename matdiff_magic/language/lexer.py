@@ -85,6 +85,7 @@ _OPERATORS: list[tuple[str, str]] = [
     ("⊙", ".*"),
     ("⊘", "./"),
     ("⊗", "⊗"),
+    ("∗", "∗"),  # U+2217, the Khatri–Rao product (ASCII * stays the matrix product)
     ("(", "("),
     (")", ")"),
     ("{", "{"),
@@ -104,6 +105,7 @@ _COMMANDS = {
     "top": ("OP", "⊤"),
     "intercal": ("OP", "⊤"),
     "otimes": ("OP", "⊗"),
+    "ast": ("OP", "∗"),
     "odot": ("OP", ".*"),
     "circ": ("OP", ".*"),
     "oslash": ("OP", "./"),

@@ -27,8 +27,9 @@ CHAIN_CLASS = {
     ".*": "had",
     "./": "div",
     "⊗": "kron",
+    "∗": "khatri_rao",
 }
-PRODUCT_OPS = {"*": "*", "@": "@", ".*": ".*", "./": "./", "/": "/", "⊗": "⊗", "×": "*"}
+PRODUCT_OPS = {"*": "*", "@": "@", ".*": ".*", "./": "./", "/": "/", "⊗": "⊗", "∗": "∗", "×": "*"}
 TYPE_WORDS = ("scalar", "vector", "matrix", "symmetric")
 SPLIT_DIMS = re.compile(r"^([A-Za-z]|\d+)x([A-Za-z]|\d+)$")
 

@@ -30,6 +30,46 @@ BY_REWRITE: dict[str, Rule] = {
         "A Kronecker product or commutation matrix applied to a vec is a plain matrix product.",
         "克罗内克积或交换矩阵作用在 vec 上，等于普通的矩阵乘积。",
     ),
+    "selection matrices": _row(
+        "simplify.selection_matrices", "Hadamard and Khatri–Rao products from selection matrices",
+        "由选择矩阵读出哈达玛积与 Khatri–Rao 积",
+        r"S = \operatorname{diag}(\operatorname{vec}(I_k)) (\mathbf{1}_k \otimes I_k):\ "
+        r"S^{T} (P \otimes Q) S = P \odot Q,\ (P \otimes Q) S = P \ast Q,\ "
+        r"S^{T} (P \otimes Q) = (P^{T} \ast Q^{T})^{T},\ "
+        r"S^{T} \operatorname{vec}(M) = \operatorname{diag}(M)",
+        "Column l of the selection matrix S is e_l ⊗ e_l, so a Kronecker product between S and "
+        "Sᵀ keeps the entries P_ll' Q_ll' (a Hadamard product), and one beside S keeps the "
+        "columns p_l ⊗ q_l (the column-wise Kronecker, Khatri–Rao, product ∗).",
+        "选择矩阵 S 的第 l 列是 e_l ⊗ e_l，所以夹在 Sᵀ 与 S 之间的克罗内克积只留下 P_ll' Q_ll'"
+        "（哈达玛积），只右乘 S 则留下各列 p_l ⊗ q_l（按列克罗内克积，即 Khatri–Rao 积 ∗）。",
+    ),
+    "diagonal of an outer product": _row(
+        "simplify.diagonal_of_outer", "diagonal of an outer product", "外积的对角元",
+        r"\operatorname{diag}(b a^{T}) = a \odot b",
+        "Entry i of the diagonal of b aᵀ is b_i a_i.",
+        "b aᵀ 对角线上的第 i 个元素是 b_i a_i。",
+    ),
+    "transpose of a Hadamard product": _row(
+        "simplify.hadamard_transpose", "transpose of a Hadamard product", "哈达玛积的转置",
+        r"(P \odot Q)^{T} = P^{T} \odot Q^{T}",
+        "Transposing moves every entry alike, so it can be taken factor by factor.",
+        "转置对每个元素的位置作同样的变换，所以可以逐个因子转置。",
+    ),
+    "diagonal through a diagonal matrix": _row(
+        "simplify.diagonal_through_diagonal", "diagonal of a product through a diagonal matrix",
+        "夹着对角矩阵的乘积的对角元",
+        r"\operatorname{diag}(P \operatorname{diag}(y) Q) = (P \odot Q^{T}) y",
+        "Entry i of the diagonal is the sum over j of P_ij y_j Q_ji.",
+        "对角线上第 i 个元素是对 j 求和 P_ij y_j Q_ji。",
+    ),
+    "Khatri–Rao products of rows": _row(
+        "simplify.khatri_rao_rows", "Khatri–Rao product of a row", "行向量的 Khatri–Rao 积",
+        r"a^{T} \ast b^{T} = (a \odot b)^{T},\ "
+        r"a^{T} \ast I = I \ast a^{T} = \operatorname{diag}(a)",
+        "Column l of aᵀ ∗ B is a_l b_l: with rows it is a Hadamard product, with the identity "
+        "a diagonal matrix.",
+        "aᵀ ∗ B 的第 l 列是 a_l b_l：与行向量相乘即哈达玛积，与单位矩阵相乘即对角矩阵。",
+    ),
     "sums and traces by name": _row(
         "simplify.sum_trace_names", "entry sums by name", "元素和的名字",
         r"\mathbf{1}^{T} X \mathbf{1} = \operatorname{sum}(X),\ "

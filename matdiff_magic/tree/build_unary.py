@@ -273,6 +273,17 @@ def kron(a: Expr, b: Expr) -> Expr:
     return S.make_mul(ca * cb, (*sa, *sb), N.Kron(ba, bb))
 
 
+def khatri_rao(a: Expr, b: Expr) -> Expr:
+    """A ∗ B, column by column a_l ⊗ b_l; numbers and scalar factors pulled out."""
+    if isinstance(a, N.Zero) or isinstance(b, N.Zero):
+        return N.Zero(a.rows * b.rows, a.cols)
+    ca, sa, ba = S.split(a)
+    cb, sb, bb = S.split(b)
+    if ba is None or bb is None:  # a 1×1 operand: one column, a ⊗ b
+        return kron(a, b)
+    return S.make_mul(ca * cb, (*sa, *sb), N.KhatriRao(ba, bb))
+
+
 def softmax(a: Expr) -> Expr:
     return N.Softmax(a)
 
@@ -299,6 +310,7 @@ register(
         "diag_mat",
         "diag_vec",
         "kron",
+        "khatri_rao",
         "softmax",
         "logsumexp",
     ),

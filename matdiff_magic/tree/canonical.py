@@ -116,6 +116,8 @@ def _structural(e: Expr, t: bool) -> str:
         return f"diagv({_sym(e.arg)}){tag}"
     if isinstance(e, N.Kron):
         return f"kron({_key(e.left, t)},{_key(e.right, t)})"
+    if isinstance(e, N.KhatriRao):
+        return f"kr({_key(e.left, False)},{_key(e.right, False)}){tag}"
     if isinstance(e, N.Softmax):
         return f"softmax({_key(e.arg, False)}){tag}"
     if isinstance(e, N.LogSumExp):

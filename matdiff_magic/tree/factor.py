@@ -14,7 +14,7 @@ from matdiff_magic.tree import build as B
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
 from matdiff_magic.tree.canonical import ckey
-from matdiff_magic.tree.textbook import reading_cost
+from matdiff_magic.tree.textbook import gathered_sum, reading_cost
 
 
 def _parts(term: Expr) -> tuple[sympy.Expr, list[Expr], list[Expr]]:
@@ -70,7 +70,7 @@ def _pull_common_scalars(parts: list) -> list[Expr]:
     return common
 
 
-def _group_partially(terms: list[Expr]) -> Expr | None:
+def _group_partially(terms: list[Expr], reading: bool) -> Expr | None:
     """Factor the terms sharing an end factor: A x + Aᵀ x + b -> (A + Aᵀ) x + b."""
     if len(terms) < 3:
         return None
@@ -88,34 +88,57 @@ def _group_partially(terms: list[Expr]) -> Expr | None:
         return None
     _, side, key = best
     members = [i for i, t in enumerate(terms) if _parts(t)[2] and ckey(_parts(t)[2][side]) == key]
-    group = factor(B.add(*[terms[i] for i in members]))
+    group = _factor(B.add(*[terms[i] for i in members]), reading, False)
     out = [group if i == members[0] else t for i, t in enumerate(terms) if i not in members[1:]]
-    return B.add(*[factor(t) if isinstance(t, N.Add) else t for t in out])
+    return B.add(*[_factor(t, reading, False) if isinstance(t, N.Add) else t for t in out])
 
 
 def factor(e: Expr) -> Expr:
     """``e`` with the factors common to all terms of a sum pulled out (recursively)."""
+    return _factor(e, False, False)
+
+
+def factor_for_reading(e: Expr) -> Expr:
+    """``factor``, but a matrix factor is pulled out of a sum only where that does not make
+    the result read longer (tokens, tree/textbook.py), as books print it: B X + Bᵀ X (two
+    brackets would cost more than the X saved), X (b cᵀ + c bᵀ), (D + Dᵀ) (X b + c) bᵀ. A
+    vector pulled out may cost one token more: (A + Aᵀ) x, the matrix applied to the vector,
+    is how every book writes a quadratic form's gradient."""
+    return _factor(e, True, False)
+
+
+def _vector_pulled(left: list[Expr], right: list[Expr]) -> bool:
+    """The factor pulled out is one vector: a column on the right or a row on the left."""
+    if len(left) + len(right) != 1:
+        return False
+    return (right and right[0].cols == 1) or (left and left[0].rows == 1)
+
+
+def _factor(e: Expr, reading: bool, bracketed: bool) -> Expr:
+    """``bracketed``: a sum here prints in brackets anyway (a factor of a product), so
+    factoring it costs no new brackets."""
     if isinstance(e, N.Mul) and e.body is not None:
-        inner = factor(e.body)
+        inner = _factor(e.body, reading, True)
         return e if inner is e.body else B.make_mul(e.coeff, e.scalars, inner)
     if isinstance(e, N.MatMul):
-        factors = [factor(f) for f in e.factors]
+        factors = [_factor(f, reading, True) for f in e.factors]
         return (
             B.matmul(*factors)
             if any(a is not b for a, b in zip(factors, e.factors, strict=True))
             else e
         )
     if isinstance(e, N.Transpose | N.Inverse):
-        inner = factor(e.arg)
+        # (P Q)ᵀ needs its brackets as much as (P + Q)ᵀ
+        inner = _factor(e.arg, reading, False)
         return e if inner is e.arg else B.rebuild(e, (inner,))
     if not isinstance(e, N.Add):
         return e
-    terms = [factor(t) for t in e.terms]
+    terms = [_factor(t, reading, False) for t in e.terms]
     if any(a is not b for a, b in zip(terms, e.terms, strict=True)):
         e = B.add(*terms)
         if not isinstance(e, N.Add):
-            return factor(e)
-    grouped = _group_partially(list(e.terms))
+            return _factor(e, reading, bracketed)
+    grouped = _group_partially(list(e.terms), reading)
     if grouped is not None:
         return grouped
     parts = [_parts(t) for t in e.terms]
@@ -153,9 +176,14 @@ def factor(e: Expr) -> Expr:
         ]
     )
     if isinstance(remainder, N.Add):
-        remainder = factor(remainder)
+        remainder = _factor(remainder, reading, True)
+    if reading and outer:  # X (aᵀ - bᵀ) reads X (a - b)ᵀ
+        remainder = gathered_sum(remainder)
     core = B.matmul(*left, remainder, *right) if outer else remainder
     out = B.make_mul(g, common_scalars, core)
+    if reading and outer:
+        full = [(c, sc, [*left, *ch, *right]) for c, sc, ch in parts]
+        return _for_reading(g, common_scalars, full, left, right, bracketed)
     if outer and any(not chain for _, _, chain in parts):
         # Pulling out a factor some term consists of leaves an identity in its place:
         # (p A - q I) x against p A x - q x. Keep whichever reads shorter.
@@ -166,3 +194,50 @@ def factor(e: Expr) -> Expr:
         if reading_cost(plain) <= reading_cost(out):
             return plain
     return out
+
+
+def _pulled_out(g, scalars, full, left: list[Expr], right: list[Expr]) -> Expr:
+    """The sum of ``full`` (coefficient, scalars, whole chain) with ``left`` and ``right``
+    pulled out, an identity standing for a term they consume."""
+    size = left[-1].cols if left else right[0].rows
+    middles = [ch[len(left) : len(ch) - len(right)] for _, _, ch in full]
+    remainder = B.add(
+        *[
+            B.make_mul(c / g, sc, B.matmul(*m) if m else B.identity(size))
+            for (c, sc, _), m in zip(full, middles, strict=True)
+        ]
+    )
+    if isinstance(remainder, N.Add):
+        remainder = gathered_sum(_factor(remainder, True, True))  # X (aᵀ - bᵀ) = X (a - b)ᵀ
+    return B.make_mul(g, scalars, B.matmul(*left, remainder, *right))
+
+
+def _for_reading(g, scalars, full, left: list[Expr], right: list[Expr], bracketed: bool) -> Expr:
+    """The shortest way to write the sum: plain, or with some of the common end factors
+    pulled out (all of them, or fewer, so that no term is left as an identity:
+    (B X - C X G Xᵀ B X) G rather than (I - C X G Xᵀ) B X G)."""
+    plain = B.make_mul(
+        g, scalars, B.add(*[B.make_mul(c / g, sc, B.matmul(*ch)) for c, sc, ch in full])
+    )
+    limit = reading_cost(plain)
+    best: tuple[tuple[int, int, int], Expr] | None = None
+    for nl in range(len(left) + 1):
+        for nr in range(len(right) + 1):
+            if nl + nr == 0:
+                continue
+            lt, rt = left[:nl], right[len(right) - nr :]
+            whole = all(len(ch) > nl + nr for _, _, ch in full)
+            candidate = _pulled_out(g, scalars, full, lt, rt)
+            cost = reading_cost(candidate)
+            if whole:
+                # the plain sum needs brackets of its own where it is bracketed anyway; a
+                # vector pulled out ((A + Aᵀ) x) may cost a token; a tie goes to factoring
+                cost -= (1 if _vector_pulled(lt, rt) else 0) + (2 if bracketed else 0)
+                if cost > limit:
+                    continue
+            elif cost >= limit:  # leaving an identity must read strictly shorter
+                continue
+            key = (cost, 0 if whole else 1, -(nl + nr))
+            if best is None or key < best[0]:
+                best = (key, candidate)
+    return plain if best is None else best[1]

@@ -28,6 +28,7 @@ from matdiff_magic.tree.nodes_functions import (  # noqa: F401 - used as N.<name
     Det,
     DiagMat,
     DiagVec,
+    KhatriRao,
     Kron,
     LogDet,
     LogSumExp,

@@ -10,6 +10,7 @@ from matdiff_magic.dims import ONE
 from matdiff_magic.messages import Msg
 from matdiff_magic.tree.base import Expr
 from matdiff_magic.tree.shapes import (
+    differ,
     new_shape,
     require_column,
     require_square,
@@ -133,6 +134,26 @@ class Kron(Expr):
                 dims.resolve(left.rows) * dims.resolve(right.rows),
                 dims.resolve(left.cols) * dims.resolve(right.cols),
             ),
+        )
+
+
+class KhatriRao(Expr):
+    """The Khatri–Rao (column-wise Kronecker) product A ∗ B of A p×k and B q×k: the pq×k
+    matrix whose column l is a_l ⊗ b_l. The derivative of A diag(x) B by x is Bᵀ ∗ A."""
+
+    __slots__ = ()
+    _fields = ("left", "right")
+    left: Expr
+    right: Expr
+
+    def __init__(self, left: Expr, right: Expr):
+        if not dims.same(left.cols, right.cols):
+            raise shape_mismatch(
+                "shape.khatri_rao", (left, right), differ(left.cols, right.cols)
+            )
+        self._setup(
+            (left, right),
+            (dims.resolve(left.rows) * dims.resolve(right.rows), dims.resolve(left.cols)),
         )
 
 

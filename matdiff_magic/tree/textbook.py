@@ -221,7 +221,35 @@ def display_key(e: Expr) -> str:
 
 def gather_a_transpose(e: Expr) -> Expr:
     """Bᵀ Xᵀ + Xᵀ Bᵀ = (X B + B X)ᵀ when that reads shorter: one transpose outside instead of
-    one on every factor."""
+    one on every factor; for the whole result, and for a sum inside a product
+    ((Xᵀ Cᵀ X + Cᵀ X Xᵀ) Xᵀ C = (Xᵀ C X + X Xᵀ C)ᵀ Xᵀ C), so that methods that reach the one
+    form or the other print the same."""
+
+    def post(out: Expr) -> Expr:
+        if not isinstance(out, N.MatMul):
+            return out
+        factors = [gathered_sum(f) for f in out.factors]
+        if all(a is b for a, b in zip(factors, out.factors, strict=True)):
+            return out
+        return N.MatMul(tuple(factors))
+
+    return _gather_whole(transform(e, post=post))
+
+
+def gathered_sum(f: Expr) -> Expr:
+    """A sum that is a factor of a product, with its transposes gathered where shorter:
+    (aᵀ - bᵀ) -> (a - b)ᵀ."""
+    if not isinstance(f, N.Add):
+        return f
+    inner = B.transpose(f)
+    if not isinstance(inner, N.Add):
+        return f
+    gathered = N.Transpose(inner)
+    # as a factor the sum prints in brackets: two tokens its own text does not count
+    return gathered if written_tokens(gathered) < written_tokens(f) + 2 else f
+
+
+def _gather_whole(e: Expr) -> Expr:
     coeff, scalars, body = B.split(e)
     if body is None or isinstance(body, N.Transpose) or body.is_scalar:
         return e
@@ -229,10 +257,10 @@ def gather_a_transpose(e: Expr) -> Expr:
     if isinstance(inner, N.Transpose) or not inner.args:
         return e
     gathered = B.make_mul(coeff, scalars, N.Transpose(inner))
-    # A single product keeps its transposes on the factors (Aᵀ Bᵀ, as books write it) unless
-    # gathering saves clearly: X⁻ᵀ Aᵀ Bᵀ X⁻ᵀ stays, Aᵀ Xᵀ Bᵀ + Bᵀ Xᵀ Aᵀ gathers.
-    margin = 1 if isinstance(body, N.Add) else 2
-    return gathered if written_tokens(gathered) <= written_tokens(e) - margin else e
+    # Gathered only when strictly shorter, so a short product keeps its transposes on the
+    # factors (Aᵀ Bᵀ, as books write it) while -(X⁻¹ B A X⁻¹)ᵀ saves a token on
+    # -X⁻ᵀ Aᵀ Bᵀ X⁻ᵀ and (A X B + B X A)ᵀ three on Aᵀ Xᵀ Bᵀ + Bᵀ Xᵀ Aᵀ.
+    return gathered if written_tokens(gathered) < written_tokens(e) else e
 
 
 def split_a_fraction(e: Expr) -> Expr:

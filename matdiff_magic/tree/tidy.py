@@ -10,7 +10,14 @@ from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
 from matdiff_magic.tree.entrywise import simplify_entrywise
 from matdiff_magic.tree.expand import TooLarge, expand
-from matdiff_magic.tree.factor import factor
+from matdiff_magic.tree.factor import factor_for_reading
+from matdiff_magic.tree.hadamard_forms import (
+    diagonal_of_outer_products,
+    diagonals_through_diagonals,
+    khatri_rao_of_rows,
+    selection_matrices,
+    transposes_into_hadamard_products,
+)
 from matdiff_magic.tree.named import written_size
 from matdiff_magic.tree.rewrite import canonical, named, transform
 from matdiff_magic.tree.softmax_form import recognise_softmax
@@ -121,7 +128,11 @@ def _multiply_out(e: Expr) -> Expr:
 # checks every one numerically on everything the suite derives, through ``observing``).
 REWRITES: dict[str, Callable[[Expr], Expr]] = {
     "expand square inverses": _expand_square_inverses,
+    "selection matrices": selection_matrices,
     "contract vec": contract_vec,
+    "diagonal of an outer product": diagonal_of_outer_products,
+    "diagonal through a diagonal matrix": diagonals_through_diagonals,
+    "Khatri–Rao products of rows": khatri_rao_of_rows,
     "entrywise algebra": simplify_entrywise,
     "sums and traces by name": sums_and_traces,
     "diagonals by name": diagonals_by_name,
@@ -134,7 +145,7 @@ REWRITES: dict[str, Callable[[Expr], Expr]] = {
     "recognise softmax": recognise_softmax,
     "merge linear wrappers": merge_linear_wrappers,
     "distribute a transpose": _distribute_top_transpose,
-    "factor": factor,
+    "factor": factor_for_reading,
     "multiply out": _multiply_out,
     "diagonal inverses": diagonal_inverses,
     "reciprocals as quotients": reciprocals_as_quotients,
@@ -142,6 +153,7 @@ REWRITES: dict[str, Callable[[Expr], Expr]] = {
     "spread a number": spread_a_number,
     "split a fraction": split_a_fraction,
     "gather a transpose": gather_a_transpose,
+    "transpose of a Hadamard product": transposes_into_hadamard_products,
     "absorb a sign": absorb_a_sign,
     "order sums": _order_sums,
 }
@@ -235,6 +247,10 @@ def _finish(e: Expr) -> Expr:
         # a fraction split into terms may show exp(z)/(𝟏ᵀ exp(z)) again
         "recognise softmax",
         "gather a transpose",
+        "transpose of a Hadamard product",
+        # a sum gathered inside a product ((xᵀ - aᵀ) -> (x - a)ᵀ) is one way round again
+        "signs out of differences",
+        # then a negated result takes its sign into a difference
         "absorb a sign",
         "order sums",
     ):
@@ -245,7 +261,11 @@ def _finish(e: Expr) -> Expr:
 def _tidy(e: Expr) -> Expr:
     out = e
     for name in (
+        "selection matrices",
         "contract vec",
+        "diagonal of an outer product",
+        "diagonal through a diagonal matrix",
+        "Khatri–Rao products of rows",
         "sums and traces by name",
         "diagonals by name",
         "ones first",

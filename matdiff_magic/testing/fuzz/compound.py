@@ -92,6 +92,7 @@ class Compounds:
             "hdiv": a.pos and b.pos,
             "div": a.pos and b.pos,
             "kron": a.pos and b.pos,
+            "khatri_rao": a.pos and b.pos,
         }.get(op, False)
         scale = a.shape == SCALAR and a.pos
         wc = (op in ("mul", "kron") and (a.wc or scale) and b.wc) and shape[0] != ONE
@@ -163,6 +164,16 @@ class Compounds:
     def kron(self, shape: Shape, d: int, need: str) -> Node:
         (sa, sb), ok = self.split(shape)
         sub = "pos" if need == "pos" else ("bnd" if need == "bnd" else "any")
+        r, c = shape
+        if self.rng.random() < 0.25:
+            # the column-wise Kronecker (Khatri–Rao) product A ∗ B of A r0×c and B r'×c (r0
+            # or r' may be 1: a row scales the columns)
+            cut = self.rng.randrange(len(r) + 1)
+            sa, sb = (r[:cut], c), (r[cut:], c)
+            a, b = self.gen(sa, d - 1, sub), self.gen(sb, d - 1, sub)
+            node = self.binary("khatri_rao", a, b)
+            return Node(node.op, node.shape, node.args, node.val, node.style, node.pos,
+                        node.wc, node.bnd or need == "bnd")
         a, b = self.gen(sa, d - 1, sub), self.gen(sb, d - 1, sub)
         node = self.binary("kron", a, b)
         return Node(node.op, node.shape, node.args, node.val, node.style, node.pos, node.wc,
@@ -264,6 +275,8 @@ def _call_shape(name: str, shape: Shape) -> Shape:
 def binary_shape(op: str, a: Shape, b: Shape) -> Shape:
     if op == "kron":
         return (dmul(a[0], b[0]), dmul(a[1], b[1]))
+    if op == "khatri_rao":
+        return (dmul(a[0], b[0]), a[1])
     if op == "mul":
         if a == SCALAR:
             return b

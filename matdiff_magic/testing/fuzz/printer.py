@@ -121,6 +121,8 @@ def precedence(n: Node) -> int:
         return PROD
     if op == "kron":
         return ATOM if n.style % 3 == 0 else PROD
+    if op == "khatri_rao":
+        return ATOM if n.style % 2 == 0 else PROD
     if op == "num":
         return PROD if _is_fraction(n.val) else ATOM
     if op in ("neg", "plus"):
@@ -205,6 +207,11 @@ class Printer:
             return f"{self.sub(n.args[0], PROD)}{sep}{self.sub(n.args[1], POSTFIX)}"
         if op == "kron":
             return f"kron({self.print(n.args[0])}, {self.print(n.args[1])})"
+        if op == "khatri_rao":
+            a, b = n.args
+            if s % 2:
+                return f"{self.sub(a, PROD)} ∗ {self.sub(b, POSTFIX)}"
+            return f"khatri_rao({self.print(a)}, {self.print(b)})"
         if op == "T":
             return self.sub(n.args[0], POSTFIX) + TRANSPOSES[s % len(TRANSPOSES)]
         if op == "inv":

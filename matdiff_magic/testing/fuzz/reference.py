@@ -118,6 +118,8 @@ class Evaluator:
             return args[0] / args[1]
         if op == "kron":
             return np.kron(args[0], args[1])
+        if op == "khatri_rao":  # column l is a_l ⊗ b_l
+            return np.einsum("ik,jk->ijk", args[0], args[1]).reshape(-1, args[0].shape[1])
         if op == "T":
             return args[0].T
         if op in ("inv", "invT"):
