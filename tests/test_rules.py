@@ -105,7 +105,8 @@ EXAMPLES = {
     "chain.terms_add": ("norm(S x - a)^2 + c * x' x", "x", "chain"),
     "d.definition": ("e = S x - a\nf = e' e", "x", "differential"),
     "definition": ("e = S x - a\nf = e' e", "x", "differential"),
-    "write_out": ("e = S x - a\nf = e' e", "x", "differential"),
+    # u is used once and not in the result (v is kept by name): written out
+    "write_out": ("u = S x\nv = u + a\nf = v' v", "x", "vectorization"),
     "chain.substitute_gradient": ("logdet(S' S)", "S", "chain"),
     "chain.substitute_differential": ("logdet(S' S)", "S", "chain"),
     "chain.vector": ("sigmoid(S x)", "x", "chain"),

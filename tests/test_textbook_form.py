@@ -73,7 +73,7 @@ def test_every_method_prints_the_same_form(
     row: BookForm, layout: str, request: pytest.FixtureRequest
 ) -> None:
     if row.source in METHODS_DIFFER:
-        request.applymarker(pytest.mark.xfail(reason=METHODS_DIFFER[row.source], strict=False))
+        request.applymarker(pytest.mark.xfail(reason=METHODS_DIFFER[row.source], strict=True))
     printed = {}
     for method in METHODS:
         try:

@@ -323,8 +323,9 @@ def khatri_rao_of_rows(e: Expr) -> Expr:
 
 
 def transposes_into_hadamard_products(e: Expr) -> Expr:
-    """(P ⊙ Q)ᵀ = Pᵀ ⊙ Qᵀ for matrices, when that reads shorter: -(G⁻¹ ⊙ G⁻ᵀ)ᵀ is
-    -(G⁻ᵀ ⊙ G⁻¹), the transpose of a result read back from selection matrices."""
+    """(P ⊙ Q)ᵀ = Pᵀ ⊙ Qᵀ for matrices, whichever way reads shorter: -(G⁻¹ ⊙ G⁻ᵀ)ᵀ is
+    -(G⁻ᵀ ⊙ G⁻¹), the transpose of a result read back from selection matrices, and
+    Xᵀ ⊙ (Aᵀ)∘² is (X ⊙ A∘²)ᵀ."""
     def post(out: Expr) -> Expr:
         if (
             isinstance(out, N.Transpose)
@@ -332,9 +333,21 @@ def transposes_into_hadamard_products(e: Expr) -> Expr:
             and out.rows != ONE
             and out.cols != ONE
         ):
-            spread = B.hadamard(*[B.transpose(f) for f in out.arg.factors])
+            spread = B.hadamard(*[_transposed(f) for f in out.arg.factors])
             if written_tokens(spread) < written_tokens(out):
                 return spread
+        if isinstance(out, N.Hadamard) and out.rows != ONE and out.cols != ONE:
+            # and back: 2 Xᵀ ⊙ (Aᵀ)∘² is 2 (X ⊙ A∘²)ᵀ, one transpose for all
+            gathered = N.Transpose(B.hadamard(*[_transposed(f) for f in out.factors]))
+            if written_tokens(gathered) < written_tokens(out):
+                return gathered
         return out
 
     return transform(e, post=post)
+
+
+def _transposed(f: Expr) -> Expr:
+    """fᵀ, taken inside an entrywise power: ((Aᵀ)∘²)ᵀ is A∘²."""
+    if isinstance(f, N.HadamardPow):
+        return N.HadamardPow(_transposed(f.base), f.exponent)
+    return B.transpose(f)

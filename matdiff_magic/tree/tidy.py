@@ -22,22 +22,26 @@ from matdiff_magic.tree.named import written_size
 from matdiff_magic.tree.rewrite import canonical, named, transform
 from matdiff_magic.tree.softmax_form import recognise_softmax
 from matdiff_magic.tree.textbook import (
-    absorb_a_sign,
     diagonal_inverses,
-    diagonals_by_name,
     display_key,
     gather_a_transpose,
-    numbers_out_of_brackets,
     ones_first,
     powers_of_norms,
     reading_cost,
-    reciprocals_as_quotients,
-    scalars_fewer_transposes,
     signs_out_of_differences,
     split_a_fraction,
     spread_a_number,
     sums_and_traces,
     traces_of_scalars,
+)
+from matdiff_magic.tree.textbook_entrywise import (
+    diagonals_by_name,
+    numbers_out_of_brackets,
+    reciprocals_as_quotients,
+)
+from matdiff_magic.tree.textbook_signs import (
+    absorb_a_sign,
+    scalars_fewer_transposes,
     transposes_inward,
 )
 from matdiff_magic.tree.vec_forms import contract_vec, merge_linear_wrappers

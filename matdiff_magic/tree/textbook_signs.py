@@ -1,0 +1,115 @@
+"""Rewrites toward the book's signs and transposes: a sign taken into a difference, a 1×1
+product or an inverse power written with fewer transposes (named identities of the final
+polish, tree/tidy.py REWRITES)."""
+
+from __future__ import annotations
+
+from matdiff_magic.tree import build as B
+from matdiff_magic.tree import nodes as N
+from matdiff_magic.tree.base import Expr
+from matdiff_magic.tree.rewrite import transform
+from matdiff_magic.tree.textbook import written_tokens
+
+
+def absorb_a_sign(e: Expr) -> Expr:
+    """-P (a - b) Q = P (b - a) Q: a result that is a negated product with a difference in it
+    takes the sign into the difference, one token shorter (Xᵀ (y - σ(X θ)), S⁻¹ (x - m), as the
+    books write them). A difference without a constant term is turned first, so 𝟏 - σ and
+    I - P stay as books write them when another difference can take the sign. Only the whole
+    result: inside a sum the sign costs nothing (a - P b is as long as a + P (-b))."""
+    c, scalars, body = B.split(e)
+    if not c.could_extract_minus_sign():
+        return e
+    factors = list(body.factors if isinstance(body, N.MatMul | N.Hadamard) else [body])
+    slots = [("body", k, f) for k, f in enumerate(factors) if _difference(f)]
+    slots += [("scalar", k, s) for k, s in enumerate(scalars) if _difference(s)]
+    if not slots:
+        return e
+    where, k, f = min(slots, key=lambda slot: _has_constant_term(slot[2]))
+    turned = _turned(f)
+    if where == "scalar":
+        new_scalars = [turned if i == k else s for i, s in enumerate(scalars)]
+        return B.make_mul(-c, new_scalars, body)
+    factors[k] = turned
+    if isinstance(body, N.MatMul):
+        new_body = B.matmul(*factors)
+    elif isinstance(body, N.Hadamard):
+        new_body = B.hadamard(*factors)
+    else:
+        new_body = factors[0]
+    return B.make_mul(-c, scalars, new_body)
+
+
+def _difference(f: Expr | None) -> bool:
+    if isinstance(f, N.Transpose):
+        f = f.arg
+    return isinstance(f, N.Add) and len(f.terms) >= 2
+
+
+def _has_constant_term(f: Expr) -> bool:
+    if isinstance(f, N.Transpose):
+        f = f.arg
+    assert isinstance(f, N.Add)
+    def constant(t: Expr) -> bool:
+        _, scalars, body = B.split(t)
+        return not scalars and (body is None or isinstance(body, N.Identity | N.Ones))
+
+    return any(constant(t) for t in f.terms)
+
+
+def _turned(f: Expr) -> Expr:
+    if isinstance(f, N.Transpose):
+        return N.Transpose(_turned(f.arg))
+    return B.add(*[B.neg(t) for t in f.terms])
+
+
+def scalars_fewer_transposes(e: Expr) -> Expr:
+    """yᵀ Mᵀ y = yᵀ M y: a 1×1 product equals its transpose, so it is written the way round
+    with fewer tokens, then fewer transposes on anything but 𝟏 and I (𝟏ᵀ y, not yᵀ 𝟏); a tie
+    keeps the product as it is."""
+
+    def cost(p: Expr) -> tuple[int, int]:
+        flips = sum(
+            1
+            for n in p.walk()
+            if isinstance(n, N.Transpose) and not isinstance(n.arg, N.Ones | N.Identity)
+        )
+        return written_tokens(p), flips
+
+    def post(out: Expr) -> Expr:
+        if isinstance(out, N.MatMul) and out.is_scalar and len(out.factors) >= 2:
+            # factor by factor: B.transpose leaves a 1×1 product as it is
+            turned = B.matmul(*[B.transpose(f) for f in reversed(out.factors)])
+            if isinstance(turned, N.MatMul) and cost(turned) < cost(out):
+                return turned
+        return out
+
+    return transform(e, post=post)
+
+
+def transposes_inward(e: Expr) -> Expr:
+    """((Bᵀ Xᵀ Aᵀ)⁻²)ᵀ = (A X B)⁻²: a transpose taken through inverses, powers and products
+    when that leaves fewer transposes, no longer to read."""
+
+    def count(x: Expr) -> int:
+        return sum(1 for n in x.walk() if isinstance(n, N.Transpose))
+
+    def post(out: Expr) -> Expr:
+        if isinstance(out, N.Transpose) and isinstance(out.arg, N.Inverse | N.MatPow):
+            pushed = _pushed(out.arg)
+            if count(pushed) < count(out) and written_tokens(pushed) <= written_tokens(out):
+                return pushed
+        return out
+
+    return transform(e, post=post)
+
+
+def _pushed(a: Expr) -> Expr:
+    """aᵀ with the transpose taken inside inverses, matrix powers and products."""
+    if isinstance(a, N.Inverse):
+        return N.Inverse(_pushed(a.arg))
+    if isinstance(a, N.MatPow):
+        return N.MatPow(_pushed(a.arg), a.k)
+    if isinstance(a, N.MatMul):
+        return B.matmul(*[B.transpose(f) for f in reversed(a.factors)])
+    return B.transpose(a)
