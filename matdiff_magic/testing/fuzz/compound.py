@@ -73,7 +73,7 @@ class Compounds:
         ``unvec_m×n(v)`` or ``unvec(v, m, n)``); the variables under it are declared, as under
         vec."""
         (m,), (k,) = shape
-        arg = self.gen(((m, k), ONE), d - 1, need)
+        arg = self.gen((dmul((m,), (k,)), ONE), d - 1, need)  # sizes in canonical order
         self.declare({n.val for n in arg.walk() if n.op == "var"})
         return _n("unvec", shape, arg, val=f"{m},{k}", pos=arg.pos, bnd=arg.bnd)
 
