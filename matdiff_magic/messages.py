@@ -565,6 +565,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "gives code for)",
         "zh": "{node} 没有目标 {target} 的代码（只能生成其运算给出代码的目标）",
     },
+    "code.no_matfun_target": {
+        "en": "{func} has no {target} code: {target} has no {func} of a general matrix (generate "
+        "NumPy code, which calls SciPy, instead)",
+        "zh": "{func} 没有 {target} 代码：{target} 没有一般矩阵的 {func}"
+        "（请改为生成调用 SciPy 的 NumPy 代码）",
+    },
     "code.unknown_target": {
         "en": "unknown code target {target!r}: choose one of {choices}",
         "zh": "未知的代码目标 {target!r}：请从 {choices} 中选择",
