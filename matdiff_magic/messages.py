@@ -445,6 +445,16 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "no differential rule for {node}",
         "zh": "没有适用于 {node} 的微分法则",
     },
+    "reason.no_second_frechet": {
+        "en": "no differential rule for L_f(X, E) as a function of X: the second Fréchet "
+        "derivative (needed for this Hessian) is not supported yet",
+        "zh": "L_f(X, E) 作为 X 的函数没有微分法则：二阶 Fréchet 导数（此黑塞矩阵所需）暂不支持",
+    },
+    "reason.no_spectral_factor_rule": {
+        "en": "no differential rule for {node}: derivatives of eigenvectors and singular "
+        "vectors (needed for the Hessian of a spectral function) are not supported yet",
+        "zh": "{node} 没有微分法则：特征向量与奇异向量的导数（谱函数的黑塞矩阵所需）暂不支持",
+    },
     "reason.trace_kronecker": {
         "en": "the trace trick cannot move dX out of a Kronecker product; "
         "use method=\"vectorization\"",

@@ -73,6 +73,11 @@ CORPUS = [
     ("W: matrix(m, n); y: vector(m)\nnorm(tanh(W x) - y)^2", "W"),
     ("sum(1 ./ x)", "x"),
     ("A: matrix(m, n); B: matrix(n, m)\ntr(A diag(x) B)", "x"),
+    # matrix functions: L_f(X, E)ᵀ = L_f(Xᵀ, Eᵀ), f(X)ᵀ = f(Xᵀ)
+    ("X: matrix(n, n); A: matrix(n, n)\ntr(A expm(X'))", "X"),
+    ("X: matrix(n, n); A: matrix(n, n)\ntr(A' sqrtm(X'))", "X"),
+    ("S: symmetric(n); A: matrix(n, n)\ntr(A expm(S))", "S"),
+    ("X: matrix(n, n); A: matrix(n, n)\ntr(A logm(X)')", "X"),
 ]
 
 
