@@ -37,7 +37,7 @@ CASES = [
         "X",
         S0,
         lambda x: np.trace(sl.fractional_matrix_power(x, 1 / 3).real),
-    ),  # noqa: E501
+    ),
 ]
 
 
