@@ -651,6 +651,13 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "A factor is off: your answer is {factor} times the derivative.",
         "zh": "差一个系数：你的答案是导数的 {factor} 倍。",
     },
+    "answer.hint.convention": {
+        "en": "Your answer is the gradient under the \"{found}\" convention for a symmetric "
+        "variable (\"sym\": (G + Gᵀ)/2, \"entries\": G + Gᵀ − diag(G), \"free\": G); the "
+        "question asks for the \"{asked}\" convention.",
+        "zh": "你的答案是对称变量在“{found}”约定下的梯度（“sym”：(G + Gᵀ)/2，"
+        "“entries”：G + Gᵀ − diag(G)，“free”：G）；题目要求的是“{asked}”约定。",
+    },
     "answer.hint.symmetric": {
         "en": "Your answer is right only when {names} is symmetric; it is not declared "
         "symmetric, so keep both the matrix and its transpose (e.g. (A + Aᵀ) x, not 2 A x).",
