@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from matdiff_magic import dims
-from matdiff_magic.api import derive
+from matdiff_magic.api import derive, derive_problem
 from matdiff_magic.check import random_values
 from matdiff_magic.errors import EvaluationError, MatDiffError, Msg, ShapeError
 from matdiff_magic.language.problem import Problem, parse_problem
@@ -25,6 +25,7 @@ from matdiff_magic.messages import Join, format_message
 from matdiff_magic.numeric import bind, evaluate
 from matdiff_magic.printing.text import text
 from matdiff_magic.result import Result
+from matdiff_magic.structured import CONVENTIONS
 from matdiff_magic.tree import build as B
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
@@ -96,16 +97,23 @@ def check_answer(
     variables: dict[str, str] | None = None,
     layout: str = "mixed",
     seed: int = 0,
+    symmetric: str = "sym",
 ) -> AnswerCheck:
     """Check ``answer`` (text in the matdiff language) as the derivative of ``expr`` with
     respect to ``wrt`` in ``layout``. The derivative itself comes from :func:`derive` (verified);
     a problem matdiff cannot differentiate raises its error, an answer it cannot read is the
-    verdict "invalid"."""
-    return check_against(derive(expr, wrt, variables=variables, layout=layout), answer, seed)
+    verdict "invalid". ``symmetric``: the convention for a symmetric or spd ``wrt`` ("sym",
+    "entries", "free", as for :func:`derive`); an answer right under another convention is
+    wrong with a hint naming that convention."""
+    expected = derive(expr, wrt, variables=variables, layout=layout, symmetric=symmetric)
+    return check_against(expected, answer, seed, symmetric)
 
 
-def check_against(expected: Result, answer: str, seed: int = 0) -> AnswerCheck:
-    """:func:`check_answer` with the derivative already derived (the magic's, say)."""
+def check_against(
+    expected: Result, answer: str, seed: int = 0, symmetric: str = "sym"
+) -> AnswerCheck:
+    """:func:`check_answer` with the derivative already derived (the magic's, say) under the
+    symmetric convention ``symmetric``."""
     problem = expected.problem
     try:
         given = _parse_answer(problem, expected, answer)
@@ -134,15 +142,36 @@ def check_against(expected: Result, answer: str, seed: int = 0) -> AnswerCheck:
         return AnswerCheck("invalid", expected, given, reason=_shape_reason(expected, given),
                            answer_text=answer)  # fmt: skip
     difference = _difference(given, want)
+    slips = _convention(compare, expected, given, symmetric)
+    slips = slips or _slips(compare, given, want, problem)
     return AnswerCheck(
         "wrong",
         expected,
         given,
         compare.error(given, want),
         difference,
-        tuple(_slips(compare, given, want, problem)),
+        tuple(slips),
         answer_text=answer,
     )
+
+
+def _convention(compare: _Comparer, expected: Result, given: Expr, asked: str) -> list[Msg]:
+    """The hint for an answer that is the gradient under another symmetric convention (the
+    Cookbook's G + Gᵀ - diag(G) is "entries", sym(G) is "sym", G is "free")."""
+    if not expected.wrt.symmetric or expected.orientation == "hessian":
+        return []
+    for other in CONVENTIONS:
+        if other == asked:
+            continue
+        try:
+            result = derive_problem(
+                expected.problem, expected.wrt.name, expected.layout, symmetric=other
+            )
+        except MatDiffError:
+            continue
+        if _same_shape(given.shape, result.expr.shape) and compare.same(given, result.expr):
+            return [Msg("answer.hint.convention", found=other, asked=asked)]
+    return []
 
 
 def _shape_reason(expected: Result, given: Expr) -> Msg:

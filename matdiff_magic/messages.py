@@ -463,6 +463,16 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "迹技巧无法把 dX 从 Khatri–Rao 积（按列克罗内克积）中移出；请改用 "
         "method=\"vectorization\"",
     },
+    "reason.no_second_frechet": {
+        "en": "no differential rule for L_f(X, E) as a function of X: the second Fréchet "
+        "derivative (needed for this Hessian) is not supported yet",
+        "zh": "L_f(X, E) 作为 X 的函数没有微分法则：二阶 Fréchet 导数（此黑塞矩阵所需）暂不支持",
+    },
+    "reason.no_spectral_factor_rule": {
+        "en": "no differential rule for {node}: derivatives of eigenvectors and singular "
+        "vectors (needed for the Hessian of a spectral function) are not supported yet",
+        "zh": "{node} 没有微分法则：特征向量与奇异向量的导数（谱函数的黑塞矩阵所需）暂不支持",
+    },
     "reason.trace_kronecker": {
         "en": "the trace trick cannot move dX out of a Kronecker product; "
         "use method=\"vectorization\"",
@@ -583,6 +593,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "gives code for)",
         "zh": "{node} 没有目标 {target} 的代码（只能生成其运算给出代码的目标）",
     },
+    "code.no_matfun_target": {
+        "en": "{func} has no {target} code: {target} has no {func} of a general matrix (generate "
+        "NumPy code, which calls SciPy, instead)",
+        "zh": "{func} 没有 {target} 代码：{target} 没有一般矩阵的 {func}"
+        "（请改为生成调用 SciPy 的 NumPy 代码）",
+    },
     "code.unknown_target": {
         "en": "unknown code target {target!r}: choose one of {choices}",
         "zh": "未知的代码目标 {target!r}：请从 {choices} 中选择",
@@ -652,6 +668,13 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "answer.hint.factor": {
         "en": "A factor is off: your answer is {factor} times the derivative.",
         "zh": "差一个系数：你的答案是导数的 {factor} 倍。",
+    },
+    "answer.hint.convention": {
+        "en": "Your answer is the gradient under the \"{found}\" convention for a symmetric "
+        "variable (\"sym\": (G + Gᵀ)/2, \"entries\": G + Gᵀ − diag(G), \"free\": G); the "
+        "question asks for the \"{asked}\" convention.",
+        "zh": "你的答案是对称变量在“{found}”约定下的梯度（“sym”：(G + Gᵀ)/2，"
+        "“entries”：G + Gᵀ − diag(G)，“free”：G）；题目要求的是“{asked}”约定。",
     },
     "answer.hint.symmetric": {
         "en": "Your answer is right only when {names} is symmetric; it is not declared "

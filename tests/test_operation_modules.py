@@ -217,8 +217,13 @@ def test_operation_code_for_every_installed_target(case, target):
         with pytest.raises(NotSupportedYetError):
             generate(node, problem.variables, target, "value")
         return
+    try:
+        source = generate(node, problem.variables, target, "value")
+    except NotSupportedYetError as error:  # logm, sqrtm, X^p: the target has no such function
+        assert error.key == "code.no_matfun_target" and target != "numpy", error
+        return
     namespace: dict[str, object] = {}
-    exec(generate(node, problem.variables, target, "value"), namespace)  # our own source
+    exec(source, namespace)  # our own source
     func = namespace["value"]
     if target == "jax":
         import jax

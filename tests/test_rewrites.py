@@ -82,6 +82,11 @@ CORPUS = [
     ("diag(x) a ⊙ b", "x"),
     ("(x' ∗ I) a", "a"),
     ("A: matrix(k, k); y: vector(k)\ny' diag(inv(A + diag(x)))", "x"),
+    # matrix functions: L_f(X, E)ᵀ = L_f(Xᵀ, Eᵀ), f(X)ᵀ = f(Xᵀ)
+    ("X: matrix(n, n); A: matrix(n, n)\ntr(A expm(X'))", "X"),
+    ("X: matrix(n, n); A: matrix(n, n)\ntr(A' sqrtm(X'))", "X"),
+    ("S: symmetric(n); A: matrix(n, n)\ntr(A expm(S))", "S"),
+    ("X: matrix(n, n); A: matrix(n, n)\ntr(A logm(X)')", "X"),
 ]
 
 

@@ -25,6 +25,14 @@ from matdiff_magic.tree.query import Occurs, differential_occurs, variable_occur
 from matdiff_magic.tree.rewrite import canonical, replace
 from matdiff_magic.tree.tidy import tidy
 
+# Nodes a first derivative produces whose own derivative has no rule yet: a second derivative
+# through them says which piece of mathematics is missing.
+_NO_RULE = {
+    "Frechet": "reason.no_second_frechet",
+    "FrechetKron": "reason.no_second_frechet",
+    "SpectralFactor": "reason.no_spectral_factor_rule",
+}
+
 
 @dataclass
 class Context:
@@ -131,7 +139,8 @@ def _expand_once(e: Expr, ctx: Context, used: list[Rule]) -> Expr:
             return N.Differential(ctx.wrt)
         rule = DR.rule_for(sub)
         if rule is None or rule.apply is None:
-            raise NotSupportedYetError(Msg("reason.no_differential_rule", node=type(sub).__name__))
+            key = _NO_RULE.get(type(sub).__name__, "reason.no_differential_rule")
+            raise NotSupportedYetError(Msg(key, node=type(sub).__name__))
         note(rule)
         return rule.apply(sub, d)
 

@@ -12,8 +12,10 @@ matrix (vec L_f(X, E) = K_f(X) vec E); with the linear pair of L_f (``rules.adjo
 from __future__ import annotations
 
 from matdiff_magic import dims
+from matdiff_magic.errors import NotSupportedYetError
 from matdiff_magic.messages import Msg
 from matdiff_magic.operations import matrix_function_numeric as F
+from matdiff_magic.operations import matrix_function_targets as T
 from matdiff_magic.operations.define import define
 from matdiff_magic.operations.matrix_function import latex_name
 from matdiff_magic.operations.matrix_function_nodes import (
@@ -57,6 +59,32 @@ def _frechet_code(p, e) -> str:
     return f"(lambda a, d: _frechet({inner}, a, d))"
 
 
+def _target_frechet(p, e, target: str) -> str:
+    """torch / JAX: L_exp by the block formula with the target's expm; the others have no
+    code there (the target has no logm, sqrtm or X^p of a general matrix)."""
+    if e.func != "expm":
+        func = {"logm": "logm", "sqrtm": "sqrtm", "power": "X^p"}[e.func]
+        raise NotSupportedYetError(Msg("code.no_matfun_target", func=func, target=target))
+    helper = T.name("_frechet_expm", target)
+    p.helpers.add(helper)
+    return helper
+
+
+def _codes(kron: bool) -> dict:
+    def make(target: str):
+        def code(p, e):
+            f = _target_frechet(p, e, target)
+            if not kron:
+                return p.call(f, e.x, e.e)
+            p.helpers.add(T.name("_kron_form", target))
+            return p.call(T.name("_kron_form", target), f, e.x)
+
+        return code
+
+    return {"numpy": _code_kron if kron else _code_frechet, "torch": make("torch"),
+            "jax": make("jax")}  # fmt: skip
+
+
 def _code_frechet(p, e):
     return p.call(_frechet_code(p, e), e.x, e.e)
 
@@ -98,8 +126,8 @@ define(
     evaluate=lambda ev, e: F.frechet(e.func, ev(e.x), ev(e.e), _p(e)),
     latex=_latex_frechet,
     text=_text_frechet,
-    code=_code_frechet,
-    helpers={k: F.CODE[k] for k in ("_frechet", "_frechet_expm")},
+    code=_codes(kron=False),
+    helpers={k: F.CODE[k] for k in ("_frechet", "_frechet_expm")} | T.CODE,
     no_entry=Msg("op.frechet"),
 )
 define(
@@ -107,7 +135,7 @@ define(
     evaluate=lambda ev, e: F.kron_form(e.func, ev(e.x), _p(e)),
     latex=_kron_shown,
     text=_kron_shown,
-    code=_code_kron,
+    code=_codes(kron=True),
     helpers={"_kron_form": F.CODE["_kron_form"]},
     no_entry=Msg("op.frechet"),
     precedence=lambda e: P.POW if e.func == "sqrtm" else (P.ATOM if e.func == "power" else P.ADD),

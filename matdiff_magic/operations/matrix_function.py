@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import sympy
 
+from matdiff_magic.errors import NotSupportedYetError
 from matdiff_magic.language.functions import FunctionSpec, register_function, set_matrix_power
 from matdiff_magic.messages import Msg
 from matdiff_magic.operations import matrix_function_numeric as F
+from matdiff_magic.operations import matrix_function_targets as T
 from matdiff_magic.operations.define import define
 from matdiff_magic.operations.matrix_function_nodes import (
     Frechet,
@@ -53,6 +55,22 @@ def _code(p, e):
     return p.call(name, e.arg)
 
 
+def _target_code(target: str):
+    """e^X from the target's own expm; the other functions have no code there (see
+    ``matrix_function_targets``)."""
+
+    def code(p, e):
+        if e.func != "expm":
+            message = Msg("code.no_matfun_target", func=_NAME[e.func], target=target)
+            raise NotSupportedYetError(message)
+        return p.call(T.EXPM[target], e.arg)
+
+    return code
+
+
+_NAME = {"expm": "expm", "logm": "logm", "sqrtm": "sqrtm", "power": "X^p"}
+
+
 def _sympy(e, go):
     x = go(e.arg)
     if e.func == "expm":
@@ -78,7 +96,7 @@ define(
     evaluate=_evaluate,
     latex=_latex,
     text=_text,
-    code=_code,
+    code={"numpy": _code, "torch": _target_code("torch"), "jax": _target_code("jax")},
     helpers={k: F.CODE[k] for k in ("_expm", "_logm", "_sqrtm", "_powm")},
     sympy=_sympy,
     no_entry=Msg("op.matrix_function"),
@@ -173,4 +191,3 @@ def latex_name(printer, func: str, p: sympy.Expr | None) -> str:
         return names.get(func) or "x^{" + printer.number(p) + "}"
     names = {"expm": "exp", "logm": "log", "sqrtm": "sqrt"}
     return names.get(func) or "x^(" + printer.number(p) + ")"
-

@@ -15,6 +15,7 @@ import numpy as np
 from matdiff_magic import dims
 from matdiff_magic.language.functions import FunctionSpec, register_function
 from matdiff_magic.messages import Msg
+from matdiff_magic.operations import matrix_function_targets as T
 from matdiff_magic.operations.define import define
 from matdiff_magic.printing import base as P
 from matdiff_magic.printing.latex import LatexPrinter
@@ -182,14 +183,19 @@ VALUE_CODE = (
 )
 
 
-def _code_value(p, e):
-    p.helpers.add("_spectral")
-    return p.call("_spectral", repr(e.func), e.arg)
+def _coder(helper: str, field: str) -> dict:
+    """Per target: the call of its helper (NumPy's here, torch's and JAX's in
+    ``matrix_function_targets``)."""
 
+    def make(target: str):
+        def code(p, e):
+            name = T.name(helper, target)
+            p.helpers.add(name)
+            return p.call(name, repr(getattr(e, field)), e.arg)
 
-def _code_factor(p, e):
-    p.helpers.add("_spectral_factor")
-    return p.call("_spectral_factor", repr(e.kind), e.arg)
+        return code
+
+    return {target: make(target) for target in ("numpy", "torch", "jax")}
 
 
 define(
@@ -198,7 +204,7 @@ define(
     latex=_print_value,
     text=_print_value,
     ascii=lambda p, e: _print_value(p, e, ascii_only=True),
-    code=_code_value,
+    code=_coder("_spectral", "func"),
     helpers={"_spectral": VALUE_CODE},
     no_entry=Msg("op.spectral"),
     edge=_edge,
@@ -208,7 +214,7 @@ define(
     evaluate=lambda ev, e: _factor(e.kind, ev(e.arg)),
     latex=_print_factor,
     text=_print_factor,
-    code=_code_factor,
+    code=_coder("_spectral_factor", "kind"),
     helpers={"_spectral_factor": FACTOR_CODE},
     no_entry=Msg("op.spectral_factor"),
     precedence=lambda e: P.MUL if e.kind == "polar" else P.ATOM,
@@ -216,7 +222,7 @@ define(
 for _name, _summary, _aliases in (
     ("lambda_max", "largest eigenvalue of a symmetric matrix", ("λ_max",)),
     ("lambda_min", "smallest eigenvalue of a symmetric matrix", ("λ_min",)),
-    ("sigma_max", 'largest singular value (spectral norm, norm(X, 2))', ("σ_max",)),
+    ("sigma_max", "largest singular value (spectral norm, norm(X, 2))", ("σ_max",)),
     ("norm_nuc", 'nuclear norm, the sum of the singular values (norm(X, "nuc"))', ()),
 ):
     register_function(

@@ -132,6 +132,15 @@ BY_REWRITE: dict[str, Rule] = {
         "A transpose goes inside an inverse or a power when that leaves fewer transposes.",
         "当转置移入逆或幂之后转置更少时，就把它移进去。",
     ),
+    "transposes through matrix functions": _row(
+        "simplify.frechet_transpose", "transpose of a matrix function", "矩阵函数的转置",
+        r"L_f(X, E)^{T} = L_f(X^{T}, E^{T}),\ f(X)^{T} = f(X^{T})",
+        "A matrix function with a real power series (e^X, log X, X^{1/2}, X^p) and its Fréchet "
+        "derivative commute with the transpose: it goes inside or outside, whichever leaves "
+        "fewer transposes.",
+        "具有实幂级数的矩阵函数（e^X、log X、X^{1/2}、X^p）及其 Fréchet 导数与转置可交换："
+        "转置移到里面或外面，取转置更少的一种。",
+    ),
     "powers of norms": _row(
         "simplify.norm_powers", "powers of a nonnegative scalar", "非负标量的幂",
         r"(\lVert x \rVert^{4})^{1/2} = \lVert x \rVert^{2},\ \lVert x^{T} x \rVert = x^{T} x",

@@ -18,6 +18,7 @@ from matdiff_magic.tree.hadamard_forms import (
     selection_matrices,
     transposes_into_hadamard_products,
 )
+from matdiff_magic.tree.matfun_transpose import transposes_through_matrix_functions
 from matdiff_magic.tree.named import written_size
 from matdiff_magic.tree.rewrite import canonical, named, transform
 from matdiff_magic.tree.softmax_form import recognise_softmax
@@ -145,6 +146,7 @@ REWRITES: dict[str, Callable[[Expr], Expr]] = {
     "traces of scalars": traces_of_scalars,
     "scalars with fewer transposes": scalars_fewer_transposes,
     "transposes inward": transposes_inward,
+    "transposes through matrix functions": transposes_through_matrix_functions,
     "powers of norms": powers_of_norms,
     "recognise softmax": recognise_softmax,
     "merge linear wrappers": merge_linear_wrappers,
@@ -277,6 +279,7 @@ def _tidy(e: Expr) -> Expr:
         "traces of scalars",
         "scalars with fewer transposes",
         "transposes inward",
+        "transposes through matrix functions",
         "powers of norms",
         "entrywise algebra",
         "recognise softmax",
