@@ -133,6 +133,7 @@ EXAMPLES = {
     "def.assemble": ("x' S x", "x", "definition"),
     "def.entrywise": ("diag(diag(S))", "S", "definition"),
     # the identities a simplify step cites (rules/simplifications.py)
+    "simplify.frechet_transpose": ("tr(S' expm(S))", "S", "differential"),
     "simplify.absorb_sign": ("-1/2 (x - a)' inv(S) (x - a)", "a", "differential"),
     "simplify.diagonal_inverse": ("log(x)", "x", "definition"),
     "simplify.diagonal_names": ("tr(B' diag(x) B)", "x", "chain"),
