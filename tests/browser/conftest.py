@@ -37,7 +37,9 @@ CHROMIUM = Path("/usr/bin/chromium")
 LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
 NOTEBOOK = "matdiff_browser_test.ipynb"
 
-LEAST_SQUARES = "%%matdiff --wrt θ\nX: matrix(m, n); y: vector(m)\ne = X θ - y\nf = e' e"
+# --expand-names: the result written out (2 Xᵀ (X θ - y)), the form the browser tests read back;
+# the kept name (2 Xᵀ e, where e = X θ - y) is tested without a browser (test_defined_names.py)
+LEAST_SQUARES = "%%matdiff --wrt θ --expand-names\nX: matrix(m, n); y: vector(m)\ne = X θ - y\nf = e' e"
 BAD_INPUT = "%%matdiff\nA: matrix(m, n); B: matrix(m, n)\nf = tr(A B)"
 
 # Chromium runs as root here (so no sandbox) on a closed network: everything that would call
