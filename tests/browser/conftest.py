@@ -39,7 +39,9 @@ NOTEBOOK = "matdiff_browser_test.ipynb"
 
 # --expand-names: the result written out (2 Xᵀ (X θ - y)), the form the browser tests read back;
 # the kept name (2 Xᵀ e, where e = X θ - y) is tested without a browser (test_defined_names.py)
-LEAST_SQUARES = "%%matdiff --wrt θ --expand-names\nX: matrix(m, n); y: vector(m)\ne = X θ - y\nf = e' e"
+LEAST_SQUARES = (
+    "%%matdiff --wrt θ --expand-names\nX: matrix(m, n); y: vector(m)\ne = X θ - y\nf = e' e"
+)
 BAD_INPUT = "%%matdiff\nA: matrix(m, n); B: matrix(m, n)\nf = tr(A B)"
 
 # Chromium runs as root here (so no sandbox) on a closed network: everything that would call
