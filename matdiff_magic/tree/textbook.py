@@ -296,6 +296,14 @@ def traces_of_scalars(e: Expr) -> Expr:
     return transform(e, post=post)
 
 
+def turned_round(f: Expr) -> Expr:
+    """-f for a difference f (or its transpose), written as the difference the other way round:
+    a - b -> b - a, (a - b)ᵀ -> (b - a)ᵀ."""
+    if isinstance(f, N.Transpose):
+        return N.Transpose(turned_round(f.arg))
+    return B.add(*[B.neg(t) for t in f.terms])
+
+
 def signs_out_of_differences(e: Expr) -> Expr:
     """(μ - x) μᵀ = -(x - μ) μᵀ and (x - μ) (xᵀ - μᵀ) = (x - μ) (x - μ)ᵀ: a difference inside
     a product is written one way round, its transposes outside, so that terms sharing it up to
@@ -312,11 +320,6 @@ def signs_out_of_differences(e: Expr) -> Expr:
             return bool(constants[0][0].could_extract_minus_sign())
         first = min(parts, key=lambda p: display_key(p[2]) if p[2] is not None else "")
         return bool(first[0].could_extract_minus_sign())
-
-    def negated(f: Expr) -> Expr:
-        if isinstance(f, N.Transpose):
-            return N.Transpose(negated(f.arg))
-        return B.add(*[B.neg(t) for t in f.terms])
 
     def gathered(f: Expr) -> Expr:
         # xᵀ - μᵀ = (x - μ)ᵀ: inside a product the bracket is there anyway
@@ -335,7 +338,7 @@ def signs_out_of_differences(e: Expr) -> Expr:
             flips = [flip(f) for f in out.factors]
             if any(flips):
                 factors = [
-                    negated(f) if k else f for f, k in zip(out.factors, flips, strict=True)
+                    turned_round(f) if k else f for f, k in zip(out.factors, flips, strict=True)
                 ]
                 product = B.matmul(*factors)
                 return B.neg(product) if sum(flips) % 2 else product

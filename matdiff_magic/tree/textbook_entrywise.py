@@ -74,14 +74,11 @@ def diagonals_by_name(e: Expr) -> Expr:
             return B.diag_vec(B.matmul(B.transpose(p), q))
         return B.diag_vec(B.matmul(p, B.transpose(q)))
 
-    def transposes(x: Expr) -> int:
-        return sum(1 for n in x.walk() if isinstance(n, N.Transpose))
-
     def post(out: Expr) -> Expr:
         if isinstance(out, N.DiagVec) and isinstance(out.arg, N.MatMul):
             # diag(Aᵀ Bᵀ) = diag(B A): a matrix and its transpose share the diagonal
-            turned = B.matmul(*[B.transpose(f) for f in reversed(out.arg.factors)])
-            if transposes(turned) < transposes(out.arg):
+            turned = B.transpose(out.arg)
+            if B.count_transposes(turned) < B.count_transposes(out.arg):
                 return B.diag_vec(turned)
             return out
         if not isinstance(out, N.MatMul):

@@ -8,7 +8,7 @@ from matdiff_magic.tree import build as B
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
 from matdiff_magic.tree.rewrite import transform
-from matdiff_magic.tree.textbook import written_tokens
+from matdiff_magic.tree.textbook import turned_round, written_tokens
 
 
 def absorb_a_sign(e: Expr) -> Expr:
@@ -26,7 +26,7 @@ def absorb_a_sign(e: Expr) -> Expr:
     if not slots:
         return e
     where, k, f = min(slots, key=lambda slot: _has_constant_term(slot[2]))
-    turned = _turned(f)
+    turned = turned_round(f)
     if where == "scalar":
         new_scalars = [turned if i == k else s for i, s in enumerate(scalars)]
         return B.make_mul(-c, new_scalars, body)
@@ -57,12 +57,6 @@ def _has_constant_term(f: Expr) -> bool:
     return any(constant(t) for t in f.terms)
 
 
-def _turned(f: Expr) -> Expr:
-    if isinstance(f, N.Transpose):
-        return N.Transpose(_turned(f.arg))
-    return B.add(*[B.neg(t) for t in f.terms])
-
-
 def scalars_fewer_transposes(e: Expr) -> Expr:
     """yᵀ Mᵀ y = yᵀ M y: a 1×1 product equals its transpose, so it is written the way round
     with fewer tokens, then fewer transposes on anything but 𝟏 and I (𝟏ᵀ y, not yᵀ 𝟏); a tie
@@ -91,13 +85,11 @@ def transposes_inward(e: Expr) -> Expr:
     """((Bᵀ Xᵀ Aᵀ)⁻²)ᵀ = (A X B)⁻²: a transpose taken through inverses, powers and products
     when that leaves fewer transposes, no longer to read."""
 
-    def count(x: Expr) -> int:
-        return sum(1 for n in x.walk() if isinstance(n, N.Transpose))
-
     def post(out: Expr) -> Expr:
         if isinstance(out, N.Transpose) and isinstance(out.arg, N.Inverse | N.MatPow):
             pushed = _pushed(out.arg)
-            if count(pushed) < count(out) and written_tokens(pushed) <= written_tokens(out):
+            fewer = B.count_transposes(pushed) < B.count_transposes(out)
+            if fewer and written_tokens(pushed) <= written_tokens(out):
                 return pushed
         return out
 
@@ -105,11 +97,10 @@ def transposes_inward(e: Expr) -> Expr:
 
 
 def _pushed(a: Expr) -> Expr:
-    """aᵀ with the transpose taken inside inverses, matrix powers and products."""
+    """aᵀ with the transpose taken inside inverses and matrix powers (B.transpose takes it
+    through products)."""
     if isinstance(a, N.Inverse):
         return N.Inverse(_pushed(a.arg))
     if isinstance(a, N.MatPow):
         return N.MatPow(_pushed(a.arg), a.k)
-    if isinstance(a, N.MatMul):
-        return B.matmul(*[B.transpose(f) for f in reversed(a.factors)])
     return B.transpose(a)
