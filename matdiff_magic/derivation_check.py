@@ -93,10 +93,13 @@ def check_derivation(
     variables: Mapping[str, str] | None = None,
     lang: str = "en",
     seed: int = 0,
+    symmetric: str = "sym",
 ) -> DerivationCheck:
     """Check ``text``, a derivation written by hand (see the module's docstring), line by line;
     bad input (a line that does not parse, unknown names, wrong shapes) raises a
-    :class:`~matdiff_magic.errors.ParseError` pointing at its line."""
+    :class:`~matdiff_magic.errors.ParseError` pointing at its line. ``symmetric``: the
+    convention the derivative line of a symmetric variable is checked under (as for
+    :func:`~matdiff_magic.api.derive`)."""
     declarations, lines = split_lines(text)
     first = lines[0]
     function_text = _function_text(first, text)
@@ -125,10 +128,11 @@ def check_derivation(
         points.append(values)
     env_vars = dict(fproblem.variables)
     try:
-        expected = derive(source, wrt, variables=dict(variables or {}), method="differential")
+        expected = derive(source, wrt, variables=dict(variables or {}), method="differential",
+                          symmetric=symmetric)  # fmt: skip
     except MatDiffError:
         expected = None
-    checker = _Checker(fproblem, env_vars, wrt, direction, points, expected)
+    checker = _Checker(fproblem, env_vars, wrt, direction, points, expected, symmetric)
     result = DerivationCheck(lang=lang)
     previous: list[np.ndarray] | None = None
     for index, line in enumerate(lines):
@@ -198,9 +202,11 @@ class _Checker:
         direction: str,
         points: list[dict[str, np.ndarray]],
         expected: Result | None,
+        symmetric: str = "sym",
     ) -> None:
         self.fproblem, self.variables, self.wrt = fproblem, variables, wrt
         self.direction, self.points, self.expected = direction, points, expected
+        self.symmetric = symmetric  # the convention of a symmetric variable's derivative
 
     def _eval(self, e: Expr, problem_vars: Mapping, values: Mapping) -> np.ndarray | None:
         try:
@@ -269,9 +275,11 @@ class _Checker:
                 source=text,
                 span=line.span,
             )
-        verdict = check_against(self.expected.with_layout("mixed"), line.text)
+        verdict = check_against(self.expected.with_layout("mixed"), line.text, 0, self.symmetric)
         if verdict.verdict == "correct-other-layout":
-            other = check_against(self.expected.with_layout("denominator"), line.text)
+            other = check_against(
+                self.expected.with_layout("denominator"), line.text, 0, self.symmetric
+            )
             if other.verdict == "correct":
                 verdict = other
         if verdict.verdict == "invalid":
@@ -285,6 +293,9 @@ class _Checker:
             why = Msg("derivation.holds")
         elif verdict.verdict == "correct-other-layout":
             why = Msg("derivation.other_layout", expected=verdict.expected.text)
+        elif convention := [h for h in verdict.hints if h.key == "answer.hint.convention"]:
+            why = Msg("derivation.other_convention", expected=verdict.expected.text,
+                      **convention[0].params)  # fmt: skip
         else:
             why = Msg("derivation.derivative_wrong", expected=verdict.expected.text)
         error = 0.0 if ok else (verdict.max_error if verdict.max_error == verdict.max_error

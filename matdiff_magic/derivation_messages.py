@@ -59,6 +59,11 @@ CATALOGUE.update(
             "en": "this is not the derivative; it is {expected}",
             "zh": "这不是导数；导数为 {expected}",
         },
+        "derivation.other_convention": {
+            "en": 'this is the derivative under the "{found}" convention for a symmetric '
+            'variable; under the "{asked}" convention asked for it is {expected}',
+            "zh": "这是对称变量在“{found}”约定下的导数；所要求的“{asked}”约定下应为 {expected}",
+        },
         "derivation.other_layout": {
             "en": "this is the derivative in the other layout (its transpose); in the mixed "
             "layout it is {expected}",

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+import matdiff_magic as md
 from matdiff_magic.answers import check_answer
 from matdiff_magic.errors import MatDiffError
 
@@ -46,3 +47,26 @@ def test_no_convention_hint_for_a_plain_slip_or_a_free_variable():
 def test_an_unknown_convention_is_a_clear_error():
     with pytest.raises(MatDiffError):
         check_answer(EXPR, "S", "A", symmetric="upper")
+
+
+# A derivation by hand of f = tr(A S), S symmetric: its last line under each convention.
+SYM_DERIVATION = """S: symmetric(n)
+A: matrix(n, n)
+df = d(tr(A S))
+   = tr(A dS)
+∂f/∂S = {answer}"""
+
+
+@pytest.mark.parametrize("asked", sorted(FORMS))
+@pytest.mark.parametrize("given", sorted(FORMS))
+def test_check_derivation_under_each_convention(asked, given):
+    answer = FORMS[given] if given != "free" else "A'"
+    check = md.check_derivation(SYM_DERIVATION.format(answer=answer), "S", symmetric=asked)
+    last = check.lines[-1]
+    if given == asked:
+        assert last.ok, last.reason
+        return
+    assert not last.ok
+    assert f'"{given}" convention' in last.reason and f'"{asked}" convention' in last.reason
+    zh = md.check_derivation(SYM_DERIVATION.format(answer=answer), "S", symmetric=asked, lang="zh")
+    assert f"“{given}”约定" in zh.lines[-1].reason
