@@ -14,7 +14,7 @@ from matdiff_magic.tree import build as B
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
 from matdiff_magic.tree.canonical import ckey
-from matdiff_magic.tree.rewrite import canonical
+from matdiff_magic.tree.rewrite import canonical, remembered
 from matdiff_magic.tree.sympy_functions import ROW_OF_SYMPY, SCALAR_FUNCTIONS, sigmoid
 
 _ENTRYWISE = (N.Hadamard, N.HadamardDiv, N.HadamardPow, N.Elementwise)
@@ -310,7 +310,7 @@ def simplify_entrywise(e: Expr) -> Expr:
             else B.rebuild(node, args)
         )
         if here and not inside:
-            out = simplify_block(out)
+            out = remembered(simplify_block, out)
         memo[key] = out
         return out
 
