@@ -19,7 +19,7 @@ from matdiff_magic.dims import ONE, Shape
 class Expr:
     """A matrix expression. ``shape`` is a pair of SymPy dimensions; scalars are 1×1."""
 
-    __slots__ = ("_init", "shape", "_hash", "_ckey")
+    __slots__ = ("_init", "shape", "_hash", "_ckey", "_args")
     _fields: ClassVar[tuple[str, ...]] = ()
     # A node whose transpose is the same node of its arguments transposed (a primary matrix
     # function, f(X)ᵀ = f(Xᵀ), and its Fréchet derivative, L_f(X, E)ᵀ = L_f(Xᵀ, Eᵀ)): it is
@@ -36,6 +36,7 @@ class Expr:
         object.__setattr__(self, "shape", shape)
         object.__setattr__(self, "_hash", None)
         object.__setattr__(self, "_ckey", None)
+        object.__setattr__(self, "_args", None)
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("matdiff expressions are immutable")
@@ -65,14 +66,18 @@ class Expr:
     # -- structure ------------------------------------------------------------------------
     @property
     def args(self) -> tuple[Expr, ...]:
-        """Child expressions, in order."""
-        out: list[Expr] = []
-        for item in self._init:
-            if isinstance(item, Expr):
-                out.append(item)
-            elif isinstance(item, tuple):
-                out.extend(x for x in item if isinstance(x, Expr))
-        return tuple(out)
+        """Child expressions, in order (found once: every tree walk asks for them)."""
+        out = self._args
+        if out is None:
+            found: list[Expr] = []
+            for item in self._init:
+                if isinstance(item, Expr):
+                    found.append(item)
+                elif isinstance(item, tuple):
+                    found.extend(x for x in item if isinstance(x, Expr))
+            out = tuple(found)
+            object.__setattr__(self, "_args", out)
+        return out
 
     @property
     def rows(self) -> sympy.Expr:
