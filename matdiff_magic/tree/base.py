@@ -16,6 +16,32 @@ from matdiff_magic import rendering
 from matdiff_magic.dims import ONE, Shape
 
 
+def _same_inputs(a: tuple, b: tuple, seen: set[tuple[int, int]]) -> bool:
+    """Whether two nodes' constructor inputs are equal. A pair of subtrees already found equal
+    is not compared again: a definition used twice is one shared node, and comparing two equal
+    copies of e_k = sin(e_(k-1)) + e_(k-1) path by path would take 2^k steps."""
+    if len(a) != len(b):
+        return False
+    for x, y in zip(a, b, strict=True):
+        if x is y:
+            continue
+        if isinstance(x, Expr):
+            if type(x) is not type(y) or hash(x) != hash(y):
+                return False
+            pair = (id(x), id(y))
+            if pair in seen:
+                continue
+            if not _same_inputs(x._init, y._init, seen):
+                return False
+            seen.add(pair)
+        elif isinstance(x, tuple):
+            if not isinstance(y, tuple) or not _same_inputs(x, y, seen):
+                return False
+        elif x != y:
+            return False
+    return True
+
+
 class Expr:
     """A matrix expression. ``shape`` is a pair of SymPy dimensions; scalars are 1×1."""
 
@@ -58,7 +84,7 @@ class Expr:
         if type(self) is not type(other):
             return False
         assert isinstance(other, Expr)
-        return hash(self) == hash(other) and self._init == other._init
+        return hash(self) == hash(other) and _same_inputs(self._init, other._init, set())
 
     def __ne__(self, other: object) -> bool:
         return not self.__eq__(other)
