@@ -24,6 +24,7 @@ from matdiff_magic.printing.names import GREEK, read_back
 from matdiff_magic.result import Result
 from matdiff_magic.result_names import check_names
 from matdiff_magic.tree.named import repetition, written_size
+from matdiff_magic.tree.rewrite import remembering
 from matdiff_magic.verify import verified
 
 METHODS = ("auto", "differential", "definition", "chain", "vectorization")
@@ -84,9 +85,10 @@ def derive_problem(
         raise MatDiffError(Msg("api.unknown_method", method=method, choices=", ".join(METHODS)))
     if order not in (1, 2):
         raise MatDiffError(Msg("api.order"))
-    outcome = derive_outcome(problem, wrt, method, order, symmetric)
-    result = Result(problem, outcome, layout, check_names(names))
-    return verified(result) if verify else result
+    with remembering():  # one derivation: each rewrite of a subexpression done once
+        outcome = derive_outcome(problem, wrt, method, order, symmetric)
+        result = Result(problem, outcome, layout, check_names(names))
+        return verified(result) if verify else result
 
 
 def derive_outcome(

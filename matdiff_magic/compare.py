@@ -36,7 +36,7 @@ from matdiff_magic.rendering import view
 from matdiff_magic.result import Result
 from matdiff_magic.tree.canonical import ckey
 from matdiff_magic.tree.expand import TooLarge, expand
-from matdiff_magic.tree.rewrite import canonical
+from matdiff_magic.tree.rewrite import canonical, remembering
 from matdiff_magic.verify import verified
 
 METHOD_ORDER = ("definition", "differential", "chain", "vectorization")
@@ -269,24 +269,25 @@ def compare_problem(
     failed: dict[str, MatDiffError] = {}
     # A Hessian is derived one way (the gradient by the differential method, then its Jacobian).
     methods = METHOD_ORDER if order == 1 else ("differential",)
-    for method in methods:
-        try:
-            outcome = derive_outcome(problem, wrt, method, order, symmetric)
-        except VerificationError as err:  # a method may check its own pieces as it goes
-            failed[method] = err
-            continue
-        except UnsupportedError as err:
-            skipped[method] = err.message
-            reasons[method] = err
-            continue
-        result = Result(problem, outcome, layout, names)
-        if verify:
+    with remembering():  # the methods share subexpressions: each rewrite of one done once
+        for method in methods:
             try:
-                verified(result)
-            except VerificationError as err:
+                outcome = derive_outcome(problem, wrt, method, order, symmetric)
+            except VerificationError as err:  # a method may check its own pieces as it goes
                 failed[method] = err
                 continue
-        results[method] = result
+            except UnsupportedError as err:
+                skipped[method] = err.message
+                reasons[method] = err
+                continue
+            result = Result(problem, outcome, layout, names)
+            if verify:
+                try:
+                    verified(result)
+                except VerificationError as err:
+                    failed[method] = err
+                    continue
+            results[method] = result
     if not results and failed:
         raise next(iter(failed.values()))
     if not results:

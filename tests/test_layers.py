@@ -5,6 +5,8 @@ inside a function. Imports are read from the source with ``ast``, so lazy ones c
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "matdiff_magic"
@@ -144,3 +146,18 @@ def test_named_lower_layers_do_not_import_higher_ones():
                 if imported == higher or imported.startswith(higher + "."):
                     offenders.append((name, imported))
     assert offenders == []
+
+
+def test_importing_the_package_leaves_scipy_and_the_front_end_for_later():
+    # Issue 14: importing matdiff costs SymPy and NumPy, which every derivation needs; SciPy
+    # (matrix functions only) and the front end's libraries load when first used.
+    code = (
+        "import sys, matdiff_magic\n"
+        "print(sorted(m for m in ('scipy', 'matplotlib', 'IPython', 'ipywidgets')"
+        " if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=PACKAGE.parent, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

@@ -202,21 +202,19 @@ class IndexFormula(Expr):
             terms.append(term.xreplace(swap))
         targets = list(self.targets)
         axes = (*self.row_indices, *self.col_indices)
-        rest = tuple(a for a in axes if a not in targets)
         out = np.zeros(tuple(sizes[a] for a in axes))
         for entry in np.ndindex(*x.shape):
-            # Only the slice at k, l = this entry is wanted: fix the indices there first.
-            at = {t: sympy.Integer(i + 1) for t, i in zip(targets, entry, strict=True) if t}
-            fixed = tuple(t.xreplace(at) for t in terms)
+            # Only the slice at k, l = this entry is wanted: it is read off the whole array
+            # (fixing the indices in the formula first rebuilds every SymPy Sum in it, which
+            # costs far more than the numbers).
+            where = tuple(entry[targets.index(a)] if a in targets else slice(None) for a in axes)
             values = []
             for sign in (1.0, -1.0):
                 probe = x.copy()
                 probe[entry] += sign * h
                 base = (lambda p: lambda n: p if n == probe_name else read(n))(probe)
-                values.append(evaluate_axes(fixed, rest, base, env.size, sizes))
-            slope = (values[0] - values[1]) / (2 * h)
-            where = tuple(entry[targets.index(a)] if a in targets else slice(None) for a in axes)
-            out[where] = slope
+                values.append(evaluate_axes(tuple(terms), axes, base, env.size, sizes)[where])
+            out[where] = (values[0] - values[1]) / (2 * h)
         nr = int(np.prod([sizes[a] for a in self.row_indices])) if self.row_indices else 1
         nc = int(np.prod([sizes[a] for a in self.col_indices])) if self.col_indices else 1
         return np.reshape(out, (nr, nc), order="F")

@@ -10,10 +10,22 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
-import scipy.linalg as sl
 
 from matdiff_magic.errors import EvaluationError
 from matdiff_magic.messages import Msg
+
+
+class _SciPyLinalg:
+    """scipy.linalg, imported when a matrix function is first evaluated: importing it costs
+    more than a third of the package's import time, and most derivations never need it."""
+
+    def __getattr__(self, name: str) -> object:
+        import scipy.linalg
+
+        return getattr(scipy.linalg, name)
+
+
+sl = _SciPyLinalg()
 
 IMAGINARY_TOLERANCE = 1e-8  # SciPy's logm/sqrtm of a real matrix carry round-off imaginary parts
 

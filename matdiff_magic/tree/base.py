@@ -16,10 +16,36 @@ from matdiff_magic import rendering
 from matdiff_magic.dims import ONE, Shape
 
 
+def _same_inputs(a: tuple, b: tuple, seen: set[tuple[int, int]]) -> bool:
+    """Whether two nodes' constructor inputs are equal. A pair of subtrees already found equal
+    is not compared again: a definition used twice is one shared node, and comparing two equal
+    copies of e_k = sin(e_(k-1)) + e_(k-1) path by path would take 2^k steps."""
+    if len(a) != len(b):
+        return False
+    for x, y in zip(a, b, strict=True):
+        if x is y:
+            continue
+        if isinstance(x, Expr):
+            if type(x) is not type(y) or hash(x) != hash(y):
+                return False
+            pair = (id(x), id(y))
+            if pair in seen:
+                continue
+            if not _same_inputs(x._init, y._init, seen):
+                return False
+            seen.add(pair)
+        elif isinstance(x, tuple):
+            if not isinstance(y, tuple) or not _same_inputs(x, y, seen):
+                return False
+        elif x != y:
+            return False
+    return True
+
+
 class Expr:
     """A matrix expression. ``shape`` is a pair of SymPy dimensions; scalars are 1×1."""
 
-    __slots__ = ("_init", "shape", "_hash", "_ckey")
+    __slots__ = ("_init", "shape", "_hash", "_ckey", "_args")
     _fields: ClassVar[tuple[str, ...]] = ()
     # A node whose transpose is the same node of its arguments transposed (a primary matrix
     # function, f(X)ᵀ = f(Xᵀ), and its Fréchet derivative, L_f(X, E)ᵀ = L_f(Xᵀ, Eᵀ)): it is
@@ -36,6 +62,7 @@ class Expr:
         object.__setattr__(self, "shape", shape)
         object.__setattr__(self, "_hash", None)
         object.__setattr__(self, "_ckey", None)
+        object.__setattr__(self, "_args", None)
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("matdiff expressions are immutable")
@@ -57,7 +84,7 @@ class Expr:
         if type(self) is not type(other):
             return False
         assert isinstance(other, Expr)
-        return hash(self) == hash(other) and self._init == other._init
+        return hash(self) == hash(other) and _same_inputs(self._init, other._init, set())
 
     def __ne__(self, other: object) -> bool:
         return not self.__eq__(other)
@@ -65,14 +92,18 @@ class Expr:
     # -- structure ------------------------------------------------------------------------
     @property
     def args(self) -> tuple[Expr, ...]:
-        """Child expressions, in order."""
-        out: list[Expr] = []
-        for item in self._init:
-            if isinstance(item, Expr):
-                out.append(item)
-            elif isinstance(item, tuple):
-                out.extend(x for x in item if isinstance(x, Expr))
-        return tuple(out)
+        """Child expressions, in order (found once: every tree walk asks for them)."""
+        out = self._args
+        if out is None:
+            found: list[Expr] = []
+            for item in self._init:
+                if isinstance(item, Expr):
+                    found.append(item)
+                elif isinstance(item, tuple):
+                    found.extend(x for x in item if isinstance(x, Expr))
+            out = tuple(found)
+            object.__setattr__(self, "_args", out)
+        return out
 
     @property
     def rows(self) -> sympy.Expr:

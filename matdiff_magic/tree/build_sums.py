@@ -30,6 +30,11 @@ def keeping_terms() -> Iterator[None]:
         _COLLECT.reset(token)
 
 
+def collecting() -> bool:
+    """Whether ``add`` collects like terms here (False inside ``keeping_terms``)."""
+    return _COLLECT.get()
+
+
 def add(*terms: Expr) -> Expr:
     """The canonical sum: flattened, zeros dropped, like terms collected (first-seen order)."""
     flat: list[Expr] = []

@@ -14,7 +14,7 @@ from matdiff_magic.tree import build as B
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
 from matdiff_magic.tree.canonical import ckey
-from matdiff_magic.tree.rewrite import canonical
+from matdiff_magic.tree.rewrite import canonical, remembered
 from matdiff_magic.tree.sympy_functions import ROW_OF_SYMPY, SCALAR_FUNCTIONS, sigmoid
 
 _ENTRYWISE = (N.Hadamard, N.HadamardDiv, N.HadamardPow, N.Elementwise)
@@ -250,6 +250,27 @@ def simplify_block(e: Expr) -> Expr:
         return e
     block = _Block(e.shape)
     original = block.to_sympy(e)
+    # the same algebra comes up in many blocks (u0 u1 of any shapes): SymPy's work done once
+    best = remembered(_simpler, original)
+    if best is not original:
+        chosen = best
+    elif _size(original) < _size_of_block(e) - 1:
+        # SymPy simplified on translation (x ⊙ (𝟏 ⊘ x) is already 1 there): the translation
+        # itself is the shorter form.
+        chosen = original
+    else:
+        return e
+    try:
+        return canonical(block.back(chosen))
+    except _UntranslatableError:
+        return e
+
+
+def _simpler(original: sympy.Expr) -> sympy.Expr:
+    """The simplest of SymPy's rewritings of ``original`` if it is clearly simpler (see
+    ``_better``), else ``original`` itself."""
+    if _monomial(original):
+        return original
     candidates = [original]
     if _expanded_terms(original) <= MAX_EXPANDED:
         try:
@@ -262,19 +283,24 @@ def simplify_block(e: Expr) -> Expr:
         except (sympy.PolynomialError, TypeError, ValueError):
             pass
     candidates += [_with_sigmoid(c) for c in list(candidates)]
-    best = min(candidates, key=lambda c: (_cost(c), _size(c)))
-    if _better(_cost(best), _cost(original)):
-        chosen = best
-    elif _size(original) < _size_of_block(e) - 1:
-        # SymPy simplified on translation (x ⊙ (𝟏 ⊘ x) is already 1 there): the translation
-        # itself is the shorter form.
-        chosen = original
-    else:
-        return e
-    try:
-        return canonical(block.back(chosen))
-    except _UntranslatableError:
-        return e
+    costs = {c: _cost(c) for c in candidates}  # each distinct candidate costed once
+    best = min(costs, key=lambda c: (costs[c], _size(c)))
+    return best if _better(costs[best], costs[original]) else original
+
+
+def _monomial(x: sympy.Expr) -> bool:
+    """A product of symbols, integers and whole powers, in functions too, with no sum, no
+    division and no exponential or sigmoid anywhere: nothing for cancel, factor_terms or the σ
+    rewriting to do (each gives ``x`` back), so ``_simpler`` need not try them."""
+    if x.is_Symbol or x.is_Integer:
+        return True
+    if isinstance(x, sympy.Mul):
+        return all(_monomial(a) for a in x.args)
+    if isinstance(x, sympy.Pow):
+        return x.exp.is_Integer and x.exp > 0 and _monomial(x.base)
+    if isinstance(x, sympy.Function) and not isinstance(x, (sympy.exp, sigmoid)):
+        return all(_monomial(a) for a in x.args)
+    return False
 
 
 def _size(x: sympy.Expr) -> int:
@@ -310,7 +336,7 @@ def simplify_entrywise(e: Expr) -> Expr:
             else B.rebuild(node, args)
         )
         if here and not inside:
-            out = simplify_block(out)
+            out = remembered(simplify_block, out)
         memo[key] = out
         return out
 

@@ -12,9 +12,11 @@ import contextlib
 from collections.abc import Callable, Iterator, Mapping
 from contextvars import ContextVar
 
+from matdiff_magic import dims
 from matdiff_magic.tree import build as B
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
+from matdiff_magic.tree.build_sums import collecting
 
 Hook = Callable[[Expr], Expr | None]
 
@@ -82,8 +84,46 @@ def observing(callback: Observer) -> Iterator[None]:
 
 def named(name: str, rewrite: Callable[[Expr], Expr], e: Expr) -> Expr:
     """``rewrite(e)``, reported to the observer (if any) under ``name`` when it changed."""
-    out = rewrite(e)
+    out = remembered(rewrite, e)
     observer = _OBSERVER.get()
     if observer is not None and out is not e and out != e:
         observer(name, e, out)
     return out
+
+
+# -- remembered rewrites -------------------------------------------------------------------------
+
+_MEMO: ContextVar[dict | None] = ContextVar("matdiff_rewrite_memo", default=None)
+_UNCHANGED = object()
+
+
+@contextlib.contextmanager
+def remembering() -> Iterator[None]:
+    """Inside (one derivation), :func:`remembered` answers a rewrite it has already done: the
+    simplifier runs each rewrite on the same subexpressions several times over (passes until
+    nothing changes, two candidate forms, every simplify step), more than half of them repeats."""
+    if _MEMO.get() is not None:
+        yield
+        return
+    token = _MEMO.set({})
+    try:
+        yield
+    finally:
+        _MEMO.reset(token)
+
+
+def remembered(rewrite: Callable[[Expr], Expr], e: Expr) -> Expr:
+    """``rewrite(e)`` for a rewrite that is a function of its argument alone, done once for
+    each distinct ``e`` inside :func:`remembering`. The smart constructors also depend on
+    whether like terms are collected and on the sizes being unified, so those are part of the
+    key. An ``e`` the rewrite leaves as it is comes back itself (not an equal copy: identity
+    tells a caller nothing changed)."""
+    memo = _MEMO.get()
+    if memo is None:
+        return rewrite(e)
+    key = (rewrite, e, collecting(), dims.current_unifier())
+    out = memo.get(key)
+    if out is None:
+        out = rewrite(e)
+        memo[key] = _UNCHANGED if out is e else out
+    return e if out is _UNCHANGED else out
