@@ -124,7 +124,7 @@ def check_derivation(
     points = []
     for _ in range(POINTS):
         values = random_values(fproblem.variables, rng, f=fproblem.expr)
-        values[direction] = rng.standard_normal(np.shape(values[wrt]))
+        values[direction] = _direction(fproblem.variables[wrt], np.shape(values[wrt]), rng)
         points.append(values)
     env_vars = dict(fproblem.variables)
     try:
@@ -151,6 +151,18 @@ def check_derivation(
         result.lines.append(LineCheck(line.number, line.text.strip(), ok, error, why, lang))
         previous = now
     return result
+
+
+def _direction(var: object, shape: tuple[int, ...], rng: np.random.Generator) -> np.ndarray:
+    """A random direction that keeps the variable's structure: a symmetric (or positive
+    definite) S moves along a symmetric dS, a diagonal D along a diagonal dD. A student's
+    step may use that structure (tr(A dS) = tr(Aᵀ dS)), and S ± h dS must stay a value of S."""
+    g = rng.standard_normal(shape)
+    if getattr(var, "structure", "") == "diagonal":
+        return np.diag(np.diag(g))
+    if getattr(var, "symmetric", False):
+        return (g + g.T) / 2
+    return g
 
 
 def _function_text(first: Line, text: str) -> str:

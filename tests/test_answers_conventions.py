@@ -70,3 +70,33 @@ def test_check_derivation_under_each_convention(asked, given):
     assert f'"{given}" convention' in last.reason and f'"{asked}" convention' in last.reason
     zh = md.check_derivation(SYM_DERIVATION.format(answer=answer), "S", symmetric=asked, lang="zh")
     assert f"“{given}”约定" in zh.lines[-1].reason
+
+
+SYMMETRIC_STEPS = """S: symmetric(n)
+M: matrix(n, n)
+dy = d(tr((S - M)' (S - M)))
+   = tr(dS' (S - M)) + tr((S - M)' dS)
+   = 2 tr((S - M)' dS)
+   = {last}
+∂y/∂S = 2 S - M - M'"""
+
+
+def test_middle_lines_of_a_symmetric_variable_move_it_along_symmetric_directions():
+    # tr((S - M) dS) = tr((S - M)ᵀ dS) holds for every symmetric dS only: the check must move S
+    # along symmetric directions (a general dS also takes S off the symmetric matrices)
+    good = md.check_derivation(SYMMETRIC_STEPS.format(last="2 tr((S - M) dS)"), "S")
+    assert good.ok, good.message()
+    slip = md.check_derivation(SYMMETRIC_STEPS.format(last="2 tr((S + M) dS)"), "S")
+    assert slip.first_error == 6
+
+
+def test_middle_lines_of_a_diagonal_variable():
+    # for a diagonal dD, tr(A dD) = tr(diag(diag(A)) dD): true only along diagonal directions
+    text = """D: diagonal(n)
+A: matrix(n, n)
+dy = d(tr(A D))
+   = tr(A dD)
+   = tr(diag(diag(A)) dD)
+∂y/∂D = diag(diag(A))"""
+    verdict = md.check_derivation(text, "D")
+    assert [line.ok for line in verdict.lines][:3] == [True, True, True], verdict.message()
