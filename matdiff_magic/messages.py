@@ -185,6 +185,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": 'a quoted option has no closing " on its line',
         "zh": '引号中的选项在本行没有结束的 "',
     },
+    "build.frechet_power": {
+        "en": "the power p of L_pow(X, E, p) must be a number that is not whole, such as 1/3",
+        "zh": "L_pow(X, E, p) 的幂 p 必须是非整数的数，例如 1/3",
+    },
     "build.text_not_expression": {
         "en": 'a quoted word is only an option of a function, as in norm(X, "fro")',
         "zh": '带引号的词只能作为函数的选项，例如 norm(X, "fro")',
@@ -885,6 +889,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
     # spectral.py)
     "op.matrix_function": {
         "en": "a matrix function (expm, logm, sqrtm, X^p)",
+        "zh": "矩阵函数（expm、logm、sqrtm、X^p）",
+    },
+    "op.matrix_function_of": {  # "cannot take the {what} of x"
+        "en": "matrix function (expm, logm, sqrtm, X^p)",
         "zh": "矩阵函数（expm、logm、sqrtm、X^p）",
     },
     "op.frechet": {"en": "a Fréchet derivative", "zh": "Fréchet 导数"},

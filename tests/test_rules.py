@@ -44,6 +44,7 @@ EXAMPLES = {
     "d.matrix_power_real": ("tr(S^(1/3))", "S", "differential"),
     "tr.frechet": ("tr(B' logm(S) B)", "S", "differential"),
     "tr.frechet_identity": ("tr(expm(S))", "S", "differential"),
+    "d.frechet": ("tr(L_exp(S, x a') S)", "x", "differential"),
     "vec.frechet": ("sqrtm(S)", "S", "vectorization"),
     "d.lambda_max": ("lambda_max(S + S')", "S", "differential"),
     "d.lambda_min": ("lambda_min(X X')", "X", "differential"),

@@ -12,7 +12,8 @@ matrix (vec L_f(X, E) = K_f(X) vec E); with the linear pair of L_f (``rules.adjo
 from __future__ import annotations
 
 from matdiff_magic import dims
-from matdiff_magic.errors import NotSupportedYetError
+from matdiff_magic.errors import NotSupportedYetError, ShapeError
+from matdiff_magic.language.functions import FunctionSpec, register_function
 from matdiff_magic.messages import Msg
 from matdiff_magic.operations import matrix_function_numeric as F
 from matdiff_magic.operations import matrix_function_targets as T
@@ -28,6 +29,7 @@ from matdiff_magic.operations.matrix_function_nodes import (
 from matdiff_magic.printing import base as P
 from matdiff_magic.printing.latex import LatexPrinter
 from matdiff_magic.rules.adjoint import deflinear, times
+from matdiff_magic.rules.diffrule import row
 from matdiff_magic.rules.rule import table
 from matdiff_magic.tree import build as B
 from matdiff_magic.tree import nodes as N
@@ -44,7 +46,11 @@ def _latex_frechet(p, e):
 
 
 def _text_frechet(p, e):
-    return "L_" + latex_name(p, e.func, e.p) + "(" + p._print(e.x) + ", " + p._print(e.e) + ")"
+    # the text form is also the language's spelling, so that a printed result reads back
+    inner = p._print(e.x) + ", " + p._print(e.e)
+    if e.func == "power":
+        return "L_pow(" + inner + ", " + p.number(e.p) + ")"
+    return "L_" + latex_name(p, e.func, e.p) + "(" + inner + ")"
 
 
 def _frechet_code(p, e) -> str:
@@ -203,3 +209,50 @@ def _frechet(func: str, x: Expr, e: Expr, p) -> Expr:
 
 
 B.register_smart(Frechet, _frechet)
+
+
+def _d_frechet(node: Frechet, d) -> Expr:
+    """d L_f(X, E) = L_f(X, dE) while X is constant; a moving X needs the second Fréchet
+    derivative, which is not supported yet (the same error as before this rule existed)."""
+    if not isinstance(d(node.x), N.Zero):
+        raise NotSupportedYetError(Msg("reason.no_second_frechet", node="Frechet"))
+    return Frechet(node.func, node.x, d(node.e), node.p)
+
+
+D_FRECHET = row(
+    "d.frechet",
+    Frechet,
+    "linearity of the Fréchet derivative",
+    "Fréchet 导数的线性",
+    r"\mathrm{d}\,L_f(X, E) = L_f(X, \mathrm{d}E) \quad (X \text{ constant})",
+    "L_f(X, E) is linear in its direction E, so with X held constant its differential is "
+    "L_f(X, dE).",
+    "L_f(X, E) 关于方向 E 是线性的，X 为常数时其微分为 L_f(X, dE)。",
+    _d_frechet,
+)
+
+
+def _typed_power(x: Expr, e: Expr, power: Expr) -> Expr:
+    """L_pow(X, E, p) as typed: p a number (1/2 gives L_sqrt, as X^(1/2) gives sqrtm(X))."""
+    if not isinstance(power, N.Const):
+        raise ShapeError(Msg("build.frechet_power"))
+    node = function_of("power", x, power.value)
+    if not isinstance(node, MatrixFunction):  # a whole power: d(X^k) is a sum of products
+        raise ShapeError(Msg("build.frechet_power"))
+    return _frechet(node.func, x, e, node.p)
+
+
+for _name, _func in (("exp", "expm"), ("log", "logm"), ("sqrt", "sqrtm")):
+    register_function(
+        FunctionSpec(
+            "L_" + _name,
+            2,
+            (lambda func: lambda x, e: _frechet(func, x, e, None))(_func),
+            f"L_{_name}(X, E): the Fréchet derivative of {_func} at X in the direction E",
+        )
+    )
+register_function(
+    FunctionSpec(
+        "L_pow", 3, _typed_power, "L_pow(X, E, p): the Fréchet derivative of X^p in the direction E"
+    )
+)

@@ -30,7 +30,7 @@ class MatrixFunction(Expr):
 
     def __init__(self, func: str, arg: Expr, p: sympy.Expr | None = None):
         assert func in FUNCS, func
-        require_square("matrix_function", arg)
+        require_square("matrix_function_of", arg)
         self._setup((func, arg, p), new_shape(arg.rows, arg.cols))
 
     def _canonical_key(self) -> str:
@@ -51,8 +51,8 @@ class Frechet(Expr):
 
     def __init__(self, func: str, x: Expr, e: Expr, p: sympy.Expr | None = None):
         assert func in FUNCS, func
-        require_square("matrix_function", x)
-        require_square("matrix_function", e)
+        require_square("matrix_function_of", x)
+        require_square("matrix_function_of", e)
         self._setup((func, x, e, p), new_shape(x.rows, x.cols))
 
     def _canonical_key(self) -> str:
@@ -70,7 +70,7 @@ class FrechetKron(Expr):
 
     def __init__(self, func: str, x: Expr, p: sympy.Expr | None = None):
         assert func in FUNCS, func
-        require_square("matrix_function", x)
+        require_square("matrix_function_of", x)
         n = dims.resolve(x.rows)
         self._setup((func, x, p), new_shape(n * n, n * n))
 
