@@ -214,7 +214,9 @@ def _parse_answer(problem: Problem, expected: Result, answer: str) -> Expr:
     for d in kept:
         declared.pop(d.name, None)
     # sizes the answer leaves open (a bare I) take the derivative's
-    parsed = parse_problem("\n".join([*lines, answer]), declared, shape=expected.expr.shape)
+    parsed = parse_problem(
+        "\n".join([*lines, answer]), declared, shape=expected.expr.shape, sizes_as_numbers=True
+    )
     unknown = [name for name in parsed.variables if name not in variables]
     if unknown:
         raise MatDiffError(

@@ -61,6 +61,9 @@ def test_every_printed_result_reads_back_as_correct(expr: str, wrt: str) -> None
         ("X: matrix(n, n)\nvec(X)' 𝟏_(n²×1)", "X", "unvec_n×n(𝟏_(n²×1))"),
         ("X: matrix(m, n)\nsum(X)", "X", "unvec_(m x n)(𝟏_(mn×1))"),
         ("X: matrix(m, n)\nsum(X)", "X", "unvec(ones(m n), m, n)"),
+        # a size written as a number (as tr(I_n) = n prints): m, not a vector named m
+        ("x: vector(n); z: vector(m)\nsin(x) sum(z + 1)", "x", "(𝟏ᵀ z + m) diag(cos(x))"),
+        ("B: matrix(n, n)\ntr(tanh(B) + I)^2", "B", None),
         # printed unvec_n×n((vec(X) ⊗ I_(n²) + ...)ᵀ ... vec(I_(n²))): its own text
         ("X: matrix(n, n)\nvec(I_(n²))' vec(X ⊗ X)", "X", None),
     ],

@@ -48,6 +48,8 @@ class TreeBuilder:
         self.auto: set[str] = set()
         self.defs: dict[str, tuple[N.Var, Expr, Span]] = {}
         self.def_order: list[str] = []
+        # an answer may write a size as a number, as matdiff prints tr(I_n) = n: (𝟏ᵀ z + m)
+        self.sizes_as_numbers = False
 
     # -- declarations -------------------------------------------------------------------------
     def declare(self, name: str, spec: S.TypeSpec, span: Span | None, source: str) -> None:
@@ -99,6 +101,9 @@ class TreeBuilder:
             return var
         if node.name == "I":
             return N.Identity(self.unifier.fresh("n_I"))
+        size = self._size_named(node.name) if self.sizes_as_numbers else None
+        if size is not None:
+            return N.Const(size)
         first = node.name[0]
         if first.isupper():
             var = N.Var(
@@ -111,6 +116,17 @@ class TreeBuilder:
         self.vars[node.name] = var
         self.auto.add(node.name)
         return var
+
+    def _size_named(self, name: str) -> sympy.Expr | None:
+        """The size called ``name`` in a declared variable's shape (m of vector(m)), if any."""
+        for var_name, var in self.vars.items():
+            if var_name in self.auto:
+                continue
+            for d in (var.rows, var.cols):
+                for symbol in getattr(d, "free_symbols", ()):
+                    if str(symbol) == name:
+                        return symbol
+        return None
 
     # -- expressions --------------------------------------------------------------------------
     def text(self, node: S.Node) -> str:

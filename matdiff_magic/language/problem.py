@@ -62,12 +62,15 @@ def parse_problem(
     variables: dict[str, str] | None = None,
     shape: dims.Shape | None = None,
     free: frozenset[str] = frozenset(),
+    sizes_as_numbers: bool = False,
 ) -> Problem:
     """Parse user text (declarations, definitions, one function) into a :class:`Problem`.
 
     ``shape``: the shape the function must have, if known (an answer to a derivative): sizes
     the text leaves open (a bare ``I``) take it. ``free``: structured variables (symmetric,
-    spd, diagonal) read as general matrices, their transposes kept as written."""
+    spd, diagonal) read as general matrices, their transposes kept as written.
+    ``sizes_as_numbers``: a name that is no variable but a declared size (m of vector(m)) is
+    that number, as matdiff prints it (an answer: ``(𝟏ᵀ z + m) diag(cos(x))``)."""
     if not isinstance(source, str):
         raise ParseError(Msg("build.not_text"))
     known = set(variables or ())
@@ -80,6 +83,7 @@ def parse_problem(
     unifier = dims.Unifier()
     with dims.unifying(unifier):
         b = TreeBuilder(source, unifier, free)
+        b.sizes_as_numbers = sizes_as_numbers
         for name, type_text in (variables or {}).items():
             if not isinstance(name, str) or not name.isidentifier():
                 raise ParseError(Msg("build.variable_name", name=name))

@@ -214,6 +214,14 @@ class Compounds:
         power = lambda: _n("mpow", shape, self.identity_plus(shape, d),
                            val=self.rng.choice(["1/2", "1/3", "-1/2"]), style=self.style())
         add(0.1, power)
+        # L_f(X, E) as typed, linear in E; by a variable inside X it needs the second Fréchet
+        # derivative (a clear "not supported yet", counted as unsupported)
+        add(0.45, lambda: self.frechet(shape, d, small))
+
+    def frechet(self, shape: Shape, d: int, small: Callable[[], Node]) -> Node:
+        kind = self.rng.choice(["exp", "log", "sqrt", "pow:1/3", "pow:-1/2"])
+        x = small() if kind == "exp" else self.identity_plus(shape, d)
+        return _n("frechet", shape, x, self.gen(shape, d - 1, "bnd"), val=kind, bnd=True)
 
     def unary_t(self, a: Node) -> Node:
         return _n("T", transpose_shape(a.shape), a, style=self.style(), pos=a.pos, bnd=a.bnd)

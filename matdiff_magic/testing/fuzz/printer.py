@@ -115,7 +115,7 @@ def precedence(n: Node) -> int:
     op = n.op
     if op in ("add", "sub"):
         return SUM
-    if op in ("max", "min", "ones", "K", "unvec"):
+    if op in ("max", "min", "ones", "K", "unvec", "frechet"):
         return ATOM
     if op in ("mul", "had", "hdiv", "div"):
         return PROD
@@ -193,6 +193,10 @@ class Printer:
             return ("−" if s % 5 == 4 else "-") + self.sub(n.args[0], UNARY)
         if op in ("max", "min"):  # entrywise, either side may be a scalar
             return f"{op}({self.print(n.args[0])}, {self.print(n.args[1])})"
+        if op == "frechet":  # L_exp(X, E), L_pow(X, E, 1/3)
+            name, _, power = n.val.partition(":")
+            extra = f", {power}" if power else ""
+            return f"L_{name}({self.print(n.args[0])}, {self.print(n.args[1])}{extra})"
         if op == "plus":
             return "+" + self.sub(n.args[0], UNARY)
         if op in ("mul", "had", "hdiv", "div") or (op == "kron" and s % 3):

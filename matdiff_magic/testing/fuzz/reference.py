@@ -145,6 +145,10 @@ class Evaluator:
             return np.power(args[0], args[1])
         if op == "call":
             return self.call(n.val, args[0])
+        if op == "frechet":  # val "exp", "log", "sqrt" or "pow:1/3"
+            name, _, power = n.val.partition(":")
+            func = {"exp": "expm", "log": "logm", "sqrt": "sqrtm", "pow": "power"}[name]
+            return MF._frechet(func, args[0], args[1], float(Fraction(power or "1/2")))
         raise AssertionError(op)
 
     def call(self, name: str, a: np.ndarray) -> np.ndarray:

@@ -32,6 +32,14 @@ def _matrix_function(name: str, a: np.ndarray, p: float = 0.5) -> np.ndarray:
     return np.real(out)
 
 
+def _frechet(name: str, x: np.ndarray, e: np.ndarray, p: float = 0.5) -> np.ndarray:
+    """L_f(X, E) by the block formula: the upper right block of f([[X, E], [0, X]]) (Higham,
+    Functions of Matrices, Thm 3.6); the core uses expm_frechet and Sylvester solves instead."""
+    n = x.shape[0]
+    block = np.block([[x, e], [np.zeros_like(x), x]])
+    return _matrix_function(name, block, p)[:n, n:]
+
+
 def _spectral(name: str, a: np.ndarray) -> float:
     """λ_max, λ_min of the symmetric part; σ_max; the nuclear norm. Away from repeated
     eigenvalues (singular values), and from rank deficiency for the nuclear norm."""
