@@ -25,6 +25,7 @@ from matdiff_magic.finite import compare, conclusive
 from matdiff_magic.numeric import Env, bind
 from matdiff_magic.rules.rule import Rule
 from matdiff_magic.tree import nodes as N
+from matdiff_magic.tree.base import Expr
 from matdiff_magic.truth import Point
 
 SMALL_SIZES = (2, 3, 4, 5, 6, 7, 8, 9)  # distinct, so a transposition cannot hide
@@ -240,13 +241,25 @@ MAX_ENTRIES = 4_000_000  # the largest array a check may build (32 MB of floats)
 def _affordable(result: Derived, env: Env) -> None:
     """Refuse (with an EvaluationError) a check whose arrays would be too large: sizes
     declared as big numbers, or a Kronecker product of many factors."""
-    largest = 0
+    # the distinct shapes of the distinct nodes (steps share most of their subtrees), each
+    # sized once
+    seen: set[Expr] = set()
+    shapes: set[tuple] = set()
     for e in (result.function, result.expr, *(s.expr for s in result.steps)):
-        for node in e.distinct():
-            try:
-                largest = max(largest, env.size(node.rows) * env.size(node.cols))
-            except EvaluationError:
+        stack = [e]
+        while stack:
+            node = stack.pop()
+            if node in seen:
                 continue
+            seen.add(node)
+            shapes.add(node.shape)
+            stack.extend(node.args)
+    largest = 0
+    for rows, cols in shapes:
+        try:
+            largest = max(largest, env.size(rows) * env.size(cols))
+        except EvaluationError:
+            continue
     if largest > MAX_ENTRIES:
         raise EvaluationError(Msg("verify.too_large", entries=largest, limit=MAX_ENTRIES))
 
