@@ -241,19 +241,18 @@ MAX_ENTRIES = 4_000_000  # the largest array a check may build (32 MB of floats)
 def _affordable(result: Derived, env: Env) -> None:
     """Refuse (with an EvaluationError) a check whose arrays would be too large: sizes
     declared as big numbers, or a Kronecker product of many factors."""
-    # the distinct shapes of the distinct nodes (steps share most of their subtrees), each
-    # sized once
-    seen: set[Expr] = set()
+    # the distinct shapes of the nodes, each sized once; a node object is visited once (steps
+    # share most of their subtrees; by identity: an equal copy has the same shapes anyway)
+    seen: set[int] = set()
     shapes: set[tuple] = set()
-    for e in (result.function, result.expr, *(s.expr for s in result.steps)):
-        stack = [e]
-        while stack:
-            node = stack.pop()
-            if node in seen:
-                continue
-            seen.add(node)
-            shapes.add(node.shape)
-            stack.extend(node.args)
+    stack: list[Expr] = [result.function, result.expr, *(s.expr for s in result.steps)]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        shapes.add(node.shape)
+        stack.extend(node.args)
     largest = 0
     for rows, cols in shapes:
         try:
