@@ -175,11 +175,12 @@ def _check(
     variables = _variables(result)
     rng = np.random.default_rng(seed)
     dim_sizes: dict = {}
+    shapes = _shapes(result)
     if values is None:
         if like is not None:
             sizes = {**_sizes_like(like, variables), **(sizes or {})}
         planned = dimension_sizes(variables, sizes, SMALL_SIZES, None, result.function)
-        _affordable(result, Env({}, planned))
+        _affordable(shapes, Env({}, planned))
         values, dim_sizes = random_point(
             variables, rng, sizes, result.function, pool=SMALL_SIZES, scale=scale
         )
@@ -189,7 +190,7 @@ def _check(
     for s in dimension_symbols({}, result.expr):
         if s not in env.sizes:
             env.sizes[s] = max([*env.sizes.values(), *SMALL_SIZES]) + 1
-    _affordable(result, env)
+    _affordable(shapes, env)
     point = Point(env, rng, result)
     steps: list[StepCheck] = []
     previous: np.ndarray | None = None
@@ -238,11 +239,10 @@ def _check(
 MAX_ENTRIES = 4_000_000  # the largest array a check may build (32 MB of floats)
 
 
-def _affordable(result: Derived, env: Env) -> None:
-    """Refuse (with an EvaluationError) a check whose arrays would be too large: sizes
-    declared as big numbers, or a Kronecker product of many factors."""
-    # the distinct shapes of the nodes, each sized once; a node object is visited once (steps
-    # share most of their subtrees; by identity: an equal copy has the same shapes anyway)
+def _shapes(result: Derived) -> set[tuple]:
+    """The distinct shapes of the nodes of the function, the result and every line (each
+    sized once by ``_affordable``); a node object is visited once (the lines share most of
+    their subtrees; by identity: an equal copy has the same shapes anyway)."""
     seen: set[int] = set()
     shapes: set[tuple] = set()
     stack: list[Expr] = [result.function, result.expr, *(s.expr for s in result.steps)]
@@ -253,6 +253,12 @@ def _affordable(result: Derived, env: Env) -> None:
         seen.add(id(node))
         shapes.add(node.shape)
         stack.extend(node.args)
+    return shapes
+
+
+def _affordable(shapes: set[tuple], env: Env) -> None:
+    """Refuse (with an EvaluationError) a check whose arrays would be too large: sizes
+    declared as big numbers, or a Kronecker product of many factors."""
     largest = 0
     for rows, cols in shapes:
         try:
