@@ -36,7 +36,9 @@ def dimension_symbols(variables: Mapping[str, N.Var], f: Expr | None = None) -> 
             dims += node.shape
             # sizes inside numbers too: the n of tr(I_n) = n scales what follows
             dims += [item for item in node._init if isinstance(item, sympy.Basic)]
-    for d in dims:
+    for d in dict.fromkeys(dims):  # each distinct size once (most repeat), in order
+        if d.is_Integer:
+            continue
         for s in sorted(d.free_symbols, key=str):
             if s not in symbols:
                 symbols.append(s)

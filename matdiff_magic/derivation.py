@@ -78,11 +78,11 @@ def _looks_same(a: Expr, b: Expr) -> bool:
 MAX_LINE = 20000
 
 
-def _check_size(expr: Expr) -> None:
+def _check_size(expr: Expr, memo: dict[Expr, int]) -> None:
     from matdiff_magic.errors import Msg, UnsupportedError
     from matdiff_magic.tree.named import written_size
 
-    size = written_size(expr, names=False)
+    size = written_size(expr, names=False, memo=memo)
     if size > MAX_LINE:
         raise UnsupportedError(Msg("reason.too_long", size=size, limit=MAX_LINE))
 
@@ -93,6 +93,7 @@ class Builder:
     def __init__(self) -> None:
         self.steps = Derivation()
         self._carried: tuple[Rule, ...] = ()
+        self._sizes: dict[Expr, int] = {}  # written sizes of the lines' subtrees (_check_size)
 
     def carry(self, rules: tuple[Rule, ...]) -> None:
         """Identities used on an expression before it is shown: the next step cites them."""
@@ -121,7 +122,7 @@ class Builder:
         ):
             self.then(expr, rules, note=note, params=params)
             return
-        _check_size(expr)
+        _check_size(expr, self._sizes)
         rules = self._with_carried(rules)
         self.steps.append(Step(lhs, expr, rules, relation, True, note, params, claim))
 
@@ -144,7 +145,7 @@ class Builder:
 
                 self.steps[-1] = replace(last, rules=last.rules + extra)
             return
-        _check_size(expr)
+        _check_size(expr, self._sizes)
         rules = self._with_carried(rules)
         self.steps.append(Step(last.lhs, expr, rules, "=", False, note, params, last.claim))
 

@@ -31,6 +31,8 @@ class Env:
     def size(self, d: sympy.Expr) -> int:
         if d.is_Integer:
             return int(d)
+        if d.is_Symbol and d in self.sizes:
+            return int(self.sizes[d])
         missing = [s for s in d.free_symbols if s not in self.sizes]
         if missing:
             raise EvaluationError(Msg("eval.unknown_size", size=dim_text(missing[0])))

@@ -79,6 +79,7 @@ class Point:
         self._symbols = _all_symbols(outcome)
         self._symbol_values: dict[float, dict[str, np.ndarray]] = {}
         env.values.update(self.symbol_values(STEP))
+        self._line_evaluators: dict[float, _LineEvaluator] = {}
 
     def symbol_values(self, h: float) -> dict[str, np.ndarray]:
         """The true values of the symbols inside lines (∂z/∂y of a chain), by differences of
@@ -119,11 +120,14 @@ class Point:
         self.env.directions = self.directions(h)
         self.env.values.update(self.symbol_values(h))
         self.env.fd_step = h
-        ev = Evaluator(self.env)
         try:
             if claim is not None and claim.kind == K.OCCURRENCES:
+                ev = Evaluator(self.env)
                 partials = e.explicit_partials(ev, h)  # type: ignore[attr-defined]
                 return np.asarray(partials, dtype=float), FD_NOISE * _size(partials) / h
+            # the environment is the same for every line at this step: one evaluator for all
+            ev = self._line_evaluators.setdefault(h, _LineEvaluator(self.env))
+            ev.noise = 0.0
             return np.asarray(ev(e), dtype=float), ev.noise
         except (EvaluationError, AttributeError, ValueError, FloatingPointError, KeyError):
             return None, 0.0
@@ -223,6 +227,30 @@ class Point:
         jac = structured(jac, x_shape, claim.structure)
         out = arrange(jac, f_shape, x_shape, orientation)
         return (out.T if claim.transposed else out), noise
+
+
+class _LineEvaluator(Evaluator):
+    """The evaluator of every line of a derivation at one finite-difference step (the lines
+    share most of their subtrees: each is evaluated once). ``noise`` after a line is what a
+    fresh evaluator would report for it: each value remembers the largest rounding noise of
+    the differences d(...) computed inside it, and brings it along when it is reused."""
+
+    def __init__(self, env: Env) -> None:
+        super().__init__(env)
+        self._noise_of: dict[Expr, float] = {}
+
+    def __call__(self, e: Expr) -> np.ndarray:
+        found = self._memo.get(e)
+        if found is not None:
+            self.noise = max(self.noise, self._noise_of[e])
+            return found
+        outer, self.noise = self.noise, 0.0
+        try:
+            value = super().__call__(e)
+            self._noise_of[e] = self.noise
+        finally:
+            self.noise = max(outer, self.noise)
+        return value
 
 
 def _gathered(outcome: object, field: str) -> list:

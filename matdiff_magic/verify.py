@@ -25,6 +25,7 @@ from matdiff_magic.finite import compare, conclusive
 from matdiff_magic.numeric import Env, bind
 from matdiff_magic.rules.rule import Rule
 from matdiff_magic.tree import nodes as N
+from matdiff_magic.tree.base import Expr
 from matdiff_magic.truth import Point
 
 SMALL_SIZES = (2, 3, 4, 5, 6, 7, 8, 9)  # distinct, so a transposition cannot hide
@@ -174,11 +175,12 @@ def _check(
     variables = _variables(result)
     rng = np.random.default_rng(seed)
     dim_sizes: dict = {}
+    shapes = _shapes(result)
     if values is None:
         if like is not None:
             sizes = {**_sizes_like(like, variables), **(sizes or {})}
         planned = dimension_sizes(variables, sizes, SMALL_SIZES, None, result.function)
-        _affordable(result, Env({}, planned))
+        _affordable(shapes, Env({}, planned))
         values, dim_sizes = random_point(
             variables, rng, sizes, result.function, pool=SMALL_SIZES, scale=scale
         )
@@ -188,7 +190,7 @@ def _check(
     for s in dimension_symbols({}, result.expr):
         if s not in env.sizes:
             env.sizes[s] = max([*env.sizes.values(), *SMALL_SIZES]) + 1
-    _affordable(result, env)
+    _affordable(shapes, env)
     point = Point(env, rng, result)
     steps: list[StepCheck] = []
     previous: np.ndarray | None = None
@@ -237,16 +239,32 @@ def _check(
 MAX_ENTRIES = 4_000_000  # the largest array a check may build (32 MB of floats)
 
 
-def _affordable(result: Derived, env: Env) -> None:
+def _shapes(result: Derived) -> set[tuple]:
+    """The distinct shapes of the nodes of the function, the result and every line (each
+    sized once by ``_affordable``); a node object is visited once (the lines share most of
+    their subtrees; by identity: an equal copy has the same shapes anyway)."""
+    seen: set[int] = set()
+    shapes: set[tuple] = set()
+    stack: list[Expr] = [result.function, result.expr, *(s.expr for s in result.steps)]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        shapes.add(node.shape)
+        stack.extend(node.args)
+    return shapes
+
+
+def _affordable(shapes: set[tuple], env: Env) -> None:
     """Refuse (with an EvaluationError) a check whose arrays would be too large: sizes
     declared as big numbers, or a Kronecker product of many factors."""
     largest = 0
-    for e in (result.function, result.expr, *(s.expr for s in result.steps)):
-        for node in e.distinct():
-            try:
-                largest = max(largest, env.size(node.rows) * env.size(node.cols))
-            except EvaluationError:
-                continue
+    for rows, cols in shapes:
+        try:
+            largest = max(largest, env.size(rows) * env.size(cols))
+        except EvaluationError:
+            continue
     if largest > MAX_ENTRIES:
         raise EvaluationError(Msg("verify.too_large", entries=largest, limit=MAX_ENTRIES))
 

@@ -42,10 +42,34 @@ def _same_inputs(a: tuple, b: tuple, seen: set[tuple[int, int]]) -> bool:
     return True
 
 
+_BITS: dict[type, int] = {}  # node type -> its bit in Expr._kinds_below
+_MASKS: dict[tuple[type, ...], tuple[int, int]] = {}  # types -> (mask, number of bits it saw)
+
+
+def _bit(node_type: type) -> int:
+    bit = _BITS.get(node_type)
+    if bit is None:
+        bit = _BITS[node_type] = 1 << len(_BITS)
+    return bit
+
+
+def _mask_of(types: tuple[type, ...]) -> int:
+    """The bits of every node type met so far that is one of ``types`` or a subclass."""
+    found = _MASKS.get(types)
+    if found is not None and found[1] == len(_BITS):
+        return found[0]
+    mask = 0
+    for node_type, bit in list(_BITS.items()):
+        if issubclass(node_type, types):
+            mask |= bit
+    _MASKS[types] = (mask, len(_BITS))
+    return mask
+
+
 class Expr:
     """A matrix expression. ``shape`` is a pair of SymPy dimensions; scalars are 1×1."""
 
-    __slots__ = ("_init", "shape", "_hash", "_ckey", "_args")
+    __slots__ = ("_init", "shape", "_hash", "_ckey", "_args", "_kinds", "_copies")
     _fields: ClassVar[tuple[str, ...]] = ()
     # A node whose transpose is the same node of its arguments transposed (a primary matrix
     # function, f(X)ᵀ = f(Xᵀ), and its Fréchet derivative, L_f(X, E)ᵀ = L_f(Xᵀ, Eᵀ)): it is
@@ -63,6 +87,8 @@ class Expr:
         object.__setattr__(self, "_hash", None)
         object.__setattr__(self, "_ckey", None)
         object.__setattr__(self, "_args", None)
+        object.__setattr__(self, "_kinds", None)
+        object.__setattr__(self, "_copies", None)
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("matdiff expressions are immutable")
@@ -160,6 +186,54 @@ class Expr:
             return next(it)
 
         return type(self)(*self.map_init(take))
+
+    def has_any(self, types: tuple[type, ...]) -> bool:
+        """Whether a node of one of ``types`` (or of a subclass) is in ``e``: a rewrite that
+        acts only on such nodes has nothing to do otherwise. Read off the set of node types
+        below each node, found once per node (as a bit mask)."""
+        return bool(self._kinds_below() & _mask_of(types))
+
+    def _kinds_below(self) -> int:
+        kinds = self._kinds
+        if kinds is not None:
+            return kinds
+        stack: list[tuple[Expr, bool]] = [(self, False)]  # without recursion: trees may be deep
+        while stack:
+            node, ready = stack.pop()
+            if node._kinds is not None:
+                continue
+            if ready:
+                kinds = _bit(type(node))
+                for child in node.args:
+                    kinds |= child._kinds
+                object.__setattr__(node, "_kinds", kinds)
+                continue
+            stack.append((node, True))
+            stack.extend((c, False) for c in node.args if c._kinds is None)
+        return self._kinds
+
+    def has_equal_copies(self) -> bool:
+        """Whether two distinct node objects in ``e`` are equal (a subexpression written twice,
+        built twice). A pass of ``rewrite.transform`` answers the second from the first, which
+        rebuilds the nodes above it: such a pass can change ``e`` though its rewrite matches
+        nothing. Found once per node."""
+        copies = self._copies
+        if copies is None:
+            copies = False
+            first: dict[Expr, Expr] = {}
+            visited: set[int] = set()
+            stack: list[Expr] = [self]
+            while stack:
+                node = stack.pop()
+                if id(node) in visited:
+                    continue
+                visited.add(id(node))
+                if first.setdefault(node, node) is not node:
+                    copies = True
+                    break
+                stack.extend(node.args)
+            object.__setattr__(self, "_copies", copies)
+        return copies
 
     def distinct(self) -> Iterator[Expr]:
         """Each distinct subexpression once (a shared subtree, such as a definition used

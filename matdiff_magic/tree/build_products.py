@@ -17,6 +17,9 @@ from matdiff_magic.tree.smart import S, register
 # -- scalar factors ----
 
 
+_ONE = sympy.Integer(1)
+
+
 def split(e: Expr) -> tuple[sympy.Expr, tuple[Expr, ...], Expr | None]:
     """``e`` as (numeric coefficient, scalar factors, body)."""
     if isinstance(e, N.Mul):
@@ -24,8 +27,8 @@ def split(e: Expr) -> tuple[sympy.Expr, tuple[Expr, ...], Expr | None]:
     if isinstance(e, N.Const):
         return e.value, (), None
     if e.is_scalar:
-        return sympy.Integer(1), (e,), None
-    return sympy.Integer(1), (), e
+        return _ONE, (e,), None
+    return _ONE, (), e
 
 
 def make_mul(coeff: sympy.Expr, scalars: tuple[Expr, ...] | list[Expr], body: Expr | None) -> Expr:

@@ -272,7 +272,11 @@ def _simpler(original: sympy.Expr) -> sympy.Expr:
     if _monomial(original):
         return original
     candidates = [original]
-    if _expanded_terms(original) <= MAX_EXPANDED:
+    if _expanded_terms(original) <= MAX_EXPANDED and _sum_of_monomials(original):
+        # cancel gives such a sum back as it is, over 1 (nothing to multiply out, nothing to
+        # cancel): only factor_terms has anything to try (u x y + 2 u z = u (x y + 2 z))
+        candidates.append(sympy.factor_terms(original))
+    elif _expanded_terms(original) <= MAX_EXPANDED:
         try:
             cancelled = sympy.cancel(original)
             candidates += [cancelled, sympy.factor_terms(cancelled)]
@@ -290,17 +294,37 @@ def _simpler(original: sympy.Expr) -> sympy.Expr:
 
 def _monomial(x: sympy.Expr) -> bool:
     """A product of symbols, integers and whole powers, in functions too, with no sum, no
-    division and no exponential or sigmoid anywhere: nothing for cancel, factor_terms or the σ
-    rewriting to do (each gives ``x`` back), so ``_simpler`` need not try them."""
+    division and no sigmoid anywhere: nothing for cancel, factor_terms or the σ rewriting to do
+    (each gives ``x`` back), so ``_simpler`` need not try them. Exponentials may be there when
+    their arguments are such products without a minus sign (x exp(x y)): σ needs a quotient or
+    a σ to start from, and cancel would move exp(-x y) to a denominator; but not together with
+    a logarithm (cancel writes log(u exp(v)) as log(u) + v)."""
+    return _product(x) and not (x.has(sympy.exp) and x.has(sympy.log))
+
+
+def _product(x: sympy.Expr) -> bool:
     if x.is_Symbol or x.is_Integer:
         return True
     if isinstance(x, sympy.Mul):
-        return all(_monomial(a) for a in x.args)
+        return all(_product(a) for a in x.args)
     if isinstance(x, sympy.Pow):
-        return x.exp.is_Integer and x.exp > 0 and _monomial(x.base)
-    if isinstance(x, sympy.Function) and not isinstance(x, (sympy.exp, sigmoid)):
-        return all(_monomial(a) for a in x.args)
+        return x.exp.is_Integer and x.exp > 0 and _product(x.base)
+    if isinstance(x, sympy.exp):
+        (arg,) = x.args
+        return _product(arg) and not arg.could_extract_minus_sign()
+    if isinstance(x, sympy.Function) and not isinstance(x, sigmoid):
+        return all(_product(a) for a in x.args)
     return False
+
+
+def _sum_of_monomials(x: sympy.Expr) -> bool:
+    """A sum of :func:`_monomial` terms with no exponential or logarithm anywhere (cancel
+    multiplies out inside functions too: log(2 u) -> log(2) + log(u))."""
+    return (
+        isinstance(x, sympy.Add)
+        and all(_monomial(t) for t in x.args)
+        and not x.has(sympy.exp, sympy.log)
+    )
 
 
 def _size(x: sympy.Expr) -> int:

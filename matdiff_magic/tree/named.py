@@ -12,11 +12,13 @@ from matdiff_magic.tree.canonical import ckey
 from matdiff_magic.tree.rewrite import replace
 
 
-def written_size(e: Expr, names: bool = True) -> int:
+def written_size(e: Expr, names: bool = True, memo: dict[Expr, int] | None = None) -> int:
     """The number of nodes of ``e`` written out as a tree (a shared subtree counts each time it
     is written), computed in time linear in the DAG; ``names``: definitions kept by name
-    written out too (otherwise a name counts as one node, as it prints)."""
-    memo: dict[Expr, int] = {}
+    written out too (otherwise a name counts as one node, as it prints). ``memo``: the sizes
+    already found (the same ``names``), kept by a caller that sizes many expressions sharing
+    subtrees (the lines of a derivation)."""
+    memo = {} if memo is None else memo
     order: list[Expr] = []
     stack: list[tuple[Expr, bool]] = [(e, False)]
     while stack:

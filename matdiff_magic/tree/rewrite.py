@@ -39,9 +39,18 @@ def transform(
         out = pre(node) if pre is not None else None
         if out is None:
             args = node.args
-            new = tuple(go(a) for a in args)
-            unchanged = all(x is y for x, y in zip(new, args, strict=True))
-            out = node if unchanged and not (rebuild_all and args) else B.rebuild(node, new)
+            if args:
+                # (a loop, not tuple(...) and all(...): this is the hottest loop of the
+                # simplifier)
+                new = [go(a) for a in args]
+                changed = rebuild_all
+                for x, y in zip(new, args, strict=True):
+                    if x is not y:
+                        changed = True
+                        break
+                out = B.rebuild(node, tuple(new)) if changed else node
+            else:
+                out = node
             if post is not None:
                 out = post(out)
         memo[node] = out

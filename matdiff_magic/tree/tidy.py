@@ -45,6 +45,7 @@ from matdiff_magic.tree.textbook_signs import (
     scalars_fewer_transposes,
     transposes_inward,
 )
+from matdiff_magic.tree.tidy_triggers import TRIGGERS
 from matdiff_magic.tree.vec_forms import contract_vec, merge_linear_wrappers
 
 
@@ -173,6 +174,9 @@ _FIRED: ContextVar[list[str] | None] = ContextVar("matdiff_tidy_fired", default=
 
 
 def _apply(name: str, e: Expr) -> Expr:
+    triggers = TRIGGERS.get(name)
+    if triggers is not None and not e.has_any(triggers) and not e.has_equal_copies():
+        return e  # nothing the rewrite acts on, so its pass would give e back (tidy_triggers.py)
     out = named(name, REWRITES[name], e)
     fired = _FIRED.get()
     if fired is not None and out is not e and out != e and name not in fired:
