@@ -1,0 +1,330 @@
+"""matdiff trees to egglog terms and back, the token cost model, and one bounded run.
+
+Back from egglog the tree is built from the raw node classes (``tree/nodes``), not through the
+smart constructors: those simplify on their own, and the measurement is of what egglog
+extracted. It is printed by matdiff's text printer and counted by ``written_tokens.tokens``.
+
+Cost model. ``tokens`` counts what the printer writes, and whether a piece gets brackets depends
+on where it stands, so a cost is (tokens, kind): the kind of the cheapest term of a class says
+whether its parent must bracket it ((a + b) under ᵀ, a product beside ⊙, ...), and a sum takes
+one token off for a negated term (a - b, not a + -b).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+import sympy
+from egglog import (
+    BigRat,
+    EGraph,
+    back_off,
+    get_callable_args,
+    get_callable_fn,
+    get_literal_value,
+    run,
+)
+from egglog_bench.language import RULES, SHAPES, M, col, ones, row, scalar, square
+
+from matdiff_magic.printing.text import text
+from matdiff_magic.tree import nodes as N
+from matdiff_magic.tree.base import Expr as MExpr
+from matdiff_magic.written_tokens import tokens
+
+# kinds, cheapest first (the second element of a cost breaks ties towards simpler shapes)
+ATOM, FUNC, POST, PROD, HAD, NEG, SUM, NUM, NUMNEG, ONE, MINUS_ONE = range(11)
+COMPOUND = {PROD, HAD, NEG, SUM}
+NEGATIVE = COMPOUND | {NUMNEG, MINUS_ONE}
+
+
+def _rat(value: sympy.Expr) -> BigRat | None:
+    value = sympy.nsimplify(value) if isinstance(value, sympy.Float) else value
+    if isinstance(value, sympy.Rational):
+        return BigRat(int(value.p), int(value.q))
+    return None
+
+
+def _number_cost(r: Fraction) -> tuple[int, int]:
+    size = 1 if r.denominator == 1 else 3
+    kind = ONE if r == 1 else MINUS_ONE if r == -1 else NUMNEG if r < 0 else NUM
+    return (size + (r < 0), kind)
+
+
+@dataclass
+class Bridge:
+    """One translation: the tables that give atoms and opaque heads back their matdiff form."""
+
+    atoms: list[MExpr] = field(default_factory=list)
+    heads: list[MExpr] = field(default_factory=list)
+    head_tokens: list[int] = field(default_factory=list)
+    seeds: list[object] = field(default_factory=list)
+
+    def _index(self, table: list, item: MExpr) -> int:
+        for i, seen in enumerate(table):
+            if seen is item or seen == item:
+                return i
+        table.append(item)
+        return len(table) - 1
+
+    # -- matdiff -> egglog ---------------------------------------------------------------------
+
+    def to_egg(self, e: MExpr) -> M:
+        out = self._to_egg(e)
+        rows, cols = e.shape
+        if e.is_scalar:
+            self.seeds.append(scalar(out))
+        if rows == cols:
+            self.seeds.append(square(out))
+        if cols == 1:
+            self.seeds.append(col(out))
+        if rows == 1:
+            self.seeds.append(row(out))
+        if isinstance(e, N.Ones):
+            self.seeds.append(ones(out))
+        return out
+
+    def _to_egg(self, e: MExpr) -> M:  # noqa: PLR0911, C901 - one case a node type
+        if isinstance(e, N.Add):
+            return _fold([self.to_egg(t) for t in e.terms], lambda x, y: x + y)
+        if isinstance(e, N.MatMul):
+            return _fold([self.to_egg(f) for f in e.factors], lambda x, y: x @ y)
+        if isinstance(e, N.Hadamard):
+            return _fold([self.to_egg(f) for f in e.factors], lambda x, y: x.had(y))
+        if isinstance(e, N.Mul):
+            parts = [self.to_egg(f) for f in e.factors]
+            r = _rat(e.coeff)
+            if e.coeff != 1:
+                parts.insert(0, M.num(r) if r is not None else self._atom(N.Const(e.coeff)))
+            out = parts[-1]
+            for p in reversed(parts[:-1]):
+                out = p * out
+            return out
+        if isinstance(e, N.Const) and _rat(e.value) is not None:
+            return M.num(_rat(e.value))
+        if isinstance(e, N.Elementwise):
+            return M.ew(e.func, self.to_egg(e.arg))
+        if isinstance(e, N.HadamardDiv):
+            return self.to_egg(e.num).hdiv(self.to_egg(e.den))
+        if isinstance(e, N.HadamardPow) and _rat(e.exponent) is not None:
+            return self.to_egg(e.base).hpow(_rat(e.exponent))
+        if (
+            isinstance(e, N.Power)
+            and isinstance(e.exponent, N.Const)
+            and _rat(e.exponent.value) is not None
+        ):
+            return self.to_egg(e.base).pow(_rat(e.exponent.value))
+        unary = {N.Transpose: "T", N.Inverse: "inv", N.Trace: "tr", N.Sum: "total",
+                 N.DiagMat: "dmat", N.DiagVec: "dvec"}
+        if type(e) in unary:
+            return getattr(self.to_egg(e.args[0]), unary[type(e)])
+        if isinstance(e, N.LEAVES) or not e.args or len(e.args) > 3:
+            return self._atom(e)
+        head = self._index(self.heads, e)
+        if head == len(self.head_tokens):
+            self.head_tokens.append(tokens(text(e)) - sum(tokens(text(a)) for a in e.args))
+        args = [self.to_egg(a) for a in e.args]
+        return (M.app1, M.app2, M.app3)[len(args) - 1](head, *args)
+
+    def _atom(self, e: MExpr) -> M:
+        return M.atom(self._index(self.atoms, e))
+
+    # -- the cost of a term ---------------------------------------------------------------------
+
+    def cost(self, egraph: EGraph, expr: object, kids: list) -> tuple[int, int]:
+        name = _name(expr)
+        if name not in _OURS:  # a literal (index, number, function name)
+            return (0, ATOM)
+        args = get_callable_args(expr)
+        if name == "atom":
+            return (tokens(text(self.atoms[_int(args[0])])), ATOM)
+        if name == "num":
+            return _number_cost(args[0].value)
+        if name in ("app1", "app2", "app3"):
+            return (self.head_tokens[_int(args[0])] + sum(k[0] for k in kids[1:]), FUNC)
+        if name in ("ew", "tr", "total", "dmat", "dvec"):
+            return (3 + kids[-1][0], FUNC)
+        if name == "__add__":
+            (a, _), (b, kb) = kids
+            return (a + b + (kb != NEG), SUM)
+        if name == "__matmul__":
+            return (sum(_wrap(k, {SUM, NEG, HAD}) for k in kids), PROD)
+        if name == "__mul__":
+            s, body = kids
+            negative = s[1] in (NUMNEG, MINUS_ONE)
+            left = _wrap(s, COMPOUND | {NUMNEG, MINUS_ONE})
+            if s[1] in (ONE, MINUS_ONE):
+                left = int(negative)
+            return (left + _wrap(body, {SUM, NEG, HAD}), NEG if negative else PROD)
+        if name == "had":
+            return (1 + sum(_wrap(k, {SUM, NEG, PROD, NUMNEG, MINUS_ONE}) for k in kids), HAD)
+        if name == "hdiv":
+            return (1 + sum(_wrap(k, NEGATIVE) for k in kids), HAD)
+        if name in ("T", "inv"):
+            return (1 + _wrap(kids[0], NEGATIVE), POST)
+        if name in ("hpow", "pow"):
+            k = _exponent(args[1])
+            own = 1 if k.denominator == 1 and k > 0 else 2 if k == -1 else 3
+            return (own + _wrap(kids[0], NEGATIVE | {POST}), HAD if k < 0 else POST)
+        raise AssertionError(name)
+
+    # -- egglog -> matdiff ----------------------------------------------------------------------
+
+    def back(self, t: object) -> MExpr:  # noqa: PLR0911, C901 - one case a constructor
+        name = _name(t)
+        args = get_callable_args(t)
+        if name == "atom":
+            return self.atoms[_int(args[0])]
+        if name == "num":
+            return N.Const(sympy.Rational(args[0].value))
+        if name in ("app1", "app2", "app3"):
+            head = self.heads[_int(args[0])]
+            kids = iter([self.back(a) for a in args[1:]])
+            return type(head)(*head.map_init(lambda _: next(kids)))
+        if name == "ew":
+            return N.Elementwise(str(get_literal_value(args[0])), self.back(args[1]))
+        if name in ("hpow", "pow"):
+            k = sympy.Rational(args[1].value)
+            base = self.back(args[0])
+            return N.HadamardPow(base, k) if name == "hpow" else N.Power(base, N.Const(k))
+        kids = [self.back(a) for a in args]
+        if name == "__add__":
+            return N.Add(tuple(_flat(kids, N.Add, "terms")))
+        if name == "__matmul__":
+            return N.MatMul(tuple(_flat(kids, N.MatMul, "factors")))
+        if name == "had":
+            return N.Hadamard(tuple(_flat(kids, N.Hadamard, "factors")))
+        if name == "hdiv":
+            return N.HadamardDiv(*kids)
+        if name == "__mul__":
+            return _scaled(*kids)
+        unary = {"T": N.Transpose, "inv": N.Inverse, "tr": N.Trace, "total": N.Sum,
+                 "dmat": N.DiagMat, "dvec": N.DiagVec}
+        return unary[name](kids[0])
+
+
+_OURS = {"atom", "num", "app1", "app2", "app3", "ew", "tr", "total", "dmat", "dvec", "__add__",
+         "__matmul__", "__mul__", "had", "hdiv", "T", "inv", "hpow", "pow"}
+
+
+def _fold(parts: list[M], op: object) -> M:
+    out = parts[0]
+    for p in parts[1:]:
+        out = op(out, p)
+    return out
+
+
+def _wrap(cost: tuple[int, int], bracketed: set[int]) -> int:
+    return cost[0] + 2 * (cost[1] in bracketed)
+
+
+def _name(t: object) -> str | None:
+    fn = get_callable_fn(t)
+    if fn is None:
+        return None
+    name = str(fn)
+    return _OPERATORS.get(name) or name.split(".")[-1]
+
+
+_OPERATORS = {"· + ·": "__add__", "· * ·": "__mul__", "· @ ·": "__matmul__"}
+
+
+def _exponent(t: object) -> Fraction:
+    try:
+        return Fraction(t.value)
+    except Exception:  # noqa: BLE001 - an e-class reference, not a literal: a guess
+        return Fraction(2)
+
+
+def _int(t: object) -> int:
+    return int(get_literal_value(t))
+
+
+def _flat(kids: list[MExpr], kind: type, attr: str) -> list[MExpr]:
+    out: list[MExpr] = []
+    for k in kids:
+        out.extend(getattr(k, attr) if isinstance(k, kind) else [k])
+    return out
+
+
+def _scaled(s: MExpr, body: MExpr) -> MExpr:
+    """s · body as one Mul: numbers into the coefficient, scalars into the scalar factors."""
+    coeff, scalars, rest = sympy.Integer(1), [], body
+    for part in (s, body):
+        if isinstance(part, N.Mul):
+            coeff *= part.coeff
+            scalars.extend(part.scalars)
+            if part is body:
+                rest = part.body
+        elif isinstance(part, N.Const):
+            coeff *= part.value
+            if part is body:
+                rest = None
+        elif part is s:
+            scalars.append(part)
+    if rest is not None and rest.is_scalar and body is not s:
+        scalars.append(rest)
+        rest = None
+    if not scalars and rest is None:
+        return N.Const(coeff)
+    if coeff == 1 and rest is None and len(scalars) == 1:
+        return scalars[0]
+    if coeff == 1 and not scalars and rest is not None:
+        return rest
+    return N.Mul(coeff, tuple(scalars), rest)
+
+
+@dataclass
+class Limits:
+    """Every run stops: at ``iterations`` rounds, ``nodes`` e-nodes or ``seconds`` (checked
+    between rounds of ``chunk`` iterations; the back-off scheduler bans a rule whose matches
+    exceed ``match_limit`` for ``ban_length`` iterations)."""
+
+    iterations: int = 30
+    nodes: int = 20000
+    seconds: float = 5.0
+    chunk: int = 3
+    match_limit: int = 2000
+    ban_length: int = 3
+
+
+@dataclass
+class Outcome:
+    text: str
+    tree: MExpr
+    cost: int
+    seconds: float
+    iterations: int
+    nodes: int
+    stop: str
+
+
+def simplify(e: MExpr, limits: Limits) -> Outcome:
+    """Saturate ``e`` under the identities within ``limits``, extract the fewest tokens."""
+    start = time.perf_counter()
+    bridge = Bridge()
+    term = bridge.to_egg(e)
+    egraph = EGraph()
+    egraph.register(term, *bridge.seeds)
+    done, stop, nodes = 0, "saturated", 0
+    while done < limits.iterations:
+        scheduler = back_off(match_limit=limits.match_limit, ban_length=limits.ban_length)
+        step = run(SHAPES).saturate() + run(RULES, scheduler=scheduler)
+        before = nodes
+        report = egraph.run(step * limits.chunk)
+        done += limits.chunk
+        nodes = sum(size for _, size in egraph.all_function_sizes())
+        if nodes == before and not report.updated:
+            break
+        if nodes > limits.nodes:
+            stop = "node limit"
+            break
+        if time.perf_counter() - start > limits.seconds:
+            stop = "timeout"
+            break
+    else:
+        stop = "iteration limit"
+    best, cost = egraph.extract(term, include_cost=True, cost_model=bridge.cost)
+    tree = bridge.back(best)
+    return Outcome(text(tree), tree, cost[0], time.perf_counter() - start, done, nodes, stop)
