@@ -34,11 +34,12 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent), str(HERE.parent / "tests")]
 
-import matdiff_magic as md  # noqa: E402
-from matdiff_magic.answers import check_against  # noqa: E402
 from egglog_bench.bridge import Limits, Outcome, simplify  # noqa: E402
 from egglog_bench.capture import derive_caught, time_tidy  # noqa: E402
 from egglog_bench.report import markdown  # noqa: E402
+
+import matdiff_magic as md  # noqa: E402
+from matdiff_magic.answers import check_against  # noqa: E402
 from matdiff_magic.written_tokens import tokens  # noqa: E402
 
 
@@ -84,7 +85,7 @@ def _egglog(result: md.Result, tree: object, limits: Limits) -> Run:
     run = Run()
     try:
         out: Outcome = simplify(tree, limits)
-    except BaseException as err:  # noqa: BLE001 - a Rust panic is a BaseException
+    except BaseException as err:
         if isinstance(err, KeyboardInterrupt):
             raise
         run.error = f"{type(err).__name__}: {str(err)[:160]}"

@@ -26,8 +26,8 @@ from egglog import (
     get_literal_value,
     run,
 )
-from egglog_bench.language import RULES, SHAPES, M, col, ones, row, scalar, square
 
+from egglog_bench.language import RULES, SHAPES, M, col, ones, row, scalar, square
 from matdiff_magic.printing.text import text
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr as MExpr
@@ -37,6 +37,7 @@ from matdiff_magic.written_tokens import tokens
 ATOM, FUNC, POST, PROD, HAD, NEG, SUM, NUM, NUMNEG, ONE, MINUS_ONE = range(11)
 COMPOUND = {PROD, HAD, NEG, SUM}
 NEGATIVE = COMPOUND | {NUMNEG, MINUS_ONE}
+NUMBERS = {NUM, NUMNEG, ONE, MINUS_ONE}
 
 
 def _rat(value: sympy.Expr) -> BigRat | None:
@@ -85,7 +86,7 @@ class Bridge:
             self.seeds.append(ones(out))
         return out
 
-    def _to_egg(self, e: MExpr) -> M:  # noqa: PLR0911, C901 - one case a node type
+    def _to_egg(self, e: MExpr) -> M:
         if isinstance(e, N.Add):
             return _fold([self.to_egg(t) for t in e.terms], lambda x, y: x + y)
         if isinstance(e, N.MatMul):
@@ -132,7 +133,13 @@ class Bridge:
 
     # -- the cost of a term ---------------------------------------------------------------------
 
-    def cost(self, egraph: EGraph, expr: object, kids: list) -> tuple[int, int]:
+    def cost(self, egraph: EGraph, expr: object, kids: list) -> tuple[int, int, int]:
+        """(tokens, e-nodes, kind): the node count breaks ties and makes every term cost more
+        than its subterms (a ≡ 1·a at equal tokens would otherwise let extraction loop)."""
+        own, kind = self._tokens(expr, [(k[0], k[2]) for k in kids])
+        return (own, 1 + sum(k[1] for k in kids), kind)
+
+    def _tokens(self, expr: object, kids: list) -> tuple[int, int]:  # noqa: PLR0911, C901
         name = _name(expr)
         if name not in _OURS:  # a literal (index, number, function name)
             return (0, ATOM)
@@ -156,7 +163,9 @@ class Bridge:
             left = _wrap(s, COMPOUND | {NUMNEG, MINUS_ONE})
             if s[1] in (ONE, MINUS_ONE):
                 left = int(negative)
-            return (left + _wrap(body, {SUM, NEG, HAD}), NEG if negative else PROD)
+            # a number's body is bracketed only as a sum (-p ⊘ q, 2 (p + q))
+            body_brackets = {SUM, NEG} if s[1] in NUMBERS else {SUM, NEG, HAD}
+            return (left + _wrap(body, body_brackets), NEG if negative else PROD)
         if name == "had":
             return (1 + sum(_wrap(k, {SUM, NEG, PROD, NUMNEG, MINUS_ONE}) for k in kids), HAD)
         if name == "hdiv":
@@ -165,13 +174,14 @@ class Bridge:
             return (1 + _wrap(kids[0], NEGATIVE), POST)
         if name in ("hpow", "pow"):
             k = _exponent(args[1])
-            own = 1 if k.denominator == 1 and k > 0 else 2 if k == -1 else 3
-            return (own + _wrap(kids[0], NEGATIVE | {POST}), HAD if k < 0 else POST)
+            # x∘², p/s, p/s², x^(1/2)
+            own = 1 if k.denominator == 1 and abs(k) == 1 else 2 if k.denominator == 1 else 3
+            return (own + _wrap(kids[0], NEGATIVE | {POST}), POST)
         raise AssertionError(name)
 
     # -- egglog -> matdiff ----------------------------------------------------------------------
 
-    def back(self, t: object) -> MExpr:  # noqa: PLR0911, C901 - one case a constructor
+    def back(self, t: object) -> MExpr:
         name = _name(t)
         args = get_callable_args(t)
         if name == "atom":
@@ -233,7 +243,7 @@ _OPERATORS = {"· + ·": "__add__", "· * ·": "__mul__", "· @ ·": "__matmul__
 def _exponent(t: object) -> Fraction:
     try:
         return Fraction(t.value)
-    except Exception:  # noqa: BLE001 - an e-class reference, not a literal: a guess
+    except Exception:
         return Fraction(2)
 
 
@@ -283,7 +293,7 @@ class Limits:
 
     iterations: int = 30
     nodes: int = 20000
-    seconds: float = 5.0
+    seconds: float = 3.0
     chunk: int = 3
     match_limit: int = 2000
     ban_length: int = 3

@@ -25,8 +25,8 @@ from egglog import (
     String,
     StringLike,
     eq,
-    ne,
     i64Like,
+    ne,
     relation,
     rewrite,
     rule,
@@ -55,7 +55,7 @@ class M(Expr):
     def __matmul__(self, other: M) -> M: ...
 
     @property
-    def T(self) -> M: ...  # noqa: N802
+    def T(self) -> M: ...
     @property
     def inv(self) -> M: ...
     @property
@@ -99,7 +99,8 @@ RULE_GROUPS = [
     "scalars: s(tA) = (st)A, commuting scalars, numbers folded, like terms collected "
     "(numbers out of brackets / spread a number), (aᵀx) b = b aᵀ x",
     "sums: commutativity, associativity",
-    "traces: tr(s) = s, tr(AB) = tr(BA), tr(A+B), tr(sA), tr(Aᵀ) = tr(A) (traces of scalars)",
+    "traces: tr(s) = s, tr(AB) = tr(BA), tr(A+B) = tr A + tr B, tr(sA), tr(Aᵀ) = tr(A) "
+    "(traces of scalars)",
     "entry sums: 𝟏ᵀx = sum(x), xᵀ𝟏 = sum(x) (sums and traces by name)",
     "Hadamard: commutativity, associativity, over sums, scalars out, x⊙x = x∘², "
     "x⊙x∘k = x∘(k+1) (entrywise algebra)",
@@ -142,7 +143,7 @@ def _shapes(a: M, b: M, e: M, f: String, k: BigRat, p: BigRat) -> object:
 
 
 @RULES.register
-def _identities(  # noqa: PLR0915 - one list of identities reads best as one list
+def _identities(
     a: M, b: M, c: M, s: M, t: M, o: M, f: String, p: BigRat, q: BigRat
 ) -> object:
     # transposes
@@ -181,11 +182,11 @@ def _identities(  # noqa: PLR0915 - one list of identities reads best as one lis
     yield rewrite(s * (a + b)).to(s * a + s * b)
     yield rewrite(s * a + s * b).to(s * (a + b))
     yield rewrite(s * a + t * a).to((s + t) * a, scalar(s), scalar(t))
-    yield rewrite(s * a + a).to((s + M.num(_one(1))) * a)
+    yield rewrite(s * a + a).to((s + M.num(_one(1))) * a, scalar(s))
     yield rewrite(a + a).to(M.num(_one(2)) * a)
     yield rewrite(s * (t * a)).to((s * t) * a)
-    yield rewrite((s * t) * a).to(s * (t * a))
-    yield rewrite(s * t).to(t * s, scalar(t))
+    yield rewrite((s * t) * a).to(s * (t * a), scalar(s), scalar(t))
+    yield rewrite(s * t).to(t * s, scalar(s), scalar(t))
     yield rewrite(M.num(p) * M.num(q)).to(M.num(p * q))
     yield rewrite(M.num(p) + M.num(q)).to(M.num(p + q))
     yield rewrite(M.num(_one(1)) * a).to(a)
@@ -201,7 +202,6 @@ def _identities(  # noqa: PLR0915 - one list of identities reads best as one lis
     yield rewrite(a.tr).to(a, scalar(a))
     yield rewrite((a @ b).tr).to((b @ a).tr)
     yield rewrite((a + b).tr).to(a.tr + b.tr)
-    yield rewrite(a.tr + b.tr).to((a + b).tr)
     yield rewrite((s * a).tr).to(s * a.tr)
     yield rewrite(a.T.tr).to(a.tr)
     # entry sums

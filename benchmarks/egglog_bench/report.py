@@ -7,7 +7,6 @@ import platform
 from pathlib import Path
 
 from egglog_bench.language import RULE_GROUPS
-
 from matdiff_magic.written_tokens import tokens
 
 RESULTS = Path(__file__).resolve().parent.parent / "egglog_results.md"
