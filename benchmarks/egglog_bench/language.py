@@ -92,8 +92,7 @@ def _one(p: int) -> BigRat:
 RULE_GROUPS = [
     "transposes: (AB)ᵀ = BᵀAᵀ, (A+B)ᵀ, (sA)ᵀ, (Aᵀ)ᵀ = A, (A⁻¹)ᵀ = (Aᵀ)⁻¹, (A⊙B)ᵀ, f(A)ᵀ, "
     "diag(x)ᵀ = diag(x), sᵀ = s (transposes inward / gather a transpose)",
-    "inverses: (AB)⁻¹ = B⁻¹A⁻¹ for squares, (A⁻¹)⁻¹ = A, (cA)⁻¹ = c⁻¹A⁻¹ (expand square "
-    "inverses)",
+    "inverses: (AB)⁻¹ = B⁻¹A⁻¹ for squares, (A⁻¹)⁻¹ = A, (cA)⁻¹ = c⁻¹A⁻¹ (expand square inverses)",
     "products: associativity, distributivity both ways on both sides, scalars in and out of "
     "products (factor / multiply out)",
     "scalars: s(tA) = (st)A, commuting scalars, numbers folded, like terms collected "
@@ -143,9 +142,7 @@ def _shapes(a: M, b: M, e: M, f: String, k: BigRat, p: BigRat) -> object:
 
 
 @RULES.register
-def _identities(
-    a: M, b: M, c: M, s: M, t: M, o: M, f: String, p: BigRat, q: BigRat
-) -> object:
+def _identities(a: M, b: M, c: M, s: M, t: M, o: M, f: String, p: BigRat, q: BigRat) -> object:
     # transposes
     yield rewrite((a @ b).T).to(b.T @ a.T)
     yield rewrite(b.T @ a.T).to((a @ b).T)

@@ -52,7 +52,7 @@ def markdown(rows: list, facts: dict, limits: object, elapsed: float) -> str:
         "- **pre**: egglog from the tree matdiff's final simplify (`tree.tidy.tidy`) is given, "
         "in place of it. **post**: egglog from matdiff's printed result.",
         "- Tokens: `matdiff_magic.written_tokens.tokens` of the text printed by matdiff's "
-        "printer. Numerically equal: `md.check_against(result, egglog_text)` is \"correct\".",
+        'printer. Numerically equal: `md.check_against(result, egglog_text)` is "correct".',
         "- matdiff time: one cold `tidy` of the pre-simplify tree (best of 3); egglog time: "
         "translation, saturation and extraction (one run).",
         "- Identities given to egglog (egglog_bench/language.py):",
