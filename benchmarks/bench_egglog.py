@@ -52,6 +52,7 @@ class Run:
     nodes: int = 0
     verdict: str = ""
     error: str = ""
+    model: str = ""
 
 
 @dataclass
@@ -91,6 +92,7 @@ def _egglog(result: md.Result, tree: object, limits: Limits) -> Run:
         run.error = f"{type(err).__name__}: {str(err)[:160]}"
         return run
     run.text, run.seconds, run.stop, run.nodes = out.text, out.seconds, out.stop, out.nodes
+    run.model = out.model
     run.tokens = tokens(out.text)
     try:
         run.verdict = check_against(result, out.text).verdict
@@ -132,6 +134,7 @@ def summary(done: list[Row]) -> dict[str, object]:
             "numerically equal": sum(x.verdict == "correct" for x, _ in runs),
             "failed": sum(bool(getattr(r, kind).error) for r in done),
             "stops": _counts(x.stop for x, _ in runs),
+            "cost models": _counts(x.model for x, _ in runs),
             "seconds total": sum(x.seconds for x, _ in runs),
             "seconds median": statistics.median([x.seconds for x, _ in runs] or [0]),
             "seconds max": max([x.seconds for x, _ in runs] or [0]),

@@ -34,10 +34,14 @@ from matdiff_magic.tree.base import Expr as MExpr
 from matdiff_magic.written_tokens import tokens
 
 # kinds, cheapest first (the second element of a cost breaks ties towards simpler shapes)
-ATOM, FUNC, POST, PROD, HAD, NEG, SUM, NUM, NUMNEG, ONE, MINUS_ONE = range(11)
-COMPOUND = {PROD, HAD, NEG, SUM}
+ATOM, FUNC, POST, PROD, HAD, NEG, SUM, NUM, NUMNEG, ONE, MINUS_ONE, SCALED, TRANS = range(13)
+COMPOUND = {PROD, HAD, NEG, SUM, SCALED}
 NEGATIVE = COMPOUND | {NUMNEG, MINUS_ONE}
 NUMBERS = {NUM, NUMNEG, ONE, MINUS_ONE}
+# Classes are compared by tokens plus the brackets their kind usually costs inside a larger
+# formula: a class's cheapest term is chosen once for every place it stands, and (x - μ)ᵀ (six
+# tokens anywhere) beats xᵀ - μᵀ (five alone, seven bracketed in a product).
+PENALTY = {SUM: 2, HAD: 2, NEG: 1, SCALED: 1}
 
 
 def _rat(value: sympy.Expr) -> BigRat | None:
@@ -139,11 +143,22 @@ class Bridge:
 
     # -- the cost of a term ---------------------------------------------------------------------
 
-    def cost(self, egraph: EGraph, expr: object, kids: list) -> tuple[int, int, int]:
-        """(tokens, e-nodes, kind): the node count breaks ties and makes every term cost more
-        than its subterms (a ≡ 1·a at equal tokens would otherwise let extraction loop)."""
-        own, kind = self._tokens(expr, [(k[0], k[2]) for k in kids])
-        return (own, 1 + sum(k[1] for k in kids), kind)
+    def model(self, penalty: dict[int, int], contextual: bool) -> object:
+        """A cost model: (tokens + penalty of the kind, e-nodes, kind). The node count breaks
+        ties and makes every term cost more than its subterms (a ≡ 1·a would otherwise loop).
+        ``contextual``: a child is bracketed by where it stands (exact for the printer, but
+        not monotone, and egglog's extractor can panic on it); otherwise only by the penalty
+        of its own kind (monotone, less exact)."""
+
+        def cost(egraph: EGraph, expr: object, kids: list) -> tuple[int, int, int]:
+            if contextual:
+                real = [(k[0] - penalty.get(k[2], 0), k[2]) for k in kids]
+            else:
+                real = [(k[0], k[2] if k[2] in NUMBERS else ATOM) for k in kids]
+            own, kind = self._tokens(expr, real)
+            return (own + penalty.get(kind, 0), 1 + sum(k[1] for k in kids), kind)
+
+        return cost
 
     def _tokens(self, expr: object, kids: list) -> tuple[int, int]:
         name = _name(expr)
@@ -161,8 +176,9 @@ class Bridge:
         if name == "__add__":
             (a, _), (b, kb) = kids
             return (a + b + (kb != NEG), SUM)
+        # scalars come out of products, ᵀ and numerators when printed (``back``): -A p, 2 Aᵀ x
         if name == "__matmul__":
-            return (sum(_wrap(k, {SUM, NEG, HAD}) for k in kids), PROD)
+            return (sum(_wrap(k, {SUM, HAD}) for k in kids), _carried(kids, PROD))
         if name == "__mul__":
             s, body = kids
             negative = s[1] in (NUMNEG, MINUS_ONE)
@@ -171,18 +187,24 @@ class Bridge:
                 left = int(negative)
             # a number's body is bracketed only as a sum (-p ⊘ q, 2 (p + q))
             body_brackets = {SUM, NEG} if s[1] in NUMBERS else {SUM, NEG, HAD}
-            return (left + _wrap(body, body_brackets), NEG if negative else PROD)
+            return (left + _wrap(body, body_brackets), NEG if negative else SCALED)
         if name == "had":
-            return (1 + sum(_wrap(k, {SUM, NEG, PROD, NUMNEG, MINUS_ONE}) for k in kids), HAD)
+            return (1 + sum(_wrap(k, {SUM, PROD}) for k in kids), _carried(kids, HAD))
         if name == "hdiv":
-            return (1 + sum(_wrap(k, NEGATIVE) for k in kids), HAD)
-        if name in ("T", "inv"):
-            return (1 + _wrap(kids[0], NEGATIVE), POST)
+            top, bottom = kids
+            return (
+                1 + _wrap(top, {SUM, PROD, HAD}) + _wrap(bottom, NEGATIVE),
+                _carried([top], HAD),
+            )
+        if name == "T":
+            return (1 + _wrap(kids[0], {SUM, PROD, HAD}), _carried(kids, TRANS))
+        if name == "inv":  # X⁻ᵀ is (X⁻¹)ᵀ; (Xᵀ)⁻¹ is bracketed
+            return (1 + _wrap(kids[0], NEGATIVE | {TRANS}), POST)
         if name in ("hpow", "pow"):
             k = _exponent(args[1])
             # x∘², p/s, p/s², x^(1/2)
             own = 1 if k.denominator == 1 and abs(k) == 1 else 2 if k.denominator == 1 else 3
-            return (own + _wrap(kids[0], NEGATIVE | {POST}), POST)
+            return (own + _wrap(kids[0], NEGATIVE | {POST, TRANS}), POST)
         raise AssertionError(name)
 
     # -- egglog -> matdiff ----------------------------------------------------------------------
@@ -208,11 +230,13 @@ class Bridge:
         if name == "__add__":
             return N.Add(tuple(_flat(kids, N.Add, "terms")))
         if name == "__matmul__":
-            return N.MatMul(tuple(_flat(kids, N.MatMul, "factors")))
+            return _pulled(kids, lambda f: N.MatMul(tuple(_flat(f, N.MatMul, "factors"))))
         if name == "had":
-            return N.Hadamard(tuple(_flat(kids, N.Hadamard, "factors")))
+            return _pulled(kids, lambda f: N.Hadamard(tuple(_flat(f, N.Hadamard, "factors"))))
         if name == "hdiv":
-            return N.HadamardDiv(*kids)
+            return _pulled(kids[:1], lambda f: N.HadamardDiv(f[0], kids[1]))
+        if name == "T":
+            return _pulled(kids, lambda f: N.Transpose(f[0]))
         if name == "__mul__":
             return _scaled(*kids)
         unary = {
@@ -247,6 +271,12 @@ _OURS = {
     "hpow",
     "pow",
 }
+
+
+def _carried(kids: list, kind: int) -> int:
+    """The kind of a product whose scalar factors are written in front of it."""
+    kinds = {k[1] for k in kids}
+    return NEG if kinds & {NEG, NUMNEG, MINUS_ONE} else SCALED if SCALED in kinds else kind
 
 
 def _fold(parts: list[M], op: object) -> M:
@@ -287,6 +317,23 @@ def _flat(kids: list[MExpr], kind: type, attr: str) -> list[MExpr]:
     for k in kids:
         out.extend(getattr(k, attr) if isinstance(k, kind) else [k])
     return out
+
+
+def _pulled(kids: list[MExpr], make: object) -> MExpr:
+    """``make(kids)`` with the numbers and scalar factors of matrix-valued kids written in
+    front, as matdiff's own constructors place them (2 Xᵀ (X θ - y), not (2 Xᵀ) (X θ - y))."""
+    coeff, scalars, bodies = sympy.Integer(1), [], []
+    for k in kids:
+        if isinstance(k, N.Mul) and k.body is not None:
+            coeff *= k.coeff
+            scalars.extend(k.scalars)
+            bodies.append(k.body)
+        else:
+            bodies.append(k)
+    inner = make(bodies)
+    if coeff == 1 and not scalars:
+        return inner
+    return N.Mul(coeff, tuple(scalars), inner)
 
 
 def _scaled(s: MExpr, body: MExpr) -> MExpr:
@@ -339,6 +386,7 @@ class Outcome:
     iterations: int
     nodes: int
     stop: str
+    model: str
 
 
 def simplify(e: MExpr, limits: Limits) -> Outcome:
@@ -366,6 +414,28 @@ def simplify(e: MExpr, limits: Limits) -> Outcome:
             break
     else:
         stop = "iteration limit"
-    best, cost = egraph.extract(term, include_cost=True, cost_model=bridge.cost)
-    tree = bridge.back(best)
-    return Outcome(text(tree), tree, cost[0], time.perf_counter() - start, done, nodes, stop)
+    best = None
+    for name, model in MODELS:
+        try:
+            term_out, cost = egraph.extract(term, include_cost=True, cost_model=model(bridge))
+        except BaseException as err:  # a Rust panic is a BaseException
+            if isinstance(err, KeyboardInterrupt):
+                raise
+            continue
+        tree = bridge.back(term_out)
+        printed = text(tree)
+        if best is None or tokens(printed) < tokens(best[0]):
+            best = (printed, tree, name)
+    if best is None:
+        raise RuntimeError("every cost model failed to extract")
+    spent = time.perf_counter() - start
+    return Outcome(best[0], best[1], tokens(best[0]), spent, done, nodes, stop, best[2])
+
+
+# Extraction is cheap next to saturation: extract with each model, keep the fewest printed
+# tokens (the measure itself decides between them).
+MODELS = [
+    ("bracket-aware", lambda b: b.model({}, contextual=True)),
+    ("bracket-aware, penalised", lambda b: b.model(PENALTY, contextual=True)),
+    ("additive", lambda b: b.model(PENALTY, contextual=False)),
+]

@@ -202,8 +202,8 @@ def _identities(a: M, b: M, c: M, s: M, t: M, o: M, f: String, p: BigRat, q: Big
     yield rewrite((s * a).tr).to(s * a.tr)
     yield rewrite(a.T.tr).to(a.tr)
     # entry sums
-    yield rewrite(o.T @ a).to(a.total, ones(o), col(a))
-    yield rewrite(a.T @ o).to(a.total, ones(o), col(a))
+    yield rewrite(o.T @ a).to(a.total, ones(o), col(o), col(a))
+    yield rewrite(a.T @ o).to(a.total, ones(o), col(o), col(a))
     # Hadamard products
     yield rewrite(a.had(b)).to(b.had(a))
     yield rewrite(a.had(b).had(c)).to(a.had(b.had(c)))

@@ -32,7 +32,7 @@ def _aggregate(name: str, a: dict) -> list[str]:
         f"| {name} | {a['rows']} | {a['shorter']} | {a['equal']} | {a['longer']} | "
         f"{a['egglog tokens']} | {a['matdiff tokens']} | {a['numerically equal']} | "
         f"{a['failed']} | {a['seconds total']:.1f} | {a['seconds median']:.3f} | "
-        f"{a['seconds max']:.2f} | {_cell(a['stops'])} |"
+        f"{a['seconds max']:.2f} | {_cell(a['stops'])} | {_cell(a['cost models'])} |"
     ]
 
 
@@ -61,8 +61,8 @@ def markdown(rows: list, facts: dict, limits: object, elapsed: float) -> str:
         "## Aggregate",
         "",
         "| run | rows | shorter | equal | longer | egglog tokens | matdiff tokens | "
-        "numerically equal | failed | egglog s total | median | max | stops |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "numerically equal | failed | egglog s total | median | max | stops | cost model |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
         *_aggregate("pre (egglog instead of matdiff)", facts["pre"]),
         *_aggregate("post (egglog after matdiff)", facts["post"]),
         "",
@@ -87,6 +87,19 @@ def markdown(rows: list, facts: dict, limits: object, elapsed: float) -> str:
                     f"| {_cell(r.source)} | {kind} | `{_cell(r.matdiff)}` | `{_cell(run.text)}` "
                     f"| {r.matdiff_tokens} → {run.tokens} | {run.verdict} |"
                 )
+    out += [
+        "",
+        "## Post runs longer than matdiff's result (the cost model misjudging the printer)",
+        "",
+        "| row | matdiff | egglog (post) | tokens |",
+        "|---|---|---|---|",
+    ]
+    for r in rows:
+        if r.post.tokens is not None and r.post.tokens > r.matdiff_tokens:
+            out.append(
+                f"| {_cell(r.source)} | `{_cell(r.matdiff)}` | `{_cell(r.post.text)}` "
+                f"| {r.matdiff_tokens} → {r.post.tokens} |"
+            )
     out += [
         "",
         "## Every row",
