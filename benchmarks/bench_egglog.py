@@ -53,6 +53,7 @@ class Run:
     verdict: str = ""
     error: str = ""
     model: str = ""
+    extraction: float = 0.0
 
 
 @dataclass
@@ -92,7 +93,7 @@ def _egglog(result: md.Result, tree: object, limits: Limits) -> Run:
         run.error = f"{type(err).__name__}: {str(err)[:160]}"
         return run
     run.text, run.seconds, run.stop, run.nodes = out.text, out.seconds, out.stop, out.nodes
-    run.model = out.model
+    run.model, run.extraction = out.model, out.extraction
     run.tokens = tokens(out.text)
     try:
         run.verdict = check_against(result, out.text).verdict
@@ -138,6 +139,7 @@ def summary(done: list[Row]) -> dict[str, object]:
             "seconds total": sum(x.seconds for x, _ in runs),
             "seconds median": statistics.median([x.seconds for x, _ in runs] or [0]),
             "seconds max": max([x.seconds for x, _ in runs] or [0]),
+            "extraction seconds total": sum(x.extraction for x, _ in runs),
         }
 
     timed = [r.matdiff_seconds for r in done if r.matdiff_seconds is not None]

@@ -32,7 +32,8 @@ def _aggregate(name: str, a: dict) -> list[str]:
         f"| {name} | {a['rows']} | {a['shorter']} | {a['equal']} | {a['longer']} | "
         f"{a['egglog tokens']} | {a['matdiff tokens']} | {a['numerically equal']} | "
         f"{a['failed']} | {a['seconds total']:.1f} | {a['seconds median']:.3f} | "
-        f"{a['seconds max']:.2f} | {_cell(a['stops'])} | {_cell(a['cost models'])} |"
+        f"{a['seconds max']:.2f} | {a['extraction seconds total']:.1f} | {_cell(a['stops'])} | "
+        f"{_cell(a['cost models'])} |"
     ]
 
 
@@ -61,8 +62,9 @@ def markdown(rows: list, facts: dict, limits: object, elapsed: float) -> str:
         "## Aggregate",
         "",
         "| run | rows | shorter | equal | longer | egglog tokens | matdiff tokens | "
-        "numerically equal | failed | egglog s total | median | max | stops | cost model |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "numerically equal | failed | egglog s total | median | max | of which extraction | "
+        "stops | cost model used |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
         *_aggregate("pre (egglog instead of matdiff)", facts["pre"]),
         *_aggregate("post (egglog after matdiff)", facts["post"]),
         "",
