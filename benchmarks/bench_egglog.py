@@ -34,9 +34,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent), str(HERE.parent / "tests")]
 
-from egglog_bench.bridge import Limits, Outcome, simplify  # noqa: E402
 from egglog_bench.capture import derive_caught, time_tidy  # noqa: E402
 from egglog_bench.report import markdown  # noqa: E402
+from egglog_bench.saturate import Limits, Outcome, simplify  # noqa: E402
 
 import matdiff_magic as md  # noqa: E402
 from matdiff_magic.answers import check_against  # noqa: E402

@@ -1,18 +1,20 @@
-"""matdiff trees to egglog terms and back, the token cost model, and one bounded run.
+"""matdiff trees to egglog terms and back, and the token cost model (the run: saturate.py).
 
 Back from egglog the tree is built from the raw node classes (``tree/nodes``), not through the
 smart constructors: those simplify on their own, and the measurement is of what egglog
 extracted. It is printed by matdiff's text printer and counted by ``written_tokens.tokens``.
 
+Back-translation writes numbers and 1×1 factors in front of products, transposes and
+numerators, as matdiff's own constructors do (``2 Xᵀ (X θ - y)``, not ``(2 Xᵀ) (X θ - y)``).
+
 Cost model. ``tokens`` counts what the printer writes, and whether a piece gets brackets depends
-on where it stands, so a cost is (tokens, kind): the kind of the cheapest term of a class says
-whether its parent must bracket it ((a + b) under ᵀ, a product beside ⊙, ...), and a sum takes
-one token off for a negated term (a - b, not a + -b).
+on where it stands, so a cost is (tokens, e-nodes, kind): the kind of the cheapest term of a
+class says whether its parent must bracket it ((a + b) under ᵀ, a product beside ⊙, ...), and a
+sum takes one token off for a negated term (a - b, not a + -b).
 """
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -20,14 +22,12 @@ import sympy
 from egglog import (
     BigRat,
     EGraph,
-    back_off,
     get_callable_args,
     get_callable_fn,
     get_literal_value,
-    run,
 )
 
-from egglog_bench.language import RULES, SHAPES, M, col, ones, row, scalar, square
+from egglog_bench.language import M, col, ones, row, scalar, square
 from matdiff_magic.printing.text import text
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr as MExpr
@@ -372,86 +372,3 @@ def _scaled(s: MExpr, body: MExpr) -> MExpr:
     if coeff == 1 and not scalars and rest is not None:
         return rest
     return N.Mul(coeff, tuple(scalars), rest)
-
-
-@dataclass
-class Limits:
-    """Every run stops: at ``iterations`` rounds, ``nodes`` e-nodes or ``seconds`` (checked
-    between rounds of ``chunk`` iterations; the back-off scheduler bans a rule whose matches
-    exceed ``match_limit`` for ``ban_length`` iterations)."""
-
-    iterations: int = 30
-    nodes: int = 20000
-    seconds: float = 3.0
-    chunk: int = 3
-    match_limit: int = 2000
-    ban_length: int = 3
-
-
-@dataclass
-class Outcome:
-    text: str
-    tree: MExpr
-    cost: int
-    seconds: float
-    extraction: float
-    iterations: int
-    nodes: int
-    stop: str
-    model: str
-
-
-def simplify(e: MExpr, limits: Limits) -> Outcome:
-    """Saturate ``e`` under the identities within ``limits``, extract the fewest tokens."""
-    start = time.perf_counter()
-    bridge = Bridge()
-    term = bridge.to_egg(e)
-    egraph = EGraph()
-    egraph.register(term, *bridge.seeds)
-    done, stop, nodes = 0, "saturated", 0
-    while done < limits.iterations:
-        scheduler = back_off(match_limit=limits.match_limit, ban_length=limits.ban_length)
-        step = run(SHAPES).saturate() + run(RULES, scheduler=scheduler)
-        before = nodes
-        report = egraph.run(step * limits.chunk)
-        done += limits.chunk
-        nodes = sum(size for _, size in egraph.all_function_sizes())
-        if nodes == before and not report.updated:
-            break
-        if nodes > limits.nodes:
-            stop = "node limit"
-            break
-        if time.perf_counter() - start > limits.seconds:
-            stop = "timeout"
-            break
-    else:
-        stop = "iteration limit"
-    saturated = time.perf_counter()
-    best = None
-    for name, model in MODELS:
-        if best is not None and name != "bracket-aware":
-            break  # the others are fallbacks: a Python cost model is slow on a large e-graph
-        try:
-            term_out, cost = egraph.extract(term, include_cost=True, cost_model=model(bridge))
-        except BaseException as err:  # a Rust panic is a BaseException
-            if isinstance(err, KeyboardInterrupt):
-                raise
-            continue
-        tree = bridge.back(term_out)
-        printed = text(tree)
-        if best is None or tokens(printed) < tokens(best[0]):
-            best = (printed, tree, name)
-    if best is None:
-        raise RuntimeError("every cost model failed to extract")
-    spent = time.perf_counter() - start
-    extraction = time.perf_counter() - saturated
-    return Outcome(best[0], best[1], tokens(best[0]), spent, extraction, done, nodes, stop, best[2])
-
-
-# The bracket-aware model first; the additive one only when egglog's extractor fails on it.
-# (Extracting with both and keeping the fewer printed tokens won on 8 of 184 rows and doubled
-# the time: the Python cost model is called for every e-node, and dominates on large e-graphs.)
-MODELS = [
-    ("bracket-aware", lambda b: b.model({}, contextual=True)),
-    ("additive (fallback)", lambda b: b.model(PENALTY, contextual=False)),
-]
