@@ -144,6 +144,7 @@ def summary(done: list[Row]) -> dict[str, object]:
 
     timed = [r.matdiff_seconds for r in done if r.matdiff_seconds is not None]
     book = [r for r in done if r.book is not None and not r.error]
+    ran = [r for r in book if r.pre.tokens is not None]
     return {
         "pre": compare("pre"),
         "post": compare("post"),
@@ -153,9 +154,10 @@ def summary(done: list[Row]) -> dict[str, object]:
         "book rows": len(book),
         "book tokens": sum(tokens(r.book) for r in book),
         "matdiff tokens on book rows": sum(r.matdiff_tokens for r in book),
-        "egglog pre tokens on book rows": sum(
-            r.pre.tokens for r in book if r.pre.tokens is not None
-        ),
+        "book rows pre": len(ran),
+        "book tokens pre": sum(tokens(r.book) for r in ran),
+        "matdiff tokens pre": sum(r.matdiff_tokens for r in ran),
+        "egglog pre tokens on book rows": sum(r.pre.tokens for r in ran),
         "derive errors": sum(bool(r.error) for r in done),
     }
 

@@ -53,7 +53,8 @@ def markdown(rows: list, facts: dict, limits: object, elapsed: float) -> str:
         "- **pre**: egglog from the tree matdiff's final simplify (`tree.tidy.tidy`) is given, "
         "in place of it. **post**: egglog from matdiff's printed result.",
         "- Tokens: `matdiff_magic.written_tokens.tokens` of the text printed by matdiff's "
-        'printer. Numerically equal: `md.check_against(result, egglog_text)` is "correct".',
+        "printer. Numerically equal: `matdiff_magic.answers.check_against(result, text)` "
+        'is "correct" (random points, through the parser; no eval).',
         "- matdiff time: one cold `tidy` of the pre-simplify tree (best of 3); egglog time: "
         "translation, saturation and extraction (one run).",
         "- Identities given to egglog (egglog_bench/language.py):",
@@ -72,8 +73,9 @@ def markdown(rows: list, facts: dict, limits: object, elapsed: float) -> str:
         f"{facts['matdiff seconds total']:.2f} s total, median "
         f"{facts['matdiff seconds median']:.4f} s, max {facts['matdiff seconds max']:.3f} s.",
         f"- Book rows: {facts['book rows']}; tokens: book {facts['book tokens']}, matdiff "
-        f"{facts['matdiff tokens on book rows']}, egglog pre "
-        f"{facts['egglog pre tokens on book rows']} (rows where it ran).",
+        f"{facts['matdiff tokens on book rows']}. On the {facts['book rows pre']} of them where "
+        f"the pre run ran: book {facts['book tokens pre']}, matdiff "
+        f"{facts['matdiff tokens pre']}, egglog {facts['egglog pre tokens on book rows']}.",
         f"- Rows matdiff could not derive: {facts['derive errors']}.",
         "",
         "## Shorter than matdiff (candidates for named rewrites)",
