@@ -103,7 +103,8 @@ RULE_GROUPS = [
     "entry sums: 𝟏ᵀx = sum(x), xᵀ𝟏 = sum(x) (sums and traces by name)",
     "Hadamard: commutativity, associativity, over sums, scalars out, x⊙x = x∘², "
     "x⊙x∘k = x∘(k+1) (entrywise algebra)",
-    "reciprocals: x⊙(𝟏⊘x) = 𝟏, a⊙(𝟏⊘b) = a⊘b, (a⊘b)⊙c = (a⊙c)⊘b, a⊘(b⊘c) = (a⊙c)⊘b, "
+    "reciprocals: x⊙𝟏 = x, x⊘𝟏 = x, x⊙(𝟏⊘x) = 𝟏, a⊙(𝟏⊘b) = a⊘b, (a⊘b)⊙c = (a⊙c)⊘b, "
+    "a⊘(b⊘c) = (a⊙c)⊘b, "
     "(a⊙c)⊘c = a (reciprocals as quotients)",
     "diagonals: diag(x) y = x⊙y, diag(x) diag(y) = diag(x⊙y), diag(𝟏⊘x) = diag(x)⁻¹ "
     "(diagonal inverses, diagonals by name)",
@@ -217,6 +218,8 @@ def _identities(a: M, b: M, c: M, s: M, t: M, o: M, f: String, p: BigRat, q: Big
     yield rewrite(a.hpow(_one(1))).to(a)
     yield rewrite(a.hpow(p).hdiv(a)).to(a.hpow(p - _one(1)))
     # reciprocals and quotients
+    yield rewrite(a.had(o)).to(a, ones(o))
+    yield rewrite(a.hdiv(o)).to(a, ones(o))
     yield rewrite(a.had(o.hdiv(a))).to(o, ones(o))
     yield rewrite(a.had(o.hdiv(b))).to(a.hdiv(b), ones(o))
     yield rewrite(a.hdiv(b).had(c)).to(a.had(c).hdiv(b))
