@@ -180,7 +180,11 @@ def _apply(name: str, e: Expr) -> Expr:
     out = named(name, REWRITES[name], e)
     fired = _FIRED.get()
     if fired is not None and out is not e and out != e and name not in fired:
-        fired.append(name)
+        # a pass rebuilds the nodes above a merged copy of an equal subexpression through the
+        # smart constructors, which may tidy them; if a pass with no rule at all gives the same,
+        # the change is not this rewrite's and the simplify step must not cite it
+        if out != transform(e):
+            fired.append(name)
     return out
 
 
