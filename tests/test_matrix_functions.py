@@ -219,3 +219,56 @@ def test_the_chain_rule_reads_l_f_at_the_identity_as_f_prime(expr, closed_form):
     r = _derive(expr, "X", method="chain")
     assert "L_" not in r.text
     np.testing.assert_allclose(r.evaluate(VALUES), closed_form(X0), atol=1e-9)
+
+
+# -- where the spectral derivatives do not exist --------------------------------------------------
+
+TIES = [  # (function, variable, a value at which the derivative does not exist)
+    ("lambda_max(S)", "S", np.diag([1.0, 3.0, 3.0, 2.0])),
+    ("lambda_max(S)", "S", np.diag([1.0, 3.0, 3.0 + 1e-12, 2.0])),  # a near-tie
+    ("lambda_min(S)", "S", np.diag([1.0, 1.0, 3.0, 2.0])),
+    ("sigma_max(Y)", "Y", np.array([[2.0, 0, 0, 0], [0, 2.0, 0, 0], [0, 0, 1.0, 0]])),
+    ("sigma_max(Y)", "Y", np.zeros((3, N))),
+    ("norm_nuc(Y)", "Y", np.array([[2.0, 0, 0, 0], [0, 1.0, 0, 0], [0, 0, 0, 0]])),  # rank 2
+]
+
+
+@pytest.mark.parametrize(("expr", "wrt", "value"), TIES)
+def test_no_derivative_at_a_repeated_eigenvalue_or_singular_value(expr, wrt, value):
+    """evaluate and verify at such a point raise NotDifferentiableError (en and zh), never
+    return the gradient of an arbitrary eigenvector; the function value itself is fine."""
+    r = _derive(expr, wrt)
+    values = {**VALUES, wrt: value}
+    with pytest.raises(md.NotDifferentiableError) as info:
+        r.evaluate(values)
+    assert "no derivative" in str(info.value) and "不可导" in info.value.message_in("zh")
+    with pytest.raises(md.NotDifferentiableError):
+        r.verify(values)
+    assert np.isfinite(r.function_value(values)).all()
+    problem = parse_problem(D + expr)  # random points keep away from ties (check.EDGES)
+    assert not well_posed(problem.expr, bind(problem.variables, values))
+
+
+def test_repeated_positive_singular_values_keep_the_nuclear_norm_differentiable():
+    """‖X‖_* = Σ σ_i is smooth where X has full rank, even with σ_1 = σ_2: U Vᵀ is then the
+    polar factor, determined. Against central differences."""
+    q1, _ = np.linalg.qr(RNG.normal(size=(3, 3)))
+    q2, _ = np.linalg.qr(RNG.normal(size=(N, N)))
+    y = q1 @ np.diag([2.0, 2.0, 1.0]) @ q2[:3, :]
+    got = _derive("norm_nuc(Y)", "Y").evaluate({**VALUES, "Y": y})
+    nuc = lambda m: np.linalg.svd(m, compute_uv=False).sum()
+    h, e = 1e-6, RNG.normal(size=y.shape)
+    slope = (nuc(y + h * e) - nuc(y - h * e)) / (2 * h)
+    assert np.isclose(np.sum(got * e), slope, rtol=1e-6)
+
+
+def test_spectral_steps_state_their_assumption():
+    for expr, wrt, words in (
+        ("lambda_max(S)", "S", "simple eigenvalue"),
+        ("lambda_min(S)", "S", "simple eigenvalue"),
+        ("sigma_max(Y)", "Y", "simple singular value"),
+        ("norm_nuc(Y)", "Y", "full rank"),
+    ):
+        r = _derive(expr, wrt, method="differential")
+        said = " ".join(s.explanation() for s in r.steps)
+        assert words in said, (expr, said)

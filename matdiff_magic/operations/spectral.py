@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from matdiff_magic import dims
+from matdiff_magic.errors import NotDifferentiableError
 from matdiff_magic.language.functions import FunctionSpec, register_function
 from matdiff_magic.messages import Msg
 from matdiff_magic.operations import matrix_function_targets as T
@@ -98,7 +99,42 @@ def _spectral_value(func: str, x: np.ndarray) -> float:
     return float(s[0] if func == "sigma_max" else np.sum(s))
 
 
+# A gap below this (relative to the largest eigenvalue or singular value) is a tie: there the
+# derivative does not exist, and an eigenvector computed anyway would be an arbitrary one.
+TIE = 1e-8
+
+
+def _tie(gap: float, scale: float) -> bool:
+    return gap <= TIE * scale
+
+
+def _differentiable(kind: str, x: np.ndarray) -> None:
+    """Raise NotDifferentiableError where the gradient's factor is not determined: a repeated
+    extreme eigenvalue, a repeated (or zero) largest singular value, a rank-deficient X under
+    the nuclear norm (repeated positive singular values leave U Vᵀ determined)."""
+    if kind in ("v_max", "v_min"):
+        lam = np.linalg.eigvalsh(_sym(x))
+        if len(lam) < 2:
+            return
+        gap = lam[-1] - lam[-2] if kind == "v_max" else lam[1] - lam[0]
+        if _tie(gap, float(np.max(np.abs(lam)))):
+            func = "lambda_max" if kind == "v_max" else "lambda_min"
+            raise NotDifferentiableError(
+                Msg("eval.repeated_eigenvalue", func=func, gap=f"{gap:.2g}")
+            )
+        return
+    s = np.linalg.svd(x, compute_uv=False)
+    if kind == "polar":
+        if _tie(float(s[-1]), float(s[0])):
+            raise NotDifferentiableError(Msg("eval.rank_deficient", smallest=f"{s[-1]:.2g}"))
+        return
+    gap = float(s[0] - s[1]) if len(s) > 1 else float(s[0])
+    if _tie(gap, float(s[0])):
+        raise NotDifferentiableError(Msg("eval.repeated_singular_value", gap=f"{gap:.2g}"))
+
+
 def _factor(kind: str, x: np.ndarray) -> np.ndarray:
+    _differentiable(kind, x)
     if kind in ("v_max", "v_min"):
         _, vecs = np.linalg.eigh(_sym(x))
         return _signed(vecs[:, -1 if kind == "v_max" else 0]).reshape(-1, 1)
@@ -281,10 +317,10 @@ ROWS = {
         "largest singular value rule",
         "最大奇异值的微分",
         r"\mathrm{d}\sigma_{\max}(X) = u_{1}^{T} \mathrm{d}X\, v_{1}",
-        "Assuming σ_max = ‖X‖₂ is a simple singular value: u₁ and v₁ are its unit left and "
-        "right singular vectors (X v₁ = σ u₁, Xᵀ u₁ = σ v₁; flipping both signs changes "
-        "nothing).",
-        "设 σ_max = ‖X‖₂ 是单奇异值：u₁、v₁ 是对应的单位左、右奇异向量"
+        "Assuming σ_max = ‖X‖₂ is a simple singular value (and positive): u₁ and v₁ are its "
+        "unit left and right singular vectors (X v₁ = σ u₁, Xᵀ u₁ = σ v₁; flipping both signs "
+        "changes nothing).",
+        "设 σ_max = ‖X‖₂ 是单奇异值（且为正）：u₁、v₁ 是对应的单位左、右奇异向量"
         "（X v₁ = σ u₁，Xᵀ u₁ = σ v₁；两者同时变号不影响结果）。",
         _d_sigma,
     ),
