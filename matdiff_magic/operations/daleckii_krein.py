@@ -19,15 +19,19 @@ from matdiff_magic.messages import Msg
 from matdiff_magic.operations import daleckii_krein_numeric as DK
 from matdiff_magic.operations.define import define
 from matdiff_magic.operations.matrix_function import latex_name
-from matdiff_magic.operations.matrix_function_nodes import FUNCS, Frechet, FrechetKron
+from matdiff_magic.operations.matrix_function_nodes import (
+    FUNCS,
+    Frechet,
+    FrechetKron,
+)
+from matdiff_magic.operations.matrix_function_nodes import symmetric_argument as symmetric
 from matdiff_magic.printing.latex import LatexPrinter
 from matdiff_magic.rules.rule import table
 from matdiff_magic.tree import build as B
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
 from matdiff_magic.tree.canonical import ckey
-from matdiff_magic.tree.expand import TooLarge, expand
-from matdiff_magic.tree.rewrite import canonical, transform
+from matdiff_magic.tree.rewrite import transform
 from matdiff_magic.tree.shapes import new_shape, require_square
 
 
@@ -135,17 +139,6 @@ RULE = table("structure")(
     "L_f 关于 E 线性，且 L_f(X, E)ᵀ = L_f(X, Eᵀ)，所以先合并各项。"
     "数值由一次对称特征分解（eigh）求出。",
 )
-
-
-def symmetric(x: Expr) -> bool:
-    """Whether ``x`` equals its transpose by easy identities (its symmetric variables
-    symmetric), once expanded."""
-    if isinstance(x, N.Var):
-        return x.symmetric
-    try:
-        return ckey(canonical(expand(x))) == ckey(canonical(expand(B.transpose(x))))
-    except TooLarge:
-        return False
 
 
 def _as_frechet(t: Expr) -> tuple[tuple, Expr] | None:
