@@ -272,3 +272,27 @@ def test_spectral_steps_state_their_assumption():
         r = _derive(expr, wrt, method="differential")
         said = " ".join(s.explanation() for s in r.steps)
         assert words in said, (expr, said)
+
+
+# -- printed forms ----------------------------------------------------------------------------
+
+
+def test_nuclear_norm_steps_name_v_ut_rather_than_transposes_of_u_vt():
+    """d‖X‖_* = tr(V Uᵀ dX): the transpose of the factor U Vᵀ is the factor V Uᵀ, so the
+    steps never show ((U Vᵀ)ᵀ)ᵀ; the value of V Uᵀ is (U Vᵀ)ᵀ of NumPy's thin SVD."""
+    for method in ("differential", "vectorization"):
+        r = _derive("norm_nuc(Y)", "Y", method=method)
+        text = r.steps.text()
+        assert "V_Y U_Yᵀ" in text and "((U_Y V_Yᵀ)ᵀ)ᵀ" not in text and "tr((U_Y" not in text
+        assert r.text == "U_Y V_Yᵀ"
+    u, _, vt = np.linalg.svd(Y0, full_matrices=False)
+    r = _derive("norm_nuc(Y)", "Y", layout="numerator")
+    np.testing.assert_allclose(r.evaluate(VALUES), (u @ vt).T, atol=1e-10)
+
+
+def test_the_subscript_of_l_for_a_real_power_is_bracketed_in_text():
+    """L_(x^(1/3))(X, dX), not L_x^(1/3)(X, dX), which reads as a power of L_x."""
+    r = _derive("X^(1/3)", "X", method="vectorization")
+    assert "L_(x^(1/3))(X, dX)" in r.steps.text() and "J_(x^(1/3))(X)" in r.text
+    assert "L_x^" not in r.steps.text()
+    assert r"L_{x^{\frac{1}{3}}}" in r.steps.latex()

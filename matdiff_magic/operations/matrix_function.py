@@ -197,4 +197,5 @@ def latex_name(printer, func: str, p: sympy.Expr | None) -> str:
         names = {"expm": r"\exp", "logm": r"\log", "sqrtm": r"\sqrt{\cdot}"}
         return names.get(func) or "x^{" + printer.number(p) + "}"
     names = {"expm": "exp", "logm": "log", "sqrtm": "sqrt"}
-    return names.get(func) or "x^(" + printer.number(p) + ")"
+    # L_(x^(1/3))(X, E): the whole x^p is the subscript (L_x^(1/3) would read as a power)
+    return names.get(func) or "(x^(" + printer.number(p) + "))"

@@ -49,8 +49,8 @@ _SPECTRAL_FACTOR = (
     "        vecs = MOD.linalg.eigh((x + x.T) / 2)[1]\n"
     "        return signed(vecs[:, -1 if kind == 'v_max' else 0]).reshape(-1, 1)\n"
     "    u, s, vt = MOD.linalg.svd(x, full_matrices=False)\n"
-    "    if kind == 'polar':\n"
-    "        return u @ vt\n"
+    "    if kind in ('polar', 'polar_t'):\n"
+    "        return u @ vt if kind == 'polar' else (u @ vt).T\n"
     "    v = signed(vt[0])\n"
     "    return (x @ v / s[0] if kind == 'u1' else v).reshape(-1, 1)\n"
 )
