@@ -296,3 +296,20 @@ def test_the_subscript_of_l_for_a_real_power_is_bracketed_in_text():
     assert "L_(x^(1/3))(X, dX)" in r.steps.text() and "J_(x^(1/3))(X)" in r.text
     assert "L_x^" not in r.steps.text()
     assert r"L_{x^{\frac{1}{3}}}" in r.steps.latex()
+
+
+@pytest.mark.parametrize(
+    ("expr", "closed_form"),
+    [
+        ("tr(X^(1/3))", lambda: sl.fractional_matrix_power(X0, -2 / 3).real.T / 3),
+        ("y' logm(X) y", lambda: sl.logm(np.block([[X0.T, Y0[:1].T @ Y0[:1]],
+                                                   [np.zeros((N, N)), X0.T]])).real[:N, N:]),
+    ],
+)  # fmt: skip
+def test_the_vectorization_method_reads_the_frechet_matrix_back(expr, closed_form):
+    """vec⁻¹(K_f(X)ᵀ vec(E)) = L_f(Xᵀ, E): the vectorization method ends in L_f (or f′), not
+    in vec⁻¹ of an n²×n² matrix times a vector; the value against SciPy."""
+    r = _derive("w: vector(n)\n" + expr.replace("y", "w"), "X", method="vectorization")
+    assert "unvec" not in r.text and "J_" not in r.text
+    values = {**VALUES, "w": Y0[:1].T}
+    np.testing.assert_allclose(r.evaluate(values), closed_form(), atol=1e-8)

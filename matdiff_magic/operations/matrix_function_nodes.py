@@ -80,6 +80,14 @@ class FrechetKron(Expr):
     def _canonical_key(self) -> str:
         return f"K{self.func}({ckey(self.x)},{self.p})"
 
+    def applied_to(self, e: Expr, transposed: bool) -> Expr:
+        """vec⁻¹(K vec(E)) = L_f(X, E); vec⁻¹(Kᵀ vec(E)) = L_f(Xᵀ, E), the adjoint for
+        ⟨A, B⟩ = tr(Aᵀ B) (``tree.matfun_transpose``)."""
+        return B.rebuild(
+            Frechet(self.func, self.x, e, self.p),
+            (B.transpose(self.x) if transposed else self.x, e),
+        )
+
 
 HALF = sympy.Rational(1, 2)
 
