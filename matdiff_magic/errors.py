@@ -187,6 +187,11 @@ class EvaluationError(MatDiffError):
     """Numeric evaluation failed: a value is missing or cannot be used."""
 
 
+class NotDifferentiableError(EvaluationError):
+    """The function has no derivative at these values (a repeated top eigenvalue or singular
+    value, a rank-deficient matrix under the nuclear norm): no number is returned."""
+
+
 class VerificationError(MatDiffError):
     """A derivation failed its own numeric check: a bug in matdiff, never shown as an answer.
 
@@ -205,6 +210,7 @@ __all__ = [
     "NotApplicableError",
     "NotSupportedYetError",
     "EvaluationError",
+    "NotDifferentiableError",
     "VerificationError",
     "Msg",
     "Join",

@@ -904,6 +904,27 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "an eigenvector or singular vector",
         "zh": "特征向量或奇异向量",
     },
+    "eval.repeated_eigenvalue": {
+        "en": "{func} has no derivative here: the eigenvalue is repeated (its gap to the next "
+        "is {gap}), so the eigenvector v in v vᵀ is not determined; the formula needs a "
+        "simple eigenvalue",
+        "zh": "{func} 在此处不可导：该特征值是重特征值（与相邻特征值之差为 {gap}），"
+        "v vᵀ 中的特征向量 v 不唯一；公式要求单特征值",
+    },
+    "eval.repeated_singular_value": {
+        "en": "sigma_max has no derivative here: the largest singular value is repeated or 0 "
+        "(its gap to the next is {gap}), so u₁ v₁ᵀ is not determined; the formula needs a "
+        "simple positive largest singular value",
+        "zh": "sigma_max 在此处不可导：最大奇异值是重奇异值或为 0（与下一个之差为 {gap}），"
+        "u₁ v₁ᵀ 不唯一；公式要求最大奇异值为正且是单奇异值",
+    },
+    "eval.rank_deficient": {
+        "en": "the nuclear norm has no derivative here: the matrix does not have full rank (its "
+        "smallest singular value is {smallest}), so U Vᵀ is not determined; the formula "
+        "needs every singular value positive (repeated positive ones are fine)",
+        "zh": "核范数在此处不可导：矩阵不满秩（最小奇异值为 {smallest}），U Vᵀ 不唯一；"
+        "公式要求所有奇异值为正（正的重奇异值没有问题）",
+    },
     "eval.matfun_branch": {
         "en": "the matrix has an eigenvalue on the closed negative real axis: logm, sqrtm and "
         "X^p have no real principal value there",

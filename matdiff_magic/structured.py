@@ -32,6 +32,8 @@ from matdiff_magic.errors import Join, MatDiffError, Msg
 from matdiff_magic.language.problem import Problem, parse_problem
 from matdiff_magic.messages import format_message
 from matdiff_magic.methods.common import Outcome
+from matdiff_magic.operations.daleckii_krein import RULE as DALECKII_KREIN
+from matdiff_magic.operations.daleckii_krein import daleckii_krein
 from matdiff_magic.printing.names import latex_name, text_name
 from matdiff_magic.rules import conclusions as C
 from matdiff_magic.rules.rule import table
@@ -157,16 +159,59 @@ def _symmetric(e: Expr) -> bool:
         return False
 
 
+def _terms(g: Expr) -> list[Expr]:
+    """The terms of G (a number times a sum taken into it)."""
+    if isinstance(g, N.Mul) and isinstance(g.body, N.Add):
+        return [B.make_mul(g.coeff, g.scalars, t) for t in g.body.terms]
+    return list(g.terms) if isinstance(g, N.Add) else [g]
+
+
+def _common(e: Expr) -> sympy.Expr:
+    """The positive number every term of ``e`` shares (1 if none)."""
+    coeffs = [B.split(t)[0] for t in _terms(e)]
+    if not all(c.is_Rational for c in coeffs):
+        return sympy.Integer(1)
+    common = sympy.gcd_list([abs(c) for c in coeffs])
+    return common if common != 0 else sympy.Integer(1)
+
+
+def _diagonal(g: Expr) -> Expr:
+    """diag(G) as a diagonal matrix, a number all of G's terms share taken out of it:
+    2 diag(diag(S - M)), not diag(diag(2 S - 2 M))."""
+    common = _common(g)
+    inner = tidy(B.scale(1 / common, g)) if common != 1 else g
+    return B.scale(common, tidy(B.diag_mat(B.diag_vec(inner))))
+
+
+def _negative(e: Expr) -> bool:
+    return all(B.split(t)[0].could_extract_minus_sign() for t in _terms(e))
+
+
 def _simplified(raw: Expr, outcome: Outcome, var: N.Var, which: str) -> Expr:
-    """The convention's result, simplified; when G is already symmetric at a symmetric point
-    (logdet, quadratic forms), sym(G) is G and the entries form 2 G - diag(G)."""
-    if outcome.f.is_scalar and which in ("sym", "entries"):
-        g = _at_symmetric(outcome.value, var)
-        if _symmetric(g):
-            if which == "sym":
-                return g
-            return tidy(B.sub(B.scale(2, g), B.diag_mat(B.diag_vec(g))))
-    return _at_symmetric(raw, var)
+    """The convention's result, simplified. G's symmetric terms Gₛ (at a symmetric point:
+    logdet, quadratic forms, the variable itself) pass through sym unchanged, so with W the
+    others, sym(G) = Gₛ + (W + Wᵀ)/2 and the entries form 2 Gₛ + W + Wᵀ - diag(G): S - (M + Mᵀ)/2
+    for G = S - M, rather than S - M/2 - Mᵀ/2 or (S - M)ᵀ + S - M - diag(diag(S - M))."""
+    if not (outcome.f.is_scalar and which in ("sym", "entries")):
+        return _at_symmetric(raw, var)
+    g = _at_symmetric(outcome.value, var)
+    terms = _terms(g)
+    kept = [t for t in terms if _symmetric(t)]
+    w = B.add(*(t for t in terms if not _symmetric(t))) if len(kept) < len(terms) else None
+    if w is None:  # G symmetric: sym(G) = G, the entries form 2 G - diag(G)
+        return g if which == "sym" else tidy(B.sub(B.scale(2, g), B.diag_mat(B.diag_vec(g))))
+    if which == "entries":
+        twice = [B.scale(2, t) for t in kept]
+        return B.sub(tidy(B.add(*twice, w, B.transpose(w))), _diagonal(g))
+    pair = tidy(B.add(w, B.transpose(w)))
+    sign = -1 if _negative(pair) else 1
+    common = _common(pair)
+    scale = sympy.Rational(sign, 2) * common
+    if scale.is_integer:  # 2 S - M - Mᵀ: no bracket to keep
+        return tidy(B.add(*kept, B.scale(sympy.Rational(1, 2), pair)))
+    inside = tidy(B.scale(sign / common, pair))
+    half = B.make_mul(scale, (), inside)
+    return B.add(*kept, half) if kept else half
 
 
 def _label(symbol: N.Opaque, convention: str) -> N.Opaque:
@@ -200,6 +245,11 @@ def apply(outcome: Outcome, var: N.Var, convention: str) -> Outcome:
     steps.append(Step(lhs, raw, (RULES[key],), "=", True, "structure", params, claim))
     if final != raw:
         steps.append(Step(lhs, final, (C.SIMPLIFY,), "=", False, None, (), claim))
+    # L_f(X, E) of a symmetric X in its eigendecomposition's form, computed by eigh
+    eigen_form = daleckii_krein(final)
+    if eigen_form != final:
+        steps.append(Step(lhs, eigen_form, (DALECKII_KREIN,), "=", False, None, (), claim))
+        final = eigen_form
     # the result is about the declared variable (its values are symmetric, spd or diagonal;
     # plots move it along its own directions); the steps' claims name it the same way
     told = getattr(outcome, "numerator", None)  # a method's own numerator-layout narration

@@ -16,7 +16,7 @@ import numpy as np
 from matdiff_magic import claims as K
 from matdiff_magic.claims import Claim
 from matdiff_magic.derived import Derived
-from matdiff_magic.errors import EvaluationError
+from matdiff_magic.errors import EvaluationError, NotDifferentiableError
 from matdiff_magic.finite import (
     FD_NOISE,
     STEP,
@@ -168,6 +168,8 @@ class Point:
         truth = self.truth(claim)
         try:
             got = Evaluator(self.env)(r.expr)
+        except NotDifferentiableError:
+            raise  # no derivative at this point: say so, rather than try another point
         except EvaluationError:
             return False, float("inf"), False
         if truth is None:

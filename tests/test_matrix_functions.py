@@ -196,7 +196,8 @@ def test_a_matrix_function_of_a_symmetric_matrix_is_symmetric():
         r.evaluate({"P": p0}), sl.fractional_matrix_power(p0, -2 / 3).real / 3, atol=1e-9
     )
     r = md.derive(P + "tr(logm(P) logm(P))", "P")
-    assert r.verify().ok and "ᵀ" not in r.text
+    # the line before the Daleckii–Krein form (tests/test_daleckii_krein.py): 2 L_log(P, logm(P))
+    assert r.verify().ok and "ᵀ" not in r.steps[-2].text and "L_log" in r.steps[-2].text
     log_p = sl.logm(p0).real
     block = sl.logm(np.block([[p0, log_p], [np.zeros((N, N)), p0]])).real
     np.testing.assert_allclose(r.evaluate({"P": p0}), 2 * block[:N, N:], atol=1e-8)
@@ -218,3 +219,97 @@ def test_the_chain_rule_reads_l_f_at_the_identity_as_f_prime(expr, closed_form):
     r = _derive(expr, "X", method="chain")
     assert "L_" not in r.text
     np.testing.assert_allclose(r.evaluate(VALUES), closed_form(X0), atol=1e-9)
+
+
+# -- where the spectral derivatives do not exist --------------------------------------------------
+
+TIES = [  # (function, variable, a value at which the derivative does not exist)
+    ("lambda_max(S)", "S", np.diag([1.0, 3.0, 3.0, 2.0])),
+    ("lambda_max(S)", "S", np.diag([1.0, 3.0, 3.0 + 1e-12, 2.0])),  # a near-tie
+    ("lambda_min(S)", "S", np.diag([1.0, 1.0, 3.0, 2.0])),
+    ("sigma_max(Y)", "Y", np.array([[2.0, 0, 0, 0], [0, 2.0, 0, 0], [0, 0, 1.0, 0]])),
+    ("sigma_max(Y)", "Y", np.zeros((3, N))),
+    ("norm_nuc(Y)", "Y", np.array([[2.0, 0, 0, 0], [0, 1.0, 0, 0], [0, 0, 0, 0]])),  # rank 2
+]
+
+
+@pytest.mark.parametrize(("expr", "wrt", "value"), TIES)
+def test_no_derivative_at_a_repeated_eigenvalue_or_singular_value(expr, wrt, value):
+    """evaluate and verify at such a point raise NotDifferentiableError (en and zh), never
+    return the gradient of an arbitrary eigenvector; the function value itself is fine."""
+    r = _derive(expr, wrt)
+    values = {**VALUES, wrt: value}
+    with pytest.raises(md.NotDifferentiableError) as info:
+        r.evaluate(values)
+    assert "no derivative" in str(info.value) and "不可导" in info.value.message_in("zh")
+    with pytest.raises(md.NotDifferentiableError):
+        r.verify(values)
+    assert np.isfinite(r.function_value(values)).all()
+    problem = parse_problem(D + expr)  # random points keep away from ties (check.EDGES)
+    assert not well_posed(problem.expr, bind(problem.variables, values))
+
+
+def test_repeated_positive_singular_values_keep_the_nuclear_norm_differentiable():
+    """‖X‖_* = Σ σ_i is smooth where X has full rank, even with σ_1 = σ_2: U Vᵀ is then the
+    polar factor, determined. Against central differences."""
+    q1, _ = np.linalg.qr(RNG.normal(size=(3, 3)))
+    q2, _ = np.linalg.qr(RNG.normal(size=(N, N)))
+    y = q1 @ np.diag([2.0, 2.0, 1.0]) @ q2[:3, :]
+    got = _derive("norm_nuc(Y)", "Y").evaluate({**VALUES, "Y": y})
+    nuc = lambda m: np.linalg.svd(m, compute_uv=False).sum()
+    h, e = 1e-6, RNG.normal(size=y.shape)
+    slope = (nuc(y + h * e) - nuc(y - h * e)) / (2 * h)
+    assert np.isclose(np.sum(got * e), slope, rtol=1e-6)
+
+
+def test_spectral_steps_state_their_assumption():
+    for expr, wrt, words in (
+        ("lambda_max(S)", "S", "simple eigenvalue"),
+        ("lambda_min(S)", "S", "simple eigenvalue"),
+        ("sigma_max(Y)", "Y", "simple singular value"),
+        ("norm_nuc(Y)", "Y", "full rank"),
+    ):
+        r = _derive(expr, wrt, method="differential")
+        said = " ".join(s.explanation() for s in r.steps)
+        assert words in said, (expr, said)
+
+
+# -- printed forms ----------------------------------------------------------------------------
+
+
+def test_nuclear_norm_steps_name_v_ut_rather_than_transposes_of_u_vt():
+    """d‖X‖_* = tr(V Uᵀ dX): the transpose of the factor U Vᵀ is the factor V Uᵀ, so the
+    steps never show ((U Vᵀ)ᵀ)ᵀ; the value of V Uᵀ is (U Vᵀ)ᵀ of NumPy's thin SVD."""
+    for method in ("differential", "vectorization"):
+        r = _derive("norm_nuc(Y)", "Y", method=method)
+        text = r.steps.text()
+        assert "V_Y U_Yᵀ" in text and "((U_Y V_Yᵀ)ᵀ)ᵀ" not in text and "tr((U_Y" not in text
+        assert r.text == "U_Y V_Yᵀ"
+    u, _, vt = np.linalg.svd(Y0, full_matrices=False)
+    r = _derive("norm_nuc(Y)", "Y", layout="numerator")
+    np.testing.assert_allclose(r.evaluate(VALUES), (u @ vt).T, atol=1e-10)
+
+
+def test_the_subscript_of_l_for_a_real_power_is_bracketed_in_text():
+    """L_(x^(1/3))(X, dX), not L_x^(1/3)(X, dX), which reads as a power of L_x."""
+    r = _derive("X^(1/3)", "X", method="vectorization")
+    assert "L_(x^(1/3))(X, dX)" in r.steps.text() and "J_(x^(1/3))(X)" in r.text
+    assert "L_x^" not in r.steps.text()
+    assert r"L_{x^{\frac{1}{3}}}" in r.steps.latex()
+
+
+@pytest.mark.parametrize(
+    ("expr", "closed_form"),
+    [
+        ("tr(X^(1/3))", lambda: sl.fractional_matrix_power(X0, -2 / 3).real.T / 3),
+        ("y' logm(X) y", lambda: sl.logm(np.block([[X0.T, Y0[:1].T @ Y0[:1]],
+                                                   [np.zeros((N, N)), X0.T]])).real[:N, N:]),
+    ],
+)  # fmt: skip
+def test_the_vectorization_method_reads_the_frechet_matrix_back(expr, closed_form):
+    """vec⁻¹(K_f(X)ᵀ vec(E)) = L_f(Xᵀ, E): the vectorization method ends in L_f (or f′), not
+    in vec⁻¹ of an n²×n² matrix times a vector; the value against SciPy."""
+    r = _derive("w: vector(n)\n" + expr.replace("y", "w"), "X", method="vectorization")
+    assert "unvec" not in r.text and "J_" not in r.text
+    values = {**VALUES, "w": Y0[:1].T}
+    np.testing.assert_allclose(r.evaluate(values), closed_form(), atol=1e-8)

@@ -24,6 +24,7 @@ from matdiff_magic.errors import NotSupportedYetError
 from matdiff_magic.language.problem import parse_problem
 from matdiff_magic.numeric import Env, Evaluator
 from matdiff_magic.operations import OPERATIONS
+from matdiff_magic.operations.daleckii_krein import DividedDifferences, EigenBasis
 from matdiff_magic.operations.matrix_function_nodes import Frechet, FrechetKron, MatrixFunction
 from matdiff_magic.operations.spectral import Spectral, SpectralFactor
 from matdiff_magic.printing.latex import latex
@@ -92,8 +93,9 @@ NO_TRACE_TRICK = {N.Kron, N.KhatriRao}
 # The language has no name for vec⁻¹ (the methods write it when they reshape a gradient), for
 # a Fréchet derivative or its matrix (the methods write them when they differentiate expm).
 BUILT = {N.Unvec, Frechet, FrechetKron}
-# In results only: the eigenvectors and singular vectors of a spectral function's gradient.
-IN_RESULTS = {SpectralFactor}
+# In results only: the eigenvectors and singular vectors of a spectral function's gradient,
+# the eigenvectors and divided differences of the Daleckii–Krein form (tests/test_daleckii_krein).
+IN_RESULTS = {SpectralFactor, EigenBasis, DividedDifferences}
 
 # SymPy's exp, log and fractional MatPow of an explicit float matrix go through its Jordan form
 # and do not finish: the form is checked as SymPy's function of the symbol instead.

@@ -279,3 +279,43 @@ def test_the_taylor_check_plot_moves_along_symmetric_directions(convention):
     assert np.allclose(curves.direction, curves.direction.T)
     for errors in curves.first.values():
         assert plot_data.fitted_slope(curves.steps, errors) > 1.8
+
+
+@pytest.mark.parametrize(
+    ("convention", "expected"),
+    [
+        ("sym", "S - (M + Mᵀ)/2"),
+        ("entries", "2 S - M - Mᵀ - diag(diag(S - M))"),
+        ("free", "S - M"),
+    ],
+)
+def test_a_symmetric_term_of_g_stays_apart_in_each_convention(convention, expected):
+    """G = S - M: sym(G) = S - (M + Mᵀ)/2 (not S - M/2 - Mᵀ/2), the entries form
+    2 S - M - Mᵀ - diag(diag(S - M)) (not (S - M)ᵀ + S - diag(diag(S - M)) - M); the values
+    against sym(G), G + Gᵀ - diag(G) and G computed here."""
+    problem = "M: matrix(n, n); S: symmetric(n)\ntr((S - M)' (S - M))/2"
+    r = md.derive(problem, "S", symmetric=convention)
+    assert r.text == expected
+    rng = np.random.default_rng(5)
+    m, s = rng.normal(size=(4, 4)), (lambda a: a + a.T)(rng.normal(size=(4, 4)))
+    g = s - m
+    want = {"sym": (g + g.T) / 2, "entries": g + g.T - np.diag(np.diag(g)), "free": g}
+    np.testing.assert_allclose(r.evaluate({"M": m, "S": s}), want[convention], atol=1e-12)
+
+
+@pytest.mark.parametrize(
+    "expr",
+    ["norm(S - M)^2", "tr(M S) + x' S x", "x' S y + 3 tr(M S)", "tr(S M S) - logdet(S + 3 I)"],
+)
+def test_convention_forms_against_the_free_gradient(expr):
+    """Whatever form the simplification picks, sym and entries are sym(G) and G + Gᵀ - diag(G)
+    of the free gradient G, at a symmetric point."""
+    problem = "M: matrix(n, n); S: symmetric(n); x: vector(n); y: vector(n)\n" + expr
+    rng = np.random.default_rng(6)
+    s = (lambda a: a @ a.T / 4)(rng.normal(size=(4, 4)))
+    values = {"M": rng.normal(size=(4, 4)), "S": s, "x": rng.normal(size=(4, 1)),
+              "y": rng.normal(size=(4, 1))}  # fmt: skip
+    g = md.derive(problem, "S", symmetric="free").evaluate(values)
+    got = {c: md.derive(problem, "S", symmetric=c).evaluate(values) for c in ("sym", "entries")}
+    np.testing.assert_allclose(got["sym"], (g + g.T) / 2, atol=1e-10)
+    np.testing.assert_allclose(got["entries"], g + g.T - np.diag(np.diag(g)), atol=1e-10)

@@ -15,6 +15,7 @@ from matdiff_magic import dims
 from matdiff_magic.errors import NotSupportedYetError, ShapeError
 from matdiff_magic.language.functions import FunctionSpec, register_function
 from matdiff_magic.messages import Msg
+from matdiff_magic.operations import daleckii_krein_numeric as DK
 from matdiff_magic.operations import matrix_function_numeric as F
 from matdiff_magic.operations import matrix_function_targets as T
 from matdiff_magic.operations.define import define
@@ -25,6 +26,7 @@ from matdiff_magic.operations.matrix_function_nodes import (
     MatrixFunction,
     derivative_of,
     function_of,
+    symmetric_argument,
 )
 from matdiff_magic.printing import base as P
 from matdiff_magic.printing.latex import LatexPrinter
@@ -66,8 +68,14 @@ def _frechet_code(p, e) -> str:
 
 
 def _target_frechet(p, e, target: str) -> str:
-    """torch / JAX: L_exp by the block formula with the target's expm; the others have no
-    code there (the target has no logm, sqrtm or X^p of a general matrix)."""
+    """torch / JAX: L_exp by the block formula with the target's expm; L_f of a symmetric X
+    in the Daleckii–Krein form by the target's eigh; the others have no code there (the
+    target has no logm, sqrtm or X^p of a general matrix)."""
+    if e.func != "expm" and symmetric_argument(e.x):
+        for helper in ("_frechet_sym", *DK.NEEDS["_frechet_sym"]):
+            p.helpers.add(DK.helper_name(helper, target))
+        func, power = repr(e.func), repr(_p(e))
+        return f"(lambda a, d: {DK.helper_name('_frechet_sym', target)}({func}, a, d, {power}))"
     if e.func != "expm":
         func = {"logm": "logm", "sqrtm": "sqrtm", "power": "X^p"}[e.func]
         raise NotSupportedYetError(Msg("code.no_matfun_target", func=func, target=target))

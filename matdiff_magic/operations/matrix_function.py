@@ -10,6 +10,7 @@ import sympy
 from matdiff_magic.errors import NotSupportedYetError
 from matdiff_magic.language.functions import FunctionSpec, register_function, set_matrix_power
 from matdiff_magic.messages import Msg
+from matdiff_magic.operations import daleckii_krein_numeric as DK
 from matdiff_magic.operations import matrix_function_numeric as F
 from matdiff_magic.operations import matrix_function_targets as T
 from matdiff_magic.operations.define import define
@@ -17,6 +18,7 @@ from matdiff_magic.operations.matrix_function_nodes import (
     Frechet,
     MatrixFunction,
     matrix_power,
+    symmetric_argument,
 )
 from matdiff_magic.printing import base as P
 from matdiff_magic.printing.latex import LatexPrinter
@@ -56,14 +58,19 @@ def _code(p, e):
 
 
 def _target_code(target: str):
-    """e^X from the target's own expm; the other functions have no code there (see
+    """e^X from the target's own expm; logm, sqrtm and X^p of a symmetric X as
+    U diag(f(λ)) Uᵀ by the target's eigh; of another X they have no code there (see
     ``matrix_function_targets``)."""
 
     def code(p, e):
-        if e.func != "expm":
+        if e.func == "expm":
+            return p.call(T.EXPM[target], e.arg)
+        if not symmetric_argument(e.arg):
             message = Msg("code.no_matfun_target", func=_NAME[e.func], target=target)
             raise NotSupportedYetError(message)
-        return p.call(T.EXPM[target], e.arg)
+        name = DK.helper_name("_matfun_sym", target)
+        p.helpers.add(name)
+        return p.call(name, repr(e.func), e.arg, repr(None if e.p is None else float(e.p)))
 
     return code
 
@@ -190,4 +197,5 @@ def latex_name(printer, func: str, p: sympy.Expr | None) -> str:
         names = {"expm": r"\exp", "logm": r"\log", "sqrtm": r"\sqrt{\cdot}"}
         return names.get(func) or "x^{" + printer.number(p) + "}"
     names = {"expm": "exp", "logm": "log", "sqrtm": "sqrt"}
-    return names.get(func) or "x^(" + printer.number(p) + ")"
+    # L_(x^(1/3))(X, E): the whole x^p is the subscript (L_x^(1/3) would read as a power)
+    return names.get(func) or "(x^(" + printer.number(p) + "))"

@@ -11,8 +11,11 @@ import sympy
 
 from matdiff_magic import dims
 from matdiff_magic.tree import build as B
+from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
 from matdiff_magic.tree.canonical import ckey
+from matdiff_magic.tree.expand import TooLarge, expand
+from matdiff_magic.tree.rewrite import canonical
 from matdiff_magic.tree.shapes import new_shape, require_square
 
 FUNCS = ("expm", "logm", "sqrtm", "power")
@@ -77,6 +80,14 @@ class FrechetKron(Expr):
     def _canonical_key(self) -> str:
         return f"K{self.func}({ckey(self.x)},{self.p})"
 
+    def applied_to(self, e: Expr, transposed: bool) -> Expr:
+        """vec⁻¹(K vec(E)) = L_f(X, E); vec⁻¹(Kᵀ vec(E)) = L_f(Xᵀ, E), the adjoint for
+        ⟨A, B⟩ = tr(Aᵀ B) (``tree.matfun_transpose``)."""
+        return B.rebuild(
+            Frechet(self.func, self.x, e, self.p),
+            (B.transpose(self.x) if transposed else self.x, e),
+        )
+
 
 HALF = sympy.Rational(1, 2)
 
@@ -106,3 +117,14 @@ def derivative_of(node: MatrixFunction) -> Expr:
 def function_of(func: str, x: Expr, p: sympy.Expr | None) -> Expr:
     """f(X) for the function a Fréchet node names."""
     return matrix_power(x, p) if func == "power" else MatrixFunction(func, x)
+
+
+def symmetric_argument(x: Expr) -> bool:
+    """Whether ``x`` equals its transpose by easy identities (its symmetric and spd variables
+    symmetric), once expanded: then f(X) and L_f(X, E) have their eigendecomposition forms."""
+    if isinstance(x, N.Var):
+        return x.symmetric
+    try:
+        return ckey(canonical(expand(x))) == ckey(canonical(expand(B.transpose(x))))
+    except TooLarge:
+        return False

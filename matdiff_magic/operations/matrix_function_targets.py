@@ -6,8 +6,10 @@ module (``torch`` or ``jnp``); the code avoids Python branches on array values s
 
 What the targets have: ``torch.linalg.matrix_exp`` and ``jax.scipy.linalg.expm`` for e^X; eigh
 and the SVD for the spectral functions. Neither has a logm or fractional power of a general
-matrix that runs everywhere, so logm, sqrtm and X^p have no torch or JAX code: the generator
-says so (``code.no_matfun_target``) rather than writing an approximation."""
+matrix that runs everywhere, so logm, sqrtm and X^p of a general X have no torch or JAX code:
+the generator says so (``code.no_matfun_target``) rather than writing an approximation. Of a
+symmetric X (a symmetric or spd variable, XᵀX + I, ...) they are U diag(f(λ)) Uᵀ by eigh, and
+their Fréchet derivatives the Daleckii–Krein form (``daleckii_krein_numeric``)."""
 
 from __future__ import annotations
 
@@ -47,8 +49,8 @@ _SPECTRAL_FACTOR = (
     "        vecs = MOD.linalg.eigh((x + x.T) / 2)[1]\n"
     "        return signed(vecs[:, -1 if kind == 'v_max' else 0]).reshape(-1, 1)\n"
     "    u, s, vt = MOD.linalg.svd(x, full_matrices=False)\n"
-    "    if kind == 'polar':\n"
-    "        return u @ vt\n"
+    "    if kind in ('polar', 'polar_t'):\n"
+    "        return u @ vt if kind == 'polar' else (u @ vt).T\n"
     "    v = signed(vt[0])\n"
     "    return (x @ v / s[0] if kind == 'u1' else v).reshape(-1, 1)\n"
 )

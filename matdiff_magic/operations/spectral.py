@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from matdiff_magic import dims
+from matdiff_magic.errors import NotDifferentiableError
 from matdiff_magic.language.functions import FunctionSpec, register_function
 from matdiff_magic.messages import Msg
 from matdiff_magic.operations import matrix_function_targets as T
@@ -26,7 +27,7 @@ from matdiff_magic.tree.canonical import ckey
 from matdiff_magic.tree.shapes import new_shape, require_square
 
 VALUES = ("lambda_max", "lambda_min", "sigma_max", "norm_nuc")
-FACTORS = ("v_max", "v_min", "u1", "v1", "polar")
+FACTORS = ("v_max", "v_min", "u1", "v1", "polar", "polar_t")
 
 
 class Spectral(Expr):
@@ -48,7 +49,9 @@ class Spectral(Expr):
 
 
 class SpectralFactor(Expr):
-    """v of λ_max or λ_min (n×1), u₁ (m×1) and v₁ (n×1) of σ_max, U Vᵀ of the thin SVD (m×n)."""
+    """v of λ_max or λ_min (n×1), u₁ (m×1) and v₁ (n×1) of σ_max, U Vᵀ of the thin SVD (m×n)
+    and its transpose V Uᵀ (n×m): the transpose of one is the other (``transposed``), so the
+    nuclear norm's steps read tr(V Uᵀ dX) and U Vᵀ, never ((U Vᵀ)ᵀ)ᵀ."""
 
     __slots__ = ()
     _fields = ("kind", "arg")
@@ -63,11 +66,17 @@ class SpectralFactor(Expr):
             "u1": (arg.rows, dims.ONE),
             "v1": (arg.cols, dims.ONE),
             "polar": (arg.rows, arg.cols),
+            "polar_t": (arg.cols, arg.rows),
         }[kind]
         self._setup((kind, arg), new_shape(*shape))
 
     def _canonical_key(self) -> str:
         return f"{self.kind}({ckey(self.arg)})"
+
+    def transposed(self) -> Expr | None:
+        """(U Vᵀ)ᵀ = V Uᵀ and back (``build.transpose`` asks); None for the vectors."""
+        other = {"polar": "polar_t", "polar_t": "polar"}.get(self.kind)
+        return None if other is None else SpectralFactor(other, self.arg)
 
 
 # -- numbers ------------------------------------------------------------------------------------
@@ -98,13 +107,48 @@ def _spectral_value(func: str, x: np.ndarray) -> float:
     return float(s[0] if func == "sigma_max" else np.sum(s))
 
 
+# A gap below this (relative to the largest eigenvalue or singular value) is a tie: there the
+# derivative does not exist, and an eigenvector computed anyway would be an arbitrary one.
+TIE = 1e-8
+
+
+def _tie(gap: float, scale: float) -> bool:
+    return gap <= TIE * scale
+
+
+def _differentiable(kind: str, x: np.ndarray) -> None:
+    """Raise NotDifferentiableError where the gradient's factor is not determined: a repeated
+    extreme eigenvalue, a repeated (or zero) largest singular value, a rank-deficient X under
+    the nuclear norm (repeated positive singular values leave U Vᵀ determined)."""
+    if kind in ("v_max", "v_min"):
+        lam = np.linalg.eigvalsh(_sym(x))
+        if len(lam) < 2:
+            return
+        gap = lam[-1] - lam[-2] if kind == "v_max" else lam[1] - lam[0]
+        if _tie(gap, float(np.max(np.abs(lam)))):
+            func = "lambda_max" if kind == "v_max" else "lambda_min"
+            raise NotDifferentiableError(
+                Msg("eval.repeated_eigenvalue", func=func, gap=f"{gap:.2g}")
+            )
+        return
+    s = np.linalg.svd(x, compute_uv=False)
+    if kind in ("polar", "polar_t"):
+        if _tie(float(s[-1]), float(s[0])):
+            raise NotDifferentiableError(Msg("eval.rank_deficient", smallest=f"{s[-1]:.2g}"))
+        return
+    gap = float(s[0] - s[1]) if len(s) > 1 else float(s[0])
+    if _tie(gap, float(s[0])):
+        raise NotDifferentiableError(Msg("eval.repeated_singular_value", gap=f"{gap:.2g}"))
+
+
 def _factor(kind: str, x: np.ndarray) -> np.ndarray:
+    _differentiable(kind, x)
     if kind in ("v_max", "v_min"):
         _, vecs = np.linalg.eigh(_sym(x))
         return _signed(vecs[:, -1 if kind == "v_max" else 0]).reshape(-1, 1)
-    if kind == "polar":
+    if kind in ("polar", "polar_t"):
         u, _, vt = np.linalg.svd(x, full_matrices=False)
-        return u @ vt
+        return u @ vt if kind == "polar" else (u @ vt).T
     _, u, v = _top_singular(x)
     return (u if kind == "u1" else v).reshape(-1, 1)
 
@@ -151,9 +195,10 @@ def _print_value(printer, e, ascii_only: bool = False) -> str:
 def _print_factor(printer, e) -> str:
     latex = isinstance(printer, LatexPrinter)
     inner = printer._print(e.arg)
-    if e.kind == "polar":
+    if e.kind in ("polar", "polar_t"):
         sub = "_{" + inner + "}" if latex else "_" + (inner if len(inner) == 1 else f"({inner})")
-        return "U" + sub + " V" + sub + ("^{T}" if latex else "ᵀ")
+        first, second = ("U", "V") if e.kind == "polar" else ("V", "U")
+        return first + sub + " " + second + sub + ("^{T}" if latex else "ᵀ")
     name = _FACTOR_NAMES[e.kind][0 if latex else 1]
     return name + (r"\left(" + inner + r"\right)" if latex else "(" + inner + ")")
 
@@ -168,8 +213,8 @@ FACTOR_CODE = (
     "        vecs = np.linalg.eigh((x + x.T) / 2)[1]\n"
     "        return signed(vecs[:, -1 if kind == 'v_max' else 0]).reshape(-1, 1)\n"
     "    u, s, vt = np.linalg.svd(x, full_matrices=False)\n"
-    "    if kind == 'polar':\n"
-    "        return u @ vt\n"
+    "    if kind in ('polar', 'polar_t'):\n"
+    "        return u @ vt if kind == 'polar' else (u @ vt).T\n"
     "    v = signed(vt[0])\n"
     "    return (x @ v / s[0] if kind == 'u1' else v).reshape(-1, 1)\n"
 )
@@ -217,7 +262,7 @@ define(
     code=_coder("_spectral_factor", "kind"),
     helpers={"_spectral_factor": FACTOR_CODE},
     no_entry=Msg("op.spectral_factor"),
-    precedence=lambda e: P.MUL if e.kind == "polar" else P.ATOM,
+    precedence=lambda e: P.MUL if e.kind.startswith("polar") else P.ATOM,
 )
 for _name, _summary, _aliases in (
     ("lambda_max", "largest eigenvalue of a symmetric matrix", ("λ_max",)),
@@ -246,7 +291,7 @@ def _d_sigma(node: Expr, d) -> Expr:
 
 
 def _d_nuclear(node: Expr, d) -> Expr:
-    return B.trace(B.matmul(B.transpose(SpectralFactor("polar", node.arg)), d(node.arg)))
+    return B.trace(B.matmul(SpectralFactor("polar_t", node.arg), d(node.arg)))
 
 
 ROWS = {
@@ -281,10 +326,10 @@ ROWS = {
         "largest singular value rule",
         "最大奇异值的微分",
         r"\mathrm{d}\sigma_{\max}(X) = u_{1}^{T} \mathrm{d}X\, v_{1}",
-        "Assuming σ_max = ‖X‖₂ is a simple singular value: u₁ and v₁ are its unit left and "
-        "right singular vectors (X v₁ = σ u₁, Xᵀ u₁ = σ v₁; flipping both signs changes "
-        "nothing).",
-        "设 σ_max = ‖X‖₂ 是单奇异值：u₁、v₁ 是对应的单位左、右奇异向量"
+        "Assuming σ_max = ‖X‖₂ is a simple singular value (and positive): u₁ and v₁ are its "
+        "unit left and right singular vectors (X v₁ = σ u₁, Xᵀ u₁ = σ v₁; flipping both signs "
+        "changes nothing).",
+        "设 σ_max = ‖X‖₂ 是单奇异值（且为正）：u₁、v₁ 是对应的单位左、右奇异向量"
         "（X v₁ = σ u₁，Xᵀ u₁ = σ v₁；两者同时变号不影响结果）。",
         _d_sigma,
     ),
@@ -293,7 +338,7 @@ ROWS = {
         None,
         "nuclear norm rule",
         "核范数的微分",
-        r"\mathrm{d}\lVert X \rVert_{*} = \operatorname{tr}((U V^{T})^{T} \mathrm{d}X)",
+        r"\mathrm{d}\lVert X \rVert_{*} = \operatorname{tr}(V U^{T} \mathrm{d}X)",
         "X = U Σ Vᵀ is the thin SVD (U, V with orthonormal columns); assuming X has full rank "
         "(every singular value positive), d Σᵢ σᵢ = Σᵢ uᵢᵀ dX vᵢ = tr(V Uᵀ dX).",
         "X = U Σ Vᵀ 是紧凑奇异值分解（U、V 的列正交归一）；设 X 满秩（奇异值都为正），"

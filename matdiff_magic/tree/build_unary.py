@@ -41,6 +41,9 @@ def transpose(a: Expr) -> Expr:
         return N.Transpose(a)
     if type(a).transpose_commutes:
         return a if all(transpose(c) == c for c in a.args) else N.Transpose(a)
+    flip = getattr(a, "transposed", None)  # a node that names its own transpose (U Vᵀ, V Uᵀ)
+    if flip is not None and (flipped := flip()) is not None:
+        return flipped
     if isinstance(a, N.Inverse | N.MatPow):
         return a if transpose(a.arg) == a.arg else N.Transpose(a)
     if isinstance(a, N.Elementwise | N.Hadamard | N.HadamardDiv | N.HadamardPow):

@@ -1,0 +1,198 @@
+"""The Daleckii–Krein form of the Fréchet derivative of a matrix function at a symmetric X:
+with X = U diag(λ) Uᵀ (U orthogonal, its columns the unit eigenvectors),
+
+    L_f(X, E) = U (F ⊙ (Uᵀ E U)) Uᵀ,   F_ij = (f(λ_i) − f(λ_j))/(λ_i − λ_j),  F_ii = f′(λ_i),
+
+and in vec form K_f(X) = (U ⊗ U) diag(vec F) (U ⊗ U)ᵀ. Two nodes name the factors, computed
+from the argument by eigh: U_X (``EigenBasis``) and F_f(X) (``DividedDifferences``, symmetric).
+``daleckii_krein`` rewrites every L_f and K_f whose X is symmetric (a symmetric or spd variable,
+or an expression equal to its transpose by easy identities) into this form; a derivative with
+respect to a symmetric variable ends with it (``structured.apply``), so its value is computed by
+one eigendecomposition. Both sides hold for any orthonormal eigenbasis (F is constant on a block
+of equal eigenvalues), so the sign or order eigh picks does not matter."""
+
+from __future__ import annotations
+
+import sympy
+
+from matdiff_magic.messages import Msg
+from matdiff_magic.operations import daleckii_krein_numeric as DK
+from matdiff_magic.operations.define import define
+from matdiff_magic.operations.matrix_function import latex_name
+from matdiff_magic.operations.matrix_function_nodes import (
+    FUNCS,
+    Frechet,
+    FrechetKron,
+)
+from matdiff_magic.operations.matrix_function_nodes import symmetric_argument as symmetric
+from matdiff_magic.printing.latex import LatexPrinter
+from matdiff_magic.rules.rule import table
+from matdiff_magic.tree import build as B
+from matdiff_magic.tree import nodes as N
+from matdiff_magic.tree.base import Expr
+from matdiff_magic.tree.canonical import ckey
+from matdiff_magic.tree.rewrite import transform
+from matdiff_magic.tree.shapes import new_shape, require_square
+
+
+class EigenBasis(Expr):
+    """U_X: the orthonormal eigenvectors of a symmetric X = U diag(λ) Uᵀ (λ ascending)."""
+
+    __slots__ = ()
+    _fields = ("arg",)
+    arg: Expr
+
+    def __init__(self, arg: Expr):
+        require_square("matrix_function", arg)
+        self._setup((arg,), new_shape(arg.rows, arg.cols))
+
+    def _canonical_key(self) -> str:
+        return f"U({ckey(self.arg)})"
+
+
+class DividedDifferences(Expr):
+    """F_f(X): the divided differences of f at the eigenvalues of a symmetric X (symmetric)."""
+
+    __slots__ = ()
+    _fields = ("func", "arg", "p")
+    transpose_commutes = True  # F_ij = F_ji: the node is symmetric where its argument is
+    func: str
+    arg: Expr
+    p: sympy.Expr | None
+
+    def __init__(self, func: str, arg: Expr, p: sympy.Expr | None = None):
+        assert func in FUNCS, func
+        require_square("matrix_function", arg)
+        self._setup((func, arg, p), new_shape(arg.rows, arg.cols))
+
+    def _canonical_key(self) -> str:
+        return f"F{self.func}({ckey(self.arg)},{self.p})"
+
+
+def _p(e) -> float | None:
+    return None if e.p is None else float(e.p)
+
+
+def _print_basis(printer, e) -> str:
+    inner = printer._print(e.arg)
+    if isinstance(printer, LatexPrinter):
+        return "U_{" + inner + "}"
+    return "U_" + (inner if len(inner) == 1 else f"({inner})")
+
+
+def _print_divided(printer, e) -> str:
+    name = latex_name(printer, e.func, e.p)
+    inner = printer._print(e.arg)
+    if isinstance(printer, LatexPrinter):
+        return "F_{" + name + r"}\left(" + inner + r"\right)"
+    return "F_" + name + "(" + inner + ")"
+
+
+def _coder(helper: str, with_func: bool) -> dict:
+    def make(target: str):
+        def code(p, e):
+            name = DK.helper_name(helper, target)
+            p.helpers.add(name)
+            if not with_func:
+                return p.call(name, e.arg)
+            return p.call(name, repr(e.func), e.arg, repr(_p(e)))
+
+        return code
+
+    return {target: make(target) for target in DK.MODULE}
+
+
+define(
+    EigenBasis,
+    evaluate=lambda ev, e: DK.eigen(ev(e.arg))[1],
+    latex=_print_basis,
+    text=_print_basis,
+    code=_coder("_eigh_basis", False),
+    helpers=DK.CODE,
+    no_entry=Msg("op.spectral_factor"),
+)
+define(
+    DividedDifferences,
+    evaluate=lambda ev, e: DK.divided_differences(e.func, DK.eigen(ev(e.arg))[0], _p(e)),
+    latex=_print_divided,
+    text=_print_divided,
+    code=_coder("_divided_differences", True),
+    no_entry=Msg("op.spectral_factor"),
+)
+
+RULE = table("structure")(
+    "matfun.daleckii_krein",
+    "Daleckii–Krein form",
+    "Daleckii–Krein 公式",
+    r"L_f(X, E) = U \left(F \odot (U^{T} E U)\right) U^{T},\ "
+    r"F_{ij} = \frac{f(\lambda_i) - f(\lambda_j)}{\lambda_i - \lambda_j},\ F_{ii} = f'(\lambda_i)",
+    "X is symmetric: X = U diag(λ) Uᵀ with U orthogonal (its columns the unit eigenvectors of "
+    "X, U_X) and λ the eigenvalues. Then f(X) = U diag(f(λ)) Uᵀ, and the Fréchet derivative "
+    "is U (F ⊙ (Uᵀ E U)) Uᵀ, where F_f(X) holds the divided differences F_ij = (f(λ_i) − "
+    "f(λ_j))/(λ_i − λ_j), F_ii = f′(λ_i) (f′ also where two eigenvalues nearly coincide); in "
+    "vec form (U ⊗ U) diag(vec F) (U ⊗ U)ᵀ. L_f is linear in E and L_f(X, E)ᵀ = L_f(X, Eᵀ), "
+    "so its terms are gathered first. Computed by one symmetric eigendecomposition (eigh).",
+    "X 是对称矩阵：X = U diag(λ) Uᵀ，U 为正交矩阵（各列是 X 的单位特征向量，记作 U_X），"
+    "λ 为特征值。于是 f(X) = U diag(f(λ)) Uᵀ，Fréchet 导数为 U (F ⊙ (Uᵀ E U)) Uᵀ，"
+    "其中 F_f(X) 由差商组成：F_ij = (f(λ_i) − f(λ_j))/(λ_i − λ_j)，F_ii = f′(λ_i)"
+    "（两个特征值几乎相等时也取 f′）；向量化形式为 (U ⊗ U) diag(vec F) (U ⊗ U)ᵀ。"
+    "L_f 关于 E 线性，且 L_f(X, E)ᵀ = L_f(X, Eᵀ)，所以先合并各项。"
+    "数值由一次对称特征分解（eigh）求出。",
+)
+
+
+def _as_frechet(t: Expr) -> tuple[tuple, Expr] | None:
+    """(its f, X, p; E) for a term c L_f(X, E) or c L_f(X, E)ᵀ of a symmetric X."""
+    scale: tuple = (sympy.Integer(1), ())
+    if isinstance(t, N.Mul) and t.body is not None:
+        scale, t = (t.coeff, t.scalars), t.body
+    transposed = isinstance(t, N.Transpose)
+    t = t.arg if transposed else t
+    if not isinstance(t, Frechet) or not symmetric(t.x):
+        return None
+    e = B.transpose(t.e) if transposed else t.e
+    return (t.func, t.x, t.p), B.make_mul(scale[0], scale[1], e)
+
+
+def _gathered(e: Expr) -> Expr:
+    """Σ c_k L_f(X, E_k)(ᵀ) -> L_f(X, Σ c_k E_k(ᵀ)) for a symmetric X (L_f is linear in E)."""
+
+    def post(out: Expr) -> Expr:
+        if not isinstance(out, N.Add | N.Mul | N.Transpose):
+            return out
+        terms = out.terms if isinstance(out, N.Add) else (out,)
+        groups: dict[tuple, list[Expr]] = {}
+        rest: list[Expr] = []
+        for t in terms:
+            found = _as_frechet(t)
+            if found is None:
+                rest.append(t)
+            else:
+                groups.setdefault(found[0], []).append(found[1])
+        if not groups:
+            return out
+        merged = [Frechet(f, x, B.add(*es), p) for (f, x, p), es in groups.items()]
+        return B.add(*rest, *merged)
+
+    return transform(e, post=post)
+
+
+def _form(node: Expr) -> Expr | None:
+    if isinstance(node, Frechet) and symmetric(node.x):
+        u, f = EigenBasis(node.x), DividedDifferences(node.func, node.x, node.p)
+        inner = B.hadamard(f, B.matmul(B.transpose(u), node.e, u))
+        return B.matmul(u, inner, B.transpose(u))
+    if isinstance(node, FrechetKron) and symmetric(node.x):
+        u = EigenBasis(node.x)
+        uu = B.kron(u, u)
+        f = DividedDifferences(node.func, node.x, node.p)
+        return B.matmul(uu, B.diag_mat(B.vec(f)), B.transpose(uu))
+    return None
+
+
+def daleckii_krein(e: Expr) -> Expr:
+    """``e`` with every L_f(X, ·) and K_f(X) of a symmetric X in the Daleckii–Krein form (``e``
+    itself when it has none)."""
+    if not any(isinstance(n, Frechet | FrechetKron) and symmetric(n.x) for n in e.walk()):
+        return e
+    return transform(_gathered(e), post=lambda n: _form(n) or n)
