@@ -87,6 +87,15 @@ CORPUS = [
     ("X: matrix(n, n); A: matrix(n, n)\ntr(A' sqrtm(X'))", "X"),
     ("S: symmetric(n); A: matrix(n, n)\ntr(A expm(S))", "S"),
     ("X: matrix(n, n); A: matrix(n, n)\ntr(A logm(X)')", "X"),
+    # one form for every method (tree/textbook_entrywise.py inner products, traces in one
+    # rotation, transposes gathered through inverse powers, signs in entrywise products)
+    ("tr(inv(X' A X))", "X"),
+    ("b: vector(m); c: vector(m); x: scalar\nsin(x b)' (x^2 c)", "x"),
+    ("a: vector(n); b: vector(n); x: scalar\nexp(x a)' sin(x b)", "x"),
+    ("b: vector(m); c: vector(n); C: matrix(m, m); X: matrix(m, n)\ntr(X' C X) sin(b' X c)", "X"),
+    ("a: vector(n); b: vector(n)\na' x x' b", "x"),
+    ("x: vector(n)\nnorm(x)^4", "x"),
+    ("s: vector(k); y: vector(k)\n-y' log(softmax(s)) + sum(exp(s) ⊙ y ⊙ exp(-s))", "s"),
 ]
 
 

@@ -8,7 +8,12 @@ from matdiff_magic.tree import build as B
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
 from matdiff_magic.tree.rewrite import transform
-from matdiff_magic.tree.textbook import turned_round, written_tokens
+from matdiff_magic.tree.textbook import (  # noqa: F401  (transposes_inward: tidy's import)
+    display_key,
+    transposes_inward,
+    turned_round,
+    written_tokens,
+)
 
 
 def absorb_a_sign(e: Expr) -> Expr:
@@ -81,26 +86,28 @@ def scalars_fewer_transposes(e: Expr) -> Expr:
     return transform(e, post=post)
 
 
-def transposes_inward(e: Expr) -> Expr:
-    """((Bᵀ Xᵀ Aᵀ)⁻²)ᵀ = (A X B)⁻²: a transpose taken through inverses, powers and products
-    when that leaves fewer transposes, no longer to read."""
-
+def traces_in_one_rotation(e: Expr) -> Expr:
+    """tr(Xᵀ C X) = tr(C X Xᵀ) = tr(Xᵀ Cᵀ X): a trace of a product is the same for every
+    cyclic rotation of its factors and for the transposed product, so it is written one way:
+    the rotation that reads shortest, then with fewest transposes, then in a fixed order (the
+    definition method's index sums start the cycle elsewhere than the trace trick)."""
     def post(out: Expr) -> Expr:
-        if isinstance(out, N.Transpose) and isinstance(out.arg, N.Inverse | N.MatPow):
-            pushed = _pushed(out.arg)
-            fewer = B.count_transposes(pushed) < B.count_transposes(out)
-            if fewer and written_tokens(pushed) <= written_tokens(out):
-                return pushed
-        return out
+        if not (isinstance(out, N.Trace) and isinstance(out.arg, N.MatMul)):
+            return out
+        factors = list(out.arg.factors)
+        turned = [B.transpose(f) for f in reversed(factors)]
+        candidates = []
+        for seq in (factors, turned):
+            for i in range(len(seq)):
+                product = B.matmul(*seq[i:], *seq[:i])
+                if not isinstance(product, N.MatMul) or product.is_scalar:
+                    continue  # a product that simplified, or a scalar: left to other rules
+                candidate = N.Trace(product)
+                key = (written_tokens(candidate), B.count_transposes(candidate))
+                candidates.append((key, display_key(candidate), candidate))
+        if not candidates:
+            return out
+        best = min(candidates, key=lambda c: (c[0], c[1]))[2]
+        return out if best == out else best
 
     return transform(e, post=post)
-
-
-def _pushed(a: Expr) -> Expr:
-    """aᵀ with the transpose taken inside inverses and matrix powers (B.transpose takes it
-    through products)."""
-    if isinstance(a, N.Inverse):
-        return N.Inverse(_pushed(a.arg))
-    if isinstance(a, N.MatPow):
-        return N.MatPow(_pushed(a.arg), a.k)
-    return B.transpose(a)

@@ -37,12 +37,15 @@ from matdiff_magic.tree.textbook import (
 )
 from matdiff_magic.tree.textbook_entrywise import (
     diagonals_by_name,
+    inner_products,
+    norms_as_written,
     numbers_out_of_brackets,
     reciprocals_as_quotients,
 )
 from matdiff_magic.tree.textbook_signs import (
     absorb_a_sign,
     scalars_fewer_transposes,
+    traces_in_one_rotation,
     transposes_inward,
 )
 from matdiff_magic.tree.vec_forms import contract_vec, merge_linear_wrappers
@@ -93,7 +96,8 @@ def _expand_square_inverses(e: Expr) -> Expr:
 
 def _order_sums(e: Expr) -> Expr:
     """Positive terms first, then fewer transposes on bare names: A + Aᵀ, σ(X w) - y; then a
-    fixed order, so that equal sums built by different methods print alike."""
+    fixed order, so that equal sums built by different methods print alike (and the scalars of
+    a product)."""
 
     def key(t: Expr) -> tuple[bool, int, bool, str]:
         c, _, body = B.split(t)
@@ -109,6 +113,11 @@ def _order_sums(e: Expr) -> Expr:
         )
 
     def post(out: Expr) -> Expr:
+        if isinstance(out, N.Mul) and len(out.scalars) > 1:
+            # the scalars of a product in a fixed order too: 3 x² tr(A³), whichever came first
+            ordered = tuple(sorted(out.scalars, key=display_key))
+            if ordered != out.scalars:
+                return N.Mul(out.coeff, ordered, out.body)
         if isinstance(out, N.Add):
             ordered = tuple(sorted(out.terms, key=key))
             if ordered != out.terms:
@@ -142,8 +151,11 @@ REWRITES: dict[str, Callable[[Expr], Expr]] = {
     "sums and traces by name": sums_and_traces,
     "diagonals by name": diagonals_by_name,
     "ones first": ones_first,
+    "inner products": inner_products,
+    "norms as written": norms_as_written,
     "signs out of differences": signs_out_of_differences,
     "traces of scalars": traces_of_scalars,
+    "traces in one rotation": traces_in_one_rotation,
     "scalars with fewer transposes": scalars_fewer_transposes,
     "transposes inward": transposes_inward,
     "transposes through matrix functions": transposes_through_matrix_functions,
@@ -275,8 +287,11 @@ def _tidy(e: Expr) -> Expr:
         "sums and traces by name",
         "diagonals by name",
         "ones first",
+        "inner products",
+        "norms as written",
         "signs out of differences",
         "traces of scalars",
+        "traces in one rotation",
         "scalars with fewer transposes",
         "transposes inward",
         "transposes through matrix functions",
