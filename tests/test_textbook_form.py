@@ -56,11 +56,10 @@ METHODS = ("differential", "vectorization", "definition", "chain")
 # Rows of the second book table where the methods still print equal results differently
 # (each a known gap, not a wrong answer: every form is verified).
 METHODS_DIFFER = {
-    # h and s are kept by name in every method; around them the forms still differ: the chain
-    # method multiplies W₂ᵀ into s - y before s can be found, and the definition method's index
-    # form keeps exp(s)/(𝟏ᵀ exp(s)) spread over the terms where the others say softmax(s)
-    "network, squared error by W1 (CS229 backprop)": "chain: W₂ᵀ W₂ h + W₂ᵀ b₂ - W₂ᵀ y",
-    "network, cross-entropy by b1 (Goodfellow 6.5)": "definition: 1/(𝟏ᵀ exp(s)) (h ⊙ (...))",
+    # h and s are kept by name in every method; the definition method's index form leaves
+    # h ⊙ (W₂ᵀ y) - (𝟏ᵀ y) h ⊙ (W₂ᵀ softmax(s)) as two terms, not -h ⊙ (W₂ᵀ (...)) with the
+    # rest, so (𝟏 - h) is not factored out
+    "network, cross-entropy by b1 (Goodfellow 6.5)": "definition: h ⊙ (h ⊙ (W₂ᵀ y) + ...)",
 }
 
 

@@ -98,6 +98,18 @@ BY_REWRITE: dict[str, Rule] = {
         "of them, whichever factor is transposed; it is written one way.",
         "向量逐元素乘积的元素之和，就是其中两个向量的内积，无论转置哪一个因子；统一写成一种形式。",
     ),
+    "exponentials as softmax": _row(
+        "simplify.exp_as_softmax", "exponentials through softmax", "用 softmax 表示指数",
+        r"\exp(z) = (\mathbf{1}^{T} \exp(z)) \operatorname{softmax}(z)",
+        "Each exponential is its softmax times the normaliser, which then cancels.",
+        "每个指数等于它的 softmax 乘以归一化因子，归一化因子随后约去。",
+    ),
+    "traces gathered": _row(
+        "simplify.traces_gathered", "a sum of traces as one trace", "迹的和写成一个迹",
+        r"a \operatorname{tr}(A) + b \operatorname{tr}(B) = \operatorname{tr}(a A + b B)",
+        "The trace is linear, so a sum of traces is the trace of the sum.",
+        "迹是线性的，所以迹的和等于和的迹。",
+    ),
     "norms as written": _row(
         "simplify.norm_as_written", "a squared norm as written", "按原式写出范数的平方",
         r"u^{T} u = \lVert u \rVert^{2}",

@@ -354,13 +354,14 @@ def signs_out_of_differences(e: Expr) -> Expr:
 
 def transposes_inward(e: Expr) -> Expr:
     """((Bᵀ Xᵀ Aᵀ)⁻²)ᵀ = (A X B)⁻²: a transpose taken through inverses, powers and products
-    when that leaves fewer transposes, no longer to read."""
+    when that reads shorter, or as long with fewer transposes."""
 
     def post(out: Expr) -> Expr:
         if isinstance(out, N.Transpose) and isinstance(out.arg, N.Inverse | N.MatPow):
             pushed = _pushed(out.arg)
-            fewer = B.count_transposes(pushed) < B.count_transposes(out)
-            if fewer and written_tokens(pushed) <= written_tokens(out):
+            # shorter, or as long with fewer transposes: ((Xᵀ A X)⁻²)ᵀ is (Xᵀ Aᵀ X)⁻²
+            cost = (written_tokens(pushed), B.count_transposes(pushed))
+            if cost < (written_tokens(out), B.count_transposes(out)):
                 return pushed
         return out
 

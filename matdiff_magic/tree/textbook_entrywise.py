@@ -16,7 +16,9 @@ from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
 from matdiff_magic.tree.canonical import same
 from matdiff_magic.tree.entrywise import simplify_entrywise
-from matdiff_magic.tree.rewrite import transform
+from matdiff_magic.tree.factor import factor_for_reading
+from matdiff_magic.tree.rewrite import canonical, replace, transform
+from matdiff_magic.tree.softmax_form import exp_total
 from matdiff_magic.tree.textbook import display_key, written_tokens
 
 
@@ -220,3 +222,34 @@ def norms_as_written(e: Expr) -> Expr:
         return out
 
     return transform(e, post=post)
+
+
+def exponentials_as_softmax(e: Expr) -> Expr:
+    """exp(z) = (𝟏ᵀ exp(z)) softmax(z) where that reads shorter once the normaliser cancels:
+    the definition method differentiates exp(z)/(𝟏ᵀ exp(z)) entry by entry and spreads exp(z)
+    and powers of 𝟏ᵀ exp(z) over the terms ((𝟏ᵀ e) diag(e ⊙ s^½) - (e ⊙ s^½) eᵀ)/(𝟏ᵀ e)²
+    for e = exp(u), s = softmax(u)), where the others keep softmax(z) (diag(s^(3/2)) -
+    s^(3/2) sᵀ). Each normaliser in turn; the normaliser itself is kept."""
+    totals: list[Expr] = []
+    for node in e.distinct():
+        z = exp_total(node)
+        if z is not None and z not in totals:
+            totals.append(z)
+    best = e
+    for z in totals:
+        exp_z = B.elementwise("exp", z)
+        normaliser = B.matmul(B.transpose(N.Ones(z.rows, ONE)), exp_z)
+
+        def pre(n: Expr, z: Expr = z, exp_z: Expr = exp_z, normaliser: Expr = normaliser):
+            if exp_total(n) == z:
+                return n
+            return B.mul(normaliser, B.softmax(z)) if n == exp_z else None
+
+        candidate = canonical(replace(best, pre))
+        if candidate == best:
+            continue
+        for _ in range(2):  # the normaliser's powers cancel once pulled out of the terms
+            candidate = simplify_entrywise(factor_for_reading(candidate))
+        if written_tokens(candidate) < written_tokens(best):
+            best = candidate
+    return best

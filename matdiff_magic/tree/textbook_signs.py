@@ -46,9 +46,14 @@ def absorb_a_sign(e: Expr) -> Expr:
 
 
 def _difference(f: Expr | None) -> bool:
+    """A sum with terms of both signs: -(a - b) is b - a, one sign fewer, but -(a + b) is not
+    shorter as -a - b (books write -S⁻¹ (C⁻¹ + C⁻ᵀ) S⁻ᵀ)."""
     if isinstance(f, N.Transpose):
         f = f.arg
-    return isinstance(f, N.Add) and len(f.terms) >= 2
+    if not (isinstance(f, N.Add) and len(f.terms) >= 2):
+        return False
+    signs = {bool(B.split(t)[0].could_extract_minus_sign()) for t in f.terms}
+    return len(signs) == 2
 
 
 def _has_constant_term(f: Expr) -> bool:
@@ -111,3 +116,40 @@ def traces_in_one_rotation(e: Expr) -> Expr:
         return out if best == out else best
 
     return transform(e, post=post)
+
+
+def traces_gathered(e: Expr) -> Expr:
+    """3 x² tr(A³) + 2 tr(A) = tr(3 x² A³ + 2 A) when that reads shorter: the trace is linear,
+    so a sum of traces is one trace (the index form sums each term's diagonal apart, the trace
+    trick keeps one)."""
+
+    def post(out: Expr) -> Expr:
+        if not (isinstance(out, N.Add) and out.is_scalar):
+            return out
+        parts = [_one_trace(t) for t in out.terms]
+        if any(p is None for p in parts):
+            return out
+        n = parts[0][2].rows
+        if not all(m.rows == n for _, _, m in parts):
+            return out
+        inner = B.add(*[B.make_mul(c, s, m) for c, s, m in parts])
+        if isinstance(inner, N.Zero):
+            return out
+        gathered = N.Trace(inner) if not inner.is_scalar else inner
+        return gathered if written_tokens(gathered) < written_tokens(out) else out
+
+    return transform(e, post=post)
+
+
+def _one_trace(t: Expr) -> tuple | None:
+    """(c, other scalars, M) when the term t is c times scalars times one tr(M)."""
+    if isinstance(t, N.Trace):
+        return 1, (), t.arg
+    c, scalars, body = B.split(t)
+    if body is not None:
+        return None
+    traces = [k for k, s in enumerate(scalars) if isinstance(s, N.Trace)]
+    if len(traces) != 1:
+        return None
+    k = traces[0]
+    return c, scalars[:k] + scalars[k + 1 :], scalars[k].arg

@@ -37,6 +37,7 @@ from matdiff_magic.tree.textbook import (
 )
 from matdiff_magic.tree.textbook_entrywise import (
     diagonals_by_name,
+    exponentials_as_softmax,
     inner_products,
     norms_as_written,
     numbers_out_of_brackets,
@@ -45,6 +46,7 @@ from matdiff_magic.tree.textbook_entrywise import (
 from matdiff_magic.tree.textbook_signs import (
     absorb_a_sign,
     scalars_fewer_transposes,
+    traces_gathered,
     traces_in_one_rotation,
     transposes_inward,
 )
@@ -80,15 +82,17 @@ def _shorter(candidate: Expr, current: Expr) -> bool:
 
 def _expand_square_inverses(e: Expr) -> Expr:
     """(A X B)^{-1} -> B^{-1} X^{-1} A^{-1} when every factor is square (so each is invertible
-    whenever the product is); used only when it makes the result shorter."""
+    whenever the product is), and (A X B)^{-k} likewise; used only when it makes the result
+    shorter."""
 
     def post(out: Expr) -> Expr:
-        if (
-            isinstance(out, N.Inverse)
-            and isinstance(out.arg, N.MatMul)
-            and all(f.rows == f.cols for f in out.arg.factors)
-        ):
-            return B.matmul(*[B.inverse(f) for f in reversed(out.arg.factors)])
+        if not isinstance(out, N.Inverse):
+            return out
+        # (A X B)⁻ᵏ too: the inverse of the product, k times
+        inner, k = (out.arg.arg, out.arg.k) if isinstance(out.arg, N.MatPow) else (out.arg, 1)
+        if isinstance(inner, N.MatMul) and all(f.rows == f.cols for f in inner.factors):
+            inverse = [B.inverse(f) for f in reversed(inner.factors)]
+            return B.matmul(*(inverse * k))
         return out
 
     return transform(e, post=post)
@@ -96,8 +100,7 @@ def _expand_square_inverses(e: Expr) -> Expr:
 
 def _order_sums(e: Expr) -> Expr:
     """Positive terms first, then fewer transposes on bare names: A + Aᵀ, σ(X w) - y; then a
-    fixed order, so that equal sums built by different methods print alike (and the scalars of
-    a product)."""
+    fixed order, so that equal sums built by different methods print alike."""
 
     def key(t: Expr) -> tuple[bool, int, bool, str]:
         c, _, body = B.split(t)
@@ -113,11 +116,6 @@ def _order_sums(e: Expr) -> Expr:
         )
 
     def post(out: Expr) -> Expr:
-        if isinstance(out, N.Mul) and len(out.scalars) > 1:
-            # the scalars of a product in a fixed order too: 3 x² tr(A³), whichever came first
-            ordered = tuple(sorted(out.scalars, key=display_key))
-            if ordered != out.scalars:
-                return N.Mul(out.coeff, ordered, out.body)
         if isinstance(out, N.Add):
             ordered = tuple(sorted(out.terms, key=key))
             if ordered != out.terms:
@@ -156,11 +154,13 @@ REWRITES: dict[str, Callable[[Expr], Expr]] = {
     "signs out of differences": signs_out_of_differences,
     "traces of scalars": traces_of_scalars,
     "traces in one rotation": traces_in_one_rotation,
+    "traces gathered": traces_gathered,
     "scalars with fewer transposes": scalars_fewer_transposes,
     "transposes inward": transposes_inward,
     "transposes through matrix functions": transposes_through_matrix_functions,
     "powers of norms": powers_of_norms,
     "recognise softmax": recognise_softmax,
+    "exponentials as softmax": exponentials_as_softmax,
     "merge linear wrappers": merge_linear_wrappers,
     "distribute a transpose": _distribute_top_transpose,
     "factor": factor_for_reading,
@@ -292,14 +292,18 @@ def _tidy(e: Expr) -> Expr:
         "signs out of differences",
         "traces of scalars",
         "traces in one rotation",
+        "traces gathered",
         "scalars with fewer transposes",
         "transposes inward",
         "transposes through matrix functions",
         "powers of norms",
         "entrywise algebra",
         "recognise softmax",
+        "exponentials as softmax",
         "merge linear wrappers",
         "distribute a transpose",
+        # before factoring, which would pull the number out of an entrywise product itself
+        "numbers out of brackets",
         "factor",
     ):
         out = _apply(name, out)
