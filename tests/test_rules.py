@@ -140,8 +140,10 @@ EXAMPLES = {
     "simplify.number_out": ("norm(tanh(S x) - a)^2", "S", "definition"),
     "simplify.reciprocal": ("sum(log(x))", "x", "definition"),
     "simplify.scalar_transpose": ("a' inv(S + t I) x", "t", "chain"),
-    # numerator layout: ((Xᵀ C X)⁻²)ᵀ = (Xᵀ Cᵀ X)⁻²
-    "simplify.transpose_inward": ("C: matrix(m, m)\ntr(inv(X' C X))", "X", "differential"),
+    # numerator layout: ((Zᵀ C Z)⁻²)ᵀ = (Zᵀ Cᵀ Z)⁻² (Z not square: the inverse stays whole)
+    "simplify.transpose_inward": (
+        "Z: matrix(j, k); C: matrix(j, j)\ntr(inv(Z' C Z))", "Z", "differential"
+    ),
     "simplify.selection_matrices": ("S diag(x) B", "x", "vectorization"),
     "simplify.diagonal_of_outer": ("a' diag(x) S x", "x", "differential"),
     "simplify.diagonal_through_diagonal": ("a' diag(inv(S + diag(x)))", "x", "differential"),
