@@ -25,6 +25,7 @@ from matdiff_magic.result import Result
 from matdiff_magic.result_names import check_names
 from matdiff_magic.tree.named import repetition, written_size
 from matdiff_magic.tree.rewrite import remembering
+from matdiff_magic.tree.textbook_entrywise import norms_written_in
 from matdiff_magic.verify import verified
 
 METHODS = ("auto", "differential", "definition", "chain", "vectorization")
@@ -85,7 +86,8 @@ def derive_problem(
         raise MatDiffError(Msg("api.unknown_method", method=method, choices=", ".join(METHODS)))
     if order not in (1, 2):
         raise MatDiffError(Msg("api.order"))
-    with remembering():  # one derivation: each rewrite of a subexpression done once
+    # one derivation: each rewrite of a subexpression done once; uᵀ u said as the user's ‖u‖²
+    with remembering(), norms_written_in(problem.expr):
         outcome = derive_outcome(problem, wrt, method, order, symmetric)
         result = Result(problem, outcome, layout, check_names(names))
         return verified(result) if verify else result

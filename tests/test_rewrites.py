@@ -87,6 +87,17 @@ CORPUS = [
     ("X: matrix(n, n); A: matrix(n, n)\ntr(A' sqrtm(X'))", "X"),
     ("S: symmetric(n); A: matrix(n, n)\ntr(A expm(S))", "S"),
     ("X: matrix(n, n); A: matrix(n, n)\ntr(A logm(X)')", "X"),
+    # one form for every method (tree/textbook_entrywise.py inner products, traces in one
+    # rotation, transposes gathered through inverse powers, signs in entrywise products)
+    ("tr(inv(X' A X))", "X"),
+    ("b: vector(m); c: vector(m); x: scalar\nsin(x b)' (x^2 c)", "x"),
+    ("a: vector(n); b: vector(n); x: scalar\nexp(x a)' sin(x b)", "x"),
+    ("b: vector(m); c: vector(n); C: matrix(m, m); X: matrix(m, n)\ntr(X' C X) sin(b' X c)", "X"),
+    ("a: vector(n); b: vector(n)\na' x x' b", "x"),
+    ("x: vector(n)\nnorm(x)^4", "x"),
+    ("A: matrix(n, n); x: scalar\ntr(x^3 A^3 + 2 x A)", "x"),
+    ("S: matrix(n, n); C: matrix(n, n)\ntr(inv(S' C S))", "S"),
+    ("s: vector(k); y: vector(k)\n-y' log(softmax(s)) + sum(exp(s) ⊙ y ⊙ exp(-s))", "s"),
 ]
 
 
@@ -196,3 +207,48 @@ def test_a_simplify_step_names_the_identities_it_used():
     last = r.steps[-1]
     keys = [rule.key for rule in last.rules]
     assert keys[0] == "simplify" and "simplify.entrywise" in keys  # e^t/(1 + e^t) = σ(t)
+
+
+# Corpus problems whose methods still print equal results differently (issue 12: one form for
+# every method), with the reason; strict, so a problem that comes to agree must leave the list,
+# and one that starts to differ fails. Every form is a verified derivative: these are gaps of
+# the polish, not wrong answers. Was 16 of 55 problems (mixed layout) before the inner-product,
+# norm, trace-rotation, sign and inverse-power rewrites.
+CORPUS_METHODS_DIFFER: dict[str, str] = {
+    "exp(u / sum(exp(u)))": "chain factors diag(exp(…)) (I - u softmax(u)ᵀ) out of the difference",
+    "softmax(u / sum(exp(P x)))": "definition writes s ⊙ ((sᵀ u) 𝟏 - u) where the others "
+    "write (s sᵀ - diag(s)) u",
+    "sqrt(softmax(θ))": "definition: softmax(θ) ⊘ softmax(θ)^∘(1/2) is not cancelled to "
+    "√(softmax(θ)) (the entrywise algebra does not assume the entries positive)",
+    "logsumexp(softmax(u))": "definition writes s ⊙ (t - (tᵀ s) 𝟏) where the others write "
+    "(diag(s) - s sᵀ) t",
+    "logsumexp(sin(diag(x)) x) * 0.5": "vectorization keeps (𝟏ᵀ ⊗ I) (vec(I) ⊙ …); "
+    "definition writes x ⊙ cos(x) ⊙ … for diag(cos(diag(x)) ⊙ …)",
+    "diag(x) A diag(x)": "definition writes diag(vec(A)) (x ⊗ I + I ⊗ x), the others the "
+    "Khatri–Rao form",
+    "x' A x / (x' x)": "differential keeps (A + Aᵀ - 2 (xᵀ A x) I/(xᵀ x)) x/(xᵀ x), shorter than "
+    "the multiplied-out form the others reach",
+    "X: matrix(n, n); A: matrix(n, n)\ntr(A expm(X'))": "vectorization writes the Kronecker "
+    "integral K_f(X) where the others write the Fréchet derivative L_f(X, ·)",
+    "X: matrix(n, n); A: matrix(n, n)\ntr(A' sqrtm(X'))": "vectorization writes the Sylvester "
+    "inverse K_f(X) where the others write L_f(X, ·)",
+    "S: symmetric(n); A: matrix(n, n)\ntr(A expm(S))": "vectorization writes K_f(X) where the "
+    "others write L_f(X, ·)",
+    "X: matrix(n, n); A: matrix(n, n)\ntr(A logm(X)')": "vectorization writes K_f(X) where the "
+    "others write L_f(X, ·)",
+}
+
+
+@pytest.mark.parametrize("layout", ["mixed", "numerator", "denominator"])
+@pytest.mark.parametrize("expr, wrt", CORPUS)
+def test_every_method_prints_the_same_form(expr, wrt, layout, request):
+    if expr in CORPUS_METHODS_DIFFER:
+        request.applymarker(pytest.mark.xfail(reason=CORPUS_METHODS_DIFFER[expr], strict=True))
+    printed = {}
+    for method in METHODS:
+        try:
+            printed[method] = md.derive(expr, wrt, method=method, layout=layout, verify=False).text
+        except md.MatDiffError:
+            continue  # the method does not apply here
+    assert len(set(printed.values())) <= 1, printed
+

@@ -141,8 +141,10 @@ EXAMPLES = {
     "simplify.number_out": ("norm(tanh(S x) - a)^2", "S", "definition"),
     "simplify.reciprocal": ("sum(log(x))", "x", "definition"),
     "simplify.scalar_transpose": ("a' inv(S + t I) x", "t", "chain"),
-    # numerator layout: the vec form's ((Bᵀ Xᵀ Aᵀ)⁻²)ᵀ
-    "simplify.transpose_inward": ("tr(inv(A X B))", "X", "vectorization"),
+    # numerator layout: ((Zᵀ C Z)⁻²)ᵀ = (Zᵀ Cᵀ Z)⁻² (Z not square: the inverse stays whole)
+    "simplify.transpose_inward": (
+        "Z: matrix(j, k); C: matrix(j, j)\ntr(inv(Z' C Z))", "Z", "differential"
+    ),
     "simplify.selection_matrices": ("S diag(x) B", "x", "vectorization"),
     "simplify.diagonal_of_outer": ("a' diag(x) S x", "x", "differential"),
     "simplify.diagonal_through_diagonal": ("a' diag(inv(S + diag(x)))", "x", "differential"),
@@ -168,6 +170,11 @@ EXAMPLES = {
     "simplify.trace_of_scalar": ("x' inv(S + t I) x", "t", "chain"),
     "simplify.transpose_of_sum": ("tr(S a x' S)", "S", "differential"),
     "simplify.vec_backwards": ("sum(x .* log(x))", "x", "chain"),
+    "simplify.inner_product": ("exp(c a)' sin(c x)", "c", "definition"),
+    "simplify.norm_as_written": ("norm(x)^4", "x", "definition"),
+    "simplify.trace_rotation": ("tr(X' Y) tr(X' X)", "X", "definition"),
+    "simplify.traces_gathered": ("tr(c^3 S^3 + 2 c S)", "c", "definition"),
+    "simplify.exp_as_softmax": ("softmax(x) .^ (3/2)", "x", "definition"),
     "structure.sym": ("P: symmetric(n)\nx' P' a", "P", "differential"),
     "structure.entries": ("P: symmetric(n)\ntr(inv(P))", "P", "differential"),
     "structure.free": ("P: spd(n)\nx' P' a", "P", "differential"),

@@ -1085,3 +1085,32 @@ def test_rows_are_many_and_distinct():
     ids = [p.id for p in ROWS]
     assert len(ids) == len(set(ids))
     assert len(ids) >= 80
+
+
+# Rows whose methods still print equal results differently (issue 12), with the reason; strict,
+# so a row that comes to agree must leave the list and a row that starts to differ fails.
+METHODS_DIFFER = {
+    "sbs-g(u)": "chain factors sin(x b)ᵀ (A + Aᵀ) (b ⊙ cos(x b)); the others keep two 1×1 "
+    "terms turned different ways round",
+    "sbs-gU": "the chain method's tr((cos(x A) ⊙ sin(x A)) Aᵀ) is another arrangement of the "
+    "trace of a Hadamard product than tr(sin(x A) (Aᵀ ⊙ cos(x A)ᵀ))",
+}
+METHODS = ("differential", "vectorization", "definition", "chain")
+
+
+@pytest.mark.parametrize("layout", ["mixed", "numerator", "denominator"])
+@pytest.mark.parametrize(ARGS, ROWS)
+def test_every_method_prints_the_same_form(
+    table, expr, wrt, num, den, num_form, den_form, order, sizes, layout, request
+):
+    name = request.node.callspec.id.rsplit("-", 1)[0]  # the row's id, without the layout
+    if name in METHODS_DIFFER:
+        request.applymarker(pytest.mark.xfail(reason=METHODS_DIFFER[name], strict=True))
+    printed = {}
+    for method in METHODS:
+        try:
+            r = md.derive(expr, wrt, method=method, layout=layout, order=order, verify=False)
+        except md.MatDiffError:
+            continue  # the method does not apply here
+        printed[method] = r.text
+    assert len(set(printed.values())) <= 1, printed

@@ -90,6 +90,41 @@ BY_REWRITE: dict[str, Rule] = {
         "A scalar equals its transpose, so the sum of entries is written one way.",
         "标量等于它的转置，元素之和统一写成 1ᵀy。",
     ),
+    "inner products": _row(
+        "simplify.inner_product", "sum of an entrywise product", "逐元素乘积之和",
+        r"\operatorname{sum}(a \odot b) = \mathbf{1}^{T} (a \odot b) = a^{T} b,\ "
+        r"\operatorname{sum}(v) = \mathbf{1}^{T} v",
+        "The sum of the entries of an entrywise product of vectors is the inner product of two "
+        "of them, whichever factor is transposed; it is written one way.",
+        "向量逐元素乘积的元素之和，就是其中两个向量的内积，无论转置哪一个因子；统一写成一种形式。",
+    ),
+    "exponentials as softmax": _row(
+        "simplify.exp_as_softmax", "exponentials through softmax", "用 softmax 表示指数",
+        r"\exp(z) = (\mathbf{1}^{T} \exp(z)) \operatorname{softmax}(z)",
+        "Each exponential is its softmax times the normaliser, which then cancels.",
+        "每个指数等于它的 softmax 乘以归一化因子，归一化因子随后约去。",
+    ),
+    "traces gathered": _row(
+        "simplify.traces_gathered", "a sum of traces as one trace", "迹的和写成一个迹",
+        r"a \operatorname{tr}(A) + b \operatorname{tr}(B) = \operatorname{tr}(a A + b B)",
+        "The trace is linear, so a sum of traces is the trace of the sum.",
+        "迹是线性的，所以迹的和等于和的迹。",
+    ),
+    "norms as written": _row(
+        "simplify.norm_as_written", "a squared norm as written", "按原式写出范数的平方",
+        r"u^{T} u = \lVert u \rVert^{2}",
+        "The sum of squares of a vector's entries is its squared norm, written so where the "
+        "function has that norm.",
+        "向量各元素的平方和就是它范数的平方；函数里写了这个范数时，结果也这样写。",
+    ),
+    "traces in one rotation": _row(
+        "simplify.trace_rotation", "one rotation of a trace", "迹的一种轮换",
+        r"\operatorname{tr}(A B C) = \operatorname{tr}(C A B) = "
+        r"\operatorname{tr}(C^{T} B^{T} A^{T})",
+        "A trace is the same for every cyclic rotation of its factors and for the transposed "
+        "product, so it is written one way.",
+        "迹在因子的循环轮换下不变，在整个乘积转置后也不变，所以统一写成一种形式。",
+    ),
     "reciprocals as quotients": _row(
         "simplify.reciprocal", "a reciprocal as a quotient", "倒数写成商",
         r"x^{\circ -1} = \mathbf{1} \oslash x",

@@ -127,6 +127,12 @@ def _factor(e: Expr, reading: bool, bracketed: bool) -> Expr:
             if any(a is not b for a, b in zip(factors, e.factors, strict=True))
             else e
         )
+    if isinstance(e, N.Hadamard):
+        # a sum inside an entrywise product prints in brackets anyway: h ⊙ (W₂ᵀ (s - y))
+        factors = [_factor(f, reading, True) for f in e.factors]
+        if any(a is not b for a, b in zip(factors, e.factors, strict=True)):
+            return B.hadamard(*factors)
+        return e
     if isinstance(e, N.Transpose | N.Inverse):
         # (P Q)ᵀ needs its brackets as much as (P + Q)ᵀ
         inner = _factor(e.arg, reading, False)

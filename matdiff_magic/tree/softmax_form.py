@@ -8,7 +8,7 @@ from matdiff_magic.tree.base import Expr
 from matdiff_magic.tree.rewrite import transform
 
 
-def _exp_total(s: Expr) -> Expr | None:
+def exp_total(s: Expr) -> Expr | None:
     """z when s is 𝟏ᵀ exp(z) or sum(exp(z)) for a column z, else None."""
     if isinstance(s, N.Sum):
         inner = s.arg
@@ -57,7 +57,7 @@ def recognise_softmax(e: Expr) -> Expr:
             if not (isinstance(s, N.Power) and isinstance(s.exponent, N.Const)):
                 continue
             k = -s.exponent.value
-            z = _exp_total(s.base)
+            z = exp_total(s.base)
             if z is None or not (k.is_integer and k > 0):
                 continue
             budget = [int(k)]

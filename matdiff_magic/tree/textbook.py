@@ -254,6 +254,10 @@ def _gather_whole(e: Expr) -> Expr:
     if body is None or isinstance(body, N.Transpose) or body.is_scalar:
         return e
     inner = B.transpose(body)
+    # through inverse powers too: Aᵀ (Bᵀ Xᵀ Aᵀ)⁻² Bᵀ = (B (A X B)⁻² A)ᵀ
+    pushed = transposes_inward(inner)
+    if B.count_transposes(pushed) < B.count_transposes(inner):
+        inner = pushed
     if isinstance(inner, N.Transpose) or not inner.args:
         return e
     gathered = B.make_mul(coeff, scalars, N.Transpose(inner))
@@ -307,7 +311,8 @@ def turned_round(f: Expr) -> Expr:
 def signs_out_of_differences(e: Expr) -> Expr:
     """(μ - x) μᵀ = -(x - μ) μᵀ and (x - μ) (xᵀ - μᵀ) = (x - μ) (x - μ)ᵀ: a difference inside
     a product is written one way round, its transposes outside, so that terms sharing it up to
-    sign can be factored ((x - μ) xᵀ - (x - μ) μᵀ)."""
+    sign can be factored ((x - μ) xᵀ - (x - μ) μᵀ); in an entrywise product as well
+    (h ⊙ (h - 𝟏) = -h ⊙ (𝟏 - h)), so that methods that reach either print one form."""
 
     def flip(f: Expr) -> bool:
         if isinstance(f, N.Transpose):
@@ -335,13 +340,39 @@ def signs_out_of_differences(e: Expr) -> Expr:
             factors = [gathered(f) for f in out.factors]
             if any(a is not b for a, b in zip(factors, out.factors, strict=True)):
                 out = N.MatMul(tuple(factors))
-            flips = [flip(f) for f in out.factors]
+        if isinstance(out, N.MatMul | N.Hadamard):
+            # an entrywise product too: h ⊙ (h - 𝟏) ⊙ g = -h ⊙ (𝟏 - h) ⊙ g
+            flips = [flip(f) for f in out.args]
             if any(flips):
-                factors = [
-                    turned_round(f) if k else f for f, k in zip(out.factors, flips, strict=True)
-                ]
-                product = B.matmul(*factors)
+                turned = [turned_round(f) if k else f for f, k in zip(out.args, flips, strict=True)]
+                product = B.rebuild(out, tuple(turned))
                 return B.neg(product) if sum(flips) % 2 else product
         return out
 
     return transform(e, post=post)
+
+
+def transposes_inward(e: Expr) -> Expr:
+    """((Bᵀ Xᵀ Aᵀ)⁻²)ᵀ = (A X B)⁻²: a transpose taken through inverses, powers and products
+    when that reads shorter, or as long with fewer transposes."""
+
+    def post(out: Expr) -> Expr:
+        if isinstance(out, N.Transpose) and isinstance(out.arg, N.Inverse | N.MatPow):
+            pushed = _pushed(out.arg)
+            # shorter, or as long with fewer transposes: ((Xᵀ A X)⁻²)ᵀ is (Xᵀ Aᵀ X)⁻²
+            cost = (written_tokens(pushed), B.count_transposes(pushed))
+            if cost < (written_tokens(out), B.count_transposes(out)):
+                return pushed
+        return out
+
+    return transform(e, post=post)
+
+
+def _pushed(a: Expr) -> Expr:
+    """aᵀ with the transpose taken inside inverses and matrix powers (B.transpose takes it
+    through products)."""
+    if isinstance(a, N.Inverse):
+        return N.Inverse(_pushed(a.arg))
+    if isinstance(a, N.MatPow):
+        return N.MatPow(_pushed(a.arg), a.k)
+    return B.transpose(a)

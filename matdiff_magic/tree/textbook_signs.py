@@ -8,7 +8,12 @@ from matdiff_magic.tree import build as B
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
 from matdiff_magic.tree.rewrite import transform
-from matdiff_magic.tree.textbook import turned_round, written_tokens
+from matdiff_magic.tree.textbook import (  # noqa: F401  (transposes_inward: tidy's import)
+    display_key,
+    transposes_inward,
+    turned_round,
+    written_tokens,
+)
 
 
 def absorb_a_sign(e: Expr) -> Expr:
@@ -41,9 +46,14 @@ def absorb_a_sign(e: Expr) -> Expr:
 
 
 def _difference(f: Expr | None) -> bool:
+    """A sum with terms of both signs: -(a - b) is b - a, one sign fewer, but -(a + b) is not
+    shorter as -a - b (books write -S⁻¹ (C⁻¹ + C⁻ᵀ) S⁻ᵀ)."""
     if isinstance(f, N.Transpose):
         f = f.arg
-    return isinstance(f, N.Add) and len(f.terms) >= 2
+    if not (isinstance(f, N.Add) and len(f.terms) >= 2):
+        return False
+    signs = {bool(B.split(t)[0].could_extract_minus_sign()) for t in f.terms}
+    return len(signs) == 2
 
 
 def _has_constant_term(f: Expr) -> bool:
@@ -81,26 +91,65 @@ def scalars_fewer_transposes(e: Expr) -> Expr:
     return transform(e, post=post)
 
 
-def transposes_inward(e: Expr) -> Expr:
-    """((Bᵀ Xᵀ Aᵀ)⁻²)ᵀ = (A X B)⁻²: a transpose taken through inverses, powers and products
-    when that leaves fewer transposes, no longer to read."""
-
+def traces_in_one_rotation(e: Expr) -> Expr:
+    """tr(Xᵀ C X) = tr(C X Xᵀ) = tr(Xᵀ Cᵀ X): a trace of a product is the same for every
+    cyclic rotation of its factors and for the transposed product, so it is written one way:
+    the rotation that reads shortest, then with fewest transposes, then in a fixed order (the
+    definition method's index sums start the cycle elsewhere than the trace trick)."""
     def post(out: Expr) -> Expr:
-        if isinstance(out, N.Transpose) and isinstance(out.arg, N.Inverse | N.MatPow):
-            pushed = _pushed(out.arg)
-            fewer = B.count_transposes(pushed) < B.count_transposes(out)
-            if fewer and written_tokens(pushed) <= written_tokens(out):
-                return pushed
-        return out
+        if not (isinstance(out, N.Trace) and isinstance(out.arg, N.MatMul)):
+            return out
+        factors = list(out.arg.factors)
+        turned = [B.transpose(f) for f in reversed(factors)]
+        candidates = []
+        for seq in (factors, turned):
+            for i in range(len(seq)):
+                product = B.matmul(*seq[i:], *seq[:i])
+                if not isinstance(product, N.MatMul) or product.is_scalar:
+                    continue  # a product that simplified, or a scalar: left to other rules
+                candidate = N.Trace(product)
+                key = (written_tokens(candidate), B.count_transposes(candidate))
+                candidates.append((key, display_key(candidate), candidate))
+        if not candidates:
+            return out
+        best = min(candidates, key=lambda c: (c[0], c[1]))[2]
+        return out if best == out else best
 
     return transform(e, post=post)
 
 
-def _pushed(a: Expr) -> Expr:
-    """aᵀ with the transpose taken inside inverses and matrix powers (B.transpose takes it
-    through products)."""
-    if isinstance(a, N.Inverse):
-        return N.Inverse(_pushed(a.arg))
-    if isinstance(a, N.MatPow):
-        return N.MatPow(_pushed(a.arg), a.k)
-    return B.transpose(a)
+def traces_gathered(e: Expr) -> Expr:
+    """3 x² tr(A³) + 2 tr(A) = tr(3 x² A³ + 2 A) when that reads shorter: the trace is linear,
+    so a sum of traces is one trace (the index form sums each term's diagonal apart, the trace
+    trick keeps one)."""
+
+    def post(out: Expr) -> Expr:
+        if not (isinstance(out, N.Add) and out.is_scalar):
+            return out
+        parts = [_one_trace(t) for t in out.terms]
+        if any(p is None for p in parts):
+            return out
+        n = parts[0][2].rows
+        if not all(m.rows == n for _, _, m in parts):
+            return out
+        inner = B.add(*[B.make_mul(c, s, m) for c, s, m in parts])
+        if isinstance(inner, N.Zero):
+            return out
+        gathered = N.Trace(inner) if not inner.is_scalar else inner
+        return gathered if written_tokens(gathered) < written_tokens(out) else out
+
+    return transform(e, post=post)
+
+
+def _one_trace(t: Expr) -> tuple | None:
+    """(c, other scalars, M) when the term t is c times scalars times one tr(M)."""
+    if isinstance(t, N.Trace):
+        return 1, (), t.arg
+    c, scalars, body = B.split(t)
+    if body is not None:
+        return None
+    traces = [k for k, s in enumerate(scalars) if isinstance(s, N.Trace)]
+    if len(traces) != 1:
+        return None
+    k = traces[0]
+    return c, scalars[:k] + scalars[k + 1 :], scalars[k].arg

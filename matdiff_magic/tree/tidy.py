@@ -37,12 +37,17 @@ from matdiff_magic.tree.textbook import (
 )
 from matdiff_magic.tree.textbook_entrywise import (
     diagonals_by_name,
+    exponentials_as_softmax,
+    inner_products,
+    norms_as_written,
     numbers_out_of_brackets,
     reciprocals_as_quotients,
 )
 from matdiff_magic.tree.textbook_signs import (
     absorb_a_sign,
     scalars_fewer_transposes,
+    traces_gathered,
+    traces_in_one_rotation,
     transposes_inward,
 )
 from matdiff_magic.tree.tidy_triggers import TRIGGERS
@@ -78,15 +83,17 @@ def _shorter(candidate: Expr, current: Expr) -> bool:
 
 def _expand_square_inverses(e: Expr) -> Expr:
     """(A X B)^{-1} -> B^{-1} X^{-1} A^{-1} when every factor is square (so each is invertible
-    whenever the product is); used only when it makes the result shorter."""
+    whenever the product is), and (A X B)^{-k} likewise; used only when it makes the result
+    shorter."""
 
     def post(out: Expr) -> Expr:
-        if (
-            isinstance(out, N.Inverse)
-            and isinstance(out.arg, N.MatMul)
-            and all(f.rows == f.cols for f in out.arg.factors)
-        ):
-            return B.matmul(*[B.inverse(f) for f in reversed(out.arg.factors)])
+        if not isinstance(out, N.Inverse):
+            return out
+        # (A X B)⁻ᵏ too: the inverse of the product, k times
+        inner, k = (out.arg.arg, out.arg.k) if isinstance(out.arg, N.MatPow) else (out.arg, 1)
+        if isinstance(inner, N.MatMul) and all(f.rows == f.cols for f in inner.factors):
+            inverse = [B.inverse(f) for f in reversed(inner.factors)]
+            return B.matmul(*(inverse * k))
         return out
 
     return transform(e, post=post)
@@ -143,13 +150,18 @@ REWRITES: dict[str, Callable[[Expr], Expr]] = {
     "sums and traces by name": sums_and_traces,
     "diagonals by name": diagonals_by_name,
     "ones first": ones_first,
+    "inner products": inner_products,
+    "norms as written": norms_as_written,
     "signs out of differences": signs_out_of_differences,
     "traces of scalars": traces_of_scalars,
+    "traces in one rotation": traces_in_one_rotation,
+    "traces gathered": traces_gathered,
     "scalars with fewer transposes": scalars_fewer_transposes,
     "transposes inward": transposes_inward,
     "transposes through matrix functions": transposes_through_matrix_functions,
     "powers of norms": powers_of_norms,
     "recognise softmax": recognise_softmax,
+    "exponentials as softmax": exponentials_as_softmax,
     "merge linear wrappers": merge_linear_wrappers,
     "distribute a transpose": _distribute_top_transpose,
     "factor": factor_for_reading,
@@ -283,16 +295,23 @@ def _tidy(e: Expr) -> Expr:
         "sums and traces by name",
         "diagonals by name",
         "ones first",
+        "inner products",
+        "norms as written",
         "signs out of differences",
         "traces of scalars",
+        "traces in one rotation",
+        "traces gathered",
         "scalars with fewer transposes",
         "transposes inward",
         "transposes through matrix functions",
         "powers of norms",
         "entrywise algebra",
         "recognise softmax",
+        "exponentials as softmax",
         "merge linear wrappers",
         "distribute a transpose",
+        # before factoring, which would pull the number out of an entrywise product itself
+        "numbers out of brackets",
         "factor",
     ):
         out = _apply(name, out)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from matdiff_magic.dims import same
 from matdiff_magic.tree import build as B
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
@@ -68,6 +69,15 @@ def _contract_pair(a: Expr, b: Expr) -> Expr | None:
     ):
         # a column w is vec(w): (p ⊗ Q) w = vec(Q w pᵀ) for a column p
         return B.vec(B.matmul(a.right, b, B.transpose(a.left)))
+    if (
+        isinstance(a, N.Kron)
+        and isinstance(b, N.Ones)
+        and b.cols == 1
+        and same(b.rows, a.right.cols * a.left.cols)
+    ):
+        # 𝟏 is vec(𝟏): (P ⊗ Q) 𝟏 = vec(Q 𝟏 Pᵀ), as the trace trick writes it
+        ones = N.Ones(a.right.cols, a.left.cols)
+        return B.vec(B.matmul(a.right, ones, B.transpose(a.left)))
     if isinstance(b, N.Vec):
         c = b.arg
         if isinstance(a, N.Kron) and c.shape == (a.right.cols, a.left.cols):
