@@ -228,14 +228,6 @@ CORPUS_METHODS_DIFFER: dict[str, str] = {
     "Khatri–Rao form",
     "x' A x / (x' x)": "differential keeps (A + Aᵀ - 2 (xᵀ A x) I/(xᵀ x)) x/(xᵀ x), shorter than "
     "the multiplied-out form the others reach",
-    "X: matrix(n, n); A: matrix(n, n)\ntr(A expm(X'))": "vectorization writes the Kronecker "
-    "integral K_f(X) where the others write the Fréchet derivative L_f(X, ·)",
-    "X: matrix(n, n); A: matrix(n, n)\ntr(A' sqrtm(X'))": "vectorization writes the Sylvester "
-    "inverse K_f(X) where the others write L_f(X, ·)",
-    "S: symmetric(n); A: matrix(n, n)\ntr(A expm(S))": "vectorization writes K_f(X) where the "
-    "others write L_f(X, ·)",
-    "X: matrix(n, n); A: matrix(n, n)\ntr(A logm(X)')": "vectorization writes K_f(X) where the "
-    "others write L_f(X, ·)",
 }
 
 
