@@ -892,6 +892,34 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "{x} 是对角矩阵：只有对角元素可变，所以导数是 G（把每个元素都看作自由变量时的"
         "梯度）的对角部分构成的对角矩阵 diag(G)；G 的非对角元素对应恒为 0 的元素。",
     },
+    "fact.onehot.name": {
+        "en": "{y} is one-hot (declared onehot({k}))",
+        "zh": "{y} 是独热向量（声明为 onehot({k})）",
+    },
+    "fact.onehot.explain": {
+        "en": "𝟏ᵀ {y} = 1 because {y} is one-hot (declared onehot({k})): one entry is 1, the "
+        "others 0, so also {y}ᵀ {y} = 1 and {y} ⊙ {y} = {y}.",
+        "zh": "𝟏ᵀ {y} = 1，因为 {y} 是独热向量（声明为 onehot({k})）：一个元素为 1，其余为 0，"
+        "所以也有 {y}ᵀ {y} = 1 与 {y} ⊙ {y} = {y}。",
+    },
+    "fact.simplex.name": {
+        "en": "{y} is a probability vector (declared simplex({k}))",
+        "zh": "{y} 是概率向量（声明为 simplex({k})）",
+    },
+    "fact.simplex.explain": {
+        "en": "𝟏ᵀ {y} = 1 because {y} is a probability vector (declared simplex({k})): its "
+        "entries are ≥ 0 and sum to 1.",
+        "zh": "𝟏ᵀ {y} = 1，因为 {y} 是概率向量（声明为 simplex({k})）：元素非负且和为 1。",
+    },
+    "fact.pm1.name": {
+        "en": "{y} has entries ±1 (declared pm1({k}))",
+        "zh": "{y} 的元素为 ±1（声明为 pm1({k})）",
+    },
+    "fact.pm1.explain": {
+        "en": "{y} ⊙ {y} = 𝟏 because the entries of {y} are ±1 (declared pm1({k})), so also "
+        "{y}ᵀ {y} = {k}.",
+        "zh": "{y} ⊙ {y} = 𝟏，因为 {y} 的元素为 ±1（声明为 pm1({k})），所以也有 {y}ᵀ {y} = {k}。",
+    },
     "eval.not_onehot": {
         "en": "{name} is declared onehot but its value is not one-hot (one entry 1, the others 0)",
         "zh": "{name} 声明为 onehot，但它的值不是独热向量（一个元素为 1，其余为 0）",
