@@ -87,6 +87,10 @@ CORPUS = [
     ("X: matrix(n, n); A: matrix(n, n)\ntr(A' sqrtm(X'))", "X"),
     ("S: symmetric(n); A: matrix(n, n)\ntr(A expm(S))", "S"),
     ("X: matrix(n, n); A: matrix(n, n)\ntr(A logm(X)')", "X"),
+    # declared facts (tree/textbook_facts.py): sampled with the fact true
+    ("y: onehot(k); W: matrix(k, n)\n-y' log(softmax(W x))", "W"),
+    ("y: prob(k); W: matrix(k, n)\n-y' log(softmax(W x)) + sum(y) x' x", "x"),
+    ("y: pm1(m); X: matrix(m, n)\n(X w .* y)' (X w .* y)", "w"),
 ]
 
 
