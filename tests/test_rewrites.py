@@ -91,6 +91,8 @@ CORPUS = [
     ("y: onehot(k); W: matrix(k, n)\n-y' log(softmax(W x))", "W"),
     ("y: prob(k); W: matrix(k, n)\n-y' log(softmax(W x)) + sum(y) x' x", "x"),
     ("y: pm1(m); X: matrix(m, n)\n(X w .* y)' (X w .* y)", "w"),
+    # the definition method's exp(s)ᵀ (y ⊙ exp(-s)) for 𝟏ᵀ y
+    ("W: matrix(k, h); b: vector(k); y: onehot(k)\ns = W h + b\n-y' log(softmax(s))", "W"),
 ]
 
 

@@ -59,10 +59,9 @@ METHODS_DIFFER = {
     # the index form reads Σ x_p² as xᵀ x; the others keep the user's ‖x‖²
     "fourth power of norm": "4 (xᵀ x) x beside 4 ‖x‖² x",
     # h and s are kept by name in every method; around them the forms still differ: the chain
-    # method multiplies W₂ᵀ into s - y before s can be found, the definition method keeps
-    # exp(s)ᵀ (y ⊙ exp(-s)) for 𝟏ᵀ y, and the signs of b1's factors differ
+    # method multiplies W₂ᵀ into s - y before s can be found, and the signs of b1's factors
+    # differ (by W2 every method prints (softmax(s) - y) hᵀ: y is declared one-hot)
     "network, squared error by W1 (CS229 backprop)": "chain: W₂ᵀ W₂ h + W₂ᵀ b₂ - W₂ᵀ y",
-    "network, cross-entropy by W2 (Goodfellow 6.5)": "definition: exp(s)ᵀ (y ⊙ exp(-s))",
     "network, cross-entropy by b1 (Goodfellow 6.5)": "h ⊙ (h - 𝟏) ⊙ (W₂ᵀ y - ...) beside",
 }
 

@@ -1,6 +1,7 @@
 """Rewrites that use a fact declared about a vector, as a book uses it without a word: for y
 one-hot or a probability vector (``onehot(k)``, ``simplex(k)``/``prob(k)``) 𝟏ᵀ y = yᵀ 𝟏 =
-sum(y) = 1, so the softmax cross-entropy gradient reads (softmax(W x) - y) xᵀ; for y one-hot
+sum(y) = 1 (also written uᵀ (y ⊙ v) with u ⊙ v = 𝟏), so the softmax cross-entropy gradient
+reads (softmax(W x) - y) xᵀ; for y one-hot
 also y∘ᵖ = y (entries 0 or 1) and yᵀ y = 1; for y with entries ±1 (``pm1(k)``) y ⊙ y = y∘² = 𝟏
 (even powers 𝟏, odd ones y) and yᵀ y = k.
 
@@ -18,6 +19,7 @@ from matdiff_magic import dims
 from matdiff_magic.tree import build as B
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
+from matdiff_magic.tree.entrywise import simplify_entrywise
 from matdiff_magic.tree.rewrite import transform
 
 SUM_TO_ONE = ("onehot", "simplex")  # 𝟏ᵀ y = 1
@@ -52,6 +54,21 @@ def _pair(a: Expr, b: Expr) -> tuple[N.Var, Expr] | None:
         return y, B.const(1)
     if (y := _row_of(a, ("onehot", "pm1"))) is not None and b == y:
         return y, B.const(1) if y.fact == "onehot" else N.Const(y.rows)
+    if isinstance(a, N.Transpose) and isinstance(b, N.Hadamard) and b.cols == dims.ONE:
+        return _weighted_sum(a.arg, b) if a.arg.shape == b.shape else None
+    return None
+
+
+def _weighted_sum(u: Expr, h: N.Hadamard) -> tuple[N.Var, Expr] | None:
+    """uᵀ (y ⊙ v) = yᵀ (u ⊙ v) = 𝟏ᵀ y = 1 when u ⊙ v is 𝟏 entrywise (exp(s)ᵀ (y ⊙ exp(-s)),
+    the definition method's way of writing 𝟏ᵀ y)."""
+    for k, f in enumerate(h.factors):
+        y = _fact_var(f, SUM_TO_ONE)
+        if y is None:
+            continue
+        rest = B.hadamard(u, *h.factors[:k], *h.factors[k + 1 :])
+        if isinstance(simplify_entrywise(rest), N.Ones):
+            return y, B.const(1)
     return None
 
 

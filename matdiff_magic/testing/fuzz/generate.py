@@ -48,6 +48,8 @@ Production = Callable[[], Node]
 class Generator(Compounds):
     def __init__(self, seed: int, depth: int = 6, numeric_sizes: bool = True) -> None:
         self.rng = random.Random(seed)
+        # facts are drawn apart, so a seed's case without one is the case it always was
+        self.fact_rng = random.Random(seed * 7919 + 17)
         self.seed = seed
         self.max_depth = depth
         rng = self.rng
@@ -84,9 +86,9 @@ class Generator(Compounds):
             kind = "scalar"
         elif c == ONE:
             kind = "vector"
-            if not positive and self.size(r) > 1 and self.rng.random() < FACT_RATE:
+            if not positive and self.size(r) > 1 and self.fact_rng.random() < FACT_RATE:
                 # now and then a declared fact (onehot, simplex, pm1): the result may use it
-                kind = self.rng.choice(FACTS)
+                kind = self.fact_rng.choice(FACTS)
         elif r == ONE:
             return None  # rows are transposed vectors
         elif r == c and not positive and self.rng.random() < 0.35:
