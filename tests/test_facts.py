@@ -292,3 +292,13 @@ def test_the_magic_takes_a_fact():
         np.testing.assert_allclose(r.evaluate(v), _gradient_by_w(v), atol=1e-10)
     finally:
         ip.run_line_magic("unload_ext", "matdiff_magic")
+
+
+def test_the_generated_code_refuses_a_value_without_the_fact():
+    r = md.derive("y: onehot(k); " + CROSS_ENTROPY, "W")
+    namespace: dict = {}
+    exec(r.numpy_code(), namespace)  # the code matdiff generated, not user text
+    v = _cross_entropy_point(_onehot(1))
+    np.testing.assert_allclose(namespace["derivative"](v["y"], v["W"], v["x"]), _gradient_by_w(v))
+    with pytest.raises(ValueError, match="onehot"):
+        namespace["derivative"](np.full((K, 1), 0.25), v["W"], v["x"])
