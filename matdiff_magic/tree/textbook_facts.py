@@ -141,6 +141,8 @@ def _hadamard(e: N.Hadamard) -> tuple[tuple[N.Var, ...], Expr] | None:
 
 def use_declared_facts(e: Expr) -> Expr:
     """``e`` with every product, sum and power a declared fact fixes written by its value."""
+    if not any(isinstance(n, N.Var) and n.fact for n in e.distinct()):
+        return e  # no fact declared here: nothing to visit (most results)
 
     def post(out: Expr) -> Expr:
         found = _site(out)
