@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from dataclasses import replace as dataclass_replace
 
 from matdiff_magic import layout as L
 from matdiff_magic import notation, structured
@@ -24,6 +25,7 @@ from matdiff_magic.printing.names import GREEK, read_back
 from matdiff_magic.result import Result
 from matdiff_magic.result_names import check_names
 from matdiff_magic.tree.named import repetition, written_size
+from matdiff_magic.tree.nodes_leaves import DISCRETE_FACTS
 from matdiff_magic.tree.rewrite import remembering
 from matdiff_magic.tree.textbook_entrywise import norms_written_in
 from matdiff_magic.verify import verified
@@ -101,11 +103,25 @@ def derive_outcome(
     states the derivative in the convention ``symmetric`` (see ``structured.py``)."""
     structured.check_convention(symmetric)
     ctx = context(problem, wrt)
+    if ctx.wrt.fact:
+        return _by_fact_variable(problem, ctx, method, order)
     var = structured.structured_variable(problem, ctx.wrt.name)
     if var is None or order != 1:
         return run(ctx, method, order)
     ctx = context(structured.as_written(problem, ctx.wrt.name), ctx.wrt.name)
     return structured.apply(run(ctx, method, order), var, symmetric)
+
+
+def _by_fact_variable(problem: Problem, ctx: Context, method: str, order: int) -> Outcome:
+    """With respect to a vector declared with a fact: a one-hot or ±1 vector takes isolated
+    values, so there is nothing to differentiate; a point y of the simplex gets the gradient
+    in ℝᵏ (y read as a free vector, so no step uses 𝟏ᵀ y = 1 before differentiating), at a
+    point of the simplex. Along the simplex only its part orthogonal to 𝟏 matters."""
+    var = ctx.wrt
+    if var.fact in DISCRETE_FACTS:
+        raise MatDiffError(Msg("api.discrete_wrt", name=var.name, fact=var.fact))
+    free = context(structured.as_written(problem, var.name), var.name)
+    return dataclass_replace(run(free, method, order), wrt=var)
 
 
 def context(problem: Problem, wrt: str) -> Context:

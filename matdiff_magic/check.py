@@ -82,6 +82,8 @@ def random_value(
     rows, cols = _size(var.rows, sizes), _size(var.cols, sizes)
     if rows == 1 and cols == 1:
         return np.array([[rng.uniform(0.6, 1.4)]])
+    if var.fact:  # a point where the declared fact holds (the result may use it)
+        return fact_value(var.fact, rows, rng)
     if var.structure == "spd":  # G Gᵀ/n + I/2: positive definite, eigenvalues near 1
         g = rng.normal(size=(rows, rows)) * np.sqrt(scale)
         return g @ g.T / rows + 0.5 * np.eye(rows)
@@ -99,6 +101,21 @@ def random_value(
     elif rows > 1 and cols > 1:
         value = value / np.sqrt(cols)  # so long products A₁ A₂ ⋯ neither blow up nor vanish
     return value
+
+
+def fact_value(fact: str, k: int, rng: np.random.Generator) -> np.ndarray:
+    """A random k×1 value with a declared fact: one-hot, on the simplex (entries clear of 0, so
+    log y is defined), or ±1 entries."""
+    if fact == "onehot":
+        value = np.zeros((k, 1))
+        value[rng.integers(k), 0] = 1.0
+        return value
+    if fact == "simplex":
+        w = rng.uniform(0.5, 1.5, size=(k, 1))
+        return w / w.sum()
+    if fact == "pm1":
+        return rng.choice([-1.0, 1.0], size=(k, 1))
+    raise ValueError(f"unknown fact {fact!r}")
 
 
 def random_values(

@@ -158,6 +158,8 @@ def _direction(var: object, shape: tuple[int, ...], rng: np.random.Generator) ->
     definite) S moves along a symmetric dS, a diagonal D along a diagonal dD. A student's
     step may use that structure (tr(A dS) = tr(Aᵀ dS)), and S ± h dS must stay a value of S."""
     g = rng.standard_normal(shape)
+    if getattr(var, "structure", "") == "simplex":  # tangent to the simplex: entries sum to 0
+        return g - g.mean()
     if getattr(var, "structure", "") == "diagonal":
         return np.diag(np.diag(g))
     if getattr(var, "symmetric", False):

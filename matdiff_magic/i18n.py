@@ -56,6 +56,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "ui.layout_here": {"en": "{layout}, here {orientation}", "zh": "{layout}，此处为{orientation}"},
     "ui.size": {"en": "size {size}", "zh": "尺寸 {size}"},
     "ui.symmetric_matrix": {"en": "symmetric matrix", "zh": "对称矩阵"},
+    "ui.fact.onehot": {"en": "one-hot vector", "zh": "独热向量"},
+    "ui.fact.simplex": {"en": "probability vector", "zh": "概率向量"},
+    "ui.fact.pm1": {"en": "vector of ±1", "zh": "±1 向量"},
     "ui.intermediate": {"en": "intermediate", "zh": "中间变量"},
     "ui.from_namespace": {
         "en": "sizes of {names} come from the arrays of the same name in the namespace",

@@ -91,6 +91,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "{kind} takes {wanted} size, got {got}",
         "zh": "{kind} 需要 {wanted} 个尺寸，实际给了 {got} 个",
     },
+    "parse.fact_one_size": {
+        "en": "{kind}(k) declares a column vector and takes one size, its length; got {got}",
+        "zh": "{kind}(k) 声明一个列向量，只需要一个尺寸（它的长度），实际给了 {got} 个",
+    },
     "parse.sizes.many": {
         "en": "{kind} takes {wanted} sizes, got {got}",
         "zh": "{kind} 需要 {wanted} 个尺寸，实际给了 {got} 个",
@@ -322,6 +326,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "shape.diag_argument": {
         "en": "diag needs a column vector or a square matrix",
         "zh": "diag 的参数必须是列向量或方阵",
+    },
+    "shape.fact_vector": {
+        "en": "{name} is declared {fact}: a column vector, not a matrix",
+        "zh": "{name} 声明为 {fact}：它是列向量，不是矩阵",
     },
     "shape.symmetric_square": {
         "en": "symmetric matrix {name} must be square",
@@ -832,6 +840,13 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "单元格中的声明），数值计算使用它们的值（--no-namespace 可忽略它们）",
     },
     # -- structured variables (structured.py): the convention step's sentence ---------------
+    "api.discrete_wrt": {
+        "en": "cannot differentiate with respect to {name}: it is declared {fact}, a discrete "
+        "variable (its entries take isolated values), so there is no derivative; differentiate "
+        "with respect to another variable, or declare {name} as a plain vector",
+        "zh": "不能对 {name} 求导：它声明为 {fact}，是离散变量（元素只取孤立的值），没有导数；"
+        "请对其他变量求导，或把 {name} 声明为普通向量",
+    },
     "api.unknown_symmetric": {
         "en": "unknown symmetric convention {convention!r}: use one of {choices}",
         "zh": "未知的对称约定 {convention!r}：请使用 {choices} 之一",
@@ -876,6 +891,46 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "off-diagonal entries of G would move entries that are fixed at 0.",
         "zh": "{x} 是对角矩阵：只有对角元素可变，所以导数是 G（把每个元素都看作自由变量时的"
         "梯度）的对角部分构成的对角矩阵 diag(G)；G 的非对角元素对应恒为 0 的元素。",
+    },
+    "fact.onehot.name": {
+        "en": "{y} is one-hot (declared onehot({k}))",
+        "zh": "{y} 是独热向量（声明为 onehot({k})）",
+    },
+    "fact.onehot.explain": {
+        "en": "𝟏ᵀ {y} = 1 because {y} is one-hot (declared onehot({k})): one entry is 1, the "
+        "others 0, so also {y}ᵀ {y} = 1 and {y} ⊙ {y} = {y}.",
+        "zh": "𝟏ᵀ {y} = 1，因为 {y} 是独热向量（声明为 onehot({k})）：一个元素为 1，其余为 0，"
+        "所以也有 {y}ᵀ {y} = 1 与 {y} ⊙ {y} = {y}。",
+    },
+    "fact.simplex.name": {
+        "en": "{y} is a probability vector (declared simplex({k}))",
+        "zh": "{y} 是概率向量（声明为 simplex({k})）",
+    },
+    "fact.simplex.explain": {
+        "en": "𝟏ᵀ {y} = 1 because {y} is a probability vector (declared simplex({k})): its "
+        "entries are ≥ 0 and sum to 1.",
+        "zh": "𝟏ᵀ {y} = 1，因为 {y} 是概率向量（声明为 simplex({k})）：元素非负且和为 1。",
+    },
+    "fact.pm1.name": {
+        "en": "{y} has entries ±1 (declared pm1({k}))",
+        "zh": "{y} 的元素为 ±1（声明为 pm1({k})）",
+    },
+    "fact.pm1.explain": {
+        "en": "{y} ⊙ {y} = 𝟏 because the entries of {y} are ±1 (declared pm1({k})), so also "
+        "{y}ᵀ {y} = {k}.",
+        "zh": "{y} ⊙ {y} = 𝟏，因为 {y} 的元素为 ±1（声明为 pm1({k})），所以也有 {y}ᵀ {y} = {k}。",
+    },
+    "eval.not_onehot": {
+        "en": "{name} is declared onehot but its value is not one-hot (one entry 1, the others 0)",
+        "zh": "{name} 声明为 onehot，但它的值不是独热向量（一个元素为 1，其余为 0）",
+    },
+    "eval.not_simplex": {
+        "en": "{name} is declared simplex (prob) but its entries are not ≥ 0 summing to 1",
+        "zh": "{name} 声明为 simplex（prob），但它的元素不是非负且和为 1",
+    },
+    "eval.not_pm1": {
+        "en": "{name} is declared pm1 but its entries are not all ±1",
+        "zh": "{name} 声明为 pm1，但它的元素不全是 ±1",
     },
     "eval.not_spd": {
         "en": "{name} is declared symmetric positive definite (spd) but its value is not",

@@ -116,14 +116,25 @@ def bind(
             raise ShapeError(Msg("eval.not_diagonal", name=name))
         if var.structure == "spd" and np.min(np.linalg.eigvalsh((arr + arr.T) / 2)) <= 0:
             raise ShapeError(Msg("eval.not_spd", name=name))
+        if var.fact and not has_fact(arr, var.fact):
+            raise ShapeError(Msg(f"eval.not_{var.fact}", name=name))
         arrays[name] = arr
     return Env(arrays, sizes)
+
+
+def has_fact(arr: np.ndarray, fact: str) -> bool:
+    """Whether a vector's value has its declared fact (one-hot, on the simplex, ±1 entries)."""
+    if fact == "onehot":
+        return bool(np.all((arr == 0) | (arr == 1)) and np.sum(arr) == 1)
+    if fact == "simplex":
+        return bool(np.all(arr >= 0) and abs(np.sum(arr) - 1) <= 1e-9)
+    return bool(np.all(np.abs(arr) == 1))
 
 
 def _describe(var: N.Var) -> str:
     if var.is_scalar:
         return "scalar"
-    if var.symmetric:
+    if var.symmetric or var.fact:
         return f"{var.structure}({dim_text(var.rows)})"
     if var.shape[1] == ONE:
         return f"vector({dim_text(var.rows)})"

@@ -98,6 +98,12 @@ CORPUS = [
     ("A: matrix(n, n); x: scalar\ntr(x^3 A^3 + 2 x A)", "x"),
     ("S: matrix(n, n); C: matrix(n, n)\ntr(inv(S' C S))", "S"),
     ("s: vector(k); y: vector(k)\n-y' log(softmax(s)) + sum(exp(s) ⊙ y ⊙ exp(-s))", "s"),
+    # declared facts (tree/textbook_facts.py): sampled with the fact true
+    ("y: onehot(k); W: matrix(k, n)\n-y' log(softmax(W x))", "W"),
+    ("y: prob(k); W: matrix(k, n)\n-y' log(softmax(W x)) + sum(y) x' x", "x"),
+    ("y: pm1(m); X: matrix(m, n)\n(X w .* y)' (X w .* y)", "w"),
+    # the definition method's exp(s)ᵀ (y ⊙ exp(-s)) for 𝟏ᵀ y
+    ("W: matrix(k, h); b: vector(k); y: onehot(k)\ns = W h + b\n-y' log(softmax(s))", "W"),
 ]
 
 

@@ -74,8 +74,11 @@ ROWS = [
         "Σ",
         "(Σ⁻ᵀ (x - μ) (x - μ)ᵀ Σ⁻ᵀ - Σ⁻ᵀ)/2",
     ),
-    BookForm("softmax cross-entropy (CS231n)", "y: vector(k); W: matrix(k, n); x: vector(n)\n"
-             "-y' log(softmax(W x))", "W", "((𝟏ᵀ y) softmax(W x) - y) xᵀ"),
+    # y one-hot (the class label): 𝟏ᵀ y = 1 is what lets the books write softmax(W x) - y
+    BookForm("softmax cross-entropy (CS231n)", "y: onehot(k); W: matrix(k, n); x: vector(n)\n"
+             "-y' log(softmax(W x))", "W", "(softmax(W x) - y) xᵀ"),
+    BookForm("soft-label cross-entropy (Goodfellow 6.2.2)", "y: prob(k); W: matrix(k, n); "
+             "x: vector(n)\n-y' log(softmax(W x))", "W", "(softmax(W x) - y) xᵀ"),
     BookForm("least squares (seed 001)", "X: matrix(m, n); θ: vector(n); y: vector(m)\n"
              "(X θ - y)' (X θ - y)", "θ", "2 Xᵀ (X θ - y)"),
     BookForm("ridge (ESL 3.4.1)", "X: matrix(m, n); θ: vector(n); y: vector(m); c: scalar\n"
@@ -413,6 +416,7 @@ NET = (
     "W1: matrix(h, n); b1: vector(h); W2: matrix(k, h); b2: vector(k); x: vector(n); "
     "y: vector(k)\nh = sigmoid(W1 x + b1)\ns = W2 h + b2\n"
 )
+ONEHOT_NET = NET.replace("y: vector(k)", "y: onehot(k)")
 ROWS += [
     BookForm("network, squared error by W2 (CS229 backprop)", NET + "‖s - y‖²", "W2",
              "2 (s - y) hᵀ"),
@@ -420,9 +424,9 @@ ROWS += [
              "2 (s - y)"),
     BookForm("network, squared error by W1 (CS229 backprop)", NET + "‖s - y‖²", "W1",
              "2 (h ⊙ (𝟏 - h) ⊙ (W₂ᵀ (s - y))) xᵀ"),
-    # y not declared one-hot: the books' softmax(s) - y carries the factor 𝟏ᵀ y
-    BookForm("network, cross-entropy by W2 (Goodfellow 6.5)", NET + "-y' log(softmax(s))", "W2",
-             "((𝟏ᵀ y) softmax(s) - y) hᵀ"),
-    BookForm("network, cross-entropy by b1 (Goodfellow 6.5)", NET + "-y' log(softmax(s))", "b1",
-             "h ⊙ (𝟏 - h) ⊙ (W₂ᵀ ((𝟏ᵀ y) softmax(s) - y))"),
+    # y one-hot, as the books' label is: softmax(s) - y, 𝟏ᵀ y = 1 used by name in a step
+    BookForm("network, cross-entropy by W2 (Goodfellow 6.5)", ONEHOT_NET + "-y' log(softmax(s))",
+             "W2", "(softmax(s) - y) hᵀ"),
+    BookForm("network, cross-entropy by b1 (Goodfellow 6.5)", ONEHOT_NET + "-y' log(softmax(s))",
+             "b1", "h ⊙ (𝟏 - h) ⊙ (W₂ᵀ (softmax(s) - y))"),
 ]  # fmt: skip

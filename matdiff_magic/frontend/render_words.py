@@ -93,6 +93,8 @@ def method_title(method: str, lang: str) -> str:
 def kind_word(var: N.Var, lang: str) -> str:
     if var.symmetric:
         return message("ui.symmetric_matrix", lang)
+    if var.fact:
+        return message(f"ui.fact.{var.fact}", lang)
     return message(f"kind.{kind_of(var.shape)}", lang)
 
 

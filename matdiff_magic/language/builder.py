@@ -19,7 +19,7 @@ from matdiff_magic.messages import Join, Msg
 from matdiff_magic.tree import build as B
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
-from matdiff_magic.tree.nodes_leaves import STRUCTURES
+from matdiff_magic.tree.nodes_leaves import SQUARE_STRUCTURES, VECTOR_FACTS
 
 MAX_MATRIX_POWER = 64
 _MATRIX_PRODUCTS = ("juxt", "*", "@")
@@ -65,7 +65,11 @@ class TreeBuilder:
             var = N.Var(name, dims.ONE, dims.ONE)
         elif spec.kind == "vector":
             var = N.Var(name, shape_dims[0], dims.ONE)
-        elif spec.kind in STRUCTURES:
+        elif spec.kind in VECTOR_FACTS:
+            # the variable of differentiation is read free (api.derive_outcome)
+            fact = "" if name in self.free else spec.kind
+            var = N.Var(name, shape_dims[0], dims.ONE, fact)
+        elif spec.kind in SQUARE_STRUCTURES:
             structure = "" if name in self.free else spec.kind
             var = N.Var(name, shape_dims[0], shape_dims[0], structure)
         else:

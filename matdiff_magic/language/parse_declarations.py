@@ -21,7 +21,13 @@ STRUCTURE_WORDS = {
     "symmetric": "symmetric",
     "spd": "spd",
     "diagonal": "diagonal",
+    # facts about a column vector, one size each (tree/textbook_facts.py uses them)
+    "onehot": "onehot",
+    "simplex": "simplex",
+    "prob": "simplex",
+    "pm1": "pm1",
 }
+FACT_WORDS = ("onehot", "simplex", "prob", "pm1")
 
 
 class DeclarationParsing:
@@ -107,6 +113,10 @@ class DeclarationParsing:
         if kind == "matrix" and len(dims) == 1:
             dims = dims * 2  # matrix(n) is square
             spans = spans * 2
+        if len(dims) != wanted and tok.value in FACT_WORDS:
+            raise self.error(
+                Msg("parse.fact_one_size", kind=tok.value, got=len(dims)), tok.span.join(end.span)
+            )
         if len(dims) != wanted:
             key = "parse.sizes.many" if wanted > 1 else "parse.sizes.one"
             raise self.error(

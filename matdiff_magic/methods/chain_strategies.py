@@ -12,6 +12,7 @@ from matdiff_magic.methods.common import Context, expand_terms, kinds, push_diff
 from matdiff_magic.methods.differential import trace_trick
 from matdiff_magic.rules import chain as R
 from matdiff_magic.rules import conclusions as C
+from matdiff_magic.rules.facts import FACT_KEY
 from matdiff_magic.rules.rule import Rule
 from matdiff_magic.rules.simplifications import simplified
 from matdiff_magic.tree import build as B
@@ -52,8 +53,9 @@ class Chain:
 # -- local derivatives ---------------------------------------------------------------------------
 
 
-def _local(fname: str, expr: Expr, var: N.Var, orientation: str) -> Expr:
-    """∂(expr)/∂var in the given orientation, by the differential or vectorization method."""
+def _local(fname: str, expr: Expr, var: N.Var, orientation: str, b: Builder) -> Expr:
+    """∂(expr)/∂var in the given orientation, by the differential or vectorization method; a
+    declared fact it used (𝟏ᵀ y = 1) is cited by the next step of ``b``, the one showing it."""
     ctx = Context(expr, var, fname)
     fk, xk = kinds(ctx)
     out = (
@@ -61,6 +63,7 @@ def _local(fname: str, expr: Expr, var: N.Var, orientation: str) -> Expr:
         if (fk == "scalar" or xk == "scalar")
         else vectorization.derive(ctx)
     )
+    b.carry(tuple(r for step in out.steps for r in step.rules if r.key.startswith(FACT_KEY)))
     value = out.value
     if out.orientation != orientation and not (fk == "scalar" and xk == "scalar"):
         value = tidy(B.transpose(value))
@@ -130,10 +133,10 @@ def scalar_through_vectors(chain: Chain) -> tuple[Expr, str]:
     )
     b.start(target, B.matmul(B.transpose(chain_product), grad_sym), (R.FORM2,), claim=gradient)
     for k in range(1, n + 1):
-        value = _local(vars_[k].name, exprs[k - 1], vars_[k - 1], notation.NUMERATOR)
+        value = _local(vars_[k].name, exprs[k - 1], vars_[k - 1], notation.NUMERATOR, b)
         local = claims.derivative(exprs[k - 1], vars_[k - 1], notation.NUMERATOR)
         _show_local(chain, jac_syms[k - 1], value, local)
-    g = _local(z, exprs[n], vars_[n], notation.DENOMINATOR)
+    g = _local(z, exprs[n], vars_[n], notation.DENOMINATOR, b)
     _show_local(chain, grad_sym, g, claims.derivative(exprs[n], vars_[n], notation.DENOMINATOR))
     product = B.matmul(*[B.transpose(chain.inline(j)) for j in jac_syms], chain.inline(g))
     b.start(target, product, (R.MULTIPLY,), relation="implies", claim=gradient)
@@ -195,7 +198,7 @@ def scalar_backwards(
     n = len(vars_) - 1
     numerator = orientation == notation.NUMERATOR
     grads = [notation.derivative(z, ctx.f.shape, v, orientation) for v in vars_]
-    current = _local(z, exprs[n], vars_[n], orientation)
+    current = _local(z, exprs[n], vars_[n], orientation, b)
     _show_local(chain, grads[n], current, claims.derivative(exprs[n], vars_[n], orientation))
     for k in range(n, 0, -1):
         # ∂z/∂y_{k-1} from ∂z/∂y_k: differentiate φ = tr(G y_k(y_{k-1})), G = (∂z/∂y_k)^T
@@ -274,7 +277,7 @@ def forward_jacobians(chain: Chain, rule: Rule | None = None) -> tuple[Expr, str
     rule = rule or (R.VEC if vec_mode else R.VECTOR)
     b.start(target, B.matmul(*reversed(syms)), (rule,), claim=whole)
     for k in range(n + 1):
-        value = _local(names[k], exprs[k], vars_[k], notation.NUMERATOR)
+        value = _local(names[k], exprs[k], vars_[k], notation.NUMERATOR, b)
         if vec_mode:
             value = _as_vec_jacobian(value, shapes[k], vars_[k])
         _show_local(chain, syms[k], value, claims.derivative(exprs[k], vars_[k], arrangement))

@@ -104,6 +104,9 @@ def numpy_code(
             lines.append(f"    {py} = np.asarray({py}, dtype=float).reshape(-1, 1)")
         else:
             lines.append(f"    {py} = np.asarray({py}, dtype=float)")
+        if getattr(var, "fact", ""):  # the result used the fact: refuse a value without it
+            lines += [f"    if not ({FACT_TESTS[var.fact].format(py)}):",
+                      f'        raise ValueError("{py} must be {var.fact} as declared")']
     for sym in used_sizes:
         source, axis = size_source[sym]
         lines.append(f"    {size_names[sym]} = {names[source]}.shape[{axis}]")
@@ -111,6 +114,14 @@ def numpy_code(
         lines.append(f"    {temp} = {value}")
     lines.append(f"    return {body}")
     return "\n".join(lines) + "\n"
+
+
+# What a value declared with a fact must satisfy (numeric.has_fact, as NumPy source).
+FACT_TESTS = {
+    "onehot": "np.all(({0} == 0) | ({0} == 1)) and {0}.sum() == 1",
+    "simplex": "np.all({0} >= 0) and abs({0}.sum() - 1) <= 1e-9",
+    "pm1": "np.all(np.abs({0}) == 1)",
+}
 
 
 def dim_label(d: sympy.Expr) -> str:

@@ -9,8 +9,12 @@ rewrite but the uncited order of terms has a row here). A data catalogue: rows o
 from __future__ import annotations
 
 from matdiff_magic.rules import conclusions as C
+from matdiff_magic.rules.facts import fact_rules
 from matdiff_magic.rules.rule import Rule, table
 from matdiff_magic.tree.base import Expr
+from matdiff_magic.tree.nodes import Var
+from matdiff_magic.tree.rewrite import also_observing
+from matdiff_magic.tree.textbook_facts import facts_used
 from matdiff_magic.tree.tidy import tidy_naming
 
 _row = table("simplify")
@@ -21,6 +25,15 @@ BY_REWRITE: dict[str, Rule] = {
         r"(A B)^{-1} = B^{-1} A^{-1}",
         "The inverse of a product of square matrices is the product of the inverses, reversed.",
         "方阵乘积的逆等于各因子的逆按相反次序相乘。",
+    ),
+    "declared facts": _row(
+        "simplify.declared_facts", "a declared fact", "声明的事实",
+        r"\mathbf{1}^{T} y = 1 \ (y \text{ one-hot or a probability vector}),\ "
+        r"y \odot y = \mathbf{1} \ (y \in \{\pm 1\}^{k})",
+        "A vector declared onehot(k), simplex(k) (prob(k)) or pm1(k) has entries summing to 1, "
+        "or entries ±1; the result uses it (the step names the variable).",
+        "声明为 onehot(k)、simplex(k)（prob(k)）或 pm1(k) 的向量，元素之和为 1，或元素为 ±1；"
+        "结果用到了这一点（该步写明是哪个变量）。",
     ),
     "contract vec": _row(
         "simplify.vec_backwards", "vec identity read backwards", "反用向量化恒等式",
@@ -252,5 +265,16 @@ BY_REWRITE: dict[str, Rule] = {
 def simplified(e: Expr) -> tuple[Expr, tuple[Rule, ...]]:
     """``e`` in textbook form, and the rules a simplify step that shows it cites: "simplify"
     followed by the identity of each rewrite that shaped the result."""
-    out, names = tidy_naming(e)
-    return out, (C.SIMPLIFY, *(BY_REWRITE[name] for name in names))
+    used: list[Var] = []
+
+    def record(name: str, before: Expr, after: Expr) -> None:
+        if name == "declared facts":
+            used.extend(v for v in facts_used(before) if v not in used)
+
+    with also_observing(record):
+        out, names = tidy_naming(e)
+    rules: list[Rule] = [C.SIMPLIFY]
+    for name in names:
+        # a declared fact is cited by the variable and the fact it used (𝟏ᵀ y = 1: y one-hot)
+        rules.extend(fact_rules(used) if name == "declared facts" else [BY_REWRITE[name]])
+    return out, tuple(rules)

@@ -17,12 +17,20 @@ from matdiff_magic.tree.shapes import (
 
 
 # Structures a square variable may be declared with; each is symmetric (Sᵀ = S as a value).
-STRUCTURES = ("symmetric", "spd", "diagonal")
+SQUARE_STRUCTURES = ("symmetric", "spd", "diagonal")
+# Facts a vector may be declared with (tree/textbook_facts.py uses them): onehot(k) (one entry
+# 1, the others 0), simplex(k) (entries >= 0 summing to 1, also spelled prob(k)), pm1(k)
+# (entries ±1). Column vectors, not symmetric matrices.
+VECTOR_FACTS = ("onehot", "simplex", "pm1")
+# Facts that leave nothing to differentiate: the variable takes isolated values.
+DISCRETE_FACTS = ("onehot", "pm1")
+STRUCTURES = SQUARE_STRUCTURES + VECTOR_FACTS
 
 
 class Var(Expr):
     """A named variable. ``structure`` records a ``symmetric(n)``, ``spd(n)`` (symmetric
-    positive definite) or ``diagonal(n)`` declaration ("" for none); all three are symmetric."""
+    positive definite) or ``diagonal(n)`` declaration, all three symmetric, or a fact about a
+    column vector: ``onehot(k)``, ``simplex(k)``, ``pm1(k)`` ("" for none)."""
 
     __slots__ = ()
     _fields = ("name", "rows_dim", "cols_dim", "structure")
@@ -35,14 +43,21 @@ class Var(Expr):
         structure = "symmetric" if symmetric is True else (symmetric or "")
         if structure and structure not in STRUCTURES:
             raise ValueError(f"unknown structure {structure!r}")
-        if structure and not dims.same(rows, cols):
+        if structure in SQUARE_STRUCTURES and not dims.same(rows, cols):
             raise ShapeError(Msg("shape.symmetric_square", name=name))
+        if structure in VECTOR_FACTS and cols != dims.ONE:
+            raise ShapeError(Msg("shape.fact_vector", name=name, fact=structure))
         self._setup((name, rows, cols, structure), new_shape(rows, cols))
 
     @property
     def symmetric(self) -> bool:
-        """Whether the value equals its transpose (every structure is symmetric)."""
-        return bool(self.structure)
+        """Whether the value equals its transpose (every square structure is symmetric)."""
+        return self.structure in SQUARE_STRUCTURES
+
+    @property
+    def fact(self) -> str:
+        """The declared fact of a vector (onehot, simplex, pm1), "" for none."""
+        return self.structure if self.structure in VECTOR_FACTS else ""
 
 
 class Const(Expr):

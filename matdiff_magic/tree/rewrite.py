@@ -91,6 +91,20 @@ def observing(callback: Observer) -> Iterator[None]:
         _OBSERVER.reset(token)
 
 
+@contextlib.contextmanager
+def also_observing(callback: Observer) -> Iterator[None]:
+    """:func:`observing`, the observer already installed (a test's) still called as well."""
+    outer = _OBSERVER.get()
+
+    def both(name: str, before: Expr, after: Expr) -> None:
+        callback(name, before, after)
+        if outer is not None:
+            outer(name, before, after)
+
+    with observing(both):
+        yield
+
+
 def named(name: str, rewrite: Callable[[Expr], Expr], e: Expr) -> Expr:
     """``rewrite(e)``, reported to the observer (if any) under ``name`` when it changed."""
     out = remembered(rewrite, e)

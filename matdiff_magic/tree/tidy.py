@@ -43,6 +43,7 @@ from matdiff_magic.tree.textbook_entrywise import (
     numbers_out_of_brackets,
     reciprocals_as_quotients,
 )
+from matdiff_magic.tree.textbook_facts import use_declared_facts
 from matdiff_magic.tree.textbook_signs import (
     absorb_a_sign,
     scalars_fewer_transposes,
@@ -142,6 +143,7 @@ def _multiply_out(e: Expr) -> Expr:
 REWRITES: dict[str, Callable[[Expr], Expr]] = {
     "expand square inverses": _expand_square_inverses,
     "selection matrices": selection_matrices,
+    "declared facts": use_declared_facts,
     "contract vec": contract_vec,
     "diagonal of an outer product": diagonal_of_outer_products,
     "diagonal through a diagonal matrix": diagonals_through_diagonals,
@@ -287,6 +289,7 @@ def _finish(e: Expr) -> Expr:
 def _tidy(e: Expr) -> Expr:
     out = e
     for name in (
+        "declared facts",
         "selection matrices",
         "contract vec",
         "diagonal of an outer product",

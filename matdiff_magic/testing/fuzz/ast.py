@@ -75,7 +75,7 @@ class Variable:
     """A declared variable. ``positive``: its random values are in (0.5, 1.5)."""
 
     name: str
-    kind: str  # scalar, vector, matrix, symmetric, spd
+    kind: str  # scalar, vector, matrix, symmetric, spd; onehot, simplex, pm1 (vectors)
     shape: Shape
     positive: bool = False
     style: int = 0

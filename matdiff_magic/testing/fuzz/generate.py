@@ -36,6 +36,9 @@ VAR_NAMES = {
     "symmetric": ["S", "P", "Σ"],
     "spd": ["Σ", "C", "S"],
 }
+# Facts a vector may be declared with (tree/textbook_facts.py), and how often a new vector is.
+FACTS = ("onehot", "simplex", "pm1")
+FACT_RATE = 0.12
 DEF_NAMES = ["e", "g", "h"]
 MAX_VARIABLES = 6
 
@@ -45,6 +48,8 @@ Production = Callable[[], Node]
 class Generator(Compounds):
     def __init__(self, seed: int, depth: int = 6, numeric_sizes: bool = True) -> None:
         self.rng = random.Random(seed)
+        # facts are drawn apart, so a seed's case without one is the case it always was
+        self.fact_rng = random.Random(seed * 7919 + 17)
         self.seed = seed
         self.max_depth = depth
         rng = self.rng
@@ -81,6 +86,9 @@ class Generator(Compounds):
             kind = "scalar"
         elif c == ONE:
             kind = "vector"
+            if not positive and self.size(r) > 1 and self.fact_rng.random() < FACT_RATE:
+                # now and then a declared fact (onehot, simplex, pm1): the result may use it
+                kind = self.fact_rng.choice(FACTS)
         elif r == ONE:
             return None  # rows are transposed vectors
         elif r == c and not positive and self.rng.random() < 0.35:
@@ -89,9 +97,10 @@ class Generator(Compounds):
         else:
             kind = "matrix"
         taken = {v.name for v in self.variables}
-        free = [name for name in VAR_NAMES[kind] if name not in taken]
+        pool = VAR_NAMES["vector" if kind in FACTS else kind]
+        free = [name for name in pool if name not in taken]
         if not free and force:
-            free = [f"{VAR_NAMES[kind][0]}{i}" for i in range(1, 20)]
+            free = [f"{pool[0]}{i}" for i in range(1, 20)]
             free = [name for name in free if name not in taken]
         if not free:
             return None

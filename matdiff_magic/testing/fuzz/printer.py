@@ -34,6 +34,9 @@ def declaration(v: Variable, names: str | None = None) -> str:
         return _VECTOR_DECL[v.style % len(_VECTOR_DECL)].format(who, dim_text(r))
     if v.kind == "spd":
         return f"{who}: spd({dim_text(r)})"
+    if v.kind in _TYPE_TEXT and v.kind in ("onehot", "simplex", "pm1"):
+        options = _TYPE_TEXT[v.kind]
+        return f"{who}: " + options[v.style % len(options)].format("", dim_text(r))
     if v.kind == "symmetric":
         return _SYMMETRIC_DECL[v.style % len(_SYMMETRIC_DECL)].format(who, dim_text(r))
     if r == c and v.style % 9 == 8:
@@ -47,6 +50,9 @@ _TYPE_TEXT = {
     "matrix": ["matrix({1}, {2})", "R^{{{1}×{2}}}", "R^({1} x {2})"],
     "symmetric": ["symmetric({1})", "sym({1})", "S^{1}"],
     "spd": ["spd({1})"],
+    "onehot": ["onehot({1})"],
+    "simplex": ["simplex({1})", "prob({1})"],
+    "pm1": ["pm1({1})"],
 }
 
 

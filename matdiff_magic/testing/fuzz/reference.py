@@ -258,6 +258,13 @@ def random_value(v: Variable, sizes: Mapping[str, int], rng: np.random.Generator
     """Positive variables in scale·(0.5, 1.5); square ones near I; others scale·N(0, 1) (scalars
     scale·±(0.5, 1.5)). A smaller scale keeps deep compositions out of saturation."""
     rows, cols = shape_size(v.shape, sizes)
+    if v.kind == "onehot":  # the declared facts hold: one entry 1, a point of the simplex, ±1
+        return np.eye(rows)[:, [int(rng.integers(rows))]]
+    if v.kind == "simplex":
+        w = rng.uniform(0.5, 1.5, size=(rows, 1))
+        return w / w.sum()
+    if v.kind == "pm1":
+        return rng.choice([-1.0, 1.0], size=(rows, 1))
     if v.positive:
         return scale * rng.uniform(0.5, 1.5, size=(rows, cols))
     if v.kind == "spd":  # G Gᵀ/n + I/2: positive definite

@@ -366,6 +366,9 @@ def run_case(case: Case, wrts: list[str], *, seed: int = 0, timeout: float = 5.0
     return records
 
 
+DISCRETE = ("onehot", "pm1")
+
+
 def pick_wrts(case: Case, rng: np.random.Generator, count: int = 1,
               wrt_definitions: bool = True) -> list[str]:
     """Names to differentiate with respect to: variables the function depends on, sometimes a
@@ -373,11 +376,14 @@ def pick_wrts(case: Case, rng: np.random.Generator, count: int = 1,
     variables, definitions = case.depends()
     small = [d for d in definitions
              if np.prod(R.shape_size(case.shape_of(d), case.sizes)) <= MAX_HESSIAN_ENTRIES]
-    pool = list(variables)
+    # a one-hot or ±1 vector takes isolated values: nothing to differentiate by
+    pool = [v for v in variables if getattr(case.variable(v), "kind", "") not in DISCRETE]
     if wrt_definitions and small and rng.random() < 0.3:
         return [str(rng.choice(small))]
-    unused = [v.name for v in case.variables if v.name not in variables]
+    unused = [v.name for v in case.variables if v.name not in variables and v.kind not in DISCRETE]
     if unused and rng.random() < 0.04:
         return [str(rng.choice(unused))]
+    if not pool:
+        return []
     picked = rng.choice(len(pool), size=min(count, len(pool)), replace=False)
     return [pool[i] for i in picked]
