@@ -45,6 +45,9 @@ CELLS = [
     ("x: vector(n); A: matrix(n, n)\nx' A x", "x"),
     ("A: matrix(p, m); X: matrix(m, n); B: matrix(n, q)\nA X B", "X"),
     ("X: matrix(m, n); y: vector(m)\n1' log(1 + exp(-y .* (X w)))", "w"),
+    # the definition method's index formulas (their factors' order shared by LaTeX and text)
+    ("X: matrix(n, n)\ndet(X)", "X"),
+    ("A: matrix(n, n); X: matrix(n, n)\ntr(A X X)", "X"),
 ]
 
 

@@ -24,9 +24,17 @@ ADD, NEG, MUL, POW, ATOM = 10, 15, 20, 30, 40
 PRECEDENCE: dict[type, int | Callable[[Expr], int]] = {}
 
 # (printer class, part) -> a memo shared by the printers of that class made in ``sharing_memos``
-_SHARED: ContextVar[dict[tuple[type, str], dict] | None] = ContextVar(
+# (class None: a memo every printer shares, see ``shared_memo``)
+_SHARED: ContextVar[dict[tuple[type | None, str], dict] | None] = ContextVar(
     "matdiff_print_memos", default=None
 )
+
+
+def shared_memo(part: str) -> dict:
+    """Inside ``sharing_memos`` the one memo named ``part`` (for what LaTeX and text printing
+    work out alike: the order of an index formula's factors, say); else a new one."""
+    shared = _SHARED.get()
+    return {} if shared is None else shared.setdefault((None, part), {})
 
 
 @contextmanager
