@@ -105,3 +105,13 @@ def test_an_error_cell_parses_once(ip, calls):
     magic_cell(ip, "", "A: matrix(m, n); B: matrix(m, n)\nA B")
     assert calls["parse"] == 1
     assert sum(calls[m] for m in METHODS) == 0
+
+
+def test_a_hessian_is_compared_with_finite_differences_only_when_asked(ip, calls):
+    # one method: nothing to compare it with; its verification checked it already
+    magic_cell(ip, "--wrt x --order 2", "x: vector(n); A: matrix(n, n)\nx' A x")
+    assert calls["jacobian"] == 0
+    ip.run_cell_magic(
+        "matdiff", "--wrt x --order 2 --check", "x: vector(n); A: matrix(n, n)\nx' A x"
+    )
+    assert calls["jacobian"] == 1 and calls["hessian"] == 2

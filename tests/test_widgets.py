@@ -97,8 +97,16 @@ def test_badge_says_whether_the_methods_agree(content):
 def test_single_method_has_no_view_toggle():
     c = content_for(md.derive("x' x", "x"), "en")
     w = DerivationWidget(c)
-    assert w.view_buttons not in w.children
+    assert w.view_buttons is None and w.view == "differential"
     assert "one method" in w.badge.value
+    w.layout_buttons.value = "numerator"
+    assert w.math.value == c.html("numerator", "differential")
+
+
+def test_the_widgets_share_one_layout_model(content):
+    # one Layout model (none of them styles its own box) rather than one each
+    w = DerivationWidget(content)
+    assert len({id(x.layout) for x in all_widgets(w)}) == 1
 
 
 def test_chinese_widget_labels():

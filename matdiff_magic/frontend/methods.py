@@ -99,6 +99,24 @@ def compare_all(
     return comparison, dict(comparison.failed)
 
 
+def one_method(
+    problem: Problem, wrt: str, options: Options
+) -> tuple[Comparison, dict[str, Result], dict[str, MatDiffError]]:
+    """``all_methods`` where one method is tried (a Hessian) and no number is asked for: the
+    method derived and verified as ``compare`` does it, without comparing it at a point with
+    itself (its agreement is vacuous, as ``compare`` finds it: symbolic and numeric, 0 apart)
+    nor with finite differences there (its verification did that; --check and --plot, which
+    show those numbers, go through ``compare``). What is shown and stored is its Result."""
+    derived = derive_each(problem, wrt, options)
+    if not derived.results:
+        raise nothing_derived(derived)
+    comparison = Comparison(
+        problem, options.layout, dict(derived.results), dict(derived.skipped), True, True, 0.0,
+        reasons=dict(derived.reasons), failed=dict(derived.failed),
+    )  # fmt: skip
+    return comparison, dict(derived.results), dict(derived.failed)
+
+
 def all_methods(
     problem: Problem,
     source: str,
@@ -112,6 +130,8 @@ def all_methods(
     sizes for the display (unverified: their small twins are the ones verified), and compared
     on the twin."""
     if not plan.rederive:
+        if len(methods_for(options.order)) == 1 and not (options.check or options.plot):
+            return one_method(problem, wrt, options)
         comparison, failed = compare_all(problem, wrt, options, plan.values)
         return comparison, dict(comparison.results), failed
     real = derive_each(problem, wrt, options, verify=False)

@@ -30,6 +30,7 @@ from matdiff_magic.frontend.render_words import (
 from matdiff_magic.i18n import message, separator
 from matdiff_magic.layout import LAYOUTS
 from matdiff_magic.messages import format_message
+from matdiff_magic.printing.base import sharing_memos
 from matdiff_magic.printing.steps import latex_text
 from matdiff_magic.result import Result
 
@@ -224,13 +225,21 @@ def build_content(
     made = results.made() if isinstance(results, PerLayout) else layouts
     methods = list(results[(made or layouts)[0]])
     # Rendered when a layout is first shown: the cell shows one, the layout toggle the others
-    # (printing every derivation in every layout up front was most of a cell's cost).
-    views = PerLayout(
-        layouts, lambda layout: {m: method_view(m, r, lang) for m, r in results[layout].items()}
-    )
-    headers = PerLayout(
-        layouts, lambda layout: _header(next(iter(results[layout].values())), lang, statements)
-    )
+    # (printing every derivation in every layout up front was most of a cell's cost); every
+    # expression printed once for all of them (the methods share lines, the header the result's
+    # symbol, the HTML the LaTeX's formulas).
+    memos: dict = {}
+
+    def views_in(layout: str) -> dict[str, MethodView]:
+        with sharing_memos(memos):
+            return {m: method_view(m, r, lang) for m, r in results[layout].items()}
+
+    def header_in(layout: str) -> dict[str, str]:
+        with sharing_memos(memos):
+            return _header(next(iter(results[layout].values())), lang, statements)
+
+    views = PerLayout(layouts, views_in)
+    headers = PerLayout(layouts, header_in)
     return Content(
         lang=lang,
         methods=methods,

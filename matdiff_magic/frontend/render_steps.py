@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from html import escape
 
 from matdiff_magic.derivation import Step
@@ -95,6 +96,13 @@ def rules_html(rules: Sequence[Rule], lang: str) -> str:
     """The rule names; opened, each rule's identity (a step with several rules lists each)."""
     if not rules:
         return ""
+    return _rules_html(tuple(rules), lang)
+
+
+@lru_cache(maxsize=1024)
+def _rules_html(rules: tuple[Rule, ...], lang: str) -> str:
+    # Rules are catalogue entries (frozen, compared by what they say): every derivation cites
+    # the same few, and cutting their identities into pieces was a tenth of a cell's rendering.
     names = escape("; ".join(r.name(lang) for r in rules))
     identities = "".join(
         f"<div class='matdiff-identity'>{escape(r.name(lang))}: {math_pieces(r.latex)}</div>"

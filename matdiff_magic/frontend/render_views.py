@@ -37,11 +37,16 @@ class MethodView:
     derivation_latex: str  # \begin{aligned} ... \end{aligned}
     boxed_latex: str  # \boxed{∂f/∂x = ...} and the shape
     text: str  # the derivation as text, then the result and its shape
-    compact_latex: str = ""  # the derivation without the rule names (plain LaTeX form)
     # The HTML views (render_steps): rows that wrap, the rule names and their identities.
     derivation_html: str = ""
     compact_derivation_html: str = ""
     result_html: str = ""
+
+    @property
+    def compact_latex(self) -> str:
+        """The derivation without the rule names (plain LaTeX form): made when asked for (no
+        display shows it), not printed again."""
+        return without_rules(self.derivation_latex)
 
     @property
     def html(self) -> str:
@@ -72,28 +77,28 @@ class MethodView:
 
 
 def method_view(method: str, r: Result, lang: str) -> MethodView:
-    size = fill(message("ui.size", lang), "latex", size=shape(r.shape))
+    symbol = r.symbol  # worked out, and printed, once for the four forms
+    symbol_latex, size = latex(symbol), shape(r.shape)
+    size_message = message("ui.size", lang)
     where_latex, where_text = result_where(r, lang, "latex"), result_where(r, lang, "text")
-    boxed = r"\boxed{" + latex(r.symbol) + " = " + r.latex + r"}\qquad " + size
+    boxed = r"\boxed{" + symbol_latex + " = " + r.latex + r"}\qquad "
+    boxed += fill(size_message, "latex", size=size)
     boxed += r"\qquad " + where_latex if where_latex else ""
-    result_line = f"⇒ {text(r.symbol)} = {r.text}   " + parenthesized(
-        fill(message("ui.size", lang), "text", size=shape(r.shape)), lang
+    result_line = f"⇒ {text(symbol)} = {r.text}   " + parenthesized(
+        fill(size_message, "text", size=size), lang
     )
     result_line += f"\n  {where_text}" if where_text else ""
-    derivation = r.steps.latex(lang=lang)
-    size_html = fill(message("ui.size", lang), "html", size=shape(r.shape))
     wide_html, compact_html = derivation_htmls(r.steps, lang)  # the steps printed once for both
     where_html = result_where(r, lang, "html")
     return MethodView(
         method,
         method_title(method, lang),
-        derivation,
+        r.steps.latex(lang=lang),
         boxed,
         r.steps.text(lang=lang) + "\n" + result_line,
-        without_rules(derivation),  # not printed again: printing was most of a cell's cost
         wide_html,
         compact_html,
-        result_html(latex(r.symbol), r.latex, size_html)
+        result_html(symbol_latex, r.latex, fill(size_message, "html", size=size))
         + (f"<div class='matdiff-where'>{where_html}</div>" if where_html else ""),
     )
 

@@ -22,38 +22,49 @@ FILL_WIDTH = (
 
 
 class DerivationWidget(widgets.VBox):
-    """ToggleButtons for the layout and the view, a badge, and the derivation in HTMLMath."""
+    """ToggleButtons for the layout and (with several methods) the view, a badge, and the
+    derivation in HTMLMath."""
 
     def __init__(self, content: Content, layout: str = "mixed", view: str | None = None) -> None:
         self.content = content
         lang = content.lang
+        # One Layout model for the box and its children: none of them sets one, and each widget
+        # made its own (a model, and a message to the front end, apiece).
+        shared = widgets.Layout()
         self.layout_buttons = widgets.ToggleButtons(
             options=[(message(f"ui.{name}", lang), name) for name in content.layouts],
             value=layout,
             description=message("ui.layout", lang),
             style={"button_width": "auto"},
+            layout=shared,
         )
+        self.layout_buttons.observe(self._update, names="value")
         views = content.view_names
-        self.view_buttons = widgets.ToggleButtons(
-            options=[
-                (message("ui.view.all", lang) if v == ALL else content.titles[v], v) for v in views
-            ],
-            value=view or content.default_view,
-            description=message("ui.view", lang),
-            style={"button_width": "auto"},
-        )
-        self.badge = widgets.HTML(FILL_WIDTH + content.badge.html)
+        self._view = view or content.default_view
+        # One method has one view: no toggle to show (nor to make).
+        self.view_buttons: widgets.ToggleButtons | None = None
+        if len(views) > 1:
+            self.view_buttons = widgets.ToggleButtons(
+                options=[
+                    (message("ui.view.all", lang) if v == ALL else content.titles[v], v)
+                    for v in views
+                ],
+                value=self._view,
+                description=message("ui.view", lang),
+                style=self.layout_buttons.style,  # the same button width
+                layout=shared,
+            )
+            self.view_buttons.observe(self._update, names="value")
+        self.badge = widgets.HTML(FILL_WIDTH + content.badge.html, layout=shared)
         # The whole width of the output: the side-by-side grid fits as many columns as the
         # width allows, so the widget must not shrink to its content.
-        self.math = widgets.HTMLMath(self._value())
+        self.math = widgets.HTMLMath(self._value(), layout=shared)
         self.math.add_class("matdiff-math")
-        self.layout_buttons.observe(self._update, names="value")
-        self.view_buttons.observe(self._update, names="value")
         children: list[widgets.Widget] = [self.layout_buttons]
-        if len(views) > 1:
+        if self.view_buttons is not None:
             children.append(self.view_buttons)
         children += [self.badge, self.math]
-        super().__init__(children)
+        super().__init__(children, layout=shared)
 
     def __repr__(self) -> str:
         # ipywidgets' own repr lists every trait of every child: its text/plain is replaced by
@@ -66,10 +77,10 @@ class DerivationWidget(widgets.VBox):
 
     @property
     def view(self) -> str:
-        return self.view_buttons.value
+        return self._view if self.view_buttons is None else self.view_buttons.value
 
     def _value(self) -> str:
-        return self.content.html(self.layout_buttons.value, self.view_buttons.value)
+        return self.content.html(self.layout_buttons.value, self.view)
 
     def _update(self, change: dict | None = None) -> None:
         self.math.value = self._value()

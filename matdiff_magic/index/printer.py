@@ -12,6 +12,7 @@ import sympy
 
 from matdiff_magic.dims import dim_text
 from matdiff_magic.index.convert import Base, order_of
+from matdiff_magic.printing.base import shared_memo
 from matdiff_magic.printing.latex import latex_dim
 from matdiff_magic.tree.sympy_functions import ROW_OF_SYMPY
 
@@ -105,6 +106,9 @@ class IndexPrinter:
         self.bases = bases
         self.latex = latex
         self.chain = chain
+        # The order of the terms of a sum and of the factors of a product is the same in LaTeX
+        # and in text: worked out once for both where a display prints both (sharing_memos).
+        self.orders = shared_memo("index orders")
 
     # -- pieces ------------------------------------------------------------------------------
     def paren(self, s: str) -> str:
@@ -163,8 +167,7 @@ class IndexPrinter:
 
     def doprint(self, e: sympy.Basic, top: bool = False) -> str:
         if isinstance(e, sympy.Add):
-            args = sorted(e.args, key=lambda a: (order_key(a), sympy.default_sort_key(a)))
-            return self.terms(args)
+            return self.terms(self._ordered(e.args, "sum"))
         if isinstance(e, sympy.Mul):
             return self._mul(e)
         if isinstance(e, sympy.Pow):
@@ -209,13 +212,37 @@ class IndexPrinter:
             return self.paren(s)
         return s
 
+    def _ordered(self, items: Sequence[sympy.Expr], kind: str) -> list[sympy.Expr]:
+        """The terms of a sum (``kind`` "sum") or the factors of a product in reading order.
+        What is kept is where each item goes, so that the items printed are the ones given."""
+        chain = tuple(self.chain) if self.chain is not None and kind == "product" else None
+        key = (kind, tuple(items), chain)
+        where = self.orders.get(key)
+        if where is None:
+            if kind == "sum":
+                order = sorted(
+                    range(len(items)),
+                    key=lambda n: (order_key(items[n]), sympy.default_sort_key(items[n])),
+                )
+            elif chain is not None:
+                slots: dict[int, list[int]] = {}
+                for n, item in enumerate(items):
+                    slots.setdefault(id(item), []).append(n)
+                order = [slots[id(f)].pop(0) for f in chain_order(list(items), chain)]
+            else:
+                order = sorted(
+                    range(len(items)),
+                    key=lambda n: (
+                        order_key(items[n]),
+                        isinstance(items[n], sympy.Sum),
+                        str(items[n]),
+                    ),
+                )
+            where = self.orders[key] = tuple(order)
+        return [items[n] for n in where]
+
     def _product(self, factors: list[sympy.Expr]) -> str:
-        if self.chain is not None:
-            factors = chain_order(factors, self.chain)
-        else:
-            factors = sorted(
-                factors, key=lambda f: (order_key(f), isinstance(f, sympy.Sum), str(f))
-            )
+        factors = self._ordered(factors, "product")
         parts = [self._factor(f, len(factors) == 1) for f in factors]
         return " ".join(parts)
 

@@ -7,7 +7,9 @@ the notation hooks; this class decides where parentheses go.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 import sympy
 
@@ -21,12 +23,46 @@ ADD, NEG, MUL, POW, ATOM = 10, 15, 20, 30, 40
 # by its module (``operations/define.py``); absent: ATOM.
 PRECEDENCE: dict[type, int | Callable[[Expr], int]] = {}
 
+# (printer class, part) -> a memo shared by the printers of that class made in ``sharing_memos``
+# (class None: a memo every printer shares, see ``shared_memo``)
+_SHARED: ContextVar[dict[tuple[type | None, str], dict] | None] = ContextVar(
+    "matdiff_print_memos", default=None
+)
+
+
+def shared_memo(part: str) -> dict:
+    """Inside ``sharing_memos`` the one memo named ``part`` (for what LaTeX and text printing
+    work out alike: the order of an index formula's factors, say); else a new one."""
+    shared = _SHARED.get()
+    return {} if shared is None else shared.setdefault((None, part), {})
+
+
+@contextmanager
+def sharing_memos(memos: dict | None = None) -> Iterator[None]:
+    """Within this block every printer of one class shares one memo: a display that prints the
+    same expressions several times (a derivation as LaTeX and as HTML, the methods' common
+    lines, the result under its derivation) prints each once. A node prints the same wherever
+    it is (the memo of one printer already relies on that), so the strings are unchanged.
+    ``memos``: the memos of an earlier block, to go on with (an empty dict to keep them)."""
+    token = _SHARED.set({} if memos is None else memos)
+    try:
+        yield
+    finally:
+        _SHARED.reset(token)
+
 
 class Printer:
     """Subclasses define the notation hooks below; the operations install ``_print_<Node>``."""
 
     def __init__(self) -> None:
-        self._memo: dict[Expr, str] = {}
+        self._memo = self._new_memo()
+
+    def _new_memo(self, part: str = "") -> dict[Expr, str]:
+        """A memo of printed nodes: this printer's own, or inside ``sharing_memos`` the one its
+        class shares there (``part`` names a further memo, for nodes printed in a context that
+        prints them differently)."""
+        shared = _SHARED.get()
+        return {} if shared is None else shared.setdefault((type(self), part), {})
 
     # -- notation hooks (overridden) ------------------------------------------------------
     def paren(self, s: str) -> str:

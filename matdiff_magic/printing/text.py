@@ -64,14 +64,25 @@ class TextPrinter(Printer):
 
     # Inside an operand of ⊗ nothing around a 𝟏 or an I says its size ((𝟏 xᵀ) ⊗ I_n): while
     # one is printed, every 𝟏 and I in it is written with its size, so the text reads back.
+    # What is printed there goes in a memo of its own: ``A + I`` alone, ``(A + I_n) ⊗ B`` in an
+    # operand, whichever of the two is printed first.
     sizing = False
 
     def _kron_operand(self, f: Expr, index: int) -> str:
         outer, self.sizing = self.sizing, True
+        plain = self._memo
+        if not outer:
+            self._memo = self._sized_memo()
         try:
             return super()._kron_operand(f, index)
         finally:
-            self.sizing = outer
+            self.sizing, self._memo = outer, plain
+
+    def _sized_memo(self) -> dict[Expr, str]:
+        memo = self.__dict__.get("_sized")
+        if memo is None:
+            memo = self._sized = self._new_memo("sized")
+        return memo
 
     def _power_base(self, base: Expr) -> str:
         s = self._print(base)
