@@ -21,7 +21,7 @@ from matdiff_magic.language.problem import Problem, parse_problem
 from matdiff_magic.language.rebase import with_variable
 from matdiff_magic.methods import chain, definition, differential, hessian, vectorization
 from matdiff_magic.methods.common import Context, Outcome, kinds
-from matdiff_magic.printing.names import GREEK, read_back
+from matdiff_magic.name_forms import GREEK, read_back
 from matdiff_magic.result import Result
 from matdiff_magic.result_names import check_names
 from matdiff_magic.tree.named import repetition, written_size

@@ -19,8 +19,8 @@ from matdiff_magic.errors import Join, MatDiffError, Msg
 from matdiff_magic.exercise_templates import LEVELS, TOPICS, Draft, draft
 from matdiff_magic.language.problem import Problem, parse_problem
 from matdiff_magic.messages import format_message
+from matdiff_magic.name_forms import latex_name
 from matdiff_magic.printing.latex import latex
-from matdiff_magic.printing.names import latex_name
 from matdiff_magic.printing.text import text
 from matdiff_magic.rendering import VIEWS
 from matdiff_magic.result import Result

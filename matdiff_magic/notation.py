@@ -9,7 +9,7 @@ from __future__ import annotations
 import sympy
 
 from matdiff_magic.dims import ONE, Shape
-from matdiff_magic.printing.names import latex_name, text_name
+from matdiff_magic.name_forms import latex_name, text_name
 from matdiff_magic.tree import nodes as N
 
 NUMERATOR, DENOMINATOR = "numerator", "denominator"

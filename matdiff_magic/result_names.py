@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from matdiff_magic.i18n import message, separator
 from matdiff_magic.language.problem import Problem
+from matdiff_magic.name_forms import latex_name, text_name
 from matdiff_magic.printing.latex import latex
-from matdiff_magic.printing.names import latex_name, text_name
 from matdiff_magic.printing.steps import latex_text
 from matdiff_magic.printing.text import text
 from matdiff_magic.tree import nodes as N

@@ -32,9 +32,9 @@ from matdiff_magic.errors import Join, MatDiffError, Msg
 from matdiff_magic.language.problem import Problem, parse_problem
 from matdiff_magic.messages import format_message
 from matdiff_magic.methods.common import Outcome
+from matdiff_magic.name_forms import latex_name, text_name
 from matdiff_magic.operations.daleckii_krein import RULE as DALECKII_KREIN
 from matdiff_magic.operations.daleckii_krein import daleckii_krein
-from matdiff_magic.printing.names import latex_name, text_name
 from matdiff_magic.rules import conclusions as C
 from matdiff_magic.rules.rule import table
 from matdiff_magic.tree import build as B

@@ -236,8 +236,8 @@ def test_ascii_results_are_the_language_and_mean_the_same(expr, wrt):
 
     import matdiff_magic as md
     from matdiff_magic.language.problem import parse_problem
+    from matdiff_magic.name_forms import ascii_name
     from matdiff_magic.numeric import bind, evaluate
-    from matdiff_magic.printing.names import ascii_name
     from matdiff_magic.printing.text import text
 
     r = md.derive(expr, wrt)

@@ -13,8 +13,8 @@ import numpy as np
 from matdiff_magic import check
 from matdiff_magic.compare import Comparison
 from matdiff_magic.errors import MatDiffError, Msg
+from matdiff_magic.name_forms import text_name
 from matdiff_magic.numeric import bind, evaluate
-from matdiff_magic.printing.names import text_name
 from matdiff_magic.result import Result
 
 DEFAULT_STEPS = np.logspace(-6, 0, 25)

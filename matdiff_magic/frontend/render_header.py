@@ -13,8 +13,8 @@ from matdiff_magic.frontend.render_words import (
     shape,
 )
 from matdiff_magic.i18n import message, separator
+from matdiff_magic.name_forms import latex_name, text_name
 from matdiff_magic.printing.latex import latex
-from matdiff_magic.printing.names import latex_name, text_name
 from matdiff_magic.printing.text import text
 from matdiff_magic.result import Result
 from matdiff_magic.result_names import used_names

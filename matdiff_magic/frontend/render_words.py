@@ -12,9 +12,9 @@ import sympy
 
 from matdiff_magic.dims import ONE, dim_text
 from matdiff_magic.i18n import MESSAGES, message
+from matdiff_magic.name_forms import latex_name, text_name
 from matdiff_magic.notation import kind_of, shape_latex
 from matdiff_magic.printing.latex import latex, latex_dim
-from matdiff_magic.printing.names import latex_name, text_name
 from matdiff_magic.printing.steps import latex_text
 from matdiff_magic.printing.text import text
 from matdiff_magic.result import Result

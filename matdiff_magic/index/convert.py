@@ -15,8 +15,8 @@ import sympy
 
 from matdiff_magic.dims import ONE
 from matdiff_magic.errors import Msg, NotSupportedYetError, UnsupportedError
+from matdiff_magic.name_forms import latex_name, text_name
 from matdiff_magic.printing.latex import latex
-from matdiff_magic.printing.names import latex_name, text_name
 from matdiff_magic.printing.text import text
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr

@@ -241,7 +241,7 @@ def tokenize(source: str) -> list[Token]:
                     tokens.append(Token(found[0], found[1], Span(start, j), space))
                 i, space = j, found is None or space
                 continue
-            from matdiff_magic.printing.names import GREEK
+            from matdiff_magic.name_forms import GREEK
 
             if name in GREEK:
                 tokens.append(Token("NAME", name, Span(start, j), space))

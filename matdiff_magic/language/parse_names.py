@@ -10,7 +10,7 @@ from matdiff_magic.language import syntax as S
 from matdiff_magic.language.functions import FUNCTION_NAMES, FUNCTIONS
 from matdiff_magic.language.parse_info import call_info
 from matdiff_magic.messages import Msg
-from matdiff_magic.printing.names import GREEK, read_back
+from matdiff_magic.name_forms import GREEK, read_back
 
 
 class NameParsing:

@@ -23,7 +23,7 @@ from matdiff_magic.index.matrix_form import to_matrix
 from matdiff_magic.index.node import IndexFormula
 from matdiff_magic.index.words import sentence
 from matdiff_magic.methods.common import Context, Outcome, kinds
-from matdiff_magic.printing.names import latex_name, text_name
+from matdiff_magic.name_forms import latex_name, text_name
 from matdiff_magic.rules import definition as R
 from matdiff_magic.rules.simplifications import simplified
 from matdiff_magic.tree import build as B

@@ -7,10 +7,10 @@ import numpy as np
 
 from matdiff_magic.errors import EvaluationError, NotSupportedYetError
 from matdiff_magic.messages import Msg
+from matdiff_magic.name_forms import ascii_name, latex_name, text_name
 from matdiff_magic.numeric import FD_NOISE, Env, Evaluator
 from matdiff_magic.operations.define import define
 from matdiff_magic.printing import numpy_printer as C
-from matdiff_magic.printing.names import ascii_name, latex_name, text_name
 from matdiff_magic.printing.text import ascii_text
 from matdiff_magic.rules.diffrule import row
 from matdiff_magic.tree import nodes as N

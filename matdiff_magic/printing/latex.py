@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sympy
 
+from matdiff_magic.name_forms import latex_name
 from matdiff_magic.printing.base import ATOM, Printer
-from matdiff_magic.printing.names import latex_name
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
 

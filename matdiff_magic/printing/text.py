@@ -5,9 +5,9 @@ from __future__ import annotations
 import sympy
 
 from matdiff_magic.dims import ONE, dim_text, fresh_display_name
+from matdiff_magic.name_forms import GREEK_ASCII, ascii_name, text_name
 from matdiff_magic.printing.base import ATOM, MUL, Printer
 from matdiff_magic.printing.grouping import grouped, superscript
-from matdiff_magic.printing.names import GREEK_ASCII, ascii_name, text_name
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
 

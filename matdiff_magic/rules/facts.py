@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from matdiff_magic.dims import dim_text
 from matdiff_magic.messages import format_message
-from matdiff_magic.printing.names import latex_name, text_name
+from matdiff_magic.name_forms import latex_name, text_name
 from matdiff_magic.rules.rule import Rule
 from matdiff_magic.tree import nodes as N
 
