@@ -94,3 +94,19 @@ class Variable:
     def from_json(data: list) -> Variable:
         name, kind, shape, positive, style = data
         return Variable(name, kind, (tuple(shape[0]), tuple(shape[1])), positive, style)
+
+
+# Names the generator gives sizes, variables and definitions; facts a vector may be declared
+# with (tree/textbook_facts.py) and how often a new vector is.
+SIZE_NAMES = ["n", "m", "p", "q", "r"]
+VAR_NAMES = {
+    "scalar": ["c", "a", "s", "t", "λ", "β"],
+    "vector": ["x", "y", "z", "v", "w", "u", "θ"],
+    "matrix": ["A", "B", "C", "X", "Y", "W", "M"],
+    "symmetric": ["S", "P", "Σ"],
+    "spd": ["Σ", "C", "S"],
+}
+FACTS = ("onehot", "simplex", "pm1")
+FACT_RATE = 0.12
+DEF_NAMES = ["e", "g", "h"]
+MAX_VARIABLES = 6

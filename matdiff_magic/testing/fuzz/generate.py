@@ -13,6 +13,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 
+from matdiff_magic.testing.fuzz import ast as A
 from matdiff_magic.testing.fuzz.ast import ONE, SCALAR, Dim, Node, Shape, Variable
 from matdiff_magic.testing.fuzz.case import Case
 from matdiff_magic.testing.fuzz.compound import (
@@ -28,20 +29,6 @@ from matdiff_magic.testing.fuzz.compound import (
     transpose_shape,
 )
 
-SIZE_NAMES = ["n", "m", "p", "q", "r"]
-VAR_NAMES = {
-    "scalar": ["c", "a", "s", "t", "λ", "β"],
-    "vector": ["x", "y", "z", "v", "w", "u", "θ"],
-    "matrix": ["A", "B", "C", "X", "Y", "W", "M"],
-    "symmetric": ["S", "P", "Σ"],
-    "spd": ["Σ", "C", "S"],
-}
-# Facts a vector may be declared with (tree/textbook_facts.py), and how often a new vector is.
-FACTS = ("onehot", "simplex", "pm1")
-FACT_RATE = 0.12
-DEF_NAMES = ["e", "g", "h"]
-MAX_VARIABLES = 6
-
 Production = Callable[[], Node]
 
 
@@ -54,7 +41,7 @@ class Generator(Compounds):
         self.max_depth = depth
         rng = self.rng
         k = rng.choice([2, 2, 3, 3, 3, 4, 4, 5])
-        names = rng.sample(SIZE_NAMES, k)
+        names = rng.sample(A.SIZE_NAMES, k)
         values = rng.sample([2, 3, 4, 5, 6], k)
         if numeric_sizes and rng.random() < 0.15:
             names[-1] = str(values[-1])  # a numeric size, e.g. vector(4)
@@ -80,15 +67,15 @@ class Generator(Compounds):
 
     def new_variable(self, shape: Shape, positive: bool, force: bool = False) -> Variable | None:
         r, c = shape
-        if len(r) > 1 or len(c) > 1 or (len(self.variables) >= MAX_VARIABLES and not force):
+        if len(r) > 1 or len(c) > 1 or (len(self.variables) >= A.MAX_VARIABLES and not force):
             return None
         if shape == SCALAR:
             kind = "scalar"
         elif c == ONE:
             kind = "vector"
-            if not positive and self.size(r) > 1 and self.fact_rng.random() < FACT_RATE:
+            if not positive and self.size(r) > 1 and self.fact_rng.random() < A.FACT_RATE:
                 # now and then a declared fact (onehot, simplex, pm1): the result may use it
-                kind = self.fact_rng.choice(FACTS)
+                kind = self.fact_rng.choice(A.FACTS)
         elif r == ONE:
             return None  # rows are transposed vectors
         elif r == c and not positive and self.rng.random() < 0.35:
@@ -97,7 +84,7 @@ class Generator(Compounds):
         else:
             kind = "matrix"
         taken = {v.name for v in self.variables}
-        pool = VAR_NAMES["vector" if kind in FACTS else kind]
+        pool = A.VAR_NAMES["vector" if kind in A.FACTS else kind]
         free = [name for name in pool if name not in taken]
         if not free and force:
             free = [f"{pool[0]}{i}" for i in range(1, 20)]
@@ -365,7 +352,7 @@ def _generate(seed: int, depth: int, definitions: bool, numeric_sizes: bool, att
     rng = gen.rng
     d = rng.randint(1, depth)
     ndefs = rng.choice([0, 0, 1, 1, 1, 2, 2, 3]) if definitions and d >= 2 else 0
-    for name in DEF_NAMES[:ndefs]:
+    for name in A.DEF_NAMES[:ndefs]:
         shape = rng.choice([SCALAR, (gen.dim(0), ONE), (gen.dim(0), gen.dim(0))])
         gen.budget = 8 + 2 * d
         node = gen.gen(shape, rng.randint(1, max(1, d - 1)), top=True)

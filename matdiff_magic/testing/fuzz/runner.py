@@ -22,6 +22,7 @@ import numpy as np
 
 import matdiff_magic as md
 from matdiff_magic.testing.fuzz import reference as R
+from matdiff_magic.testing.fuzz import reference_fd as FD
 from matdiff_magic.testing.fuzz.ast import SCALAR
 from matdiff_magic.testing.fuzz.case import Case
 from matdiff_magic.testing.fuzz.outcome import (
@@ -57,7 +58,7 @@ class Point:
                 if runner.wrt_kind == "definition":
                     values[wrt] = defs[wrt]
                     f, defs = R.evaluate_case(case, values, free=wrt)
-                jac, err = R.jacobian(runner.function_of(values), values[wrt])
+                jac, err = FD.jacobian(runner.function_of(values), values[wrt])
             except R.DomainError:
                 continue
             # Prefer a point where the derivative is neither lost in the noise of f (a saturated
@@ -93,7 +94,7 @@ class Point:
     def hessian(self) -> tuple[np.ndarray, np.ndarray]:
         if self._hessian is None:
             fun = self.runner.function_of(self.values)
-            self._hessian = R.hessian(lambda x: float(fun(x)[0, 0]), self.values[self.runner.wrt],
+            self._hessian = FD.hessian(lambda x: float(fun(x)[0, 0]), self.values[self.runner.wrt],
                                       h=self.hessian_step)
         return self._hessian
 
@@ -246,8 +247,8 @@ class CaseRunner:
         except md.MatDiffError:
             pass
         rec.details["stage"] = "evaluate"
-        orient = R.orientation(rec.layout, self.f_shape, self.x_shape, order)
-        want_shape = R.expected_shape(self.f_shape, self.x_shape, orient)
+        orient = FD.orientation(rec.layout, self.f_shape, self.x_shape, order)
+        want_shape = FD.expected_shape(self.f_shape, self.x_shape, orient)
         p0 = self.point(0)
         if not self.function_checked:
             self.check_function(r, p0, rec)
@@ -294,7 +295,7 @@ class CaseRunner:
             rec.details["library_function"] = str(r.function)
 
     def compare(self, got: np.ndarray, p: Point, orient: str, order: int) -> tuple[bool, dict]:
-        got_jac = R.to_jacobian(got, self.f_shape, self.x_shape, orient)
+        got_jac = FD.to_jacobian(got, self.f_shape, self.x_shape, orient)
         if order == 2:
             want, err = p.hessian()
             rtol, atol = 1e-4, 1e-6 * (1 + float(np.max(np.abs(p.f))))
@@ -303,9 +304,9 @@ class CaseRunner:
             rtol, atol = 1e-5, 1e-8 * (1 + float(np.max(np.abs(p.f))))
         if self.symmetric:
             n = self.x_shape[0]
-            got_jac, want, err = (R.symmetrize_columns(a, n) for a in (got_jac, want, err))
+            got_jac, want, err = (FD.symmetrize_columns(a, n) for a in (got_jac, want, err))
             if order == 2:
-                got_jac, want, err = (R.symmetrize_columns(a.T, n).T for a in (got_jac, want, err))
+                got_jac, want, err = (FD.symmetrize_columns(a.T, n).T for a in (got_jac, want, err))
         if not np.all(np.isfinite(got_jac)):
             scale = float(np.max(np.abs(want), initial=0.0))
             return False, {"error": float("inf"), "tolerance": 0.0, "scale": scale,
