@@ -44,7 +44,7 @@ def test_symmetric_argument_ends_in_the_daleckii_krein_form(func, convention):
     r = md.derive(f"P: spd(n); A: matrix(n, n)\ntr(A {WRITTEN[func]})", "P", symmetric=convention)
     assert r.verify().ok
     assert r.steps[-1].rule.key == "matfun.daleckii_krein"
-    assert "L_" not in r.text and "U_P" in r.text and "F_" in r.text
+    assert "L_" not in r.text and "Q_P" in r.text and "F_" in r.text
     g = _frechet(func, P0, A0.T)
     want = {"sym": _sym(g), "entries": g + g.T - np.diag(np.diag(g)), "free": g}[convention]
     got = r.evaluate({"P": P0, "A": A0})
@@ -68,7 +68,7 @@ def test_the_explanation_says_what_u_lambda_and_f_are():
     step = r.steps[-1]
     assert "eigenvectors" in step.explanation() and "divided differences" in step.explanation()
     assert "特征向量" in step.explanation("zh") and "差商" in step.explanation("zh")
-    assert r"\odot" in r.steps.latex() and "U_{P}" in r.steps.latex()
+    assert r"\odot" in r.steps.latex() and "Q_{P}" in r.steps.latex()
 
 
 @pytest.mark.parametrize("func", list(F))
@@ -127,3 +127,10 @@ def test_a_general_matrix_keeps_the_frechet_derivative():
     assert "L_exp" in r.text and all(
         rule.key != "matfun.daleckii_krein" for s in r.steps for rule in s.rules
     )
+
+
+def test_the_eigenbasis_is_not_named_like_the_singular_vectors():
+    # U_S V_Sᵀ (the nuclear norm's thin SVD) and the Daleckii–Krein eigenbasis in one result:
+    # two different matrices need two names (Q_S for the eigenvectors)
+    r = md.derive("S: spd(n); A: matrix(n, n)\ntr(A logm(S)) + norm_nuc(S)", "S")
+    assert "U_S V_Sᵀ" in r.text and "Q_S (F_log(S)" in r.text, r.text

@@ -291,9 +291,10 @@ def test_nuclear_norm_steps_name_v_ut_rather_than_transposes_of_u_vt():
 
 
 def test_the_subscript_of_l_for_a_real_power_is_bracketed_in_text():
-    """L_(x^(1/3))(X, dX), not L_x^(1/3)(X, dX), which reads as a power of L_x."""
+    """L_pow(X, dX, 1/3) (the language's spelling: it reads back) and J_(x^(1/3))(X), not
+    L_x^(1/3)(X, dX), which reads as a power of L_x."""
     r = _derive("X^(1/3)", "X", method="vectorization")
-    assert "L_(x^(1/3))(X, dX)" in r.steps.text() and "J_(x^(1/3))(X)" in r.text
+    assert "L_pow(X, dX, 1/3)" in r.steps.text() and "J_(x^(1/3))(X)" in r.text
     assert "L_x^" not in r.steps.text()
     assert r"L_{x^{\frac{1}{3}}}" in r.steps.latex()
 

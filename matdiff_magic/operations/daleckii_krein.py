@@ -1,10 +1,10 @@
 """The Daleckii–Krein form of the Fréchet derivative of a matrix function at a symmetric X:
-with X = U diag(λ) Uᵀ (U orthogonal, its columns the unit eigenvectors),
+with X = Q diag(λ) Qᵀ (Q orthogonal, its columns the unit eigenvectors),
 
-    L_f(X, E) = U (F ⊙ (Uᵀ E U)) Uᵀ,   F_ij = (f(λ_i) − f(λ_j))/(λ_i − λ_j),  F_ii = f′(λ_i),
+    L_f(X, E) = Q (F ⊙ (Qᵀ E Q)) Qᵀ,   F_ij = (f(λ_i) − f(λ_j))/(λ_i − λ_j),  F_ii = f′(λ_i),
 
-and in vec form K_f(X) = (U ⊗ U) diag(vec F) (U ⊗ U)ᵀ. Two nodes name the factors, computed
-from the argument by eigh: U_X (``EigenBasis``) and F_f(X) (``DividedDifferences``, symmetric).
+and in vec form K_f(X) = (Q ⊗ Q) diag(vec F) (Q ⊗ Q)ᵀ. Two nodes name the factors, computed
+from the argument by eigh: Q_X (``EigenBasis``) and F_f(X) (``DividedDifferences``, symmetric).
 ``daleckii_krein`` rewrites every L_f and K_f whose X is symmetric (a symmetric or spd variable,
 or an expression equal to its transpose by easy identities) into this form; a derivative with
 respect to a symmetric variable ends with it (``structured.apply``), so its value is computed by
@@ -36,7 +36,9 @@ from matdiff_magic.tree.shapes import new_shape, require_square
 
 
 class EigenBasis(Expr):
-    """U_X: the orthonormal eigenvectors of a symmetric X = U diag(λ) Uᵀ (λ ascending)."""
+    """Q_X: the orthonormal eigenvectors of a symmetric X = Q diag(λ) Qᵀ (λ ascending); Q, not
+    U, because U_X and V_X are the singular vectors of the nuclear norm's gradient, and both may
+    appear in one result."""
 
     __slots__ = ()
     _fields = ("arg",)
@@ -76,8 +78,8 @@ def _p(e) -> float | None:
 def _print_basis(printer, e) -> str:
     inner = printer._print(e.arg)
     if isinstance(printer, LatexPrinter):
-        return "U_{" + inner + "}"
-    return "U_" + (inner if len(inner) == 1 else f"({inner})")
+        return "Q_{" + inner + "}"
+    return "Q_" + (inner if len(inner) == 1 else f"({inner})")
 
 
 def _print_divided(printer, e) -> str:
@@ -124,18 +126,18 @@ RULE = table("structure")(
     "matfun.daleckii_krein",
     "Daleckii–Krein form",
     "Daleckii–Krein 公式",
-    r"L_f(X, E) = U \left(F \odot (U^{T} E U)\right) U^{T},\ "
+    r"L_f(X, E) = Q \left(F \odot (Q^{T} E Q)\right) Q^{T},\ "
     r"F_{ij} = \frac{f(\lambda_i) - f(\lambda_j)}{\lambda_i - \lambda_j},\ F_{ii} = f'(\lambda_i)",
-    "X is symmetric: X = U diag(λ) Uᵀ with U orthogonal (its columns the unit eigenvectors of "
-    "X, U_X) and λ the eigenvalues. Then f(X) = U diag(f(λ)) Uᵀ, and the Fréchet derivative "
-    "is U (F ⊙ (Uᵀ E U)) Uᵀ, where F_f(X) holds the divided differences F_ij = (f(λ_i) − "
+    "X is symmetric: X = Q diag(λ) Qᵀ with Q orthogonal (its columns the unit eigenvectors of "
+    "X, Q_X) and λ the eigenvalues. Then f(X) = Q diag(f(λ)) Qᵀ, and the Fréchet derivative "
+    "is Q (F ⊙ (Qᵀ E Q)) Qᵀ, where F_f(X) holds the divided differences F_ij = (f(λ_i) − "
     "f(λ_j))/(λ_i − λ_j), F_ii = f′(λ_i) (f′ also where two eigenvalues nearly coincide); in "
-    "vec form (U ⊗ U) diag(vec F) (U ⊗ U)ᵀ. L_f is linear in E and L_f(X, E)ᵀ = L_f(X, Eᵀ), "
+    "vec form (Q ⊗ Q) diag(vec F) (Q ⊗ Q)ᵀ. L_f is linear in E and L_f(X, E)ᵀ = L_f(X, Eᵀ), "
     "so its terms are gathered first. Computed by one symmetric eigendecomposition (eigh).",
-    "X 是对称矩阵：X = U diag(λ) Uᵀ，U 为正交矩阵（各列是 X 的单位特征向量，记作 U_X），"
-    "λ 为特征值。于是 f(X) = U diag(f(λ)) Uᵀ，Fréchet 导数为 U (F ⊙ (Uᵀ E U)) Uᵀ，"
+    "X 是对称矩阵：X = Q diag(λ) Qᵀ，Q 为正交矩阵（各列是 X 的单位特征向量，记作 Q_X），"
+    "λ 为特征值。于是 f(X) = Q diag(f(λ)) Qᵀ，Fréchet 导数为 Q (F ⊙ (Qᵀ E Q)) Qᵀ，"
     "其中 F_f(X) 由差商组成：F_ij = (f(λ_i) − f(λ_j))/(λ_i − λ_j)，F_ii = f′(λ_i)"
-    "（两个特征值几乎相等时也取 f′）；向量化形式为 (U ⊗ U) diag(vec F) (U ⊗ U)ᵀ。"
+    "（两个特征值几乎相等时也取 f′）；向量化形式为 (Q ⊗ Q) diag(vec F) (Q ⊗ Q)ᵀ。"
     "L_f 关于 E 线性，且 L_f(X, E)ᵀ = L_f(X, Eᵀ)，所以先合并各项。"
     "数值由一次对称特征分解（eigh）求出。",
 )

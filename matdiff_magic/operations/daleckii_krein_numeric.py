@@ -1,7 +1,7 @@
-"""The numbers of the Daleckii–Krein form of a matrix function of a symmetric X = U diag(λ) Uᵀ:
-the orthonormal eigenvectors U (eigh of (X + Xᵀ)/2, eigenvalues ascending) and the matrix of
+"""The numbers of the Daleckii–Krein form of a matrix function of a symmetric X = Q diag(λ) Qᵀ:
+the orthonormal eigenvectors Q (eigh of (X + Xᵀ)/2, eigenvalues ascending) and the matrix of
 divided differences F_ij = (f(λ_i) − f(λ_j))/(λ_i − λ_j), F_ii = f′(λ_i), so that
-L_f(X, E) = U (F ⊙ (Uᵀ E U)) Uᵀ and f(X) = U diag(f(λ)) Uᵀ.
+L_f(X, E) = Q (F ⊙ (Qᵀ E Q)) Qᵀ and f(X) = Q diag(f(λ)) Qᵀ.
 
 A divided difference computed as written loses every digit when λ_i ≈ λ_j (the difference of
 two close values of f over a tiny difference). Each f here has a form without that
@@ -72,14 +72,14 @@ def divided_differences(func: str, lam: np.ndarray, p: float | None = None) -> n
 
 
 def function_value(func: str, x: np.ndarray, p: float | None = None) -> np.ndarray:
-    """f(X) = U diag(f(λ)) Uᵀ for a symmetric X."""
+    """f(X) = Q diag(f(λ)) Qᵀ for a symmetric X."""
     lam, u = eigen(x)
     _positive(func, lam)
     return (u * _values(func, lam, p)) @ u.T
 
 
 def frechet(func: str, x: np.ndarray, e: np.ndarray, p: float | None = None) -> np.ndarray:
-    """L_f(X, E) = U (F ⊙ (Uᵀ E U)) Uᵀ for a symmetric X (any square E)."""
+    """L_f(X, E) = Q (F ⊙ (Qᵀ E Q)) Qᵀ for a symmetric X (any square E)."""
     lam, u = eigen(x)
     return u @ (divided_differences(func, lam, p) * (u.T @ e @ u)) @ u.T
 
@@ -108,12 +108,12 @@ _DIVIDED = (
 )
 _BASIS = (
     "def _eigh_basis_T(x):\n"
-    "    # the orthonormal eigenvectors U of a symmetric x = U diag(λ) Uᵀ (λ ascending)\n"
+    "    # the orthonormal eigenvectors Q of a symmetric x = Q diag(λ) Qᵀ (λ ascending)\n"
     "    return MOD.linalg.eigh((x + x.T) / 2)[1]\n"
 )
 _FUNCTION = (
     "def _matfun_sym_T(func, x, p=None):\n"
-    "    # f(x) = U diag(f(λ)) Uᵀ for a symmetric x = U diag(λ) Uᵀ\n"
+    "    # f(x) = Q diag(f(λ)) Qᵀ for a symmetric x = Q diag(λ) Qᵀ\n"
     "    lam, u = MOD.linalg.eigh((x + x.T) / 2)\n"
     "    f = {'expm': MOD.exp, 'logm': MOD.log, 'sqrtm': MOD.sqrt}.get(func)\n"
     "    values = f(lam) if f is not None else lam ** p\n"
@@ -121,7 +121,7 @@ _FUNCTION = (
 )
 _FRECHET = (
     "def _frechet_sym_T(func, x, e, p=None):\n"
-    "    # Daleckii–Krein: L_f(x, e) = U (F ⊙ (Uᵀ e U)) Uᵀ for a symmetric x = U diag(λ) Uᵀ\n"
+    "    # Daleckii–Krein: L_f(x, e) = Q (F ⊙ (Qᵀ e Q)) Qᵀ for a symmetric x = Q diag(λ) Qᵀ\n"
     "    u = _eigh_basis_T(x)\n"
     "    return u @ (_divided_differences_T(func, x, p) * (u.T @ e @ u)) @ u.T\n"
 )

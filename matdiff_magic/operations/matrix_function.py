@@ -59,7 +59,7 @@ def _code(p, e):
 
 def _target_code(target: str):
     """e^X from the target's own expm; logm, sqrtm and X^p of a symmetric X as
-    U diag(f(λ)) Uᵀ by the target's eigh; of another X they have no code there (see
+    Q diag(f(λ)) Qᵀ by the target's eigh; of another X they have no code there (see
     ``matrix_function_targets``)."""
 
     def code(p, e):

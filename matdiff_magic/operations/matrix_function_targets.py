@@ -8,7 +8,7 @@ What the targets have: ``torch.linalg.matrix_exp`` and ``jax.scipy.linalg.expm``
 and the SVD for the spectral functions. Neither has a logm or fractional power of a general
 matrix that runs everywhere, so logm, sqrtm and X^p of a general X have no torch or JAX code:
 the generator says so (``code.no_matfun_target``) rather than writing an approximation. Of a
-symmetric X (a symmetric or spd variable, XᵀX + I, ...) they are U diag(f(λ)) Uᵀ by eigh, and
+symmetric X (a symmetric or spd variable, XᵀX + I, ...) they are Q diag(f(λ)) Qᵀ by eigh, and
 their Fréchet derivatives the Daleckii–Krein form (``daleckii_krein_numeric``)."""
 
 from __future__ import annotations
