@@ -139,6 +139,10 @@ EXAMPLES = {
     "simplify.diagonal_inverse": ("log(x)", "x", "definition"),
     "simplify.diagonal_names": ("tr(B' diag(x) B)", "x", "chain"),
     "simplify.number_out": ("norm(tanh(S x) - a)^2", "S", "definition"),
+    "matfun.daleckii_krein": ("P: spd(n)\ntr(B B' logm(P))", "P", "differential"),
+    # cited by the fact it used (simplify.fact.onehot:y), the row names the rewrite
+    "simplify.declared_facts": ("y: onehot(k); W: matrix(k, n)\n-y' log(softmax(W x))", "W",
+                                "differential"),
     "simplify.reciprocal": ("sum(log(x))", "x", "definition"),
     "simplify.scalar_transpose": ("a' inv(S + t I) x", "t", "chain"),
     # numerator layout: ((Zᵀ C Z)⁻²)ᵀ = (Zᵀ Cᵀ Z)⁻² (Z not square: the inverse stays whole)
@@ -220,6 +224,8 @@ def test_rule_example(key):
     if key == "layout.transpose":
         r = r.with_layout("numerator")
     used = {rule.key for step in r.steps for rule in step.rules}
+    if key == "simplify.declared_facts":
+        used |= {key for k in used if k.startswith("simplify.fact.")}
     if key != "d.unvec":
         assert key in used, f"{key} not used by {expr} wrt {wrt}: {sorted(used)}"
 
