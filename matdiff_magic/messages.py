@@ -290,6 +290,11 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "shape.multiply": {"en": "cannot multiply {a} by {b}", "zh": "{a}与 {b}无法相乘"},
     "shape.add": {"en": "cannot add {a} and {b}", "zh": "{a}与 {b}无法相加"},
     "shape.subtract": {"en": "cannot subtract {b} from {a}", "zh": "无法从 {a}中减去 {b}"},
+    "shape.frechet": {
+        "en": "the Fréchet derivative L_f(X, E) needs a direction E of X's shape: "
+        "X is {a}, E is {b}",
+        "zh": "Fréchet 导数 L_f(X, E) 的方向 E 须与 X 同形：X 为 {a}，E 为 {b}",
+    },
     "shape.hadamard": {
         "en": "cannot take the Hadamard product of {a} and {b}",
         "zh": "{a}与 {b}无法作哈达玛积（逐元素乘积）",

@@ -314,3 +314,16 @@ def test_the_vectorization_method_reads_the_frechet_matrix_back(expr, closed_for
     assert "unvec" not in r.text and "J_" not in r.text
     values = {**VALUES, "w": Y0[:1].T}
     np.testing.assert_allclose(r.evaluate(values), closed_form(), atol=1e-8)
+
+
+def test_a_typed_frechet_direction_takes_the_shape_of_its_point():
+    # fuzz seed 312000+: L_sqrt(θ θᵀ + I, X) with X undeclared built X of another size and
+    # crashed SciPy's Sylvester solver (a ValueError traceback); X now takes θ θᵀ's size
+    r = md.derive("θ: prob(m)\ntr(L_sqrt(θ θ' + I, X))", "X")
+    theta = np.full((4, 1), 0.25)
+    m = theta @ theta.T + np.eye(4)
+    w, q = np.linalg.eigh(m)
+    expected = q @ np.diag(0.5 / np.sqrt(w)) @ q.T  # sqrt′(M) = M^(-1/2)/2
+    np.testing.assert_allclose(r.evaluate({"θ": theta, "X": np.eye(4)}), expected, atol=1e-10)
+    with pytest.raises(md.ShapeError, match="direction E of X's shape"):
+        md.derive("A: matrix(n, n); B: matrix(m, m)\ntr(L_exp(A, B))", "B")

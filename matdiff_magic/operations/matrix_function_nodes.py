@@ -16,7 +16,7 @@ from matdiff_magic.tree.base import Expr
 from matdiff_magic.tree.canonical import ckey
 from matdiff_magic.tree.expand import TooLarge, expand
 from matdiff_magic.tree.rewrite import canonical
-from matdiff_magic.tree.shapes import new_shape, require_square
+from matdiff_magic.tree.shapes import new_shape, require_same_shape, require_square
 
 FUNCS = ("expm", "logm", "sqrtm", "power")
 
@@ -56,6 +56,7 @@ class Frechet(Expr):
         assert func in FUNCS, func
         require_square("matrix_function_of", x)
         require_square("matrix_function_of", e)
+        require_same_shape("shape.frechet", (x, e))
         self._setup((func, x, e, p), new_shape(x.rows, x.cols))
 
     def _canonical_key(self) -> str:
