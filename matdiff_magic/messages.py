@@ -956,6 +956,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "矩阵函数（expm、logm、sqrtm、X^p）",
     },
     "op.frechet": {"en": "a Fréchet derivative", "zh": "Fréchet 导数"},
+    "op.spectral_of": {  # "cannot take the {what} of x"
+        "en": "eigenvalue or singular value function",
+        "zh": "特征值或奇异值函数",
+    },
     "op.spectral": {
         "en": "an eigenvalue or singular value function",
         "zh": "特征值或奇异值函数",

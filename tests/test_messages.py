@@ -383,8 +383,14 @@ def test_magic_missing_wrt_in_chinese(ip, shown):
 
 def test_magic_language_from_the_configuration(ip, shown):
     ip.run_line_magic("config", 'MatDiff.lang = "zh"')
-    magic_line(ip, "--wrt x")
-    assert only(shown) == "错误：%matdiff 需要一个表达式，例如：%matdiff x' A x --wrt x"
+    try:
+        magic_line(ip, "--wrt x")
+        assert only(shown) == "错误：%matdiff 需要一个表达式，例如：%matdiff x' A x --wrt x"
+    finally:  # the shell's configuration outlives the test: later magic tests speak English
+        from matdiff_magic.frontend.magic import MatDiff
+
+        next(c for c in ip.configurables if isinstance(c, MatDiff)).lang = None
+        ip.config.MatDiff.pop("lang", None)
 
 
 def test_magic_option_errors_follow_lang(ip, shown):

@@ -41,7 +41,7 @@ class Spectral(Expr):
     def __init__(self, func: str, arg: Expr):
         assert func in VALUES, func
         if func.startswith("lambda"):
-            require_square("spectral", arg)
+            require_square("spectral_of", arg)
         self._setup((func, arg), dims.SCALAR_SHAPE)
 
     def _canonical_key(self) -> str:
@@ -275,6 +275,28 @@ for _name, _summary, _aliases in (
             _name, 1, (lambda f: lambda x: Spectral(f, x))(_name), _summary, _aliases, scalar=True
         )
     )
+
+
+
+def _typed_factor(kind: str):
+    """v_max(S), u₁(X), ... as typed (the factors a printed gradient names, so that it reads
+    back as an answer); v_max and v_min of a square matrix, as λ_max and λ_min take."""
+
+    def build(x: Expr) -> Expr:
+        if kind in ("v_max", "v_min"):
+            Spectral("lambda_max", x)  # the same shape check as λ_max(x)
+        return SpectralFactor(kind, x)
+
+    return build
+
+
+for _kind, _summary, _aliases in (
+    ("v_max", "the unit eigenvector of λ_max of a symmetric matrix", ()),
+    ("v_min", "the unit eigenvector of λ_min of a symmetric matrix", ()),
+    ("u1", "the top left singular vector (of σ_max)", ("u₁",)),
+    ("v1", "the top right singular vector (of σ_max)", ("v₁",)),
+):
+    register_function(FunctionSpec(_kind, 1, _typed_factor(_kind), _summary, _aliases))
 
 
 # -- differentials -------------------------------------------------------------------------------
