@@ -17,12 +17,14 @@ import sympy
 
 from matdiff_magic.messages import Msg
 from matdiff_magic.operations import daleckii_krein_numeric as DK
+from matdiff_magic.operations import matrix_function_targets as T
 from matdiff_magic.operations.define import define
 from matdiff_magic.operations.matrix_function import latex_name
 from matdiff_magic.operations.matrix_function_nodes import (
     FUNCS,
     Frechet,
     FrechetKron,
+    power_of,
 )
 from matdiff_magic.operations.matrix_function_nodes import symmetric_argument as symmetric
 from matdiff_magic.printing.latex import LatexPrinter
@@ -45,7 +47,7 @@ class EigenBasis(Expr):
     arg: Expr
 
     def __init__(self, arg: Expr):
-        require_square("matrix_function", arg)
+        require_square("matrix_function_of", arg)
         self._setup((arg,), new_shape(arg.rows, arg.cols))
 
     def _canonical_key(self) -> str:
@@ -64,15 +66,11 @@ class DividedDifferences(Expr):
 
     def __init__(self, func: str, arg: Expr, p: sympy.Expr | None = None):
         assert func in FUNCS, func
-        require_square("matrix_function", arg)
+        require_square("matrix_function_of", arg)
         self._setup((func, arg, p), new_shape(arg.rows, arg.cols))
 
     def _canonical_key(self) -> str:
         return f"F{self.func}({ckey(self.arg)},{self.p})"
-
-
-def _p(e) -> float | None:
-    return None if e.p is None else float(e.p)
 
 
 def _print_basis(printer, e) -> str:
@@ -93,15 +91,15 @@ def _print_divided(printer, e) -> str:
 def _coder(helper: str, with_func: bool) -> dict:
     def make(target: str):
         def code(p, e):
-            name = DK.helper_name(helper, target)
+            name = T.name(helper, target)
             p.helpers.add(name)
             if not with_func:
                 return p.call(name, e.arg)
-            return p.call(name, repr(e.func), e.arg, repr(_p(e)))
+            return p.call(name, repr(e.func), e.arg, repr(power_of(e)))
 
         return code
 
-    return {target: make(target) for target in DK.MODULE}
+    return {target: make(target) for target in T.MODULE}
 
 
 define(
@@ -115,7 +113,7 @@ define(
 )
 define(
     DividedDifferences,
-    evaluate=lambda ev, e: DK.divided_differences(e.func, DK.eigen(ev(e.arg))[0], _p(e)),
+    evaluate=lambda ev, e: DK.divided_differences(e.func, DK.eigen(ev(e.arg))[0], power_of(e)),
     latex=_print_divided,
     text=_print_divided,
     code=_coder("_divided_differences", True),

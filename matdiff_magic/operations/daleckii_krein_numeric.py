@@ -21,6 +21,7 @@ import numpy as np
 
 from matdiff_magic.errors import EvaluationError
 from matdiff_magic.messages import Msg
+from matdiff_magic.operations import matrix_function_targets as T
 
 CLOSE = 1e-12  # |λ_i − λ_j| below this (relative) counts as equal: f′ at the midpoint
 
@@ -125,29 +126,23 @@ _FRECHET = (
     "    u = _eigh_basis_T(x)\n"
     "    return u @ (_divided_differences_T(func, x, p) * (u.T @ e @ u)) @ u.T\n"
 )
-MODULE = {"numpy": "np", "torch": "torch", "jax": "jnp"}
 NEEDS = {  # a helper's own helpers
     "_frechet_sym": ("_eigh_basis", "_divided_differences"),
 }
 
 
-def helper_name(helper: str, target: str) -> str:
-    """``_eigh_basis`` -> ``_eigh_basis`` (NumPy), ``_eigh_basis_torch``, ``_eigh_basis_jax``."""
-    return helper if target == "numpy" else f"{helper}_{target}"
-
-
 def _fill(template: str, target: str) -> str:
     suffix = "" if target == "numpy" else "_" + target
-    return template.replace("_T(", suffix + "(").replace("MOD", MODULE[target])
+    return template.replace("_T(", suffix + "(").replace("MOD", T.MODULE[target])
 
 
 CODE = {
-    helper_name(helper, target): _fill(template, target)
+    T.name(helper, target): _fill(template, target)
     for helper, template in (
         ("_divided_differences", _DIVIDED),
         ("_eigh_basis", _BASIS),
         ("_matfun_sym", _FUNCTION),
         ("_frechet_sym", _FRECHET),
     )
-    for target in MODULE
+    for target in T.MODULE
 }

@@ -26,6 +26,7 @@ from matdiff_magic.operations.matrix_function_nodes import (
     MatrixFunction,
     derivative_of,
     function_of,
+    power_of,
     symmetric_argument,
 )
 from matdiff_magic.printing import base as P
@@ -36,10 +37,6 @@ from matdiff_magic.rules.rule import table
 from matdiff_magic.tree import build as B
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
-
-
-def _p(e) -> float | None:
-    return None if e.p is None else float(e.p)
 
 
 def _latex_frechet(p, e):
@@ -73,9 +70,9 @@ def _target_frechet(p, e, target: str) -> str:
     target has no logm, sqrtm or X^p of a general matrix)."""
     if e.func != "expm" and symmetric_argument(e.x):
         for helper in ("_frechet_sym", *DK.NEEDS["_frechet_sym"]):
-            p.helpers.add(DK.helper_name(helper, target))
-        func, power = repr(e.func), repr(_p(e))
-        return f"(lambda a, d: {DK.helper_name('_frechet_sym', target)}({func}, a, d, {power}))"
+            p.helpers.add(T.name(helper, target))
+        func, power = repr(e.func), repr(power_of(e))
+        return f"(lambda a, d: {T.name('_frechet_sym', target)}({func}, a, d, {power}))"
     if e.func != "expm":
         func = {"logm": "logm", "sqrtm": "sqrtm", "power": "X^p"}[e.func]
         raise NotSupportedYetError(Msg("code.no_matfun_target", func=func, target=target))
@@ -137,7 +134,7 @@ N_S = N.Var("s", dims.ONE, dims.ONE)  # the variable of integration
 
 define(
     Frechet,
-    evaluate=lambda ev, e: F.frechet(e.func, ev(e.x), ev(e.e), _p(e)),
+    evaluate=lambda ev, e: F.frechet(e.func, ev(e.x), ev(e.e), power_of(e)),
     latex=_latex_frechet,
     text=_text_frechet,
     code=_codes(kron=False),
@@ -146,7 +143,7 @@ define(
 )
 define(
     FrechetKron,
-    evaluate=lambda ev, e: F.kron_form(e.func, ev(e.x), _p(e)),
+    evaluate=lambda ev, e: F.kron_form(e.func, ev(e.x), power_of(e)),
     latex=_kron_shown,
     text=_kron_shown,
     code=_codes(kron=True),

@@ -10,7 +10,6 @@ import sympy
 from matdiff_magic.errors import NotSupportedYetError
 from matdiff_magic.language.functions import FunctionSpec, register_function, set_matrix_power
 from matdiff_magic.messages import Msg
-from matdiff_magic.operations import daleckii_krein_numeric as DK
 from matdiff_magic.operations import matrix_function_numeric as F
 from matdiff_magic.operations import matrix_function_targets as T
 from matdiff_magic.operations.define import define
@@ -18,6 +17,7 @@ from matdiff_magic.operations.matrix_function_nodes import (
     Frechet,
     MatrixFunction,
     matrix_power,
+    power_of,
     symmetric_argument,
 )
 from matdiff_magic.printing import base as P
@@ -27,7 +27,7 @@ from matdiff_magic.tree.base import Expr
 
 
 def _evaluate(ev, e):
-    return F.value(e.func, ev(e.arg), None if e.p is None else float(e.p))
+    return F.value(e.func, ev(e.arg), power_of(e))
 
 
 def _exponent(p, e) -> str:
@@ -68,9 +68,9 @@ def _target_code(target: str):
         if not symmetric_argument(e.arg):
             message = Msg("code.no_matfun_target", func=_NAME[e.func], target=target)
             raise NotSupportedYetError(message)
-        name = DK.helper_name("_matfun_sym", target)
+        name = T.name("_matfun_sym", target)
         p.helpers.add(name)
-        return p.call(name, repr(e.func), e.arg, repr(None if e.p is None else float(e.p)))
+        return p.call(name, repr(e.func), e.arg, repr(power_of(e)))
 
     return code
 

@@ -115,6 +115,11 @@ def derivative_of(node: MatrixFunction) -> Expr:
     return B.mul(B.const(node.p), matrix_power(x, node.p - 1))
 
 
+def power_of(node: Expr) -> float | None:
+    """The real power p of a node of X^p (MatrixFunction, Frechet, ...) as a float, else None."""
+    return None if node.p is None else float(node.p)
+
+
 def function_of(func: str, x: Expr, p: sympy.Expr | None) -> Expr:
     """f(X) for the function a Fréchet node names."""
     return matrix_power(x, p) if func == "power" else MatrixFunction(func, x)

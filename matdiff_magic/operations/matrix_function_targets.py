@@ -14,7 +14,7 @@ their Fréchet derivatives the Daleckii–Krein form (``daleckii_krein_numeric``
 from __future__ import annotations
 
 EXPM = {"torch": "torch.linalg.matrix_exp", "jax": "jax.scipy.linalg.expm"}
-MODULE = {"torch": "torch", "jax": "jnp"}
+MODULE = {"numpy": "np", "torch": "torch", "jax": "jnp"}  # the array module, by target
 CAT = {"torch": "torch.cat", "jax": "jnp.concatenate"}
 
 _FRECHET_EXPM = (
