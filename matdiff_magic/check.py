@@ -167,6 +167,7 @@ def random_point(
         orders.append(list(reversed(range(n_free))))
         orders += [list(rng.permutation(n_free)) for _ in range(2)]
     last_error: Exception | None = None
+    fallback: tuple[dict[str, np.ndarray], dict[sympy.Symbol, int]] | None = None
     names = list(variables)
     for order in orders:
         dim_sizes = dimension_sizes(variables, sizes, pool, order, f)
@@ -192,9 +193,13 @@ def random_point(
                 env = bind(variables, values)
                 env.sizes = {**dim_sizes, **env.sizes}
                 if well_posed(f, env):
-                    return values, dim_sizes
+                    if not_flat(f, env):
+                        return values, dim_sizes
+                    fallback = fallback or (values, dim_sizes)
             except EvaluationError as exc:
                 last_error = exc
+    if fallback is not None:  # every well-posed point had a squashing function flat
+        return fallback
     if last_error is None:
         raise EvaluationError(Msg("eval.no_finite_inputs"))
     raise EvaluationError(Msg("eval.no_finite_inputs.because", cause=last_error))
@@ -227,6 +232,20 @@ def well_posed(f: Expr, env: Env) -> bool:
                 return False
             if not _clear_of_edges(node, ev, lambda e: MARGIN if varies(e) else 0.0):
                 return False
+    return True
+
+
+def not_flat(f: Expr, env: Env) -> bool:
+    """Whether no squashing function in ``f`` (σ, tanh) is pushed where it is flat to rounding:
+    there 1 - σ(x) is 0 in floats, the derivative's entries are below finite differences' noise,
+    and a check says nothing (all-positive inputs summed into σ(sum(e)) are the usual way)."""
+    ev = Evaluator(env)
+    with np.errstate(all="ignore"):
+        for node in f.distinct():
+            if isinstance(node, N.Elementwise):
+                bound = ELEMENTWISE[node.func].flat_beyond
+                if bound is not None and np.max(np.abs(ev(node.arg)), initial=0.0) > bound:
+                    return False
     return True
 
 

@@ -43,6 +43,9 @@ class ElementwiseFunction:
     helpers: dict[str, str] = field(default_factory=dict)
     sympy: Callable | None = None  # SymPy's own function, where its meaning is exactly the row's
     domain: str = "real"  # what random test inputs must satisfy; one of DOMAINS
+    # beyond this |argument| the function is flat to rounding (1 - σ(x) = 0 in floats), so finite
+    # differences there measure nothing: random test points are taken inside where they can be
+    flat_beyond: float | None = None
     aliases: tuple[str, ...] = ()
     note_en: str = ""  # said by the differential rule (kinks, conventions)
     note_zh: str = ""
@@ -151,11 +154,11 @@ def _rows() -> list[ElementwiseFunction]:
           "hyperbolic cosine", "双曲余弦函数", {"numpy": "np.cosh({})"}, sympy=sympy.cosh),
         E("tanh", r"\tanh\left({}\right)", "tanh({})", np.tanh, _d_tanh,
           r"1 - \tanh(X)^{\circ 2}", "hyperbolic tangent", "双曲正切函数",
-          {"numpy": "np.tanh({})"}, sympy=sympy.tanh),
+          {"numpy": "np.tanh({})"}, sympy=sympy.tanh, flat_beyond=4.0),
         E("sigmoid", r"\sigma\left({}\right)", "σ({})", _sigmoid, _d_sigmoid,
           r"\sigma(X) \odot (1 - \sigma(X))", "logistic sigmoid", "sigmoid 函数",
           {"numpy": "_sigmoid({})"}, helpers={"_sigmoid": _SIGMOID_HELPER},
-          aliases=("σ", "logistic")),
+          aliases=("σ", "logistic"), flat_beyond=8.0),
         E("softplus", r"\operatorname{{softplus}}\left({}\right)", "softplus({})", _softplus,
           _f("sigmoid"), r"\sigma(X)", "softplus, log(1 + exp(x))", "softplus 函数",
           {"numpy": "np.logaddexp(0.0, {})"}),
