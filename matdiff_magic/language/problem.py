@@ -191,7 +191,7 @@ def _name_fresh_dims(
     shapes = [v.shape for v in b.vars.values()]
     shapes += [node.shape for tree in trees for node in tree.distinct()]
     taken = {
-        str(s)
+        dims.symbol_name(s)
         for shape in shapes
         for d in shape
         for s in d.free_symbols
