@@ -34,9 +34,7 @@ def values_at(f: Expr, wrt: N.Var, env: Env, points: list[np.ndarray]) -> np.nda
         return np.zeros((0, env.size(f.rows), env.size(f.cols)))
     largest = max(env.size(n.rows) * env.size(n.cols) for n in f.distinct())
     part = max(1, MAX_BATCH_ENTRIES // max(largest, 1))
-    outs = [
-        _Batch(f, wrt, env, points[i : i + part]).value(f) for i in range(0, len(points), part)
-    ]
+    outs = [_Batch(f, wrt, env, points[i : i + part]).value(f) for i in range(0, len(points), part)]
     return np.concatenate(outs, axis=0) if len(outs) > 1 else outs[0]
 
 

@@ -92,7 +92,17 @@ def _mask_of(types: tuple[type, ...]) -> int:
 class Expr:
     """A matrix expression. ``shape`` is a pair of SymPy dimensions; scalars are 1×1."""
 
-    __slots__ = ("_init", "shape", "_hash", "_ckey", "_args", "_kinds", "_copies", "_rep")
+    __slots__ = (
+        "_init",
+        "shape",
+        "_hash",
+        "_ckey",
+        "_args",
+        "_kinds",
+        "_copies",
+        "_rep",
+        "_written",
+    )
     _fields: ClassVar[tuple[str, ...]] = ()
     # A node whose transpose is the same node of its arguments transposed (a primary matrix
     # function, f(X)ᵀ = f(Xᵀ), and its Fréchet derivative, L_f(X, E)ᵀ = L_f(Xᵀ, Eᵀ)): it is
@@ -113,6 +123,7 @@ class Expr:
         object.__setattr__(self, "_kinds", None)
         object.__setattr__(self, "_copies", None)
         object.__setattr__(self, "_rep", None)  # see _representative
+        object.__setattr__(self, "_written", None)  # see written_nodes
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("matdiff expressions are immutable")
@@ -242,6 +253,25 @@ class Expr:
             stack.append((node, True))
             stack.extend((c, False) for c in node.args if c._kinds is None)
         return self._kinds
+
+    def written_nodes(self) -> int:
+        """The number of nodes of ``e`` written out as a tree (a shared subtree counts each
+        time it is written; a definition kept by name counts as one node, as it prints), found
+        once per node in time linear in the DAG: every line of a derivation is sized."""
+        size = self._written
+        if size is not None:
+            return size
+        stack: list[tuple[Expr, bool]] = [(self, False)]  # without recursion: trees may be deep
+        while stack:
+            node, ready = stack.pop()
+            if node._written is not None:
+                continue
+            if ready:
+                object.__setattr__(node, "_written", 1 + sum(c._written for c in node.args))
+                continue
+            stack.append((node, True))
+            stack.extend((c, False) for c in node.args if c._written is None)
+        return self._written
 
     def has_equal_copies(self) -> bool:
         """Whether two distinct node objects in ``e`` are equal (a subexpression written twice,
