@@ -14,7 +14,7 @@ import sympy
 
 from matdiff_magic import finite
 from matdiff_magic.derived import Derived
-from matdiff_magic.dims import ONE
+from matdiff_magic.dims import ONE, symbol_name
 from matdiff_magic.errors import EvaluationError, MatDiffError, Msg
 from matdiff_magic.numeric import Env, Evaluator, bind
 from matdiff_magic.tree import nodes as N
@@ -39,7 +39,7 @@ def dimension_symbols(variables: Mapping[str, N.Var], f: Expr | None = None) -> 
     for d in dict.fromkeys(dims):  # each distinct size once (most repeat), in order
         if d.is_Integer:
             continue
-        for s in sorted(d.free_symbols, key=str):
+        for s in sorted(d.free_symbols, key=symbol_name):
             if s not in symbols:
                 symbols.append(s)
     return symbols
@@ -56,14 +56,18 @@ def dimension_sizes(
     (its first sizes taken in ``order`` when given: another assignment of the same sizes)."""
     symbols = dimension_symbols(variables, f)
     used = {int(d) for v in variables.values() for d in v.shape if d.is_Integer}
-    free = [s for s in symbols if not (sizes and str(s) in sizes)]
+    free = [s for s in symbols if not (sizes and symbol_name(s) in sizes)]
     extra = range(10, 10 + len(pool) + len(free) + len(used))
     available = [k for k in dict.fromkeys((*pool, *extra)) if k not in used]
     chosen = available[: len(free)]
     if order is not None:
         chosen = [chosen[i] for i in order]
     it = iter(chosen)
-    return {s: int(sizes[str(s)]) if sizes and str(s) in sizes else next(it) for s in symbols}
+    names = [symbol_name(s) for s in symbols]
+    return {
+        s: int(sizes[name]) if sizes and name in sizes else next(it)
+        for s, name in zip(symbols, names, strict=True)
+    }
 
 
 def _size(d: sympy.Expr, sizes: Mapping[sympy.Symbol, int]) -> int:
@@ -161,7 +165,7 @@ def random_point(
     variable has included."""
     fixed = dict(fixed or {})
     symbols = dimension_symbols(variables, f)
-    n_free = len([s for s in symbols if not (sizes and str(s) in sizes)])
+    n_free = len([s for s in symbols if not (sizes and symbol_name(s) in sizes)])
     orders: list[list[int] | None] = [None]
     if n_free > 1:
         orders.append(list(reversed(range(n_free))))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from matdiff_magic.batched import values_at
 from matdiff_magic.numeric import FD_NOISE, Env, Evaluator
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
@@ -20,7 +21,10 @@ INCONCLUSIVE = 1e-2  # measured noise beyond this share of the values: try anoth
 
 
 def _size(a: np.ndarray) -> float:
-    return float(np.max(np.abs(a))) if np.size(a) else 0.0
+    # (array methods, not np.max: these are called for every check on small arrays, where
+    # NumPy's Python-level wrappers cost more than the reduction)
+    a = np.asarray(a)
+    return float(np.abs(a).max()) if a.size else 0.0
 
 
 def central(
@@ -43,18 +47,15 @@ def jacobian(f: Expr, wrt: N.Var, env: Env, h: float = STEP) -> tuple[np.ndarray
     """d vec(f)/d vec(x)ᵀ, one central difference per entry of x, and its rounding-noise bound."""
     x0 = np.asarray(env.values[wrt.name], dtype=float)
     flat = x0.reshape(-1, order="F")
-    columns, noise = [], 0.0
+    if not flat.size:
+        return np.zeros((env.size(f.rows) * env.size(f.cols), 0)), 0.0
+    directions, steps = [], []
     for k in range(flat.size):
         unit = np.zeros_like(flat)
         unit[k] = 1.0
-        column, err = central(
-            f, wrt, env, unit.reshape(x0.shape, order="F"), h * max(1.0, abs(flat[k]))
-        )
-        columns.append(column)
-        noise = max(noise, err)
-    if not columns:
-        return np.zeros((env.size(f.rows) * env.size(f.cols), 0)), 0.0
-    return np.stack(columns, axis=1), noise
+        directions.append(unit.reshape(x0.shape, order="F"))
+        steps.append(h * max(1.0, abs(flat[k])))
+    return _differences(f, wrt, env, x0, directions, steps)
 
 
 def directional(
@@ -63,13 +64,31 @@ def directional(
     """J v for each column v of ``probes`` (J = d vec(f)/d vec(x)ᵀ): one difference each."""
     x0 = np.asarray(env.values[wrt.name], dtype=float)
     scale = max(1.0, _size(x0))
-    columns, noise = [], 0.0
-    for v in probes.T:
-        step = h * scale / max(_size(v), TINY)
-        column, err = central(f, wrt, env, v.reshape(x0.shape, order="F"), step)
-        columns.append(column)
-        noise = max(noise, err)
-    return np.stack(columns, axis=1), noise
+    directions = [v.reshape(x0.shape, order="F") for v in probes.T]
+    steps = [h * scale / max(_size(v), TINY) for v in probes.T]
+    return _differences(f, wrt, env, x0, directions, steps)
+
+
+def _differences(
+    f: Expr, wrt: N.Var, env: Env, x0: np.ndarray, directions: list, steps: list[float]
+) -> tuple[np.ndarray, float]:
+    """:func:`central` along each direction with its step, as columns, and the largest noise
+    bound; the function evaluated at all the points in one pass (``batched``)."""
+    pairs = list(zip(directions, steps, strict=True))
+    points = [x0 + sign * step * v for sign in (1.0, -1.0) for v, step in pairs]
+    out = np.asarray(values_at(f, wrt, env, points), dtype=float)
+    n = len(directions)
+    if out.ndim == 2:  # f does not contain x: the same value at every point
+        out = np.broadcast_to(out, (2 * n, *out.shape))
+    vecs = out.transpose(0, 2, 1).reshape(2 * n, -1)  # each value's vec (columns stacked)
+    plus, minus = vecs[:n], vecs[n:]
+    step = np.asarray(steps, dtype=float)
+    columns = (plus - minus) / (2 * step)[:, None]
+    noise = 0.0
+    if vecs.shape[1]:
+        largest = np.maximum(np.max(np.abs(plus), axis=1), np.max(np.abs(minus), axis=1))
+        noise = max(0.0, float(np.max(FD_NOISE * largest / step)))
+    return np.ascontiguousarray(columns.T), noise
 
 
 def structure_matrix(n: int, structure: str) -> np.ndarray:
@@ -162,11 +181,11 @@ def compare(got: np.ndarray, want: np.ndarray | object, noise: float = 0.0) -> t
             got = got.reshape(want.shape)
         else:
             return False, float("inf")
-    if not (np.all(np.isfinite(got)) and np.all(np.isfinite(want))):
+    if not (np.isfinite(got).all() and np.isfinite(want).all()):
         return False, float("inf")
     if got.size == 0:
         return True, 0.0
-    diff = float(np.max(np.abs(got - want)))
-    scale = max(float(np.max(np.abs(got))), float(np.max(np.abs(want))))
+    diff = float(np.abs(got - want).max())
+    scale = max(float(np.abs(got).max()), float(np.abs(want).max()))
     ok = diff <= RELATIVE * scale + noise + TINY
     return ok, diff / max(scale, TINY)

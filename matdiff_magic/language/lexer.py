@@ -371,7 +371,7 @@ def tokenize(source: str) -> list[Token]:
             tokens.append(Token("NAME", name, Span(i, j), space))
             i, space = j, False
             continue
-        for spelling, canonical in _OPERATORS:
+        for spelling, canonical in _operators_from(ch):
             if source.startswith(spelling, i):
                 if canonical in "([{":
                     depth += 1
@@ -388,6 +388,18 @@ def tokenize(source: str) -> list[Token]:
             )
     tokens.append(Token("EOF", "", Span(n, n + 1), space))
     return place_pending(tokens, pending) if pending else tokens
+
+
+_BY_FIRST: dict[str, list[tuple[str, str]]] = {}
+
+
+def _operators_from(ch: str) -> list[tuple[str, str]]:
+    """The spellings of _OPERATORS that start with ``ch``, in their order (longest first):
+    the lexer tries only those (trying every spelling at every operator was most of its time)."""
+    found = _BY_FIRST.get(ch)
+    if found is None:
+        found = _BY_FIRST[ch] = [op for op in _OPERATORS if op[0].startswith(ch)]
+    return found
 
 
 def _lex_size(text: str) -> list[Token]:

@@ -191,7 +191,7 @@ def _name_fresh_dims(
     shapes = [v.shape for v in b.vars.values()]
     shapes += [node.shape for tree in trees for node in tree.distinct()]
     taken = {
-        str(s)
+        dims.symbol_name(s)
         for shape in shapes
         for d in shape
         for s in d.free_symbols
@@ -215,7 +215,7 @@ def _name_fresh_dims(
 
     def visit(d: sympy.Expr, prefer_rows: bool) -> None:
         root = unifier.find(d)
-        for s in sorted(root.free_symbols, key=str):
+        for s in sorted(root.free_symbols, key=dims.symbol_name):
             if unifier.is_fresh(s) and s not in naming:
                 naming[s] = pick(prefer_rows)
 

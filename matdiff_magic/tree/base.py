@@ -31,8 +31,10 @@ def _same_inputs(a: tuple, b: tuple, seen: set[tuple[int, int]]) -> bool:
             pair = (id(x), id(y))
             if pair in seen:
                 continue
-            if not _same_inputs(x._init, y._init, seen):
-                return False
+            if _representative(x) is not _representative(y):
+                if not _same_inputs(x._init, y._init, seen):
+                    return False
+                _join(x, y)
             seen.add(pair)
         elif isinstance(x, tuple):
             if not isinstance(y, tuple) or not _same_inputs(x, y, seen):
@@ -40,6 +42,27 @@ def _same_inputs(a: tuple, b: tuple, seen: set[tuple[int, int]]) -> bool:
         elif x != y:
             return False
     return True
+
+
+def _representative(e: Expr) -> Expr:
+    """The node standing for every node found equal to ``e`` so far (union-find over equal
+    copies): once two copies are known equal, comparing them again is two pointer walks, not
+    a walk of both trees (memo keys meet the same equal copies again and again)."""
+    root = e
+    while root._rep is not None:
+        root = root._rep
+    while e is not root:  # path compression
+        up = e._rep
+        object.__setattr__(e, "_rep", root)
+        e = up
+    return root
+
+
+def _join(a: Expr, b: Expr) -> None:
+    """Record that ``a`` and ``b`` were found equal (both compared in full first)."""
+    ra, rb = _representative(a), _representative(b)
+    if ra is not rb:
+        object.__setattr__(ra, "_rep", rb)
 
 
 _BITS: dict[type, int] = {}  # node type -> its bit in Expr._kinds_below
@@ -69,7 +92,17 @@ def _mask_of(types: tuple[type, ...]) -> int:
 class Expr:
     """A matrix expression. ``shape`` is a pair of SymPy dimensions; scalars are 1×1."""
 
-    __slots__ = ("_init", "shape", "_hash", "_ckey", "_args", "_kinds", "_copies")
+    __slots__ = (
+        "_init",
+        "shape",
+        "_hash",
+        "_ckey",
+        "_args",
+        "_kinds",
+        "_copies",
+        "_rep",
+        "_written",
+    )
     _fields: ClassVar[tuple[str, ...]] = ()
     # A node whose transpose is the same node of its arguments transposed (a primary matrix
     # function, f(X)ᵀ = f(Xᵀ), and its Fréchet derivative, L_f(X, E)ᵀ = L_f(Xᵀ, Eᵀ)): it is
@@ -89,6 +122,8 @@ class Expr:
         object.__setattr__(self, "_args", None)
         object.__setattr__(self, "_kinds", None)
         object.__setattr__(self, "_copies", None)
+        object.__setattr__(self, "_rep", None)  # see _representative
+        object.__setattr__(self, "_written", None)  # see written_nodes
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("matdiff expressions are immutable")
@@ -110,7 +145,14 @@ class Expr:
         if type(self) is not type(other):
             return False
         assert isinstance(other, Expr)
-        return hash(self) == hash(other) and _same_inputs(self._init, other._init, set())
+        if hash(self) != hash(other):
+            return False
+        if _representative(self) is _representative(other):
+            return True
+        if not _same_inputs(self._init, other._init, set()):
+            return False
+        _join(self, other)
+        return True
 
     def __ne__(self, other: object) -> bool:
         return not self.__eq__(other)
@@ -211,6 +253,25 @@ class Expr:
             stack.append((node, True))
             stack.extend((c, False) for c in node.args if c._kinds is None)
         return self._kinds
+
+    def written_nodes(self) -> int:
+        """The number of nodes of ``e`` written out as a tree (a shared subtree counts each
+        time it is written; a definition kept by name counts as one node, as it prints), found
+        once per node in time linear in the DAG: every line of a derivation is sized."""
+        size = self._written
+        if size is not None:
+            return size
+        stack: list[tuple[Expr, bool]] = [(self, False)]  # without recursion: trees may be deep
+        while stack:
+            node, ready = stack.pop()
+            if node._written is not None:
+                continue
+            if ready:
+                object.__setattr__(node, "_written", 1 + sum(c._written for c in node.args))
+                continue
+            stack.append((node, True))
+            stack.extend((c, False) for c in node.args if c._written is None)
+        return self._written
 
     def has_equal_copies(self) -> bool:
         """Whether two distinct node objects in ``e`` are equal (a subexpression written twice,

@@ -14,6 +14,7 @@ from matdiff_magic.tree import build as B
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
 from matdiff_magic.tree.canonical import ckey
+from matdiff_magic.tree.rewrite import remembered
 from matdiff_magic.tree.textbook import gathered_sum, reading_cost
 
 
@@ -114,9 +115,19 @@ def _vector_pulled(left: list[Expr], right: list[Expr]) -> bool:
     return (right and right[0].cols == 1) or (left and left[0].rows == 1)
 
 
+_FACTORED = (N.Mul, N.MatMul, N.Hadamard, N.Transpose, N.Inverse, N.Add)
+
+
 def _factor(e: Expr, reading: bool, bracketed: bool) -> Expr:
     """``bracketed``: a sum here prints in brackets anyway (a factor of a product), so
-    factoring it costs no new brackets."""
+    factoring it costs no new brackets. Remembered within a derivation: the simplifier factors
+    the same subexpressions again and again (every pass, both candidate forms, every step)."""
+    if not isinstance(e, _FACTORED):
+        return e
+    return remembered(_factor_once, e, reading, bracketed)
+
+
+def _factor_once(e: Expr, reading: bool, bracketed: bool) -> Expr:
     if isinstance(e, N.Mul) and e.body is not None:
         inner = _factor(e.body, reading, True)
         return e if inner is e.body else B.make_mul(e.coeff, e.scalars, inner)

@@ -18,6 +18,8 @@ def written_size(e: Expr, names: bool = True, memo: dict[Expr, int] | None = Non
     written out too (otherwise a name counts as one node, as it prints). ``memo``: the sizes
     already found (the same ``names``), kept by a caller that sizes many expressions sharing
     subtrees (the lines of a derivation)."""
+    if not names:
+        return e.written_nodes()  # found once per node
     memo = {} if memo is None else memo
     order: list[Expr] = []
     stack: list[tuple[Expr, bool]] = [(e, False)]

@@ -135,18 +135,18 @@ def remembering() -> Iterator[None]:
         _MEMO.reset(token)
 
 
-def remembered(rewrite: Callable[[Expr], Expr], e: Expr) -> Expr:
-    """``rewrite(e)`` for a rewrite that is a function of its argument alone, done once for
-    each distinct ``e`` inside :func:`remembering`. The smart constructors also depend on
-    whether like terms are collected and on the sizes being unified, so those are part of the
-    key. An ``e`` the rewrite leaves as it is comes back itself (not an equal copy: identity
-    tells a caller nothing changed)."""
+def remembered(rewrite: Callable[..., Expr], e: Expr, *options: object) -> Expr:
+    """``rewrite(e, *options)`` for a rewrite that is a function of its arguments alone, done
+    once for each distinct ``e`` (and hashable ``options``) inside :func:`remembering`. The
+    smart constructors also depend on whether like terms are collected and on the sizes being
+    unified, so those are part of the key. An ``e`` the rewrite leaves as it is comes back
+    itself (not an equal copy: identity tells a caller nothing changed)."""
     memo = _MEMO.get()
     if memo is None:
-        return rewrite(e)
-    key = (rewrite, e, collecting(), dims.current_unifier())
+        return rewrite(e, *options)
+    key = (rewrite, e, options, collecting(), dims.current_unifier())
     out = memo.get(key)
     if out is None:
-        out = rewrite(e)
+        out = rewrite(e, *options)
         memo[key] = _UNCHANGED if out is e else out
     return e if out is _UNCHANGED else out

@@ -15,12 +15,17 @@ from matdiff_magic import rendering
 from matdiff_magic.tree import build as B
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
-from matdiff_magic.tree.rewrite import transform
+from matdiff_magic.tree.rewrite import remembered, transform
 from matdiff_magic.written_tokens import tokens
 
 
 def written_tokens(e: Expr) -> int:
-    """How long ``e`` reads, in tokens of its printed text."""
+    """How long ``e`` reads, in tokens of its printed text (remembered within a derivation:
+    the polish weighs the same candidates again and again, and printing is the cost)."""
+    return remembered(_written_tokens, e)
+
+
+def _written_tokens(e: Expr) -> int:
     return tokens(rendering.text(e))
 
 
@@ -191,7 +196,12 @@ _CONSTANTS = (N.Identity, N.Ones, N.Zero, N.Const, N.Commutation)
 
 def display_key(e: Expr) -> str:
     """A key that orders expressions the same way in every process and whatever the method
-    that built them (canonical keys are interned in arrival order, so they cannot)."""
+    that built them (canonical keys are interned in arrival order, so they cannot);
+    remembered within a derivation (sorting asks for each term's key many times)."""
+    return remembered(_display_key, e)
+
+
+def _display_key(e: Expr) -> str:
     memo: dict[Expr, str] = {}
 
     def go(node: Expr) -> str:

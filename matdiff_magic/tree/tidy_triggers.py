@@ -31,4 +31,9 @@ TRIGGERS: dict[str, tuple[type, ...]] = {
     "reciprocals as quotients": (N.HadamardPow,),
     "transpose of a Hadamard product": (N.Hadamard,),
     "expand square inverses": (N.Inverse,),
+    # a block is simplified only with two entrywise operations in it (entrywise._entrywise_ops)
+    "entrywise algebra": (N.Hadamard, N.HadamardDiv, N.HadamardPow, N.Elementwise, N.Power),
+    "traces in one rotation": (N.Trace,),
+    "traces gathered": (N.Trace,),
+    "merge linear wrappers": (N.DiagMat, N.Vec, N.Kron),
 }
