@@ -1,8 +1,10 @@
 """The interactive view: layout and view toggles over precomputed content.
 
 Toggling swaps strings from a :class:`~matdiff_magic.frontend.render.Content` into one
-``HTMLMath`` widget: nothing is re-derived, and no ``Output`` widget is used (its content would
-leak into nbval comparisons).
+``HTMLMath`` widget, the badge at its top: nothing is re-derived, and no ``Output`` widget is
+used (its content would leak into nbval comparisons). Each widget is a model (and messages to the
+front end) of its own, so there are as few as the controls need: the two toggles, one HTMLMath
+for the badge and the derivation, the box, one Layout and one style per kind.
 """
 
 from __future__ import annotations
@@ -22,8 +24,8 @@ FILL_WIDTH = (
 
 
 class DerivationWidget(widgets.VBox):
-    """ToggleButtons for the layout and (with several methods) the view, a badge, and the
-    derivation in HTMLMath."""
+    """ToggleButtons for the layout and (with several methods) the view, then the badge and
+    the derivation in one HTMLMath."""
 
     def __init__(self, content: Content, layout: str = "mixed", view: str | None = None) -> None:
         self.content = content
@@ -55,15 +57,17 @@ class DerivationWidget(widgets.VBox):
                 layout=shared,
             )
             self.view_buttons.observe(self._update, names="value")
-        self.badge = widgets.HTML(FILL_WIDTH + content.badge.html, layout=shared)
+        # The badge as the first line of the derivation's widget (it was an HTML widget of its
+        # own: two models more), the same under every layout and view.
+        self._badge = badge_row(content)
         # The whole width of the output: the side-by-side grid fits as many columns as the
-        # width allows, so the widget must not shrink to its content.
-        self.math = widgets.HTMLMath(self._value(), layout=shared)
-        self.math.add_class("matdiff-math")
+        # width allows, so the widget must not shrink to its content (the class, given when the
+        # model is made, is sent with it rather than as an update).
+        self.math = widgets.HTMLMath(self._value(), layout=shared, _dom_classes=("matdiff-math",))
         children: list[widgets.Widget] = [self.layout_buttons]
         if self.view_buttons is not None:
             children.append(self.view_buttons)
-        children += [self.badge, self.math]
+        children.append(self.math)
         super().__init__(children, layout=shared)
 
     def __repr__(self) -> str:
@@ -80,14 +84,23 @@ class DerivationWidget(widgets.VBox):
         return self._view if self.view_buttons is None else self.view_buttons.value
 
     def _value(self) -> str:
-        return self.content.html(self.layout_buttons.value, self.view)
+        return self._badge + self.content.html(self.layout_buttons.value, self.view)
 
     def _update(self, change: dict | None = None) -> None:
         self.math.value = self._value()
+
+
+def badge_row(content: Content) -> str:
+    """What the derivation's widget shows above the derivation: the badge on a line of its own
+    (and the style that lets the widget fill the output's width)."""
+    if not content.badge.text:
+        return FILL_WIDTH
+    row = f"<div class='matdiff-badge-row' style='margin:0 0 4px'>{content.badge.html}</div>"
+    return FILL_WIDTH + row
 
 
 def derivation_widget(content: Content, layout: str = "mixed") -> DerivationWidget:
     return DerivationWidget(content, layout)
 
 
-__all__ = ["DerivationWidget", "derivation_widget"]
+__all__ = ["DerivationWidget", "badge_row", "derivation_widget"]
