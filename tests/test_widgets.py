@@ -143,6 +143,20 @@ def test_the_widgets_share_one_layout_model(content):
     assert len({id(x.layout) for x in all_widgets(w)}) == 1
 
 
+def test_every_derivation_widget_shares_its_layout_and_styles(content):
+    # nothing changes them: one model of each for every cell, made again once closed
+    first, second = DerivationWidget(content), DerivationWidget(content)
+    for a, b in ((first, second), (first.view_buttons, second.view_buttons)):
+        assert a.layout is b.layout
+    assert first.layout_buttons.style is second.view_buttons.style
+    assert first.layout_buttons.style.button_width == "auto"
+    assert first.math.style is second.math.style
+    first.layout.close()
+    third = DerivationWidget(content)
+    assert third.layout is not first.layout and third.layout.comm is not None
+    assert third.math.style is first.math.style
+
+
 def test_chinese_widget_labels():
     c = content_for(md.derive("x' A x", "x", {"x": "vector(n)", "A": "matrix(n, n)"}), "zh")
     w = DerivationWidget(c, "mixed")
