@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import sympy
@@ -44,6 +44,51 @@ TOLERANCE = 1e-6
 # Whose result a comparison answers with when the methods agree: the one ``derive``'s "auto"
 # would give (the differential method where it applies, else vectorization), then the others.
 AGREED_ORDER = ("differential", "vectorization", "chain", "definition")
+V = TypeVar("V")
+
+
+class Measured(Mapping[str, V]):
+    """A read-only method -> value mapping measured when first read (and kept).
+
+    The comparison's finite differences at its point (``fd_error``, ``checks``) repeat each
+    result's verification, which compared it with finite differences already; only ``--check``
+    and the comparison's own display show them. Measuring them when read spared a cell that
+    shows neither about a third of what it cost beyond deriving its methods."""
+
+    def __init__(self, measure: Callable[[], Mapping[str, V]]) -> None:
+        self._measure: Callable[[], Mapping[str, V]] | None = measure
+        self._values: dict[str, V] = {}
+
+    @property
+    def measured(self) -> bool:
+        return self._measure is None
+
+    def _read(self) -> dict[str, V]:
+        if self._measure is not None:
+            self._values = dict(self._measure())
+            self._measure = None
+        return self._values
+
+    def __getitem__(self, method: str) -> V:
+        return self._read()[method]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._read())
+
+    def __len__(self) -> int:
+        return len(self._read())
+
+    def __repr__(self) -> str:
+        return repr(self._read())
+
+    def __reduce__(self) -> tuple:
+        return dict, (self._read(),)  # pickled and deep-copied as the dict it measures
+
+
+def _same(values: Mapping[str, V]) -> Mapping[str, V]:
+    """A copy of ``values`` for another comparison; one still to be measured is shared (it
+    is read-only), so that copying does not measure it."""
+    return values if isinstance(values, Measured) else dict(values)
 
 
 @dataclass
@@ -55,7 +100,9 @@ class Comparison:
     agree_symbolic: bool
     agree_numeric: bool
     max_rel_diff: float
-    fd_error: dict[str, float] = field(default_factory=dict)
+    # each method against finite differences at ``values`` (the largest relative error): may
+    # be a :class:`Measured`, computed when first read, like ``checks``
+    fd_error: Mapping[str, float] = field(default_factory=dict)
     # method -> the error that says why it does not apply (``reason.render(lang)``, any language)
     reasons: dict[str, MatDiffError] = field(default_factory=dict)
     # method -> the VerificationError of a method whose result or steps failed their numeric
@@ -63,7 +110,7 @@ class Comparison:
     failed: dict[str, MatDiffError] = field(default_factory=dict)
     # the point the methods were compared at, and each method against finite differences there
     values: dict[str, np.ndarray] = field(default_factory=dict)
-    checks: dict[str, check.CheckReport] = field(default_factory=dict)
+    checks: Mapping[str, check.CheckReport] = field(default_factory=dict)
     # the language of its display and verdict (None: $MATDIFF_LANG, else English)
     lang: str | None = None
 
@@ -97,11 +144,11 @@ class Comparison:
             self.agree_symbolic,
             self.agree_numeric,
             self.max_rel_diff,
-            dict(self.fd_error),
+            _same(self.fd_error),
             dict(self.reasons),
             dict(self.failed),
             dict(self.values),
-            dict(self.checks),  # errors are the same in every layout
+            _same(self.checks),  # errors are the same in every layout
             self.lang,
         )
 
@@ -299,7 +346,9 @@ def compare_problem(
     keys = {m: _symbolic_key(r) for m, r in results.items()}
     agree_symbolic = None not in keys.values() and len(set(keys.values())) == 1
     agree_numeric, max_diff, values, reports = _numeric(results, seed, fixed)
-    fd = {m: reports[m].max_rel_error if m in reports else float("nan") for m in results}
+    fd = Measured(
+        lambda: {m: reports[m].max_rel_error if m in reports else float("nan") for m in results}
+    )
     return Comparison(
         problem,
         layout,
@@ -318,18 +367,18 @@ def compare_problem(
 
 def _numeric(
     results: dict[str, Result], seed: int, fixed: Mapping[str, object] | None
-) -> tuple[bool, float, dict[str, np.ndarray], dict[str, check.CheckReport]]:
-    """Whether the methods agree at one point, the largest difference, the point, and each
-    method against finite differences there (one finite-difference Jacobian for all)."""
+) -> tuple[bool, float, dict[str, np.ndarray], Measured[check.CheckReport]]:
+    """Whether the methods agree at one point (each result evaluated there, every value
+    compared with the first), the largest difference, the point, and each method against
+    finite differences there (one finite-difference Jacobian for all, measured when read)."""
     first = next(iter(results.values()))
     variables = dict(first.problem.variables)
     variables.setdefault(first.wrt.name, first.wrt)
     try:
         values = check.values_at(variables, first.function, fixed, seed)
     except MatDiffError:
-        return False, float("nan"), {}, {}
+        return False, float("nan"), {}, Measured(dict)
     arrays = {}
-    reports = check.check_results(results, values)
     for method, r in results.items():
         try:
             arrays[method] = np.asarray(r.evaluate(values), dtype=float)
@@ -341,4 +390,4 @@ def _numeric(
         if base is not None:
             worst = max(worst, check.relative_error(a, base)[1])
     agree = len(arrays) == len(results) and worst < TOLERANCE
-    return agree, worst, values, reports
+    return agree, worst, values, Measured(lambda: check.check_results(results, values))

@@ -115,3 +115,23 @@ def test_a_hessian_is_compared_with_finite_differences_only_when_asked(ip, calls
         "matdiff", "--wrt x --order 2 --check", "x: vector(n); A: matrix(n, n)\nx' A x"
     )
     assert calls["jacobian"] == 1 and calls["hessian"] == 2
+
+
+def test_several_methods_are_compared_with_finite_differences_only_when_asked(ip, calls):
+    # The methods are compared with each other at a point in every cell (the badge says they
+    # agree); their finite differences there repeat each one's verification and are measured
+    # when read: by --check (its numbers shown), or by the stored comparison's display.
+    cell = "x: vector(n); A: matrix(n, n)\nx' A x"
+    magic_cell(ip, "--wrt A -o agreed", cell)
+    assert calls["jacobian"] == 0
+    stored = ip.user_ns.pop("agreed")
+    assert stored.agree_symbolic and stored.agree_numeric and len(stored.results) == 3
+    # read later, they are the numbers of that point: each method's value against central
+    # differences of x' A x there, whose derivative by A is x xᵀ (checked independently here)
+    x = stored.values["x"]
+    for method, report in stored.checks.items():
+        assert report.max_rel_error < 1e-6 and stored.fd_error[method] == report.max_rel_error
+        assert report.finite_difference == pytest.approx(x @ x.T, rel=1e-6), method
+    assert calls["jacobian"] == 1 and stored.ok
+    ip.run_cell_magic("matdiff", "--wrt A --check", cell)
+    assert calls["jacobian"] == 2

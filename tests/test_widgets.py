@@ -10,7 +10,7 @@ import pytest
 import matdiff_magic as md
 from matdiff_magic.frontend.magic import bundle
 from matdiff_magic.frontend.render import ALL, content_for
-from matdiff_magic.frontend.widgets import DerivationWidget
+from matdiff_magic.frontend.widgets import FILL_WIDTH, DerivationWidget
 
 LEAST_SQUARES = "X: matrix(m, n); y: vector(m)\ne = X θ - y\nf = e' e"
 
@@ -31,6 +31,20 @@ def formulas(html: str) -> str:
     return re.sub(r"\$</span><wbr><span class='matdiff-piece'[^>]*>\$\{\}", " ", html)
 
 
+def shown(w: DerivationWidget) -> str:
+    """What the derivation's widget shows below its badge (the badge is its first line)."""
+    value = w.math.value
+    assert value.startswith(FILL_WIDTH + "<div class='matdiff-badge-row'")
+    return value.split("</span></div>", 1)[1]
+
+
+def badge(w: DerivationWidget) -> str:
+    """The badge at the top of the derivation's widget (shown above every layout and view)."""
+    value = w.math.value
+    assert value.count("matdiff-badge'") == 1
+    return value[value.index("<span class='matdiff-badge'") :].split("</span>", 1)[0]
+
+
 def all_widgets(w: widgets.Widget) -> list[widgets.Widget]:
     out = [w]
     for child in getattr(w, "children", ()):
@@ -40,15 +54,15 @@ def all_widgets(w: widgets.Widget) -> list[widgets.Widget]:
 
 def test_layout_toggle_swaps_in_the_other_layout(content):
     w = DerivationWidget(content, "mixed")
-    assert w.math.value == content.html("mixed", ALL)
+    assert shown(w) == content.html("mixed", ALL)
     assert r"\frac{\partial f}{\partial \theta}" in w.math.value
     w.layout_buttons.value = "numerator"
-    assert w.math.value == content.html("numerator", ALL)
+    assert shown(w) == content.html("numerator", ALL)
     assert r"\frac{\partial f}{\partial \theta^{T}}" in w.math.value
     assert "2 e^{T} X" in formulas(w.math.value)  # the definition e kept by name
     assert "matdiff-where'>where $e = X \\theta - y$" in w.math.value
     w.layout_buttons.value = "denominator"
-    assert w.math.value == content.html("denominator", ALL)
+    assert shown(w) == content.html("denominator", ALL)
 
 
 def test_view_toggle_shows_one_method_or_all(content, comparison):
@@ -59,11 +73,11 @@ def test_view_toggle_shows_one_method_or_all(content, comparison):
     assert w.view_buttons.value == ALL
     assert "matdiff-grid" in w.math.value
     w.view_buttons.value = methods[0]
-    assert w.math.value == content.html("mixed", methods[0])
+    assert shown(w) == content.html("mixed", methods[0])
     assert "matdiff-grid" not in w.math.value
     assert content.titles[methods[1]] not in w.math.value
     w.layout_buttons.value = "numerator"  # the view is kept across layouts
-    assert w.math.value == content.html("numerator", methods[0])
+    assert shown(w) == content.html("numerator", methods[0])
 
 
 def test_toggling_does_not_rederive(content, monkeypatch):
@@ -88,25 +102,59 @@ def test_no_output_widgets(content):
     assert sum(isinstance(x, widgets.ToggleButtons) for x in all_widgets(w)) == 2
 
 
+def test_the_badge_is_the_first_line_of_the_derivation(content):
+    # one HTMLMath for the badge and the derivation (an HTML widget of its own was two models
+    # more): the toggles, then one widget that shows both, the badge the same in every view
+    w = DerivationWidget(content)
+    assert [type(x) for x in w.children] == [
+        widgets.ToggleButtons,
+        widgets.ToggleButtons,
+        widgets.HTMLMath,
+    ]
+    assert "matdiff-math" in w.math._dom_classes
+    first = badge(w)
+    assert "methods agree" in first
+    for layout in ("numerator", "denominator", "mixed"):
+        w.layout_buttons.value = layout
+        for _, view in w.view_buttons.options:
+            w.view_buttons.value = view
+            assert badge(w) == first
+            assert w.math.value.index("matdiff-badge") < w.math.value.index("matdiff-header")
+
+
 def test_badge_says_whether_the_methods_agree(content):
     w = DerivationWidget(content)
-    assert "methods agree" in w.badge.value
-    assert "#1a7f37" in w.badge.value  # green
+    assert "methods agree" in badge(w)
+    assert "#1a7f37" in badge(w)  # green
 
 
 def test_single_method_has_no_view_toggle():
     c = content_for(md.derive("x' x", "x"), "en")
     w = DerivationWidget(c)
     assert w.view_buttons is None and w.view == "differential"
-    assert "one method" in w.badge.value
+    assert "one method" in badge(w)
     w.layout_buttons.value = "numerator"
-    assert w.math.value == c.html("numerator", "differential")
+    assert shown(w) == c.html("numerator", "differential")
 
 
 def test_the_widgets_share_one_layout_model(content):
     # one Layout model (none of them styles its own box) rather than one each
     w = DerivationWidget(content)
     assert len({id(x.layout) for x in all_widgets(w)}) == 1
+
+
+def test_every_derivation_widget_shares_its_layout_and_styles(content):
+    # nothing changes them: one model of each for every cell, made again once closed
+    first, second = DerivationWidget(content), DerivationWidget(content)
+    for a, b in ((first, second), (first.view_buttons, second.view_buttons)):
+        assert a.layout is b.layout
+    assert first.layout_buttons.style is second.view_buttons.style
+    assert first.layout_buttons.style.button_width == "auto"
+    assert first.math.style is second.math.style
+    first.layout.close()
+    third = DerivationWidget(content)
+    assert third.layout is not first.layout and third.layout.comm is not None
+    assert third.math.style is first.math.style
 
 
 def test_chinese_widget_labels():
@@ -134,7 +182,7 @@ def test_the_magic_bundle_holds_the_widget_and_the_fallbacks(content):
     w = _instances[model_id]
     assert isinstance(w, DerivationWidget)
     w.layout_buttons.value = "numerator"
-    assert w.math.value == content.html("numerator", ALL)
+    assert shown(w) == content.html("numerator", ALL)
     assert set(bundle(content, "mixed", static=True)) == {
         "text/latex",
         "text/markdown",
@@ -183,6 +231,6 @@ def test_a_failed_method_is_an_error_in_every_view(comparison):
         for _, view in w.view_buttons.options:
             w.view_buttons.value = view
             assert "matdiff-failed" in w.math.value and failure in w.math.value
-    assert "#cf222e" in w.badge.value and "✗ failed: chain rule" in w.badge.value
+    assert "#cf222e" in badge(w) and "✗ failed: chain rule" in badge(w)
     static = c.static_bundle("mixed")
     assert all(failure in text for text in static.values())

@@ -38,16 +38,22 @@ def where_row(defs: list[Formula], lang: str, mode: str) -> str:
 
 def result_where(r: Result, lang: str, mode: str) -> str:
     """What the names in the result mean, in ``mode`` ("" when it uses none)."""
+    return result_wheres(r, lang, (mode,))[0]
+
+
+def result_wheres(r: Result, lang: str, modes: tuple[str, ...]) -> list[str]:
+    """:func:`result_where` in each of ``modes``, the names found and printed once."""
     nodes = used_names(r.expr)
     if not nodes:
-        return ""
+        return [""] * len(modes)
     defs = [
         Formula(
             latex_name(n.name) + " = " + latex(n.body), text_name(n.name) + " = " + text(n.body)
         )
         for n in nodes
     ]
-    return where_row(defs, lang, mode)
+    template, fields = where_part(defs, lang)
+    return [fill(template, mode, **fields) for mode in modes]
 
 
 # -- the header: the problem restated -------------------------------------------------------------

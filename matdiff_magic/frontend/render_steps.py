@@ -59,6 +59,8 @@ _SIZED = re.compile(r"\\(left|right)(\\[{}|]|[()\[\]|.])")
 def plain_delimiters(latex: str) -> str:
     """``\\left( ... \\right)`` as plain ``( ... )``: a sized pair cannot be cut, and inline
     formulas (all the pieces are inline) hardly need sizing; ``\\left.`` disappears."""
+    if "\\left" not in latex and "\\right" not in latex:  # most formulas: nothing to scan
+        return latex
     return _SIZED.sub(lambda m: "" if m.group(2) == "." else m.group(2), latex)
 
 

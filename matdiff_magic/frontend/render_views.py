@@ -9,7 +9,7 @@ from html import escape
 
 from matdiff_magic.check import CheckReport
 from matdiff_magic.compare import Comparison
-from matdiff_magic.frontend.render_header import result_where
+from matdiff_magic.frontend.render_header import result_wheres
 from matdiff_magic.frontend.render_steps import derivation_htmls, result_html
 from matdiff_magic.frontend.render_words import (
     BAD_COLOUR,
@@ -80,7 +80,7 @@ def method_view(method: str, r: Result, lang: str) -> MethodView:
     symbol = r.symbol  # worked out, and printed, once for the four forms
     symbol_latex, size = latex(symbol), shape(r.shape)
     size_message = message("ui.size", lang)
-    where_latex, where_text = result_where(r, lang, "latex"), result_where(r, lang, "text")
+    where_latex, where_text, where_html = result_wheres(r, lang, ("latex", "text", "html"))
     boxed = r"\boxed{" + symbol_latex + " = " + r.latex + r"}\qquad "
     boxed += fill(size_message, "latex", size=size)
     boxed += r"\qquad " + where_latex if where_latex else ""
@@ -89,7 +89,6 @@ def method_view(method: str, r: Result, lang: str) -> MethodView:
     )
     result_line += f"\n  {where_text}" if where_text else ""
     wide_html, compact_html = derivation_htmls(r.steps, lang)  # the steps printed once for both
-    where_html = result_where(r, lang, "html")
     return MethodView(
         method,
         method_title(method, lang),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import string
 from dataclasses import dataclass
+from functools import lru_cache
 from html import escape
 
 import sympy
@@ -54,7 +55,7 @@ def fill(template: str, mode: str, **fields: Formula | str) -> str:
     $...$), "markdown" (math in $...$) or "text" (formulas as Unicode text).
     """
     out = []
-    for literal, name, _, _ in string.Formatter().parse(template):
+    for literal, name in _parsed(template):
         if literal:
             out.append(_words(literal, mode))
         if name is None:
@@ -65,6 +66,12 @@ def fill(template: str, mode: str, **fields: Formula | str) -> str:
         else:
             out.append(_words(value, mode))
     return "".join(out)
+
+
+@lru_cache(maxsize=512)
+def _parsed(template: str) -> tuple[tuple[str, str | None], ...]:
+    # The templates are the catalogue's messages: each is read once, not on every fill.
+    return tuple((literal, name) for literal, name, _, _ in string.Formatter().parse(template))
 
 
 def _words(s: str, mode: str) -> str:
@@ -123,7 +130,9 @@ def dim_label(d: sympy.Expr) -> str:
     return dim_text(d)
 
 
+@lru_cache(maxsize=256)
 def shape(shape: tuple) -> Formula:
+    # A few sizes (n×1, m×n, 1×1) recur in every display: each printed once (SymPy's str).
     return Formula(shape_latex(shape), f"{dim_label(shape[0])}×{dim_label(shape[1])}")
 
 

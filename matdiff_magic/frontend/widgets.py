@@ -1,13 +1,20 @@
 """The interactive view: layout and view toggles over precomputed content.
 
 Toggling swaps strings from a :class:`~matdiff_magic.frontend.render.Content` into one
-``HTMLMath`` widget: nothing is re-derived, and no ``Output`` widget is used (its content would
-leak into nbval comparisons).
+``HTMLMath`` widget, the badge at its top: nothing is re-derived, and no ``Output`` widget is
+used (its content would leak into nbval comparisons). Each widget is a model (and messages to the
+front end) of its own, so there are as few as the controls need: the two toggles, one HTMLMath
+for the badge and the derivation, the box, one Layout and one style per kind.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 import ipywidgets as widgets
+from ipywidgets.widgets.widget_selection import ToggleButtonsStyle
+from ipywidgets.widgets.widget_string import HTMLMathStyle
 
 from matdiff_magic.frontend.render import ALL, Content
 from matdiff_magic.i18n import message
@@ -21,22 +28,38 @@ FILL_WIDTH = (
 )
 
 
+M = TypeVar("M", bound=widgets.Widget)
+# The Layout and the styles of every derivation widget: nothing changes them, so one model of
+# each serves every cell of the kernel (made per cell, they were four models, and a message to
+# the front end apiece, of the cell's nine); made again if closed (``Widget.close_all()``).
+_SHARED: dict[str, widgets.Widget] = {}
+
+
+def shared(kind: str, make: Callable[[], M]) -> M:
+    """The one open model of ``kind`` that derivation widgets share (``make`` makes it)."""
+    model = _SHARED.get(kind)
+    if model is None or model.comm is None:
+        model = _SHARED[kind] = make()
+    return model  # type: ignore[return-value]
+
+
 class DerivationWidget(widgets.VBox):
-    """ToggleButtons for the layout and (with several methods) the view, a badge, and the
-    derivation in HTMLMath."""
+    """ToggleButtons for the layout and (with several methods) the view, then the badge and
+    the derivation in one HTMLMath."""
 
     def __init__(self, content: Content, layout: str = "mixed", view: str | None = None) -> None:
         self.content = content
         lang = content.lang
-        # One Layout model for the box and its children: none of them sets one, and each widget
-        # made its own (a model, and a message to the front end, apiece).
-        shared = widgets.Layout()
+        # One Layout model for the box and its children (none of them sets one), one style
+        # for both toggles (the same button width), shared with every other derivation widget.
+        box = shared("layout", widgets.Layout)
+        buttons = shared("buttons", lambda: ToggleButtonsStyle(button_width="auto"))
         self.layout_buttons = widgets.ToggleButtons(
             options=[(message(f"ui.{name}", lang), name) for name in content.layouts],
             value=layout,
             description=message("ui.layout", lang),
-            style={"button_width": "auto"},
-            layout=shared,
+            style=buttons,
+            layout=box,
         )
         self.layout_buttons.observe(self._update, names="value")
         views = content.view_names
@@ -51,20 +74,27 @@ class DerivationWidget(widgets.VBox):
                 ],
                 value=self._view,
                 description=message("ui.view", lang),
-                style=self.layout_buttons.style,  # the same button width
-                layout=shared,
+                style=buttons,
+                layout=box,
             )
             self.view_buttons.observe(self._update, names="value")
-        self.badge = widgets.HTML(FILL_WIDTH + content.badge.html, layout=shared)
+        # The badge as the first line of the derivation's widget (it was an HTML widget of its
+        # own: two models more), the same under every layout and view.
+        self._badge = badge_row(content)
         # The whole width of the output: the side-by-side grid fits as many columns as the
-        # width allows, so the widget must not shrink to its content.
-        self.math = widgets.HTMLMath(self._value(), layout=shared)
-        self.math.add_class("matdiff-math")
+        # width allows, so the widget must not shrink to its content (the class, given when the
+        # model is made, is sent with it rather than as an update).
+        self.math = widgets.HTMLMath(
+            self._value(),
+            layout=box,
+            style=shared("math", HTMLMathStyle),
+            _dom_classes=("matdiff-math",),
+        )
         children: list[widgets.Widget] = [self.layout_buttons]
         if self.view_buttons is not None:
             children.append(self.view_buttons)
-        children += [self.badge, self.math]
-        super().__init__(children, layout=shared)
+        children.append(self.math)
+        super().__init__(children, layout=box)
 
     def __repr__(self) -> str:
         # ipywidgets' own repr lists every trait of every child: its text/plain is replaced by
@@ -80,14 +110,23 @@ class DerivationWidget(widgets.VBox):
         return self._view if self.view_buttons is None else self.view_buttons.value
 
     def _value(self) -> str:
-        return self.content.html(self.layout_buttons.value, self.view)
+        return self._badge + self.content.html(self.layout_buttons.value, self.view)
 
     def _update(self, change: dict | None = None) -> None:
         self.math.value = self._value()
+
+
+def badge_row(content: Content) -> str:
+    """What the derivation's widget shows above the derivation: the badge on a line of its own
+    (and the style that lets the widget fill the output's width)."""
+    if not content.badge.text:
+        return FILL_WIDTH
+    row = f"<div class='matdiff-badge-row' style='margin:0 0 4px'>{content.badge.html}</div>"
+    return FILL_WIDTH + row
 
 
 def derivation_widget(content: Content, layout: str = "mixed") -> DerivationWidget:
     return DerivationWidget(content, layout)
 
 
-__all__ = ["DerivationWidget", "derivation_widget"]
+__all__ = ["DerivationWidget", "badge_row", "derivation_widget"]

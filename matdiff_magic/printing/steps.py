@@ -11,22 +11,24 @@ from matdiff_magic.printing.latex import LatexPrinter
 from matdiff_magic.printing.text import AsciiPrinter, TextPrinter, ascii_text
 from matdiff_magic.tree.elementwise import ELEMENTWISE
 
-_TEXT_ESCAPES = {
-    "\\": r"\backslash ",
-    "{": r"\{",
-    "}": r"\}",
-    "_": r"\_",
-    "%": r"\%",
-    "&": r"\&",
-    "#": r"\#",
-    "$": r"\$",
-    "^": r"\^{}",
-}
+_TEXT_ESCAPES = str.maketrans(
+    {
+        "\\": r"\backslash ",
+        "{": r"\{",
+        "}": r"\}",
+        "_": r"\_",
+        "%": r"\%",
+        "&": r"\&",
+        "#": r"\#",
+        "$": r"\$",
+        "^": r"\^{}",
+    }
+)
 
 
 def latex_text(s: str) -> str:
     """A string safe inside \\text{...}."""
-    return "".join(_TEXT_ESCAPES.get(ch, ch) for ch in s)
+    return s.translate(_TEXT_ESCAPES)
 
 
 _SUBSCRIPTED = re.compile(r"(\S+_[A-Za-z0-9]{1,3})(?=[\s,.;:，。、)）]|$)")

@@ -220,8 +220,10 @@ def test_mathjax_typeset_the_derivation(notebook):
         assert column.locator("mjx-container").count() >= 2
         box = column.locator("mjx-container mjx-assistive-mml menclose")
         assert box.count() == 1
-    badge = nb.widget.locator(".widget-html").first.inner_text()
-    assert f"the {len(methods)} methods agree" in badge
+    # the badge is the first line of the derivation's widget, above the problem statement
+    badge = nb.math.locator(".matdiff-badge")
+    assert f"the {len(methods)} methods agree" in badge.inner_text()
+    assert badge.bounding_box()["y"] < header.bounding_box()["y"]
     nb.screenshot("02_widget_mixed_layout", nb.widget)
 
 
