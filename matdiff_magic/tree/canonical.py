@@ -39,6 +39,19 @@ def _intern(structural: str) -> str:
     return found
 
 
+# SymPy's printer costs ~10 µs a call and keys name the same few numbers and sizes over and over
+_STR: dict[tuple[type, object], str] = {}
+
+
+def _s(x: object) -> str:
+    """``str(x)`` for a number or size, remembered (by type too: 2 and 2.0 print differently)."""
+    k = (type(x), x)
+    found = _STR.get(k)
+    if found is None:
+        found = _STR[k] = str(x)
+    return found
+
+
 def _key(e: Expr, t: bool) -> str:
     cache = e._ckey
     if cache is None:
@@ -69,15 +82,16 @@ def _structural(e: Expr, t: bool) -> str:
     if isinstance(e, N.Var):
         return f"v:{e.name}" if (e.symmetric or not t) else f"v:{e.name}'"
     if isinstance(e, N.Const):
-        return f"c:{e.value}"
+        return "c:" + _s(e.value)
     if isinstance(e, N.Identity):
-        return f"I[{e.n}]"
+        return f"I[{_s(e.n)}]"
     if isinstance(e, N.Zero):
-        return "0" + _dims(e.shape[0], e.shape[1], t)
+        return "0" + _dims(_s(e.shape[0]), _s(e.shape[1]), t)
     if isinstance(e, N.Ones):
-        return "1" + _dims(e.shape[0], e.shape[1], t)
+        return "1" + _dims(_s(e.shape[0]), _s(e.shape[1]), t)
     if isinstance(e, N.Commutation):
-        return f"K[{e.n},{e.m}]" if t else f"K[{e.m},{e.n}]"
+        n, m = _s(e.n), _s(e.m)
+        return f"K[{n},{m}]" if t else f"K[{m},{n}]"
     if isinstance(e, N.Differential):
         return f"d:{e.var.name}{tag}"
     if isinstance(e, N.Named):
@@ -91,7 +105,7 @@ def _structural(e: Expr, t: bool) -> str:
     if isinstance(e, N.Mul):
         scal = ",".join(sorted(_key(s, False) for s in e.scalars))
         body = "" if e.body is None else _key(e.body, t)
-        return f"*({e.coeff};{scal};{body})"
+        return f"*({_s(e.coeff)};{scal};{body})"
     if isinstance(e, N.MatMul):
         if t:
             return "@(" + ",".join(_key(f, True) for f in reversed(e.factors)) + ")"
@@ -99,7 +113,7 @@ def _structural(e: Expr, t: bool) -> str:
     if isinstance(e, N.Inverse):
         return f"inv({_key(e.arg, t)})"
     if isinstance(e, N.MatPow):
-        return f"pow({_key(e.arg, t)},{e.k})"
+        return f"pow({_key(e.arg, t)},{_s(e.k)})"
     if isinstance(e, N.Power):
         return f"^({_key(e.base, False)},{_key(e.exponent, False)})"
     if isinstance(e, N.Trace):
@@ -109,7 +123,7 @@ def _structural(e: Expr, t: bool) -> str:
     if isinstance(e, N.Vec):
         return f"vec({_key(e.arg, False)}){tag}"
     if isinstance(e, N.Unvec):
-        return f"unvec({_key(e.arg, False)},{e.m},{e.n}){tag}"
+        return f"unvec({_key(e.arg, False)},{_s(e.m)},{_s(e.n)}){tag}"
     if isinstance(e, N.DiagMat):
         return f"diagm({_key(e.arg, False)})"
     if isinstance(e, N.DiagVec):
@@ -129,7 +143,7 @@ def _structural(e: Expr, t: bool) -> str:
     if isinstance(e, N.HadamardDiv):
         return f"hdiv({_key(e.num, t)},{_key(e.den, t)})"
     if isinstance(e, N.HadamardPow):
-        return f"hpow({_key(e.base, t)},{e.exponent})"
+        return f"hpow({_key(e.base, t)},{_s(e.exponent)})"
     if isinstance(e, N.D):
         return f"D({_key(e.arg, t)})"
     # Extension point: other node classes provide a key string of their own.
