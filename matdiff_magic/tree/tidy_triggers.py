@@ -31,4 +31,8 @@ TRIGGERS: dict[str, tuple[type, ...]] = {
     "reciprocals as quotients": (N.HadamardPow,),
     "transpose of a Hadamard product": (N.Hadamard,),
     "expand square inverses": (N.Inverse,),
+    "shared entrywise factors": (N.Hadamard,),
+    "diagonal of an entrywise product": (N.DiagVec, N.Ones),
+    "vec of an entrywise product": (N.Vec,),
+    "traces of entrywise products": (N.Trace,),
 }
