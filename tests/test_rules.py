@@ -191,6 +191,7 @@ EXAMPLES = {
     "simplify.scalar_transposed_to_factor": ("sin(c x)' S sin(c x)", "c", "definition"),
     "simplify.shared_scalar": ("x' S x / (x' x)", "x", "differential"),
     "simplify.trace_hadamard": ("tr(sin(c X)' sin(c X))", "c", "definition"),
+    "simplify.khatri_rao_identity": ("diag(x) S diag(x)", "x", "vectorization"),
     "structure.sym": ("P: symmetric(n)\nx' P' a", "P", "differential"),
     "structure.entries": ("P: symmetric(n)\ntr(inv(P))", "P", "differential"),
     "structure.free": ("P: spd(n)\nx' P' a", "P", "differential"),

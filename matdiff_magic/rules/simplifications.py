@@ -289,6 +289,17 @@ BY_REWRITE: dict[str, Rule] = {
         "Pᵀ (Q ⊙ R) 的迹是三个矩阵对应元素相乘再求和，所以任一个都可以放在逐元素乘积外面；"
         "统一写成一种形式。",
     ),
+    "Khatri–Rao products with the identity": _row(
+        "simplify.khatri_rao_identity", "a Khatri–Rao product with I", "与单位阵的 Khatri–Rao 积",
+        r"(\operatorname{diag}(x) M) \ast I = \operatorname{diag}(\operatorname{vec}(M^{T})) "
+        r"(x \otimes I),\ I \ast (\operatorname{diag}(x) M) = "
+        r"\operatorname{diag}(\operatorname{vec}(M)) (I \otimes x)",
+        "Column j of (diag(x) M) ∗ I is (x ⊙ m_j) ⊗ e_j, the Kronecker product x ⊗ e_j with "
+        "its entries scaled by vec(Mᵀ); so a sum of such products can share the diagonal "
+        "matrix.",
+        "(diag(x) M) ∗ I 的第 j 列是 (x ⊙ m_j) ⊗ e_j，即 x ⊗ e_j 的各元素乘以 vec(Mᵀ)；"
+        "所以这类乘积之和可以提出共同的对角矩阵。",
+    ),
     "multiply out": _row(
         "simplify.distribute", "multiply out", "展开",
         r"A (B + C) = A B + A C",

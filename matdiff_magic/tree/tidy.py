@@ -53,6 +53,7 @@ from matdiff_magic.tree.textbook_signs import (
 )
 from matdiff_magic.tree.tidy_diagonals import diagonals_inside, vecs_gathered
 from matdiff_magic.tree.tidy_hadamard import entrywise_as_diagonal, shared_entrywise_factors
+from matdiff_magic.tree.tidy_khatri_rao import khatri_rao_with_identity
 from matdiff_magic.tree.tidy_scalars import scalars_turned_to_factor, shared_scalar_factors
 from matdiff_magic.tree.tidy_traces import traces_of_entrywise_products
 from matdiff_magic.tree.tidy_triggers import TRIGGERS
@@ -154,6 +155,7 @@ REWRITES: dict[str, Callable[[Expr], Expr]] = {
     "diagonal through a diagonal matrix": diagonals_through_diagonals,
     "diagonal of an entrywise product": diagonals_inside,
     "Khatri–Rao products of rows": khatri_rao_of_rows,
+    "Khatri–Rao products with the identity": khatri_rao_with_identity,
     "entrywise algebra": simplify_entrywise,
     "sums and traces by name": sums_and_traces,
     "diagonals by name": diagonals_by_name,
@@ -287,6 +289,8 @@ def _finish(e: Expr) -> Expr:
         "recognise softmax",
         "gather a transpose",
         "transpose of a Hadamard product",
+        # the rotations and transposes above may have turned one round again
+        "traces of entrywise products",
         # a sum gathered inside a product ((xᵀ - aᵀ) -> (x - a)ᵀ) is one way round again
         "signs out of differences",
         # then a negated result takes its sign into a difference
@@ -308,6 +312,7 @@ def _tidy(e: Expr) -> Expr:
         "diagonal through a diagonal matrix",
         "diagonal of an entrywise product",
         "Khatri–Rao products of rows",
+        "Khatri–Rao products with the identity",
         "sums and traces by name",
         "diagonals by name",
         "ones first",

@@ -35,4 +35,5 @@ TRIGGERS: dict[str, tuple[type, ...]] = {
     "diagonal of an entrywise product": (N.DiagVec, N.Ones),
     "vec of an entrywise product": (N.Vec,),
     "traces of entrywise products": (N.Trace,),
+    "Khatri–Rao products with the identity": (N.KhatriRao,),
 }
