@@ -223,11 +223,82 @@ BY_REWRITE: dict[str, Rule] = {
         "The transpose of a sum is the sum of the transposes.",
         "和的转置等于转置的和。",
     ),
+    "diagonal of an entrywise product": _row(
+        "simplify.diagonal_entrywise", "diagonal of an entrywise product", "逐元素运算的对角元",
+        r"\operatorname{diag}(A \odot B) = \operatorname{diag}(A) \odot \operatorname{diag}(B),\ "
+        r"\operatorname{diag}(f(A)) = f(\operatorname{diag}(A)),\ "
+        r"(I \odot A) \mathbf{1} = \operatorname{diag}(A)",
+        "Entry (i, i) of an entrywise product or function uses entries (i, i) alone, so the "
+        "diagonal can be taken first; masking with I keeps the diagonal, and 𝟏 sums each row.",
+        "逐元素乘积或逐元素函数的 (i, i) 元只用到 (i, i) 元，所以可以先取对角元；"
+        "与 I 逐元素相乘只留下对角元，再右乘 𝟏 即按行求和。",
+    ),
+    "vec of an entrywise product": _row(
+        "simplify.vec_hadamard", "vec of an entrywise product", "逐元素乘积的向量化",
+        r"\operatorname{vec}(A) \odot \operatorname{vec}(B) = \operatorname{vec}(A \odot B),\ "
+        r"u \otimes v = \operatorname{vec}(v u^{T})",
+        "vec lists the entries in one order, so entrywise products can be taken before it; "
+        "the Kronecker product of two columns is the vec of their outer product.",
+        "vec 按同一次序排列元素，所以逐元素乘积可以在向量化之前做；"
+        "两个列向量的克罗内克积是它们外积的 vec。",
+    ),
+    "entrywise products as diagonal matrices": _row(
+        "simplify.hadamard_as_diagonal", "an entrywise product as a diagonal matrix",
+        "逐元素乘积写成对角矩阵",
+        r"a \odot u = \operatorname{diag}(a) u,\ (v^{T} t) w = w v^{T} t",
+        "Multiplying by a entry by entry is multiplying by the diagonal matrix diag(a), and an "
+        "inner product times a vector is an outer product applied to the vector; so a diagonal "
+        "matrix or a vector every term has can be pulled out of the sum.",
+        "逐元素乘以 a 等于左乘对角矩阵 diag(a)，内积乘向量等于外积作用在向量上；"
+        "所以每一项都有的对角矩阵或向量可以提到和的外面。",
+    ),
+    "shared entrywise factors": _row(
+        "simplify.hadamard_distributive", "a shared entrywise factor", "提取公共的逐元素因子",
+        r"a \odot b + a \odot c = a \odot (b + c)",
+        "The entrywise product distributes over a sum, so a factor several of its terms share "
+        "entrywise is pulled out of them.",
+        "逐元素乘积对加法满足分配律，所以和中几项共有的逐元素因子可以提到外面。",
+    ),
     "factor": _row(
         "simplify.factor", "common factors", "提取公因子",
         r"A B + A C = A (B + C),\ B A + C A = (B + C) A",
         "Factors common to every term of a sum are pulled out, from the left or the right.",
         "和中每一项共有的因子（左边或右边）提到外面。",
+    ),
+    "scalars turned to share factors": _row(
+        "simplify.scalar_transposed_to_factor", "scalars turned to share factors",
+        "标量转置后提取公因子",
+        r"p^{T} A q + q^{T} B p = p^{T} (A + B^{T}) q",
+        "A 1×1 product equals its transpose, so terms of a scalar sum are turned round until "
+        "they share their end factors, which are then pulled out.",
+        "1×1 的乘积等于它的转置，所以把标量和中的项转过来，使它们有相同的两端因子，再提到外面。",
+    ),
+    "shared scalar factors": _row(
+        "simplify.shared_scalar", "a scalar some terms share", "部分项共有的标量因子",
+        r"s A + s B + C = s (A + B) + C",
+        "A scalar factor several terms of a sum share is pulled out of them, and what is left "
+        "of them factored.",
+        "和中几项共有的标量因子提到这几项外面，剩下的部分再提取公因子。",
+    ),
+    "traces of entrywise products": _row(
+        "simplify.trace_hadamard", "trace of an entrywise product", "含逐元素乘积的迹",
+        r"\operatorname{tr}(P^{T} (Q \odot R)) = \textstyle\sum_{ij} P_{ij} Q_{ij} R_{ij} "
+        r"= \operatorname{tr}(Q^{T} (P \odot R)),\ f(X^{T}) = f(X)^{T}",
+        "The trace of Pᵀ (Q ⊙ R) multiplies the three matrices entry by entry and adds up, so "
+        "any of them can stand outside the entrywise product; it is written one way.",
+        "Pᵀ (Q ⊙ R) 的迹是三个矩阵对应元素相乘再求和，所以任一个都可以放在逐元素乘积外面；"
+        "统一写成一种形式。",
+    ),
+    "Khatri–Rao products with the identity": _row(
+        "simplify.khatri_rao_identity", "a Khatri–Rao product with I", "与单位阵的 Khatri–Rao 积",
+        r"(\operatorname{diag}(x) M) \ast I = \operatorname{diag}(\operatorname{vec}(M^{T})) "
+        r"(x \otimes I),\ I \ast (\operatorname{diag}(x) M) = "
+        r"\operatorname{diag}(\operatorname{vec}(M)) (I \otimes x)",
+        "Column j of (diag(x) M) ∗ I is (x ⊙ m_j) ⊗ e_j, the Kronecker product x ⊗ e_j with "
+        "its entries scaled by vec(Mᵀ); so a sum of such products can share the diagonal "
+        "matrix.",
+        "(diag(x) M) ∗ I 的第 j 列是 (x ⊙ m_j) ⊗ e_j，即 x ⊗ e_j 的各元素乘以 vec(Mᵀ)；"
+        "所以这类乘积之和可以提出共同的对角矩阵。",
     ),
     "multiply out": _row(
         "simplify.distribute", "multiply out", "展开",

@@ -254,9 +254,9 @@ def simplify_block(e: Expr) -> Expr:
     best = remembered(_simpler, original)
     if best is not original:
         chosen = best
-    elif _size(original) < _size_of_block(e) - 1:
-        # SymPy simplified on translation (x ⊙ (𝟏 ⊘ x) is already 1 there): the translation
-        # itself is the shorter form.
+    elif _size(original) < _size_of_block(e) - 1 or _powers_merged(original, e):
+        # SymPy simplified on translation (x ⊙ (𝟏 ⊘ x) is already 1 there, x ⊘ x^∘(1/2) is
+        # √x): the translation itself is the shorter form.
         chosen = original
     else:
         return e
@@ -335,6 +335,24 @@ def _size_of_block(e: Expr) -> int:
     """The block's node count as SymPy would count it (leaves count once)."""
     block = _Block(e.shape)
     return _count_literal(e, block)
+
+
+def _powers_merged(x: sympy.Expr, e: Expr) -> bool:
+    """SymPy's translation ``x`` of ``e`` writes a leaf fewer times, powers of one base
+    merged (x ⊘ x^∘(1/2) = √x), with no function in it that could have been rewritten."""
+    return not x.atoms(sympy.Function) and _occurrences(x) < _leaves_of_block(e)
+
+
+def _occurrences(x: sympy.Expr) -> int:
+    """How many times ``x`` writes a leaf (a symbol of the block)."""
+    return sum(1 for node in sympy.preorder_traversal(x) if isinstance(node, sympy.Symbol))
+
+
+def _leaves_of_block(e: Expr) -> int:
+    """How many times the block ``e`` writes a leaf (a node that is no entrywise operation)."""
+    if isinstance(e, (*_ENTRYWISE, N.Power, N.Add, N.Mul)):
+        return sum(_leaves_of_block(a) for a in e.args if isinstance(a, Expr))
+    return 0 if isinstance(e, N.Ones | N.Zero | N.Const) else 1
 
 
 def _count_literal(e: Expr, block: _Block) -> int:

@@ -51,6 +51,11 @@ from matdiff_magic.tree.textbook_signs import (
     traces_in_one_rotation,
     transposes_inward,
 )
+from matdiff_magic.tree.tidy_diagonals import diagonals_inside, vecs_gathered
+from matdiff_magic.tree.tidy_hadamard import entrywise_as_diagonal, shared_entrywise_factors
+from matdiff_magic.tree.tidy_khatri_rao import khatri_rao_with_identity
+from matdiff_magic.tree.tidy_scalars import scalars_turned_to_factor, shared_scalar_factors
+from matdiff_magic.tree.tidy_traces import traces_of_entrywise_products
 from matdiff_magic.tree.tidy_triggers import TRIGGERS
 from matdiff_magic.tree.vec_forms import contract_vec, merge_linear_wrappers
 
@@ -144,10 +149,13 @@ REWRITES: dict[str, Callable[[Expr], Expr]] = {
     "expand square inverses": _expand_square_inverses,
     "selection matrices": selection_matrices,
     "declared facts": use_declared_facts,
+    "vec of an entrywise product": vecs_gathered,
     "contract vec": contract_vec,
     "diagonal of an outer product": diagonal_of_outer_products,
     "diagonal through a diagonal matrix": diagonals_through_diagonals,
+    "diagonal of an entrywise product": diagonals_inside,
     "Khatri–Rao products of rows": khatri_rao_of_rows,
+    "Khatri–Rao products with the identity": khatri_rao_with_identity,
     "entrywise algebra": simplify_entrywise,
     "sums and traces by name": sums_and_traces,
     "diagonals by name": diagonals_by_name,
@@ -158,6 +166,7 @@ REWRITES: dict[str, Callable[[Expr], Expr]] = {
     "traces of scalars": traces_of_scalars,
     "traces in one rotation": traces_in_one_rotation,
     "traces gathered": traces_gathered,
+    "traces of entrywise products": traces_of_entrywise_products,
     "scalars with fewer transposes": scalars_fewer_transposes,
     "transposes inward": transposes_inward,
     "transposes through matrix functions": transposes_through_matrix_functions,
@@ -166,7 +175,11 @@ REWRITES: dict[str, Callable[[Expr], Expr]] = {
     "exponentials as softmax": exponentials_as_softmax,
     "merge linear wrappers": merge_linear_wrappers,
     "distribute a transpose": _distribute_top_transpose,
+    "entrywise products as diagonal matrices": entrywise_as_diagonal,
+    "shared entrywise factors": shared_entrywise_factors,
     "factor": factor_for_reading,
+    "scalars turned to share factors": scalars_turned_to_factor,
+    "shared scalar factors": shared_scalar_factors,
     "multiply out": _multiply_out,
     "diagonal inverses": diagonal_inverses,
     "reciprocals as quotients": reciprocals_as_quotients,
@@ -276,6 +289,8 @@ def _finish(e: Expr) -> Expr:
         "recognise softmax",
         "gather a transpose",
         "transpose of a Hadamard product",
+        # the rotations and transposes above may have turned one round again
+        "traces of entrywise products",
         # a sum gathered inside a product ((xᵀ - aᵀ) -> (x - a)ᵀ) is one way round again
         "signs out of differences",
         # then a negated result takes its sign into a difference
@@ -291,10 +306,13 @@ def _tidy(e: Expr) -> Expr:
     for name in (
         "declared facts",
         "selection matrices",
+        "vec of an entrywise product",
         "contract vec",
         "diagonal of an outer product",
         "diagonal through a diagonal matrix",
+        "diagonal of an entrywise product",
         "Khatri–Rao products of rows",
+        "Khatri–Rao products with the identity",
         "sums and traces by name",
         "diagonals by name",
         "ones first",
@@ -304,6 +322,7 @@ def _tidy(e: Expr) -> Expr:
         "traces of scalars",
         "traces in one rotation",
         "traces gathered",
+        "traces of entrywise products",
         "scalars with fewer transposes",
         "transposes inward",
         "transposes through matrix functions",
@@ -315,7 +334,11 @@ def _tidy(e: Expr) -> Expr:
         "distribute a transpose",
         # before factoring, which would pull the number out of an entrywise product itself
         "numbers out of brackets",
+        "entrywise products as diagonal matrices",
+        "shared entrywise factors",
         "factor",
+        "scalars turned to share factors",
+        "shared scalar factors",
     ):
         out = _apply(name, out)
     return out

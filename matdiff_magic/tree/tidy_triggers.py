@@ -36,4 +36,9 @@ TRIGGERS: dict[str, tuple[type, ...]] = {
     "traces in one rotation": (N.Trace,),
     "traces gathered": (N.Trace,),
     "merge linear wrappers": (N.DiagMat, N.Vec, N.Kron),
+    "shared entrywise factors": (N.Hadamard,),
+    "diagonal of an entrywise product": (N.DiagVec, N.Ones),
+    "vec of an entrywise product": (N.Vec,),
+    "traces of entrywise products": (N.Trace,),
+    "Khatri–Rao products with the identity": (N.KhatriRao,),
 }
