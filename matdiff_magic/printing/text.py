@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import sympy
 
 from matdiff_magic.dims import ONE, dim_text, fresh_display_name
@@ -10,6 +12,11 @@ from matdiff_magic.printing.base import ATOM, MUL, Printer
 from matdiff_magic.printing.grouping import grouped, superscript
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
+from matdiff_magic.tree.dispatch import lookup
+
+# How tightly a node's text binds where it differs from its LaTeX (``define(text_precedence=)``):
+# K_exp(X) is a call in text, an integral in LaTeX.
+TEXT_PRECEDENCE: dict[type, int | Callable[[Expr], int]] = {}
 
 
 class TextPrinter(Printer):
@@ -23,6 +30,12 @@ class TextPrinter(Printer):
 
     def paren(self, s: str) -> str:
         return "(" + s + ")"
+
+    def precedence(self, e: Expr) -> int:
+        level = lookup(TEXT_PRECEDENCE, type(e))
+        if level is None:
+            return super().precedence(e)
+        return level(e) if callable(level) else level
 
     def frac(self, num: str, den: str) -> str:
         if not _top_level_sum(num):
