@@ -14,6 +14,7 @@ import scipy.linalg as sl
 import matdiff_magic as md
 from matdiff_magic.language.problem import parse_problem
 from matdiff_magic.numeric import bind, evaluate
+from matdiff_magic.printing.text import text
 
 N = 4
 RNG = np.random.default_rng(11)
@@ -104,6 +105,22 @@ def test_k_f_is_the_matrix_of_the_frechet_derivative(typed, f):
     assert got.shape == (N * N, N * N)
     want = sl.expm_frechet(X0, E0, compute_expm=False) if f == "exp" else _frechet(f, X0, E0)
     np.testing.assert_allclose(got @ _vec(E0), _vec(want), atol=1e-8)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "polar(Y)' + Y' polar(Y) polar(Y)'",
+        "v_max(S) v_min(S)' + v1(Y) v1(Y)' + (u1(Y)' u1(Y)) X",
+        "eigvecs(S) (F_pow(S, 1/3) ⊙ (eigvecs(S)' (E + E') eigvecs(S))) eigvecs(S)'/2",
+        "unvec(K_exp(X)' vec(E), n, n) + L_log(X, E') + L_pow(X, E, 2/3)",
+        "unvec(K_pow(X, 1/3) vec(E) + K_sqrt(X) vec(E), n, n) + F_sqrt(S) + F_exp(S)",
+    ],
+)
+def test_the_text_and_ascii_of_every_factor_parse_back_to_the_same_value(typed):
+    e = parse_problem(DECLARED + typed).expr
+    for written in (text(e), text(e, ascii_only=True)):
+        np.testing.assert_allclose(_value(written), _value(typed), atol=1e-9, err_msg=written)
 
 
 def test_a_half_power_is_the_square_root():
