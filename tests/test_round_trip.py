@@ -49,6 +49,9 @@ SPELLED = [
     ("S: spd(n)\nlogm(S)", "S"),
     ("X: matrix(n, n)\ndiag(diag(X))", "X"),
     ("A: matrix(n, n)\nX: matrix(n, n)\ndiag(diag(A X))", "X"),
+    # the δ formula of a column-by-column function, now Khatri–Rao products (I ∗ P)(I ∗ Q)ᵀ
+    ("X: matrix(m, n)\nsoftmax(X)", "X"),
+    ("X: matrix(m, n)\nsoftmax(X')", "X"),
 ]
 PROBLEMS = list(
     dict.fromkeys(
