@@ -94,11 +94,22 @@ def test_every_printed_result_reads_back_as_correct(expr: str, wrt: str) -> None
         ("B: matrix(n, n)\ntr(tanh(B) + I)^2", "B", None),
         # printed unvec_n×n((vec(X) ⊗ I_(n²) + ...)ᵀ ... vec(I_(n²))): its own text
         ("X: matrix(n, n)\nvec(I_(n²))' vec(X ⊗ X)", "X", None),
+        # a product of sizes as a number: /(m n), not /mn (a name); p², not SymPy's p**2
+        ("X: matrix(m, n)\ntanh(mean(X))", "X", None),
+        ("u: vector(n); W: matrix(m, q)\ne = softplus(W) - W\ntanh(mean(e)) lse(u)'", "W", None),
+        ("θ: vector(p)\nsigmoid(mean(diag(θ)))", "θ", None),
     ],
 )
 def test_printed_sizes_and_reshapes_read_back(expr: str, wrt: str, answer: str | None) -> None:
     r = md.derive(expr, wrt)
     assert check_against(r, answer or r.text).verdict == "correct", (r.text, answer)
+
+
+def test_a_product_of_sizes_prints_as_numbers_that_read_back() -> None:
+    r = md.derive("X: matrix(m, n)\nmean(X)", "X")
+    assert r.text == "𝟏_(m×n)/(m n)"
+    r = md.derive("θ: vector(p)\nsigmoid(mean(diag(θ)))", "θ", method="differential")
+    assert "p²" in r.text and "**" not in r.text, r.text
 
 
 def test_a_reshape_of_the_wrong_length_is_refused_with_its_length() -> None:
