@@ -190,8 +190,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": '引号中的选项在本行没有结束的 "',
     },
     "build.frechet_power": {
-        "en": "the power p of L_pow(X, E, p) must be a number that is not whole, such as 1/3",
-        "zh": "L_pow(X, E, p) 的幂 p 必须是非整数的数，例如 1/3",
+        "en": "the power p of {call} must be a number that is not whole, such as 1/3",
+        "zh": "{call} 的幂 p 必须是非整数的数，例如 1/3",
     },
     "build.text_not_expression": {
         "en": 'a quoted word is only an option of a function, as in norm(X, "fro")',
@@ -481,14 +481,18 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "method=\"vectorization\"",
     },
     "reason.no_second_frechet": {
-        "en": "no differential rule for L_f(X, E) as a function of X: the second Fréchet "
-        "derivative (needed for this Hessian) is not supported yet",
-        "zh": "L_f(X, E) 作为 X 的函数没有微分法则：二阶 Fréchet 导数（此黑塞矩阵所需）暂不支持",
+        "en": "no differential rule for L_f(X, E) or K_f(X) as a function of X: that is the "
+        "second Fréchet derivative (also what a Hessian through a matrix function needs), "
+        "which is not supported yet",
+        "zh": "L_f(X, E) 或 K_f(X) 作为 X 的函数没有微分法则：这需要二阶 Fréchet 导数"
+        "（经过矩阵函数的黑塞矩阵也需要它），暂不支持",
     },
-    "reason.no_spectral_factor_rule": {
-        "en": "no differential rule for {node}: derivatives of eigenvectors and singular "
-        "vectors (needed for the Hessian of a spectral function) are not supported yet",
-        "zh": "{node} 没有微分法则：特征向量与奇异向量的导数（谱函数的黑塞矩阵所需）暂不支持",
+    "reason.no_spectral_factor_rule": {  # {node}: the factor as printed, v_max(S)
+        "en": "no differential rule for {node}: the derivatives of eigenvectors, singular "
+        "vectors and the other spectral factors (v_max, v_min, u₁, v₁, polar, eigvecs, F_f) "
+        "with respect to their matrix are not supported yet",
+        "zh": "{node} 没有微分法则：特征向量、奇异向量及其他谱因子（v_max、v_min、u₁、v₁、"
+        "polar、eigvecs、F_f）对其矩阵的导数暂不支持",
     },
     "reason.trace_kronecker": {
         "en": "the trace trick cannot move dX out of a Kronecker product; "

@@ -44,7 +44,7 @@ def test_symmetric_argument_ends_in_the_daleckii_krein_form(func, convention):
     r = md.derive(f"P: spd(n); A: matrix(n, n)\ntr(A {WRITTEN[func]})", "P", symmetric=convention)
     assert r.verify().ok
     assert r.steps[-1].rule.key == "matfun.daleckii_krein"
-    assert "L_" not in r.text and "Q_P" in r.text and "F_" in r.text
+    assert "L_" not in r.text and "eigvecs(P)" in r.text and "F_" in r.text
     g = _frechet(func, P0, A0.T)
     want = {"sym": _sym(g), "entries": g + g.T - np.diag(np.diag(g)), "free": g}[convention]
     got = r.evaluate({"P": P0, "A": A0})
@@ -131,6 +131,8 @@ def test_a_general_matrix_keeps_the_frechet_derivative():
 
 def test_the_eigenbasis_is_not_named_like_the_singular_vectors():
     # U_S V_Sᵀ (the nuclear norm's thin SVD) and the Daleckii–Krein eigenbasis in one result:
-    # two different matrices need two names (Q_S for the eigenvectors)
+    # two different matrices need two names (Q_S for the eigenvectors); in text, polar(S) and
+    # eigvecs(S), the language's spellings
     r = md.derive("S: spd(n); A: matrix(n, n)\ntr(A logm(S)) + norm_nuc(S)", "S")
-    assert "U_S V_Sᵀ" in r.text and "Q_S (F_log(S)" in r.text, r.text
+    assert "U_{S} V_{S}^{T}" in r.latex and r"Q_{S} (F_{\log}" in r.latex, r.latex
+    assert "polar(S)" in r.text and "eigvecs(S) (F_log(S)" in r.text, r.text

@@ -203,21 +203,41 @@ def test_a_function_without_the_variable_has_zero_derivative():
 
 
 def test_an_entrywise_result_that_has_no_matrix_form():
-    # ∂ diag(diag(S))_ij/∂S_kl = δ_ij δ_ik δ_il: no product of the matrices at hand says it
-    r = assert_derivative(D + "diag(diag(S))", "S", method="definition")["mixed"]
+    # ∂ softmax(X X)_ij/∂X_kl has the term exp((X X)_ij) exp((X X)_kj) X_lj/(Σ_p ...)²: three
+    # factors on j, k, l with no δ, which no product of the matrices at hand says
+    r = assert_derivative("X: matrix(n, n)\nsoftmax(X X)", "X", method="definition")["mixed"]
     assert isinstance(r.expr, IndexFormula)
     last = r.steps[-1]
     assert [rule.key for rule in last.rules] == ["def.entrywise"]
     assert last.note == "def.entrywise"
     assert "do not combine into a matrix expression" in dict(last.params)["en"]
     assert "无法组合成矩阵表达式" in dict(last.params)["zh"]
-    assert r.text == "[δ_ij δ_ik δ_il]_ijkl"
-    assert r.latex == r"\left[\delta_{ij} \delta_{ik} \delta_{il}\right]_{ijkl}"
-    s = np.random.default_rng(0).normal(size=(3, 3))
-    want = np.zeros((9, 9))  # row i + 3 j, column k + 3 l
-    for i in range(3):
-        want[i + 3 * i, i + 3 * i] = 1.0
-    assert np.allclose(r.evaluate({"S": s}), want)
+    assert r.text.startswith("[(δ_ik exp(∑_q X_iq X_qj) X_lj)/") and r.text.endswith("]_ijkl")
+    x = np.random.default_rng(0).normal(size=(3, 3)) / 2
+    want = np.zeros((9, 9))  # row i + 3 j, column k + 3 l: central differences of softmax(X X)
+    for k in range(3):
+        for el in range(3):
+            h = np.zeros((3, 3))
+            h[k, el] = 1e-6
+            up, down = np.exp((x + h) @ (x + h)), np.exp((x - h) @ (x - h))
+            diff = up / up.sum(axis=0) - down / down.sum(axis=0)
+            want[:, k + 3 * el] = diff.reshape(-1, order="F") / 2e-6
+    assert np.allclose(r.evaluate({"X": x}), want, atol=1e-6)
+
+
+def test_an_all_equal_delta_is_diag_vec_i():
+    # ∂ diag(diag(S))_ij/∂S_kl = δ_ij δ_ik δ_il: the deltas drawn along the Kronecker factors'
+    # pairs, δ_ik δ_jl δ_ij, read diag(vec I) (I ⊗ I) = diag(vec(I_n)); was the δ formula
+    r = assert_derivative(D + "diag(diag(S))", "S", method="definition")["mixed"]
+    assert "δ" not in r.text and "diag(vec(I_n))" in r.text, r.text
+
+
+def test_a_column_by_column_function_reads_as_khatri_rao_products():
+    # ∂ softmax(X)_ij/∂X_kl = δ_jl (δ_ik s_ij − s_ij s_kj): the second term is
+    # Σ_j (e_j ⊗ s_j)(e_j ⊗ s_j)ᵀ = (I ∗ S)(I ∗ S)ᵀ, with ∗ the Khatri–Rao product
+    for expr in ("softmax(X)", "softmax(X')"):
+        r = assert_derivative("X: matrix(m, n)\n" + expr, "X", method="definition")["mixed"]
+        assert not isinstance(r.expr, IndexFormula) and "∗" in r.text, r.text
 
 
 def test_a_column_wise_kronecker_product():

@@ -211,10 +211,12 @@ def test_the_generator_covers_every_operation():
                     seen.add("L_" + n.val.partition(":")[0])
         if "eye(" in case.text():  # the identity written with its size
             seen.add("eye")
-    # v_max(S), v_min(S), u₁(X), v₁(X) are spelled so that printed gradients read back as
-    # answers; they have no differential rule (derivatives of eigenvectors), so the fuzzer
-    # meets them in results (of λ_max, σ_max), not as inputs
-    answer_only = {"v_max", "v_min", "u1", "v1"}
+    # v_max(S), v_min(S), u₁(X), v₁(X), polar(X), eigvecs(S), F_f(S) and K_f(X) are spelled so
+    # that printed results read back as answers; they have no differential rule (derivatives
+    # of eigenvectors, second Fréchet derivatives), so the fuzzer meets them in results (of
+    # λ_max, σ_max, ‖X‖_*, f(S) of a symmetric S, the vectorization method), not as inputs
+    answer_only = {"v_max", "v_min", "u1", "v1", "polar", "eigvecs"}
+    answer_only |= {f"{k}_{f}" for k in "FK" for f in ("exp", "log", "sqrt", "pow")}
     wanted = set(ELEMENTWISE) | {spec.name for spec in FUNCTIONS.values()} - answer_only
     missing = {name for name in wanted if as_op.get(name, name) not in seen}
     assert not missing, missing

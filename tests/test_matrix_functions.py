@@ -69,7 +69,8 @@ def test_expm_jacobian_is_the_kronecker_integral():
     r = _derive("expm(X)", "X", method="vectorization")
     want = _quadrature(lambda s: np.kron(sl.expm((1 - s) * X0.T), sl.expm(s * X0)))
     assert np.allclose(r.with_layout("numerator").evaluate(VALUES), want, atol=1e-8)
-    assert r"\int_{0}^{1}" in r.steps.latex() and "⊗" in r.steps.text()
+    # the integral in LaTeX; in text K_exp(X), the language's spelling (the integral is not)
+    assert r"\int_{0}^{1}" in r.steps.latex() and "K_exp(X)" in r.steps.text()
 
 
 def test_logm_jacobian_is_its_integral_and_sqrtm_the_sylvester_inverse():
@@ -107,7 +108,8 @@ def test_definition_method_says_why_not_and_second_frechet_derivatives_are_refus
     # The Hessian of tr(e^X) is the matrix of L_exp (its gradient e^{Xᵀ} is a matrix function);
     # L_f has no differential rule of its own (second Fréchet derivatives are not built).
     hessian = _derive("tr(expm(X))", "X", order=2)
-    assert "∫₀¹" in hessian.text
+    # K_exp(X) in text (the language's spelling), the integral in LaTeX
+    assert "K_exp(X" in hessian.text and r"\int_{0}^{1}" in hessian.latex
     with pytest.raises(MatDiffError):
         md.derive(D + "tr(A expm(X))", "X", order=2)
 
@@ -282,19 +284,22 @@ def test_nuclear_norm_steps_name_v_ut_rather_than_transposes_of_u_vt():
     steps never show ((U Vᵀ)ᵀ)ᵀ; the value of V Uᵀ is (U Vᵀ)ᵀ of NumPy's thin SVD."""
     for method in ("differential", "vectorization"):
         r = _derive("norm_nuc(Y)", "Y", method=method)
-        text = r.steps.text()
-        assert "V_Y U_Yᵀ" in text and "((U_Y V_Yᵀ)ᵀ)ᵀ" not in text and "tr((U_Y" not in text
-        assert r.text == "U_Y V_Yᵀ"
+        text, latex = r.steps.text(), r.steps.latex()
+        assert "V_{Y} U_{Y}^{T}" in latex and "((U_{Y} V_{Y}^{T})^{T})^{T}" not in latex
+        assert r"\operatorname{tr}((U_{Y}" not in latex
+        # in text U_Y V_Yᵀ is polar(Y) and V_Y U_Yᵀ polar(Y)ᵀ, the language's spellings
+        assert "tr(polar(Y)ᵀ dY)" in text
+        assert r.text == "polar(Y)"
     u, _, vt = np.linalg.svd(Y0, full_matrices=False)
     r = _derive("norm_nuc(Y)", "Y", layout="numerator")
     np.testing.assert_allclose(r.evaluate(VALUES), (u @ vt).T, atol=1e-10)
 
 
 def test_the_subscript_of_l_for_a_real_power_is_bracketed_in_text():
-    """L_pow(X, dX, 1/3) (the language's spelling: it reads back) and J_(x^(1/3))(X), not
+    """L_pow(X, dX, 1/3) and K_pow(X, 1/3) (the language's spellings: they read back), not
     L_x^(1/3)(X, dX), which reads as a power of L_x."""
     r = _derive("X^(1/3)", "X", method="vectorization")
-    assert "L_pow(X, dX, 1/3)" in r.steps.text() and "J_(x^(1/3))(X)" in r.text
+    assert "L_pow(X, dX, 1/3)" in r.steps.text() and "K_pow(X, 1/3)" in r.text
     assert "L_x^" not in r.steps.text()
     assert r"L_{x^{\frac{1}{3}}}" in r.steps.latex()
 

@@ -90,11 +90,13 @@ LEAVES = {N.Var, N.Const, N.Identity, N.Ones, N.Commutation, N.Zero}
 IN_DERIVATIONS = {N.Differential, N.D, N.Opaque, N.Zero}
 # The trace trick cannot move dX out of these (vectorization can).
 NO_TRACE_TRICK = {N.Kron, N.KhatriRao}
-# The language has no name for vec⁻¹ (the methods write it when they reshape a gradient), for
-# a Fréchet derivative or its matrix (the methods write them when they differentiate expm).
+# Built by the methods: vec⁻¹ (when they reshape a gradient), a Fréchet derivative and its
+# matrix (when they differentiate expm); spelled unvec(v, m, n), L_exp(X, E), K_exp(X) so that
+# results read back (tests/test_round_trip.py, tests/test_spelled_factors.py).
 BUILT = {N.Unvec, Frechet, FrechetKron}
-# In results only: the eigenvectors and singular vectors of a spectral function's gradient,
-# the eigenvectors and divided differences of the Daleckii–Krein form (tests/test_daleckii_krein).
+# In results: the eigenvectors and singular vectors of a spectral function's gradient, the
+# eigenvectors and divided differences of the Daleckii–Krein form (tests/test_daleckii_krein);
+# spelled v_max(S), polar(X), eigvecs(S), F_log(S), ... for answers, with no differential rule.
 IN_RESULTS = {SpectralFactor, EigenBasis, DividedDifferences}
 
 # SymPy's exp, log and fractional MatPow of an explicit float matrix go through its Jordan form

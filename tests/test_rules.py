@@ -132,7 +132,8 @@ EXAMPLES = {
     "def.collect": ("x' x", "x", "definition"),
     "def.read": ("x' S x", "x", "definition"),
     "def.assemble": ("x' S x", "x", "definition"),
-    "def.entrywise": ("diag(diag(S))", "S", "definition"),
+    # three factors on j, k, l with no δ (diag(diag(S)) reads diag(vec(I_n)) now)
+    "def.entrywise": ("softmax(S S)", "S", "definition"),
     # the identities a simplify step cites (rules/simplifications.py)
     "simplify.frechet_transpose": ("tr(S' expm(S))", "S", "differential"),
     "simplify.absorb_sign": ("-1/2 (x - a)' inv(S) (x - a)", "a", "differential"),

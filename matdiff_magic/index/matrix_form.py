@@ -112,7 +112,62 @@ def _assemble_term(
         order = [n for n in ("F", "A", "B", "V") if n in pieces]
         entries = tuple(pieces[n] for n in order)
         return Assembled(value, c, tuple(scalars), entries, kind=kind)
+    paired = _khatri_rao_pair(asm, coeff, factors, dummies, fun, var)
+    if paired is not None:
+        return paired
     raise NoMatrixFormError("not a Kronecker form")
+
+
+def _khatri_rao_pair(
+    asm: Assembler,
+    coeff: sympy.Expr,
+    factors: list[sympy.Expr],
+    dummies: list[sympy.Symbol],
+    fun: tuple[Index, Index],
+    var: tuple[Index, Index],
+) -> Assembled | None:
+    """δ_jl P_ij Q_kj (column j of F depends on column j of X only, as softmax of each column
+    does) is Σ_j (e_j ⊗ p_j)(e_j ⊗ q_j)ᵀ = (I ∗ P)(I ∗ Q)ᵀ, with ∗ the Khatri–Rao product;
+    a shared row i reads Pᵀ ∗ I, a shared variable row k reads Qᵀ ∗ I (softmax(Xᵀ)). None
+    where the term is not of that form."""
+    i, j = fun
+    k, el = var
+    if None in (i, j, k, el):
+        return None
+    for a, b in ((j, el), (i, k), (j, k), (i, el)):
+        found = [
+            f
+            for f in factors
+            if isinstance(f, sympy.KroneckerDelta) and set(f.args[:2]) == {a, b}
+        ]
+        if not found or asm.dims[a] != asm.dims[b]:
+            continue
+        q_index = (k, a) if b == el else (a, el)  # Q's rows and columns, b read as a
+        rest = [f.xreplace({b: a}) for f in factors if f is not found[0]]
+        sides: dict[str, list[sympy.Expr]] = {"P": [], "Q": []}
+        for fs, free in _clusters(asm, rest, dummies):
+            if free <= {i, j}:
+                sides["P"] += fs
+            elif free <= set(q_index):
+                sides["Q"] += fs
+            else:
+                break
+        else:
+            c, scalars, pieces = coeff, [], []
+            for name, (r, col) in (("P", (i, j)), ("Q", q_index)):
+                fs = sides[name]
+                ds = [s for s in dummies if any(s in f.free_symbols for f in fs)]
+                c, sc, body = asm.graph(c, fs, ds, r, col)
+                scalars += sc
+                body = body if body is not None else B.ones(asm.dim(r), asm.dim(col))
+                pieces.append((body, (r, col)))
+            eye = B.identity(asm.dims[a])
+            p, q = pieces[0][0], pieces[1][0]
+            left = B.khatri_rao(eye, p) if a == j else B.khatri_rao(B.transpose(p), eye)
+            right = B.khatri_rao(eye, q) if b == el else B.khatri_rao(B.transpose(q), eye)
+            value = combine(c, scalars, B.matmul(left, B.transpose(right)), ONE, ONE)
+            return Assembled(value, c, tuple(scalars), tuple(pieces), ((a, b),), "khatri_rao")
+    return None
 
 
 def _attempts(
@@ -141,7 +196,43 @@ def _attempts(
     for kind, a_group, b_group in arrangements:
         for fs in variants:
             out.append((kind, a_group, b_group, fs))
+        spanned = _deltas_respanned(factors, (*b_group, *a_group, i, j, k, el))
+        if spanned is not None:
+            out.append((kind, a_group, b_group, spanned))
     return out
+
+
+def _deltas_respanned(factors: list[sympy.Expr], order: tuple[Index, ...]) -> list | None:
+    """The deltas among the free indices drawn again along the pairs of ``order`` (the
+    Kronecker factors' pairs first, then the function's, then the variable's): δ_ij δ_ik δ_il
+    (every index equal) is δ_ik δ_jl δ_ij, which reads as diag(vec I) (I ⊗ I). None when
+    there is nothing to redraw or a class cannot be drawn along those pairs."""
+    free = {x for x in order if x is not None}
+    deltas = [f for f in factors if isinstance(f, sympy.KroneckerDelta) and set(f.args[:2]) <= free]
+    if len(deltas) < 2:
+        return None
+    rest = [f for f in factors if not any(f is d for d in deltas)]
+    parent = {x: x for x in free}
+
+    def root(x: sympy.Symbol, table: dict) -> sympy.Symbol:
+        while table[x] != x:
+            x = table[x]
+        return x
+
+    for d in deltas:
+        a, b = d.args[:2]
+        parent[root(a, parent)] = root(b, parent)
+    drawn = {x: x for x in free}
+    pairs = [(order[n], order[n + 1]) for n in range(0, len(order), 2)]
+    pairs += [(a, b) for a in sorted(free, key=str) for b in sorted(free, key=str) if a != b]
+    new = []
+    for a, b in pairs:
+        if a is None or b is None or root(a, parent) != root(b, parent):
+            continue
+        if root(a, drawn) != root(b, drawn):
+            drawn[root(a, drawn)] = root(b, drawn)
+            new.append(sympy.KroneckerDelta(a, b))
+    return [*new, *rest]
 
 
 def _clusters(

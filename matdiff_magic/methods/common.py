@@ -31,6 +31,8 @@ _NO_RULE = {
     "Frechet": "reason.no_second_frechet",
     "FrechetKron": "reason.no_second_frechet",
     "SpectralFactor": "reason.no_spectral_factor_rule",
+    "EigenBasis": "reason.no_spectral_factor_rule",
+    "DividedDifferences": "reason.no_spectral_factor_rule",
 }
 
 
@@ -140,7 +142,9 @@ def _expand_once(e: Expr, ctx: Context, used: list[Rule]) -> Expr:
         rule = DR.rule_for(sub)
         if rule is None or rule.apply is None:
             key = _NO_RULE.get(type(sub).__name__, "reason.no_differential_rule")
-            raise NotSupportedYetError(Msg(key, node=type(sub).__name__))
+            # the node as printed (v_max(S)) where the message names it, else its type
+            node = str(sub) if key == "reason.no_spectral_factor_rule" else type(sub).__name__
+            raise NotSupportedYetError(Msg(key, node=node))
         note(rule)
         return rule.apply(sub, d)
 

@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import sympy
 
+from matdiff_magic.language.functions import FunctionSpec, register_function
 from matdiff_magic.messages import Msg
 from matdiff_magic.operations import daleckii_krein_numeric as DK
 from matdiff_magic.operations import matrix_function_targets as T
 from matdiff_magic.operations.define import define
+from matdiff_magic.operations.frechet import typed_power
 from matdiff_magic.operations.matrix_function import latex_name
 from matdiff_magic.operations.matrix_function_nodes import (
     FUNCS,
@@ -73,11 +75,15 @@ class DividedDifferences(Expr):
         return f"F{self.func}({ckey(self.arg)},{self.p})"
 
 
+# In LaTeX the textbook's Q_X and F_f(X); in text the language's spellings eigvecs(X),
+# F_exp(X), F_log(X), F_sqrt(X), F_pow(X, p), so that a printed result reads back.
+
+
 def _print_basis(printer, e) -> str:
     inner = printer._print(e.arg)
     if isinstance(printer, LatexPrinter):
         return "Q_{" + inner + "}"
-    return "Q_" + (inner if len(inner) == 1 else f"({inner})")
+    return "eigvecs(" + inner + ")"
 
 
 def _print_divided(printer, e) -> str:
@@ -85,6 +91,8 @@ def _print_divided(printer, e) -> str:
     inner = printer._print(e.arg)
     if isinstance(printer, LatexPrinter):
         return "F_{" + name + r"}\left(" + inner + r"\right)"
+    if e.func == "power":
+        return "F_pow(" + inner + ", " + printer.number(e.p) + ")"
     return "F_" + name + "(" + inner + ")"
 
 
@@ -120,6 +128,47 @@ define(
     no_entry=Msg("op.spectral_factor"),
 )
 
+
+def _typed_basis(x: Expr) -> Expr:
+    """eigvecs(X) as typed: of a square X (the shape check λ_max(X) makes)."""
+    require_square("spectral_of", x)
+    return EigenBasis(x)
+
+
+def _typed_divided_power(x: Expr, power: Expr) -> Expr:
+    """F_pow(X, p) as typed: p a number, not whole (F_pow(X, 1/2) is F_sqrt(X))."""
+    func, p = typed_power(x, power, "F_pow(X, p)")
+    return DividedDifferences(func, x, p)
+
+
+for _name, _func in (("exp", "expm"), ("log", "logm"), ("sqrt", "sqrtm")):
+    register_function(
+        FunctionSpec(
+            "F_" + _name,
+            1,
+            (lambda func: lambda x: DividedDifferences(func, x))(_func),
+            f"F_{_name}(X): the divided differences of {_name} at the eigenvalues of a "
+            "symmetric X (Daleckii–Krein)",
+        )
+    )
+register_function(
+    FunctionSpec(
+        "F_pow",
+        2,
+        _typed_divided_power,
+        "F_pow(X, p): the divided differences of x^p at the eigenvalues of a symmetric X",
+    )
+)
+register_function(
+    FunctionSpec(
+        "eigvecs",
+        1,
+        _typed_basis,
+        "eigvecs(X): Q, the orthonormal eigenvectors of a symmetric X = Q diag(λ) Qᵀ "
+        "(λ ascending; of (X + Xᵀ)/2 for another square X)",
+    )
+)
+
 RULE = table("structure")(
     "matfun.daleckii_krein",
     "Daleckii–Krein form",
@@ -127,14 +176,16 @@ RULE = table("structure")(
     r"L_f(X, E) = Q \left(F \odot (Q^{T} E Q)\right) Q^{T},\ "
     r"F_{ij} = \frac{f(\lambda_i) - f(\lambda_j)}{\lambda_i - \lambda_j},\ F_{ii} = f'(\lambda_i)",
     "X is symmetric: X = Q diag(λ) Qᵀ with Q orthogonal (its columns the unit eigenvectors of "
-    "X, Q_X) and λ the eigenvalues. Then f(X) = Q diag(f(λ)) Qᵀ, and the Fréchet derivative "
-    "is Q (F ⊙ (Qᵀ E Q)) Qᵀ, where F_f(X) holds the divided differences F_ij = (f(λ_i) − "
-    "f(λ_j))/(λ_i − λ_j), F_ii = f′(λ_i) (f′ also where two eigenvalues nearly coincide); in "
-    "vec form (Q ⊗ Q) diag(vec F) (Q ⊗ Q)ᵀ. L_f is linear in E and L_f(X, E)ᵀ = L_f(X, Eᵀ), "
-    "so its terms are gathered first. Computed by one symmetric eigendecomposition (eigh).",
-    "X 是对称矩阵：X = Q diag(λ) Qᵀ，Q 为正交矩阵（各列是 X 的单位特征向量，记作 Q_X），"
-    "λ 为特征值。于是 f(X) = Q diag(f(λ)) Qᵀ，Fréchet 导数为 Q (F ⊙ (Qᵀ E Q)) Qᵀ，"
-    "其中 F_f(X) 由差商组成：F_ij = (f(λ_i) − f(λ_j))/(λ_i − λ_j)，F_ii = f′(λ_i)"
+    "X, Q_X; eigvecs(X) in text) and λ the eigenvalues. Then f(X) = Q diag(f(λ)) Qᵀ, and the "
+    "Fréchet derivative is Q (F ⊙ (Qᵀ E Q)) Qᵀ, where F_f(X) (F_exp(X), F_log(X), F_sqrt(X), "
+    "F_pow(X, p) in text) holds the divided differences F_ij = (f(λ_i) − f(λ_j))/(λ_i − λ_j), "
+    "F_ii = f′(λ_i) (f′ also where two eigenvalues nearly coincide); in vec form "
+    "(Q ⊗ Q) diag(vec F) (Q ⊗ Q)ᵀ. L_f is linear in E and L_f(X, E)ᵀ = L_f(X, Eᵀ), so its "
+    "terms are gathered first. Computed by one symmetric eigendecomposition (eigh).",
+    "X 是对称矩阵：X = Q diag(λ) Qᵀ，Q 为正交矩阵（各列是 X 的单位特征向量，记作 Q_X，"
+    "文本中写作 eigvecs(X)），λ 为特征值。于是 f(X) = Q diag(f(λ)) Qᵀ，"
+    "Fréchet 导数为 Q (F ⊙ (Qᵀ E Q)) Qᵀ，其中 F_f(X)（文本中写作 F_exp(X)、F_log(X)、"
+    "F_sqrt(X)、F_pow(X, p)）由差商组成：F_ij = (f(λ_i) − f(λ_j))/(λ_i − λ_j)，F_ii = f′(λ_i)"
     "（两个特征值几乎相等时也取 f′）；向量化形式为 (Q ⊗ Q) diag(vec F) (Q ⊗ Q)ᵀ。"
     "L_f 关于 E 线性，且 L_f(X, E)ᵀ = L_f(X, Eᵀ)，所以先合并各项。"
     "数值由一次对称特征分解（eigh）求出。",

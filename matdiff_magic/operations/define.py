@@ -24,7 +24,7 @@ from matdiff_magic.numeric import Evaluator
 from matdiff_magic.printing.base import PRECEDENCE
 from matdiff_magic.printing.latex import LatexPrinter
 from matdiff_magic.printing.numpy_printer import HELPERS, TARGET_CODE, TARGETS, NumpyPrinter
-from matdiff_magic.printing.text import AsciiPrinter, TextPrinter
+from matdiff_magic.printing.text import TEXT_PRECEDENCE, AsciiPrinter, TextPrinter
 from matdiff_magic.to_sympy import FORMS
 from matdiff_magic.tree.dispatch import install
 
@@ -71,6 +71,7 @@ def define(
     helpers: dict[str, str] | None = None,
     edge: Handler | None = None,
     precedence: int | Handler | None = None,
+    text_precedence: int | Handler | None = None,
 ) -> Operation:
     """Install one node type in every consumer (see the module's docstring).
 
@@ -110,6 +111,8 @@ def define(
         EDGES[node] = edge
     if precedence is not None:
         PRECEDENCE[node] = precedence
+    if text_precedence is not None:  # where the text is not the LaTeX's shape (a call)
+        TEXT_PRECEDENCE[node] = text_precedence
     OPERATIONS[node] = op
     return op
 

@@ -105,6 +105,16 @@ def _code_kron(p, e):
     return p.call("_kron_form", _frechet_code(p, e), e.x)
 
 
+def _kron_text(p, e) -> str:
+    """K_exp(X), K_log(X), K_pow(X, p): the language's spelling (the integral does not read
+    back); K_sqrt(X)'s closed form (I ⊗ S + Sᵀ ⊗ I)⁻¹ is an expression of the language."""
+    if e.func == "sqrtm":
+        return _kron_shown(p, e)
+    if e.func == "power":
+        return "K_pow(" + p._print(e.x) + ", " + p.number(e.p) + ")"
+    return "K_" + latex_name(p, e.func, e.p) + "(" + p._print(e.x) + ")"
+
+
 def _kron_shown(p, e) -> str:
     """K_f(X) in closed form (see the module's docstring)."""
     x, xt = e.x, B.transpose(e.x)
@@ -145,11 +155,12 @@ define(
     FrechetKron,
     evaluate=lambda ev, e: F.kron_form(e.func, ev(e.x), power_of(e)),
     latex=_kron_shown,
-    text=_kron_shown,
+    text=_kron_text,
     code=_codes(kron=True),
     helpers={"_kron_form": F.CODE["_kron_form"]},
     no_entry=Msg("op.frechet"),
     precedence=lambda e: P.POW if e.func == "sqrtm" else (P.ATOM if e.func == "power" else P.ADD),
+    text_precedence=lambda e: P.POW if e.func == "sqrtm" else P.ATOM,
 )
 
 ADJOINT = table("trace")(
@@ -184,10 +195,11 @@ VEC = table("vectorization")(
     "K_exp(X) = ∫₀¹ e^{(1−s)Xᵀ} ⊗ e^{sX} ds (vec(A E B) = (Bᵀ ⊗ A) vec E under the integral); "
     "K_log(X) = ∫₀¹ (s(Xᵀ−I)+I)⁻¹ ⊗ (s(X−I)+I)⁻¹ ds; K_sqrt(X) = (I ⊗ S + Sᵀ ⊗ I)⁻¹ with "
     "S = X^{1/2}, from S dS + dS S = dX; J_{x^p}(X) for X^p. Its numbers come from L_f "
-    "column by column (vec L_f(X, E_k)).",
+    "column by column (vec L_f(X, E_k)). In text K_exp(X), K_log(X), K_pow(X, p).",
     "K_exp(X) = ∫₀¹ e^{(1−s)Xᵀ} ⊗ e^{sX} ds（在积分内用 vec(A E B) = (Bᵀ ⊗ A) vec E）；"
     "K_log(X) = ∫₀¹ (s(Xᵀ−I)+I)⁻¹ ⊗ (s(X−I)+I)⁻¹ ds；K_sqrt(X) = (I ⊗ S + Sᵀ ⊗ I)⁻¹，"
-    "S = X^{1/2}，由 S dS + dS S = dX 得到；X^p 记为 J_{x^p}(X)。数值由 L_f 逐列求出。",
+    "S = X^{1/2}，由 S dS + dS S = dX 得到；X^p 记为 J_{x^p}(X)。数值由 L_f 逐列求出。"
+    "文本中写作 K_exp(X)、K_log(X)、K_pow(X, p)。",
 )
 
 
@@ -237,14 +249,32 @@ D_FRECHET = row(
 )
 
 
-def _typed_power(x: Expr, e: Expr, power: Expr) -> Expr:
-    """L_pow(X, E, p) as typed: p a number (1/2 gives L_sqrt, as X^(1/2) gives sqrtm(X))."""
+def typed_power(x: Expr, power: Expr, call: str) -> tuple[str, object]:
+    """(f, p) of the power p typed in ``call`` (L_pow(X, E, p), K_pow(X, p), F_pow(X, p)): p a
+    number, not whole (1/2 gives sqrtm's, as X^(1/2) gives sqrtm(X))."""
     if not isinstance(power, N.Const):
-        raise ShapeError(Msg("build.frechet_power"))
+        raise ShapeError(Msg("build.frechet_power", call=call))
     node = function_of("power", x, power.value)
     if not isinstance(node, MatrixFunction):  # a whole power: d(X^k) is a sum of products
-        raise ShapeError(Msg("build.frechet_power"))
-    return _frechet(node.func, x, e, node.p)
+        raise ShapeError(Msg("build.frechet_power", call=call))
+    return node.func, node.p
+
+
+def _typed_power(x: Expr, e: Expr, power: Expr) -> Expr:
+    """L_pow(X, E, p) as typed."""
+    func, p = typed_power(x, power, "L_pow(X, E, p)")
+    return _frechet(func, x, e, p)
+
+
+def _typed_kron(func: str):
+    """K_exp(X), K_log(X), K_sqrt(X) as typed (K_f(X) is how the vectorization method's
+    Kronecker form of L_f prints in text)."""
+    return lambda x: FrechetKron(func, x)
+
+
+def _typed_kron_power(x: Expr, power: Expr) -> Expr:
+    func, p = typed_power(x, power, "K_pow(X, p)")
+    return FrechetKron(func, x, p)
 
 
 for _name, _func in (("exp", "expm"), ("log", "logm"), ("sqrt", "sqrtm")):
@@ -259,5 +289,19 @@ for _name, _func in (("exp", "expm"), ("log", "logm"), ("sqrt", "sqrtm")):
 register_function(
     FunctionSpec(
         "L_pow", 3, _typed_power, "L_pow(X, E, p): the Fréchet derivative of X^p in the direction E"
+    )
+)
+for _name, _func in (("exp", "expm"), ("log", "logm"), ("sqrt", "sqrtm")):
+    register_function(
+        FunctionSpec(
+            "K_" + _name,
+            1,
+            _typed_kron(_func),
+            f"K_{_name}(X): the n²×n² matrix of E ↦ L_{_name}(X, E), vec L = K vec E",
+        )
+    )
+register_function(
+    FunctionSpec(
+        "K_pow", 2, _typed_kron_power, "K_pow(X, p): the n²×n² matrix of E ↦ L_pow(X, E, p)"
     )
 )

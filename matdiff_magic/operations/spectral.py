@@ -22,6 +22,7 @@ from matdiff_magic.printing import base as P
 from matdiff_magic.printing.latex import LatexPrinter
 from matdiff_magic.rules.diffrule import CHOOSERS, DiffRule, row
 from matdiff_magic.tree import build as B
+from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
 from matdiff_magic.tree.canonical import ckey
 from matdiff_magic.tree.shapes import new_shape, require_square
@@ -195,10 +196,14 @@ def _print_value(printer, e, ascii_only: bool = False) -> str:
 def _print_factor(printer, e) -> str:
     latex = isinstance(printer, LatexPrinter)
     inner = printer._print(e.arg)
-    if e.kind in ("polar", "polar_t"):
-        sub = "_{" + inner + "}" if latex else "_" + (inner if len(inner) == 1 else f"({inner})")
+    if e.kind in ("polar", "polar_t") and latex:
         first, second = ("U", "V") if e.kind == "polar" else ("V", "U")
-        return first + sub + " " + second + sub + ("^{T}" if latex else "ᵀ")
+        return first + "_{" + inner + "} " + second + "_{" + inner + "}^{T}"
+    if e.kind in ("polar", "polar_t"):
+        # U_X V_Xᵀ is one node, not a product of two names: its text is the language's
+        # spelling polar(X) (and polar(X)ᵀ = V_X U_Xᵀ), so that a printed gradient reads back
+        mark = printer._print(N.Transpose(N.Var("", dims.ONE, dims.ONE)))
+        return "polar(" + inner + ")" + (mark if e.kind == "polar_t" else "")
     name = _FACTOR_NAMES[e.kind][0 if latex else 1]
     return name + (r"\left(" + inner + r"\right)" if latex else "(" + inner + ")")
 
@@ -263,6 +268,7 @@ define(
     helpers={"_spectral_factor": FACTOR_CODE},
     no_entry=Msg("op.spectral_factor"),
     precedence=lambda e: P.MUL if e.kind.startswith("polar") else P.ATOM,
+    text_precedence=lambda e: P.POW if e.kind == "polar_t" else P.ATOM,
 )
 for _name, _summary, _aliases in (
     ("lambda_max", "largest eigenvalue of a symmetric matrix", ("λ_max",)),
@@ -275,7 +281,6 @@ for _name, _summary, _aliases in (
             _name, 1, (lambda f: lambda x: Spectral(f, x))(_name), _summary, _aliases, scalar=True
         )
     )
-
 
 
 def _typed_factor(kind: str):
@@ -295,6 +300,7 @@ for _kind, _summary, _aliases in (
     ("v_min", "the unit eigenvector of λ_min of a symmetric matrix", ()),
     ("u1", "the top left singular vector (of σ_max)", ("u₁",)),
     ("v1", "the top right singular vector (of σ_max)", ("v₁",)),
+    ("polar", "U Vᵀ of the thin SVD X = U Σ Vᵀ (the gradient of norm_nuc(X))", ()),
 ):
     register_function(FunctionSpec(_kind, 1, _typed_factor(_kind), _summary, _aliases))
 
@@ -362,9 +368,10 @@ ROWS = {
         "核范数的微分",
         r"\mathrm{d}\lVert X \rVert_{*} = \operatorname{tr}(V U^{T} \mathrm{d}X)",
         "X = U Σ Vᵀ is the thin SVD (U, V with orthonormal columns); assuming X has full rank "
-        "(every singular value positive), d Σᵢ σᵢ = Σᵢ uᵢᵀ dX vᵢ = tr(V Uᵀ dX).",
+        "(every singular value positive), d Σᵢ σᵢ = Σᵢ uᵢᵀ dX vᵢ = tr(V Uᵀ dX). In text U Vᵀ "
+        "is polar(X) (the orthogonal factor of the polar decomposition).",
         "X = U Σ Vᵀ 是紧凑奇异值分解（U、V 的列正交归一）；设 X 满秩（奇异值都为正），"
-        "d Σᵢ σᵢ = Σᵢ uᵢᵀ dX vᵢ = tr(V Uᵀ dX)。",
+        "d Σᵢ σᵢ = Σᵢ uᵢᵀ dX vᵢ = tr(V Uᵀ dX)。文本中 U Vᵀ 写作 polar(X)（极分解的正交因子）。",
         _d_nuclear,
     ),
 }

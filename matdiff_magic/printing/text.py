@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import sympy
 
 from matdiff_magic.dims import ONE, dim_text, fresh_display_name
@@ -10,6 +12,11 @@ from matdiff_magic.printing.base import ATOM, MUL, Printer
 from matdiff_magic.printing.grouping import grouped, superscript
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
+from matdiff_magic.tree.dispatch import lookup
+
+# How tightly a node's text binds where it differs from its LaTeX (``define(text_precedence=)``):
+# K_exp(X) is a call in text, an integral in LaTeX.
+TEXT_PRECEDENCE: dict[type, int | Callable[[Expr], int]] = {}
 
 
 class TextPrinter(Printer):
@@ -23,6 +30,12 @@ class TextPrinter(Printer):
 
     def paren(self, s: str) -> str:
         return "(" + s + ")"
+
+    def precedence(self, e: Expr) -> int:
+        level = lookup(TEXT_PRECEDENCE, type(e))
+        if level is None:
+            return super().precedence(e)
+        return level(e) if callable(level) else level
 
     def frac(self, num: str, den: str) -> str:
         if not _top_level_sum(num):
@@ -41,8 +54,8 @@ class TextPrinter(Printer):
     def number(self, value: sympy.Expr) -> str:
         if value.is_Integer or (value.is_Rational):
             return str(value)
-        if value.is_Symbol or value.is_Mul:
-            return dim_text(value)
+        if value.is_Symbol or value.is_Mul or value.is_Pow:
+            return size_number(value)
         return str(value)
 
     def call(self, name: str, arg: str) -> str:
@@ -141,6 +154,25 @@ class AsciiPrinter(TextPrinter):
         return isinstance(f, N.Ones) and any(
             not o.is_scalar and not isinstance(o, N.Ones) for o in others if o is not f
         )
+
+
+def size_number(d: sympy.Expr) -> str:
+    """A size used as a number, as the language reads it back: m n (not mn, which reads as a
+    name), p² (not SymPy's p**2); ``frac`` brackets a spaced denominator, 𝟏/(m n)."""
+    if isinstance(d, sympy.Mul):
+        coeff, rest = d.as_coeff_Mul()
+        parts = [
+            f"({size_number(f)})" if isinstance(f, sympy.Add) else size_number(f)
+            for f in sympy.Mul.make_args(rest)
+        ]
+        head = "" if coeff == 1 else ("-" if coeff == -1 else str(coeff) + " ")
+        return head + " ".join(parts)
+    if isinstance(d, sympy.Pow) and d.exp.is_Integer and d.exp > 0:
+        base = size_number(d.base)
+        return (f"({base})" if " " in base else base) + (superscript(d.exp) or "")
+    if isinstance(d, sympy.Pow):
+        return str(d)
+    return dim_text(d)
 
 
 def ascii_dim(d: sympy.Expr) -> str:
