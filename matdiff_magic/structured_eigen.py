@@ -12,11 +12,14 @@ from dataclasses import replace
 from matdiff_magic.derivation import Derivation, Step
 from matdiff_magic.methods.common import Outcome
 from matdiff_magic.operations.daleckii_krein import RULE, daleckii_krein
+from matdiff_magic.operations.frechet_commuting import RULE as COMMUTING
+from matdiff_magic.operations.frechet_commuting import commuting
 from matdiff_magic.operations.matrix_function_nodes import Frechet, FrechetKron
 from matdiff_magic.operations.matrix_function_nodes import symmetric_argument as symmetric
 from matdiff_magic.rules.rule import table
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
+from matdiff_magic.tree.tidy import tidy
 
 WHY = table("structure")(
     "structure.symmetric_argument",
@@ -39,16 +42,24 @@ def _by_form(value: Expr) -> bool:
 
 
 def eigen_form(outcome: Outcome, lhs: Expr | None = None) -> Outcome:
-    """``outcome`` ended by the Daleckii–Krein step when its value has such an L_f or K_f
-    (``outcome`` itself otherwise); ``lhs`` names the step's left side (the last step's by
-    default). A method's own numerator-layout narration gets the same step."""
-    value = daleckii_krein(outcome.value)
+    """``outcome`` ended by the steps L_f(X, g(X)) = f′(X) g(X) and the Daleckii–Krein form
+    when its value has such an L_f or K_f (``outcome`` itself otherwise); ``lhs`` names the
+    steps' left side (the last step's by default). A method's own numerator-layout narration
+    gets the same steps."""
     told = outcome.numerator
     numerator = (lambda: eigen_form(told())) if told is not None else None
-    if value == outcome.value or not outcome.steps:
-        return replace(outcome, numerator=numerator) if told is not None else outcome
+    if not outcome.steps:
+        return outcome
     last = outcome.steps[-1]
-    rules = (WHY, RULE) if _by_form(outcome.value) else (RULE,)
-    steps = Derivation(outcome.steps)
-    steps.append(Step(lhs or last.lhs, value, rules, "=", False, None, (), last.claim))
-    return replace(outcome, value=value, steps=steps, numerator=numerator)
+    steps, value = Derivation(outcome.steps), outcome.value
+    simple = commuting(value)
+    if simple != value:
+        simple = tidy(simple)
+        steps.append(Step(lhs or last.lhs, simple, (COMMUTING,), "=", False, None, (), last.claim))
+    eigen = daleckii_krein(simple)
+    if eigen != simple:
+        rules = (WHY, RULE) if _by_form(simple) else (RULE,)
+        steps.append(Step(lhs or last.lhs, eigen, rules, "=", False, None, (), last.claim))
+    if eigen == value:
+        return replace(outcome, numerator=numerator) if told is not None else outcome
+    return replace(outcome, value=eigen, steps=steps, numerator=numerator)
