@@ -127,3 +127,24 @@ def test_near_a_tie_every_target_matches_finite_differences(target, expr, wrt, v
         up, down = (r.function_value({**values, wrt: value + s * h * e}) for s in (1, -1))
         slope = (np.asarray(up) - np.asarray(down)).item() / (2 * h)
         assert np.isclose(np.sum(got * e), slope, rtol=1e-6, atol=1e-8)
+
+
+@pytest.mark.skipif("jax" not in INSTALLED, reason="JAX is not installed")
+def test_jax_in_float32_sees_a_tie_that_rounding_has_split():
+    """In float32 (JAX's default) rounding alone splits a repeated eigenvalue by ~1e-7 of the
+    largest; the test allows 100 eps of the working precision there (float64: TIE decides)."""
+    import jax
+
+    r, eager, _ = _function("lambda_max(S)", "S", "jax", jit=False)
+    q, _ = np.linalg.qr(np.random.default_rng(0).normal(size=(4, 4)))
+    tie = q @ np.diag([1.0, 3.0, 3.0, 2.0]) @ q.T
+    apart = q @ np.diag([1.0, 3.0, 2.9, 2.0]) @ q.T
+    old = jax.config.read("jax_enable_x64")
+    jax.config.update("jax_enable_x64", False)
+    try:
+        at = lambda s: arguments(r, {**VALUES, "S": s})
+        assert np.isnan(as_numpy(jax.jit(eager)(*at(tie)))).all()
+        got = as_numpy(jax.jit(eager)(*at(apart)))
+    finally:
+        jax.config.update("jax_enable_x64", old)
+    np.testing.assert_allclose(got, r.evaluate({**VALUES, "S": apart}), atol=1e-5)

@@ -47,15 +47,18 @@ _SPECTRAL_FACTOR = (
     "    # the factor is not determined, _spectral_tie raises (see there)\n"
     "    def signed(v):\n"
     "        return v * MOD.sign(v[MOD.argmax(MOD.abs(v))])\n"
+    "    eps = MOD.finfo(x.dtype).eps  # the precision the tie test allows for\n"
     "    if kind in ('v_max', 'v_min'):\n"
     "        lam, vecs = MOD.linalg.eigh((x + x.T) / 2)\n"
     "        v = vecs[:, -1 if kind == 'v_max' else 0]\n"
-    "        return TIE(kind, lam, lambda: signed(v).reshape(-1, 1))\n"
+    "        return TIE(kind, lam, eps, lambda: signed(v).reshape(-1, 1))\n"
     "    u, s, vt = MOD.linalg.svd(x, full_matrices=False)\n"
     "    if kind in ('polar', 'polar_t'):\n"
-    "        return TIE(kind, s, lambda: u @ vt if kind == 'polar' else (u @ vt).T)\n"
+    "        polar = u @ vt\n"
+    "        return TIE(kind, s, eps, lambda: polar if kind == 'polar' else polar.T)\n"
     "    v = signed(vt[0])\n"
-    "    return TIE(kind, s, lambda: (x @ v / s[0] if kind == 'u1' else v).reshape(-1, 1))\n"
+    "    top = (lambda: x @ v / s[0]) if kind == 'u1' else (lambda: v)\n"
+    "    return TIE(kind, s, eps, lambda: top().reshape(-1, 1))\n"
 )
 
 
@@ -63,23 +66,24 @@ _TIE_RAISE = (
     "class NotDifferentiableError(ValueError):\n"
     '    """No derivative at this point (matdiff raises its NotDifferentiableError there)."""\n'
     "\n\n"
-    "def _spectral_tie(kind, spectrum, factor):\n"
+    "def _spectral_tie(kind, spectrum, eps, factor):\n"
     "    # factor() where the spectral factor `kind` is determined; at a tie (the same test\n"
-    "    # and tolerance as matdiff's evaluate) the derivative does not exist\n"
+    "    # and tolerance as matdiff's evaluate, in float64) the derivative does not exist\n"
     "    gap, scale = _spectral_gap(kind, spectrum)\n"
-    "    if _is_tie(gap, scale):\n"
+    "    if _is_tie(gap, scale, eps):\n"
     "        raise NotDifferentiableError(_TIE_MESSAGES[kind].format(gap=f'{float(gap):.2g}'))\n"
     "    return factor()\n"
 )
 _TIE_TRACED = (
-    "def _spectral_tie_jax(kind, spectrum, factor):\n"
+    "def _spectral_tie_jax(kind, spectrum, eps, factor):\n"
     "    # raises as _spectral_tie where the values are concrete; under jax.jit they are traced\n"
     "    # and Python cannot raise on them: there the factor is NaN at a tie (every entry, so\n"
     "    # the derivative is NaN), decided by the same test\n"
     "    try:\n"
-    "        return _spectral_tie(kind, spectrum, factor)\n"
+    "        return _spectral_tie(kind, spectrum, eps, factor)\n"
     "    except jax.errors.ConcretizationTypeError:\n"
-    "        return jnp.where(_is_tie(*_spectral_gap(kind, spectrum)), jnp.nan, factor())\n"
+    "        tie = _is_tie(*_spectral_gap(kind, spectrum), eps)\n"
+    "        return jnp.where(tie, jnp.nan, factor())\n"
 )
 
 

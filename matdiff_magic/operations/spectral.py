@@ -132,8 +132,10 @@ def _spectral_gap(kind, spectrum):
     return (spectrum[0] - spectrum[1] if spectrum.shape[0] > 1 else spectrum[0]), spectrum[0]
 
 
-def _is_tie(gap, scale):
-    return gap <= TIE * scale
+def _is_tie(gap, scale, eps):
+    # relative to the largest: TIE in float64 (eps ~ 2e-16); in a lower precision (float32,
+    # eps ~ 1e-7) rounding alone splits a repeated eigenvalue by more, so 100 eps there
+    return gap <= max(TIE, 100 * eps) * scale
 
 
 def _tie_message(kind: str, gap: object) -> Msg:
@@ -156,7 +158,7 @@ def _differentiable(kind: str, x: np.ndarray) -> None:
     extreme eigenvalue, a repeated (or zero) largest singular value, a rank-deficient X under
     the nuclear norm (repeated positive singular values leave U Vᵀ determined)."""
     gap, scale = _spectral_gap(kind, _spectrum(kind, x))
-    if _is_tie(gap, scale):
+    if _is_tie(gap, scale, float(np.finfo(float).eps)):
         raise NotDifferentiableError(_tie_message(kind, f"{gap:.2g}"))
 
 
