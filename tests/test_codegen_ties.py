@@ -148,3 +148,16 @@ def test_jax_in_float32_sees_a_tie_that_rounding_has_split():
     finally:
         jax.config.update("jax_enable_x64", old)
     np.testing.assert_allclose(got, r.evaluate({**VALUES, "S": apart}), atol=1e-5)
+
+
+@pytest.mark.parametrize(("expr", "wrt", "value"), TIES[:5], ids=_ids(TIES[:5]))
+def test_numpy_code_as_derived_raises_at_a_tie_too(expr, wrt, value):
+    r = md.derive(D + expr, wrt)
+    namespace: dict[str, object] = {}
+    exec(compile(r.numpy_code(), "<matdiff numpy_code>", "exec"), namespace)  # the test runs it
+    values = {**VALUES, wrt: value}
+    with pytest.raises(namespace["NotDifferentiableError"], match="no derivative"):
+        namespace["derivative"](*arguments(r, values))
+    values = {**VALUES, wrt: {e: v for e, _, v in NEAR}[expr]}  # just off the tie
+    got = namespace["derivative"](*arguments(r, values))
+    np.testing.assert_allclose(got, r.evaluate(values), atol=1e-12)
