@@ -7,6 +7,7 @@ argument that is not a declared variable is cited as symmetric by its form."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import replace
 
 from matdiff_magic.derivation import Derivation, Step
@@ -46,10 +47,12 @@ def eigen_form(outcome: Outcome, lhs: Expr | None = None) -> Outcome:
     when its value has such an L_f or K_f (``outcome`` itself otherwise); ``lhs`` names the
     steps' left side (the last step's by default). A method's own numerator-layout narration
     gets the same steps."""
-    told = outcome.numerator
-    numerator = (lambda: eigen_form(told())) if told is not None else None
-    if not outcome.steps:
+    if not outcome.steps or not any(
+        isinstance(n, Frechet | FrechetKron) for n in outcome.value.walk()
+    ):
         return outcome
+    told = outcome.numerator  # made when first asked for, once (as the method's own)
+    numerator = functools.cache(lambda: eigen_form(told())) if told is not None else None
     last = outcome.steps[-1]
     steps, value = Derivation(outcome.steps), outcome.value
     simple = commuting(value)
