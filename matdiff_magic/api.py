@@ -24,6 +24,7 @@ from matdiff_magic.methods.common import Context, Outcome, kinds
 from matdiff_magic.name_forms import GREEK, read_back
 from matdiff_magic.result import Result
 from matdiff_magic.result_names import check_names
+from matdiff_magic.structured_eigen import eigen_form
 from matdiff_magic.tree.named import repetition, written_size
 from matdiff_magic.tree.nodes_leaves import DISCRETE_FACTS
 from matdiff_magic.tree.rewrite import remembering
@@ -106,8 +107,8 @@ def derive_outcome(
     if ctx.wrt.fact:
         return _by_fact_variable(problem, ctx, method, order)
     var = structured.structured_variable(problem, ctx.wrt.name)
-    if var is None or order != 1:
-        return run(ctx, method, order)
+    if var is None or order != 1:  # L_f(X, E) of a symmetric X: the Daleckii–Krein form
+        return eigen_form(run(ctx, method, order)) if order == 1 else run(ctx, method, order)
     ctx = context(structured.as_written(problem, ctx.wrt.name), ctx.wrt.name)
     return structured.apply(run(ctx, method, order), var, symmetric)
 

@@ -266,7 +266,10 @@ class Result:
         derivative), computing what they share once. Written for speed (see
         ``matdiff_magic.codegen``), where :meth:`numpy_code` shows the derivative as derived.
         NumPy and torch compute in float64; JAX in its default precision (float32 unless
-        ``jax_enable_x64`` is set)."""
+        ``jax_enable_x64`` is set). Where a spectral derivative does not exist (a repeated
+        extreme eigenvalue or top singular value, a rank-deficient X under the nuclear norm)
+        the function raises its own ``NotDifferentiableError`` (a ValueError) by the test
+        :meth:`evaluate` uses; JAX code under ``jax.jit`` cannot raise and returns NaN there."""
         from matdiff_magic.codegen import generate
 
         variables = dict(self.problem.variables)

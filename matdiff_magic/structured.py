@@ -33,10 +33,9 @@ from matdiff_magic.language.problem import Problem, parse_problem
 from matdiff_magic.messages import format_message
 from matdiff_magic.methods.common import Outcome
 from matdiff_magic.name_forms import latex_name, text_name
-from matdiff_magic.operations.daleckii_krein import RULE as DALECKII_KREIN
-from matdiff_magic.operations.daleckii_krein import daleckii_krein
 from matdiff_magic.rules import conclusions as C
 from matdiff_magic.rules.rule import table
+from matdiff_magic.structured_eigen import eigen_form
 from matdiff_magic.tree import build as B
 from matdiff_magic.tree import nodes as N
 from matdiff_magic.tree.base import Expr
@@ -245,16 +244,11 @@ def apply(outcome: Outcome, var: N.Var, convention: str) -> Outcome:
     steps.append(Step(lhs, raw, (RULES[key],), "=", True, "structure", params, claim))
     if final != raw:
         steps.append(Step(lhs, final, (C.SIMPLIFY,), "=", False, None, (), claim))
-    # L_f(X, E) of a symmetric X in its eigendecomposition's form, computed by eigh
-    eigen_form = daleckii_krein(final)
-    if eigen_form != final:
-        steps.append(Step(lhs, eigen_form, (DALECKII_KREIN,), "=", False, None, (), claim))
-        final = eigen_form
     # the result is about the declared variable (its values are symmetric, spd or diagonal;
     # plots move it along its own directions); the steps' claims name it the same way
     told = getattr(outcome, "numerator", None)  # a method's own numerator-layout narration
     numerator = (lambda: apply(told(), var, convention)) if told is not None else None
-    return replace(
-        outcome, value=final, steps=steps, structure=which, wrt=var, numerator=numerator
-    )
+    done = replace(outcome, value=final, steps=steps, structure=which, wrt=var, numerator=None)
+    # L_f(X, E) of a symmetric X in its eigendecomposition's form, computed by eigh
+    return replace(eigen_form(done, lhs), numerator=numerator)
 

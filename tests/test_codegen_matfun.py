@@ -34,7 +34,10 @@ EVERY_TARGET = [  # (expression, wrt): code in NumPy, torch and JAX
     ("P: spd(n)\ntr(logm(P) logm(P))", "P"),  # logm(P) itself in the result
     ("P: spd(n)\nsqrtm(P)", "P"),  # (U ⊗ U) diag(vec F) (U ⊗ U)ᵀ
     ("S: symmetric(n); A: matrix(n, n)\ntr(A expm(S))", "S"),
-    ("X: matrix(n, n); A: matrix(n, n)\ntr(A logm(X' X + I))", "X"),  # L_log at XᵀX + I
+    # symmetric by its form: the Daleckii–Krein form (eigh), not L_f
+    ("X: matrix(n, n); A: matrix(n, n)\ntr(A logm(X' X + I))", "X"),
+    ("A: matrix(n, n); B: matrix(n, n)\ntr(B expm(A + A'))", "A"),
+    ("X: matrix(n, n); S: spd(n); B: matrix(n, n)\ntr(B sqrtm(S + X X'))", "X"),
 ]
 NUMPY_ONLY = [  # (expression, wrt, the function torch and JAX lack at a general X)
     ("X: matrix(n, n); A: matrix(n, n)\ntr(A logm(X))", "X", "logm"),

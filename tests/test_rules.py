@@ -141,6 +141,8 @@ EXAMPLES = {
     "simplify.diagonal_names": ("tr(B' diag(x) B)", "x", "chain"),
     "simplify.number_out": ("norm(tanh(S x) - a)^2", "S", "definition"),
     "matfun.daleckii_krein": ("P: spd(n)\ntr(B B' logm(P))", "P", "differential"),
+    "structure.symmetric_argument": ("tr(S logm(X' X + I))", "X", "differential"),
+    "matfun.commuting_direction": ("tr(logm(S) logm(S))", "S", "differential"),
     # cited by the fact it used (simplify.fact.onehot:y), the row names the rewrite
     "simplify.declared_facts": ("y: onehot(k); W: matrix(k, n)\n-y' log(softmax(W x))", "W",
                                 "differential"),

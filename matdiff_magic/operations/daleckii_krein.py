@@ -192,37 +192,52 @@ RULE = table("structure")(
 )
 
 
-def _as_frechet(t: Expr) -> tuple[tuple, Expr] | None:
-    """(its f, X, p; E) for a term c L_f(X, E) or c L_f(X, E)ᵀ of a symmetric X."""
+def _frechet_factor(t: Expr) -> tuple[Frechet, bool] | None:
+    """(L, transposed) for a factor L_f(X, E) or L_f(X, E)ᵀ of a symmetric X."""
+    transposed = isinstance(t, N.Transpose)
+    t = t.arg if transposed else t
+    return (t, transposed) if isinstance(t, Frechet) and symmetric(t.x) else None
+
+
+def _as_frechet(t: Expr) -> tuple[tuple, tuple, Expr] | None:
+    """For a term c P L_f(X, E)(ᵀ) Q of a symmetric X (P, Q products, maybe empty): its key (f,
+    X, p and P, Q by their keys), (P, Q) and c E(ᵀ)."""
     scale: tuple = (sympy.Integer(1), ())
     if isinstance(t, N.Mul) and t.body is not None:
         scale, t = (t.coeff, t.scalars), t.body
-    transposed = isinstance(t, N.Transpose)
-    t = t.arg if transposed else t
-    if not isinstance(t, Frechet) or not symmetric(t.x):
+    factors = t.factors if isinstance(t, N.MatMul) else (t,)
+    at = next((k for k, f in enumerate(factors) if _frechet_factor(f)), None)
+    if at is None:
         return None
-    e = B.transpose(t.e) if transposed else t.e
-    return (t.func, t.x, t.p), B.make_mul(scale[0], scale[1], e)
+    node, transposed = _frechet_factor(factors[at])
+    left, right = factors[:at], factors[at + 1 :]
+    e = B.transpose(node.e) if transposed else node.e
+    key = (node.func, node.x, node.p, tuple(ckey(f) for f in left), tuple(ckey(f) for f in right))
+    return key, (left, right), B.make_mul(scale[0], scale[1], e)
 
 
 def _gathered(e: Expr) -> Expr:
-    """Σ c_k L_f(X, E_k)(ᵀ) -> L_f(X, Σ c_k E_k(ᵀ)) for a symmetric X (L_f is linear in E)."""
+    """Σ c_k P L_f(X, E_k)(ᵀ) Q -> P L_f(X, Σ c_k E_k(ᵀ)) Q for a symmetric X (L_f is linear in
+    E, and L_f(X, E)ᵀ = L_f(X, Eᵀ))."""
 
     def post(out: Expr) -> Expr:
-        if not isinstance(out, N.Add | N.Mul | N.Transpose):
+        if not isinstance(out, N.Add | N.Mul | N.Transpose | N.MatMul):
             return out
         terms = out.terms if isinstance(out, N.Add) else (out,)
-        groups: dict[tuple, list[Expr]] = {}
+        groups: dict[tuple, tuple[tuple, list[Expr]]] = {}
         rest: list[Expr] = []
         for t in terms:
             found = _as_frechet(t)
             if found is None:
                 rest.append(t)
             else:
-                groups.setdefault(found[0], []).append(found[1])
+                groups.setdefault(found[0], (found[1], []))[1].append(found[2])
         if not groups:
             return out
-        merged = [Frechet(f, x, B.add(*es), p) for (f, x, p), es in groups.items()]
+        merged = [
+            B.matmul(*left, Frechet(f, x, B.add(*es), p), *right)
+            for (f, x, p, _, _), ((left, right), es) in groups.items()
+        ]
         return B.add(*rest, *merged)
 
     return transform(e, post=post)

@@ -1,8 +1,8 @@
-"""Source text of the helpers that generated PyTorch and JAX code calls for the matrix and
-spectral functions (the NumPy ones are in ``matrix_function_numeric.CODE`` and
-``spectral``). One template per helper, written once for both targets: ``MOD`` is the target's
-module (``torch`` or ``jnp``); the code avoids Python branches on array values so that
-``jax.jit`` traces it.
+"""Source text of the helpers that generated PyTorch and JAX code calls for the matrix
+functions (the NumPy ones are in ``matrix_function_numeric.CODE``), and that all three targets
+call for the spectral functions (the tie test they call is ``spectral``'s). One template per
+helper, written once for every target: ``MOD`` is the target's module (``np``, ``torch`` or
+``jnp``); the code avoids Python branches on array values so that ``jax.jit`` traces it.
 
 What the targets have: ``torch.linalg.matrix_exp`` and ``jax.scipy.linalg.expm`` for e^X; eigh
 and the SVD for the spectral functions. Neither has a logm or fractional power of a general
@@ -42,23 +42,64 @@ _SPECTRAL = (
 )
 _SPECTRAL_FACTOR = (
     "def _spectral_factor_T(kind, x):\n"
-    "    # as the NumPy helper: signs fixed by the largest entry of v (v vᵀ does not need it)\n"
+    "    # v of λ_max/λ_min (of (x + xᵀ)/2), u₁, v₁ of σ_max, U Vᵀ of the thin SVD; signs fixed\n"
+    "    # by the largest entry of v (v vᵀ and u₁ v₁ᵀ do not depend on them); at a tie, where\n"
+    "    # the factor is not determined, _spectral_tie raises (see there)\n"
     "    def signed(v):\n"
     "        return v * MOD.sign(v[MOD.argmax(MOD.abs(v))])\n"
+    "    eps = MOD.finfo(x.dtype).eps  # the precision the tie test allows for\n"
     "    if kind in ('v_max', 'v_min'):\n"
-    "        vecs = MOD.linalg.eigh((x + x.T) / 2)[1]\n"
-    "        return signed(vecs[:, -1 if kind == 'v_max' else 0]).reshape(-1, 1)\n"
+    "        lam, vecs = MOD.linalg.eigh((x + x.T) / 2)\n"
+    "        v = vecs[:, -1 if kind == 'v_max' else 0]\n"
+    "        return TIE(kind, lam, eps, lambda: signed(v).reshape(-1, 1))\n"
     "    u, s, vt = MOD.linalg.svd(x, full_matrices=False)\n"
     "    if kind in ('polar', 'polar_t'):\n"
-    "        return u @ vt if kind == 'polar' else (u @ vt).T\n"
+    "        polar = u @ vt\n"
+    "        return TIE(kind, s, eps, lambda: polar if kind == 'polar' else polar.T)\n"
     "    v = signed(vt[0])\n"
-    "    return (x @ v / s[0] if kind == 'u1' else v).reshape(-1, 1)\n"
+    "    top = (lambda: x @ v / s[0]) if kind == 'u1' else (lambda: v)\n"
+    "    return TIE(kind, s, eps, lambda: top().reshape(-1, 1))\n"
 )
 
 
+_TIE_RAISE = (
+    "class NotDifferentiableError(ValueError):\n"
+    '    """No derivative at this point (matdiff raises its NotDifferentiableError there)."""\n'
+    "\n\n"
+    "def _spectral_tie(kind, spectrum, eps, factor):\n"
+    "    # factor() where the spectral factor `kind` is determined; at a tie (the same test\n"
+    "    # and tolerance as matdiff's evaluate, in float64) the derivative does not exist\n"
+    "    gap, scale = _spectral_gap(kind, spectrum)\n"
+    "    if _is_tie(gap, scale, eps):\n"
+    "        raise NotDifferentiableError(_TIE_MESSAGES[kind].format(gap=f'{float(gap):.2g}'))\n"
+    "    return factor()\n"
+)
+_TIE_TRACED = (
+    "def _spectral_tie_jax(kind, spectrum, eps, factor):\n"
+    "    # raises as _spectral_tie where the values are concrete; under jax.jit they are traced\n"
+    "    # and Python cannot raise on them: there the factor is NaN at a tie (every entry, so\n"
+    "    # the derivative is NaN), decided by the same test\n"
+    "    try:\n"
+    "        return _spectral_tie(kind, spectrum, eps, factor)\n"
+    "    except jax.errors.ConcretizationTypeError:\n"
+    "        tie = _is_tie(*_spectral_gap(kind, spectrum), eps)\n"
+    "        return jnp.where(tie, jnp.nan, factor())\n"
+)
+
+
+def tie_code(test: str, tie: float, messages: dict[str, str]) -> dict[str, str]:
+    """The helpers that check for a tie: the test (``spectral``'s source, verbatim, with its
+    tolerance ``tie`` and English ``messages``) and the check that raises (NumPy, torch, JAX
+    outside jit) or gives NaN (JAX under jit, where Python cannot raise on traced values)."""
+    table = "".join(f"    {k!r}: {v!r},\n" for k, v in messages.items())
+    raising = f"TIE = {tie!r}\n_TIE_MESSAGES = {{\n{table}}}\n\n\n{test}\n\n{_TIE_RAISE}"
+    return {"_spectral_tie": raising, "_spectral_tie_jax": _TIE_TRACED}
+
+
 def _fill(template: str, target: str) -> str:
-    text = template.replace("_T(", f"_{target}(").replace("EXPM", EXPM[target])
-    return text.replace("CAT", CAT[target]).replace("MOD", MODULE[target])
+    text = template.replace("_T(", "(" if target == "numpy" else f"_{target}(")
+    text = text.replace("EXPM", EXPM.get(target, "")).replace("CAT", CAT.get(target, ""))
+    return text.replace("MOD", MODULE[target]).replace("TIE", name("_spectral_tie", target))
 
 
 def name(helper: str, target: str) -> str:
@@ -68,11 +109,12 @@ def name(helper: str, target: str) -> str:
 
 CODE = {
     name(helper, target): _fill(template, target)
-    for helper, template in (
-        ("_frechet_expm", _FRECHET_EXPM),
-        ("_kron_form", _KRON_FORM),
-        ("_spectral", _SPECTRAL),
-        ("_spectral_factor", _SPECTRAL_FACTOR),
-    )
+    for helper, template in (("_frechet_expm", _FRECHET_EXPM), ("_kron_form", _KRON_FORM))
     for target in ("torch", "jax")
+}
+# the spectral functions' helpers, in every target (NumPy's too): ``spectral`` registers them
+SPECTRAL_CODE = {
+    name(helper, target): _fill(template, target)
+    for helper, template in (("_spectral", _SPECTRAL), ("_spectral_factor", _SPECTRAL_FACTOR))
+    for target in MODULE
 }

@@ -10,6 +10,8 @@ points keep a gap (``check.EDGES``)."""
 
 from __future__ import annotations
 
+import inspect
+
 import numpy as np
 
 from matdiff_magic import dims
@@ -111,35 +113,61 @@ def _spectral_value(func: str, x: np.ndarray) -> float:
 # A gap below this (relative to the largest eigenvalue or singular value) is a tie: there the
 # derivative does not exist, and an eigenvector computed anyway would be an arbitrary one.
 TIE = 1e-8
+EIGEN_FACTORS = ("v_max", "v_min")  # of eigenvalues (ascending); the others of singular values
 
 
-def _tie(gap: float, scale: float) -> bool:
-    return gap <= TIE * scale
+# The tie test, one definition: ``evaluate`` calls these two, and the generated helpers carry
+# their source verbatim (``TIE_CODE``). Indexing, abs, max and arithmetic only, so that NumPy,
+# torch and JAX arrays (traced ones too) all run them.
+def _spectral_gap(kind, spectrum):
+    # (gap, scale) for the factor `kind`: the eigenvalues of (x + xᵀ)/2 ascending for v_max and
+    # v_min (the gap to the next), the singular values descending for u₁, v₁ (σ₁ − σ₂, or σ₁
+    # alone) and U Vᵀ (the smallest: full rank)
+    if kind in ("v_max", "v_min"):
+        if spectrum.shape[0] < 2:
+            return 1.0, 0.0
+        gap = spectrum[-1] - spectrum[-2] if kind == "v_max" else spectrum[1] - spectrum[0]
+        return gap, abs(spectrum).max()
+    if kind in ("polar", "polar_t"):
+        return spectrum[-1], spectrum[0]
+    return (spectrum[0] - spectrum[1] if spectrum.shape[0] > 1 else spectrum[0]), spectrum[0]
+
+
+def _is_tie(gap, scale, eps):
+    # relative to the largest: TIE in float64 (eps ~ 2e-16); in a lower precision (float32,
+    # eps ~ 1e-7) rounding alone splits a repeated eigenvalue by more, so 100 eps there
+    return gap <= max(TIE, 100 * eps) * scale
+
+
+def _tie_message(kind: str, gap: object) -> Msg:
+    if kind in EIGEN_FACTORS:
+        func = "lambda_max" if kind == "v_max" else "lambda_min"
+        return Msg("eval.repeated_eigenvalue", func=func, gap=gap)
+    if kind in ("polar", "polar_t"):
+        return Msg("eval.rank_deficient", smallest=gap)
+    return Msg("eval.repeated_singular_value", gap=gap)
+
+
+def _spectrum(kind: str, x: np.ndarray) -> np.ndarray:
+    if kind in EIGEN_FACTORS:
+        return np.linalg.eigvalsh(_sym(x))
+    return np.linalg.svd(x, compute_uv=False)
 
 
 def _differentiable(kind: str, x: np.ndarray) -> None:
     """Raise NotDifferentiableError where the gradient's factor is not determined: a repeated
     extreme eigenvalue, a repeated (or zero) largest singular value, a rank-deficient X under
     the nuclear norm (repeated positive singular values leave U Vᵀ determined)."""
-    if kind in ("v_max", "v_min"):
-        lam = np.linalg.eigvalsh(_sym(x))
-        if len(lam) < 2:
-            return
-        gap = lam[-1] - lam[-2] if kind == "v_max" else lam[1] - lam[0]
-        if _tie(gap, float(np.max(np.abs(lam)))):
-            func = "lambda_max" if kind == "v_max" else "lambda_min"
-            raise NotDifferentiableError(
-                Msg("eval.repeated_eigenvalue", func=func, gap=f"{gap:.2g}")
-            )
-        return
-    s = np.linalg.svd(x, compute_uv=False)
-    if kind in ("polar", "polar_t"):
-        if _tie(float(s[-1]), float(s[0])):
-            raise NotDifferentiableError(Msg("eval.rank_deficient", smallest=f"{s[-1]:.2g}"))
-        return
-    gap = float(s[0] - s[1]) if len(s) > 1 else float(s[0])
-    if _tie(gap, float(s[0])):
-        raise NotDifferentiableError(Msg("eval.repeated_singular_value", gap=f"{gap:.2g}"))
+    gap, scale = _spectral_gap(kind, _spectrum(kind, x))
+    if _is_tie(gap, scale, float(np.finfo(float).eps)):
+        raise NotDifferentiableError(_tie_message(kind, f"{gap:.2g}"))
+
+
+def _tie_code() -> dict[str, str]:
+    """The generated helpers that check for a tie: the test's own source, verbatim."""
+    messages = {k: _tie_message(k, "{gap}").render("en") for k in FACTORS}
+    test = "\n\n".join(inspect.getsource(f) for f in (_spectral_gap, _is_tie))
+    return T.tie_code(test, TIE, messages)
 
 
 def _factor(kind: str, x: np.ndarray) -> np.ndarray:
@@ -208,39 +236,15 @@ def _print_factor(printer, e) -> str:
     return name + (r"\left(" + inner + r"\right)" if latex else "(" + inner + ")")
 
 
-FACTOR_CODE = (
-    "def _spectral_factor(kind, x):\n"
-    "    # v of λ_max/λ_min (of (x + xᵀ)/2), u₁, v₁ of σ_max, U Vᵀ of the thin SVD;\n"
-    "    # signs fixed (largest entry of v positive): v vᵀ and u₁ v₁ᵀ do not depend on them\n"
-    "    def signed(v):\n"
-    "        return v if v[np.argmax(np.abs(v))] >= 0 else -v\n"
-    "    if kind in ('v_max', 'v_min'):\n"
-    "        vecs = np.linalg.eigh((x + x.T) / 2)[1]\n"
-    "        return signed(vecs[:, -1 if kind == 'v_max' else 0]).reshape(-1, 1)\n"
-    "    u, s, vt = np.linalg.svd(x, full_matrices=False)\n"
-    "    if kind in ('polar', 'polar_t'):\n"
-    "        return u @ vt if kind == 'polar' else (u @ vt).T\n"
-    "    v = signed(vt[0])\n"
-    "    return (x @ v / s[0] if kind == 'u1' else v).reshape(-1, 1)\n"
-)
-VALUE_CODE = (
-    "def _spectral(func, x):\n"
-    "    if func in ('lambda_max', 'lambda_min'):\n"
-    "        lam = np.linalg.eigvalsh((x + x.T) / 2)\n"
-    "        return lam[-1] if func == 'lambda_max' else lam[0]\n"
-    "    s = np.linalg.svd(x, compute_uv=False)\n"
-    "    return s[0] if func == 'sigma_max' else s.sum()\n"
-)
-
-
 def _coder(helper: str, field: str) -> dict:
-    """Per target: the call of its helper (NumPy's here, torch's and JAX's in
-    ``matrix_function_targets``)."""
+    """Per target: the call of its helper (the templates in ``matrix_function_targets``)."""
 
     def make(target: str):
         def code(p, e):
             name = T.name(helper, target)
             p.helpers.add(name)
+            if helper == "_spectral_factor":  # checks for a tie (``_tie_code``)
+                p.helpers.update({"_spectral_tie", T.name("_spectral_tie", target)})
             return p.call(name, repr(getattr(e, field)), e.arg)
 
         return code
@@ -255,7 +259,7 @@ define(
     text=_print_value,
     ascii=lambda p, e: _print_value(p, e, ascii_only=True),
     code=_coder("_spectral", "func"),
-    helpers={"_spectral": VALUE_CODE},
+    helpers=T.SPECTRAL_CODE,
     no_entry=Msg("op.spectral"),
     edge=_edge,
 )
@@ -265,7 +269,7 @@ define(
     latex=_print_factor,
     text=_print_factor,
     code=_coder("_spectral_factor", "kind"),
-    helpers={"_spectral_factor": FACTOR_CODE},
+    helpers=_tie_code(),
     no_entry=Msg("op.spectral_factor"),
     precedence=lambda e: P.MUL if e.kind.startswith("polar") else P.ATOM,
     text_precedence=lambda e: P.POW if e.kind == "polar_t" else P.ATOM,
