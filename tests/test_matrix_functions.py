@@ -11,7 +11,7 @@ import scipy.linalg as sl
 from helpers import assert_derivative
 
 import matdiff_magic as md
-from matdiff_magic.check import well_posed
+from matdiff_magic.domain_edges import well_posed
 from matdiff_magic.errors import EvaluationError, MatDiffError
 from matdiff_magic.language.problem import parse_problem
 from matdiff_magic.numeric import bind
@@ -124,7 +124,7 @@ def test_powers_parse_to_the_principal_functions():
 
 def test_logm_keeps_clear_of_the_negative_real_axis():
     """No real principal logarithm with an eigenvalue on (-∞, 0]: an error, never a number;
-    random points keep clear of the axis (check.EDGES)."""
+    random points keep clear of the axis (domain_edges.EDGES)."""
     problem = parse_problem(D + "tr(logm(X))")
     r = md.derive(D + "tr(logm(X))", "X")
     with pytest.raises(EvaluationError, match="negative real axis"):
@@ -247,7 +247,7 @@ def test_no_derivative_at_a_repeated_eigenvalue_or_singular_value(expr, wrt, val
     with pytest.raises(md.NotDifferentiableError):
         r.verify(values)
     assert np.isfinite(r.function_value(values)).all()
-    problem = parse_problem(D + expr)  # random points keep away from ties (check.EDGES)
+    problem = parse_problem(D + expr)  # random points keep away from ties (domain_edges.EDGES)
     assert not well_posed(problem.expr, bind(problem.variables, values))
 
 

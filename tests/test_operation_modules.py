@@ -274,7 +274,7 @@ NEARLY_SINGULAR = np.array([[1.0, 2, 3], [2, 4, 6 + 1e-9], [0, 1, 1]])
 def test_random_points_keep_clear_of_an_operations_edge(expr, edge):
     """The edge each operation declares (a singular matrix, a zero norm) is a point random
     checks refuse; a point away from it is accepted."""
-    from matdiff_magic.check import well_posed
+    from matdiff_magic.domain_edges import well_posed
 
     f = parse_problem(DECLARED + expr).expr
     env = _env()

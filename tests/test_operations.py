@@ -17,8 +17,9 @@ import sympy
 from test_mathjax import MATHJAX, commands
 
 import matdiff_magic as md
-from matdiff_magic.check import check_result, random_values, well_posed
+from matdiff_magic.check import check_result, random_values
 from matdiff_magic.dims import ONE, symbol
+from matdiff_magic.domain_edges import well_posed
 from matdiff_magic.language.functions import FUNCTIONS
 from matdiff_magic.language.problem import parse_problem
 from matdiff_magic.numeric import Env, Evaluator

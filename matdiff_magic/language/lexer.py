@@ -18,6 +18,7 @@ from matdiff_magic.language.lex_sized import (
     sized_constant,
     sized_unvec,
 )
+from matdiff_magic.language.spellings import COMMANDS, operators_from
 from matdiff_magic.messages import Msg
 
 MAX_SOURCE_LENGTH = 20_000
@@ -55,76 +56,6 @@ class Token:
             return Msg("found.end_of_line")
         return Msg("found.token", token=self.value)
 
-
-# Longest spellings first. Each maps to the canonical operator the parser knows.
-_OPERATORS: list[tuple[str, str]] = [
-    ("⁻ᵀ", "⁻ᵀ"),
-    ("⁻¹", "⁻¹"),
-    (".^", ".^"),
-    (".*", ".*"),
-    ("./", "./"),
-    ("||", "||"),
-    ("**", "^"),  # Python's power, for users who type it
-    ("'", "'"),
-    ("’", "'"),
-    ("ᵀ", "ᵀ"),
-    ("⊤", "⊤"),
-    ("²", "²"),
-    ("³", "³"),
-    ("^", "^"),
-    ("*", "*"),
-    ("@", "@"),
-    ("/", "/"),
-    ("+", "+"),
-    ("-", "-"),
-    ("−", "-"),
-    ("·", "*"),
-    ("⋅", "*"),
-    ("×", "×"),
-    ("∘", ".*"),
-    ("⊙", ".*"),
-    ("⊘", "./"),
-    ("⊗", "⊗"),
-    ("∗", "∗"),  # U+2217, the Khatri–Rao product (ASCII * stays the matrix product)
-    ("(", "("),
-    (")", ")"),
-    ("{", "{"),
-    ("}", "}"),
-    ("[", "["),
-    ("]", "]"),
-    (",", ","),
-    (";", ";"),
-    (":", ":"),
-    ("=", "="),
-    ("∈", "∈"),
-    ("|", "|"),
-    ("‖", "‖"),
-]
-
-_COMMANDS = {
-    "top": ("OP", "⊤"),
-    "intercal": ("OP", "⊤"),
-    "otimes": ("OP", "⊗"),
-    "ast": ("OP", "∗"),
-    "odot": ("OP", ".*"),
-    "circ": ("OP", ".*"),
-    "oslash": ("OP", "./"),
-    "cdot": ("OP", "*"),
-    "times": ("OP", "×"),
-    "in": ("OP", "∈"),
-    "|": ("OP", "‖"),
-    "lVert": ("OP", "‖"),
-    "rVert": ("OP", "‖"),
-    "Vert": ("OP", "‖"),
-    "lvert": ("OP", "|"),
-    "rvert": ("OP", "|"),
-    "left": None,
-    "right": None,
-    ",": None,
-    ";": None,
-    "!": None,
-    "quad": None,
-}
 
 # Digits (any script's), except 𝟏, which is the ones vector and never part of a number.
 _DIGIT = r"(?:(?!𝟏)\d)"
@@ -235,8 +166,8 @@ def tokenize(source: str) -> list[Token]:
                 while j < n and _ascii_letter(source[j]):
                     j += 1
                 name = source[i + 1 : j]
-            if name in _COMMANDS:
-                found = _COMMANDS[name]
+            if name in COMMANDS:
+                found = COMMANDS[name]
                 if found is not None:
                     tokens.append(Token(found[0], found[1], Span(start, j), space))
                 i, space = j, found is None or space
@@ -371,7 +302,7 @@ def tokenize(source: str) -> list[Token]:
             tokens.append(Token("NAME", name, Span(i, j), space))
             i, space = j, False
             continue
-        for spelling, canonical in _operators_from(ch):
+        for spelling, canonical in operators_from(ch):
             if source.startswith(spelling, i):
                 if canonical in "([{":
                     depth += 1
@@ -388,18 +319,6 @@ def tokenize(source: str) -> list[Token]:
             )
     tokens.append(Token("EOF", "", Span(n, n + 1), space))
     return place_pending(tokens, pending) if pending else tokens
-
-
-_BY_FIRST: dict[str, list[tuple[str, str]]] = {}
-
-
-def _operators_from(ch: str) -> list[tuple[str, str]]:
-    """The spellings of _OPERATORS that start with ``ch``, in their order (longest first):
-    the lexer tries only those (trying every spelling at every operator was most of its time)."""
-    found = _BY_FIRST.get(ch)
-    if found is None:
-        found = _BY_FIRST[ch] = [op for op in _OPERATORS if op[0].startswith(ch)]
-    return found
 
 
 def _lex_size(text: str) -> list[Token]:

@@ -5,7 +5,7 @@ Its class (fields and shape rule) lives in ``tree/`` because the smart construct
 everything else is given here, per operation module: NumPy evaluation, LaTeX, text and ASCII
 printing and its precedence, NumPy code (with any helper function the code needs), the SymPy
 form, the entrywise (index) form for the definition method or the reason there is none, and the
-edge of its domain that random test points keep clear of (``check.EDGES``). The module also
+edge of its domain that random test points keep clear of (``domain_edges.EDGES``). The module also
 registers the differential rule (``rules.diffrule.row``), the trace and vectorization steps of a
 linear operation (``rules.adjoint.deflinear``) and the language's names
 (``language.functions.register_function``). ``tests/test_operation_modules.py`` checks every
@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from matdiff_magic.check import EDGES
+from matdiff_magic.domain_edges import EDGES
 from matdiff_magic.index.convert import ENTRY_FORMS, NO_INDEX_FORM
 from matdiff_magic.messages import Msg
 from matdiff_magic.numeric import Evaluator

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import sympy
 
-from matdiff_magic.check import well_conditioned
+from matdiff_magic.domain_edges import well_conditioned
 from matdiff_magic.errors import EvaluationError
 from matdiff_magic.language.functions import FunctionSpec, register_function
 from matdiff_magic.messages import Msg

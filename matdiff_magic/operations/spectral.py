@@ -6,7 +6,7 @@ singular vectors), U Vᵀ (the thin SVD's, as one factor: its size min(m, n) is 
 the shapes can name). Signs are fixed (the largest entry of v positive, u₁ = X v₁ / σ₁), and
 the gradients v vᵀ, u₁ v₁ᵀ, U Vᵀ do not depend on them. Differentiable where the eigenvalue or
 singular value is simple (and ‖X‖_* where X has full rank): the steps say so, and random test
-points keep a gap (``check.EDGES``)."""
+points keep a gap (``domain_edges.EDGES``)."""
 
 from __future__ import annotations
 
