@@ -81,6 +81,16 @@ def symmetrize_columns(jac: np.ndarray, n: int) -> np.ndarray:
     return ((t + t.transpose(0, 2, 1)) / 2).reshape(jac.shape[0], n * n)
 
 
+def entries_columns(jac: np.ndarray, n: int) -> np.ndarray:
+    """J (I + K - diag(vec I)): the derivative by each distinct entry of a symmetric n×n
+    variable (S_ij and S_ji moving together off the diagonal), arranged as a matrix."""
+    t = jac.reshape(jac.shape[0], n, n)
+    out = t + t.transpose(0, 2, 1)
+    idx = np.arange(n)
+    out[:, idx, idx] = t[:, idx, idx]
+    return out.reshape(jac.shape[0], n * n)
+
+
 # -- layouts ----------------------------------------------------------------------------------
 
 

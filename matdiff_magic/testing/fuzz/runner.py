@@ -122,6 +122,14 @@ class CaseRunner:
         self.f_shape = R.shape_size(case.function.shape, case.sizes)
         self.x_shape = R.shape_size(case.shape_of(wrt), case.sizes)
         self.symmetric = getattr(case.variable(wrt), "kind", "") in ("symmetric", "spd")
+        # a symmetric variable's gradient under one of the three conventions (README), the
+        # case's own choice so that a replay makes it again
+        self.convention = "sym"
+        if self.symmetric and "symmetric" in inspect.signature(md.derive).parameters:
+            draw = np.random.default_rng([case.seed, 7]).random()
+            self.convention = "sym" if draw < 0.5 else ("free" if draw < 0.75 else "entries")
+            if self.convention != "sym":
+                self.derive_options = {**self.derive_options, "symmetric": self.convention}
         self.function_checked = False
         self._parses: bool | None = None
 
@@ -153,16 +161,20 @@ class CaseRunner:
         return self.points[index]
 
     def record(self, kind: str, method: str, layout: str, order: int, **kw: object) -> Record:
-        return Record(kind, self.text, self.wrt, self.wrt_kind, method, layout, order,
-                      self.case.seed, case=self.case.to_json(),
-                      variables=self.case.api_variables(), **kw)  # type: ignore[arg-type]
+        rec = Record(kind, self.text, self.wrt, self.wrt_kind, method, layout, order,
+                     self.case.seed, case=self.case.to_json(),
+                     variables=self.case.api_variables(), **kw)  # type: ignore[arg-type]
+        if self.convention != "sym":
+            rec.details["symmetric"] = self.convention
+        return rec
 
     def derivations(self, hessians: bool = True) -> Iterator[tuple[str, str, int]]:
         for method in METHODS:
             for layout in LAYOUTS:
                 yield method, layout, 1
         entries = self.x_shape[0] * self.x_shape[1]
-        if hessians and self.case.function.shape == SCALAR and entries <= MAX_HESSIAN_ENTRIES:
+        if (hessians and self.case.function.shape == SCALAR and entries <= MAX_HESSIAN_ENTRIES
+                and self.convention == "sym"):
             for method in HESSIAN_METHODS:
                 for layout in LAYOUTS:
                     yield method, layout, 2
@@ -302,7 +314,10 @@ class CaseRunner:
         else:
             want, err = p.jac, p.jac_err
             rtol, atol = 1e-5, 1e-8 * (1 + float(np.max(np.abs(p.f))))
-        if self.symmetric:
+        if self.symmetric and self.convention == "entries":
+            # by each distinct entry, S_ij and S_ji moving together: J (I + K - diag(vec I))
+            want, err = (FD.entries_columns(a, self.x_shape[0]) for a in (want, err))
+        elif self.symmetric and self.convention == "sym":
             n = self.x_shape[0]
             got_jac, want, err = (FD.symmetrize_columns(a, n) for a in (got_jac, want, err))
             if order == 2:
