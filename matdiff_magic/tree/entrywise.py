@@ -226,6 +226,10 @@ def _better(new: tuple[int, int, int], old: tuple[int, int, int]) -> bool:
 
 # cancel() multiplies everything out first: a product of k binomials has 2^k terms.
 MAX_EXPANDED = 256
+# SymPy's rewritings of a block of more nodes than this take seconds (a deep Hessian's blocks
+# of 250-1,150 nodes: 1-7 s each) and were never shorter; over every Cookbook, Wikipedia and
+# seed row the largest block they shortened had 28 nodes
+MAX_SIMPLIFIED = 200
 
 
 def _expanded_terms(x: sympy.Expr) -> int:
@@ -269,7 +273,7 @@ def simplify_block(e: Expr) -> Expr:
 def _simpler(original: sympy.Expr) -> sympy.Expr:
     """The simplest of SymPy's rewritings of ``original`` if it is clearly simpler (see
     ``_better``), else ``original`` itself."""
-    if _monomial(original):
+    if _monomial(original) or _size(original) > MAX_SIMPLIFIED:
         return original
     candidates = [original]
     if _expanded_terms(original) <= MAX_EXPANDED and _sum_of_monomials(original):
