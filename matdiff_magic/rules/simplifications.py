@@ -282,7 +282,7 @@ BY_REWRITE: dict[str, Rule] = {
     ),
     "traces of entrywise products": _row(
         "simplify.trace_hadamard", "trace of an entrywise product", "含逐元素乘积的迹",
-        r"\operatorname{tr}(P^{T} (Q \odot R)) = \textstyle\sum_{ij} P_{ij} Q_{ij} R_{ij} "
+        r"\operatorname{tr}(P^{T} (Q \odot R)) = \sum_{ij} P_{ij} Q_{ij} R_{ij} "
         r"= \operatorname{tr}(Q^{T} (P \odot R)),\ f(X^{T}) = f(X)^{T}",
         "The trace of Pᵀ (Q ⊙ R) multiplies the three matrices entry by entry and adds up, so "
         "any of them can stand outside the entrywise product; it is written one way.",
