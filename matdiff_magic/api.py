@@ -107,8 +107,10 @@ def derive_outcome(
     if ctx.wrt.fact:
         return _by_fact_variable(problem, ctx, method, order)
     var = structured.structured_variable(problem, ctx.wrt.name)
-    if var is None or order != 1:  # L_f(X, E) of a symmetric X: the Daleckii–Krein form
-        return eigen_form(run(ctx, method, order)) if order == 1 else run(ctx, method, order)
+    if var is None or order != 1:
+        outcome = run(ctx, method, order)
+        # a first derivative through L_f(X, E) of an X symmetric by its form: Daleckii–Krein
+        return eigen_form(outcome) if order == 1 else outcome
     ctx = context(structured.as_written(problem, ctx.wrt.name), ctx.wrt.name)
     return structured.apply(run(ctx, method, order), var, symmetric)
 

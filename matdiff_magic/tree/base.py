@@ -89,6 +89,18 @@ def _mask_of(types: tuple[type, ...]) -> int:
     return mask
 
 
+def _kinds_of(node: Expr) -> int:
+    """The node's type bit and those of every node below it (its children's already found)."""
+    kinds = _bit(type(node))
+    for child in node.args:
+        kinds |= child._kinds
+    return kinds
+
+
+def _written_of(node: Expr) -> int:
+    return 1 + sum(c._written for c in node.args)
+
+
 class Expr:
     """A matrix expression. ``shape`` is a pair of SymPy dimensions; scalars are 1×1."""
 
@@ -236,42 +248,31 @@ class Expr:
         return bool(self._kinds_below() & _mask_of(types))
 
     def _kinds_below(self) -> int:
-        kinds = self._kinds
-        if kinds is not None:
-            return kinds
-        stack: list[tuple[Expr, bool]] = [(self, False)]  # without recursion: trees may be deep
-        while stack:
-            node, ready = stack.pop()
-            if node._kinds is not None:
-                continue
-            if ready:
-                kinds = _bit(type(node))
-                for child in node.args:
-                    kinds |= child._kinds
-                object.__setattr__(node, "_kinds", kinds)
-                continue
-            stack.append((node, True))
-            stack.extend((c, False) for c in node.args if c._kinds is None)
-        return self._kinds
+        return self._fold("_kinds", _kinds_of)
 
     def written_nodes(self) -> int:
         """The number of nodes of ``e`` written out as a tree (a shared subtree counts each
         time it is written; a definition kept by name counts as one node, as it prints), found
         once per node in time linear in the DAG: every line of a derivation is sized."""
-        size = self._written
-        if size is not None:
-            return size
+        return self._fold("_written", _written_of)
+
+    def _fold(self, slot: str, combine: Callable[[Expr], int]) -> int:
+        """``combine(node)`` for this node and every node below it, children first, each found
+        once and kept on the node in ``slot`` (``combine`` reads its children's)."""
+        found = getattr(self, slot)
+        if found is not None:
+            return found
         stack: list[tuple[Expr, bool]] = [(self, False)]  # without recursion: trees may be deep
         while stack:
             node, ready = stack.pop()
-            if node._written is not None:
+            if getattr(node, slot) is not None:
                 continue
             if ready:
-                object.__setattr__(node, "_written", 1 + sum(c._written for c in node.args))
+                object.__setattr__(node, slot, combine(node))
                 continue
             stack.append((node, True))
-            stack.extend((c, False) for c in node.args if c._written is None)
-        return self._written
+            stack.extend((c, False) for c in node.args if getattr(c, slot) is None)
+        return getattr(self, slot)
 
     def has_equal_copies(self) -> bool:
         """Whether two distinct node objects in ``e`` are equal (a subexpression written twice,

@@ -48,7 +48,10 @@ def transform(
                     if x is not y:
                         changed = True
                         break
-                out = _rebuilt(node, tuple(new)) if changed else node
+                # remembered: a hook that hands back an equal copy of a child makes every
+                # ancestor rebuild, and in a large expression 94% of the rebuilds repeated one
+                # done before
+                out = remembered(B.rebuild, node, tuple(new)) if changed else node
             else:
                 out = node
             if post is not None:
@@ -115,20 +118,6 @@ def named(name: str, rewrite: Callable[[Expr], Expr], e: Expr) -> Expr:
 
 
 # -- remembered rewrites -------------------------------------------------------------------------
-
-
-def _rebuilt(node: Expr, args: tuple[Expr, ...]) -> Expr:
-    """``B.rebuild(node, args)``, remembered inside :func:`remembering`: a pass whose hook hands
-    back an equal copy of a child rebuilds every ancestor through the smart constructors, and in a
-    large expression 94% of the rebuilds were such repeats of one done before."""
-    memo = _MEMO.get()
-    if memo is None:
-        return B.rebuild(node, args)
-    key = (_rebuilt, node, args, collecting(), dims.current_unifier())
-    out = memo.get(key)
-    if out is None:
-        out = memo[key] = B.rebuild(node, args)
-    return out
 
 
 _MEMO: ContextVar[dict | None] = ContextVar("matdiff_rewrite_memo", default=None)
